@@ -1,0 +1,12 @@
+//! The OAuth Playground protocol engine.
+//!
+//! Pure Rust with no web dependencies, so that the compiler keeps the DOM out
+//! and every rule is tested natively (`cargo test`) as well as on wasm32 in a
+//! browser. Every place that enforces a protocol rule cites its RFC section.
+
+pub mod form;
+pub mod pkce;
+pub mod rng;
+
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

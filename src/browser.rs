@@ -1,0 +1,112 @@
+//! The few places the app touches browser APIs directly, each returning a
+//! `Result` or a default so that a missing API never panics.
+
+use oauth_engine::rng::{RandomnessUnavailable, Rng};
+use wasm_bindgen::JsValue;
+
+/// Random bytes from `crypto.getRandomValues`, through `getrandom`.
+pub struct BrowserRng;
+
+impl Rng for BrowserRng {
+    fn fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), RandomnessUnavailable> {
+        getrandom::fill(dest).map_err(|error| RandomnessUnavailable(error.to_string()))
+    }
+}
+
+/// The path the app is served under, without a trailing slash: `""` at the
+/// root of a host, `"/some/path"` when built with
+/// `trunk build --public-url /some/path/`. Trunk writes the public URL into
+/// `<base href>`; the router needs it to match routes and build links.
+pub fn router_base() -> String {
+    let base_uri = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.base_uri().ok().flatten())
+        .unwrap_or_default();
+    base_path(&base_uri)
+}
+
+/// The path of an absolute URL, trimmed of its trailing slash.
+pub fn base_path(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme
+        .find('/')
+        .map_or("", |start| &after_scheme[start..]);
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    path.trim_end_matches('/').to_owned()
+}
+
+/// Where a setting is kept: `Local` survives closing the browser (the
+/// theme), `Session` lasts as long as the tab (what the user typed, so a
+/// reload does not lose it).
+#[derive(Debug, Clone, Copy)]
+pub enum Store {
+    Local,
+    Session,
+}
+
+/// The storage, when the page may use it (it may not in some private modes,
+/// and merely reading it can throw).
+fn storage(store: Store) -> Option<web_sys::Storage> {
+    let window = web_sys::window()?;
+    match store {
+        Store::Local => window.local_storage(),
+        Store::Session => window.session_storage(),
+    }
+    .ok()
+    .flatten()
+}
+
+pub fn load_setting(store: Store, key: &str) -> Option<String> {
+    storage(store)?.get_item(key).ok().flatten()
+}
+
+pub fn save_setting(store: Store, key: &str, value: Option<&str>) {
+    if let Some(storage) = storage(store) {
+        // A full or blocked storage only costs the remembered setting.
+        let _ = match value {
+            Some(value) => storage.set_item(key, value),
+            None => storage.remove_item(key),
+        };
+    }
+}
+
+/// Writes `text` to the clipboard. Fails when the page is not allowed to
+/// (no secure context, permission denied, or no Clipboard API).
+pub async fn copy_to_clipboard(text: &str) -> Result<(), JsValue> {
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let promise = window.navigator().clipboard().write_text(text);
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map(drop)
+}
+
+/// Sets the document title to "`screen` · OAuth Playground".
+pub fn set_title(screen: &str) {
+    if let Some(document) = web_sys::window().and_then(|window| window.document()) {
+        document.set_title(&format!("{screen} · OAuth Playground"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base_path;
+
+    #[test]
+    fn base_path_is_empty_at_the_root_of_a_host() {
+        assert_eq!(base_path("http://127.0.0.1:8080/"), "");
+        assert_eq!(base_path("http://127.0.0.1:8080"), "");
+    }
+
+    #[test]
+    fn base_path_keeps_a_sub_path_without_its_trailing_slash() {
+        assert_eq!(
+            base_path("https://example.org/tools/oauth-playground/"),
+            "/tools/oauth-playground"
+        );
+    }
+
+    #[test]
+    fn base_path_ignores_query_and_fragment() {
+        assert_eq!(base_path("https://example.org/sub/?x=1#y"), "/sub");
+    }
+}

@@ -1,0 +1,148 @@
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use oauth_engine::pkce::{CodeVerifier, MAX_LEN, MIN_LEN, entropy_bits, random_bytes_for};
+
+use super::model::parse_length;
+use super::use_pkce_state;
+use crate::browser::BrowserRng;
+use crate::components::CopyButton;
+
+/// The RFC 7636 appendix B verifier.
+pub const RFC_EXAMPLE_VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+
+#[component]
+pub fn GeneratorPanel() -> impl IntoView {
+    let state = use_pkce_state();
+    let length = Memo::new(move |_| state.length_text.with(|text| parse_length(text)));
+
+    let generate = move |event: SubmitEvent| {
+        event.prevent_default();
+        let Ok(length) = length.get_untracked() else {
+            return;
+        };
+        match CodeVerifier::generate(length, &mut BrowserRng) {
+            Ok(verifier) => {
+                let text = verifier.as_str().to_owned();
+                state.generated.set(Some(text.clone()));
+                state.verifier_text.set(text);
+                state.generate_error.set(None);
+            }
+            Err(error) => state.generate_error.set(Some(error.to_string())),
+        }
+    };
+    let load_example = move |_| state.verifier_text.set(RFC_EXAMPLE_VERIFIER.to_owned());
+
+    // What the status line under the verifier says.
+    let status = move || {
+        let text = state.verifier_text.get();
+        match state.verifier.get() {
+            Err(error) => (false, format!("{error}.")),
+            Ok(_) if text == RFC_EXAMPLE_VERIFIER => (
+                true,
+                "Valid: the example verifier from RFC 7636 appendix B.".to_owned(),
+            ),
+            Ok(_) if state.generated.with(|made| made.as_deref() == Some(&text)) => {
+                let length = text.len();
+                (
+                    true,
+                    format!(
+                        "Valid: {length} characters made from {} random bytes, {} bits of entropy.",
+                        random_bytes_for(length),
+                        entropy_bits(length)
+                    ),
+                )
+            }
+            Ok(_) => (true, format!("Valid: {} characters.", text.len())),
+        }
+    };
+
+    view! {
+        <section class="panel" aria-labelledby="generator-heading">
+            <h2 id="generator-heading">"1. Code verifier"</h2>
+            <p>
+                "A fresh secret for each authorization request, kept by the client: "
+                {MIN_LEN} " to " {MAX_LEN}
+                " characters from A-Z, a-z, 0-9 and " <code>"- . _ ~"</code> ". "
+                "Generated here from your browser's secure random source and never sent anywhere."
+            </p>
+            <form class="generator" on:submit=generate>
+                <div class="field field--inline">
+                    <label for="verifier-length">"Length"</label>
+                    <input
+                        id="verifier-length"
+                        data-testid="verifier-length"
+                        type="number"
+                        inputmode="numeric"
+                        min=MIN_LEN
+                        max=MAX_LEN
+                        step="1"
+                        prop:value=move || state.length_text.get()
+                        on:input=move |event| state.length_text.set(event_target_value(&event))
+                        aria-invalid=move || length.with(Result::is_err).to_string()
+                        aria-describedby="verifier-length-message"
+                    />
+                </div>
+                <button
+                    type="submit"
+                    class="button button--primary"
+                    data-testid="generate"
+                    disabled=move || length.with(Result::is_err)
+                >
+                    "Generate verifier"
+                </button>
+                <button
+                    type="button"
+                    class="button"
+                    data-testid="load-example"
+                    on:click=load_example
+                >
+                    "Load RFC 7636 example"
+                </button>
+            </form>
+            <p
+                id="verifier-length-message"
+                class="field-message field-message--error"
+                data-testid="length-message"
+            >
+                {move || length.get().err()}
+                {move || state.generate_error.get()}
+            </p>
+
+            <div class="field">
+                <label for="code-verifier">
+                    <code>"code_verifier"</code>
+                    " (edit or paste your own)"
+                </label>
+                <textarea
+                    id="code-verifier"
+                    data-testid="verifier"
+                    class="mono"
+                    rows="2"
+                    spellcheck="false"
+                    autocomplete="off"
+                    autocapitalize="off"
+                    prop:value=move || state.verifier_text.get()
+                    on:input=move |event| state.verifier_text.set(event_target_value(&event))
+                    aria-invalid=move || state.verifier.with(Result::is_err).to_string()
+                    aria-describedby="verifier-status"
+                ></textarea>
+                <div class="field__footer">
+                    <p
+                        id="verifier-status"
+                        data-testid="verifier-status"
+                        class="field-message"
+                        class:field-message--error=move || !status().0
+                        class:field-message--ok=move || status().0
+                    >
+                        {move || status().1}
+                    </p>
+                    <CopyButton
+                        text=Signal::derive(move || state.valid_verifier().map(|v| v.as_str().to_owned()))
+                        what="code_verifier"
+                        testid="copy-verifier"
+                    />
+                </div>
+            </div>
+        </section>
+    }
+}

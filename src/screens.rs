@@ -1,0 +1,21 @@
+//! The screens the app has. The navigation bar and the home page both read
+//! this list, so a screen appears in both or in neither.
+
+pub struct Screen {
+    /// Route path, relative to the app's base.
+    pub path: &'static str,
+    /// Short name for the navigation bar.
+    pub nav_label: &'static str,
+    /// Full name, for headings and the document title.
+    pub title: &'static str,
+    /// One sentence on what the screen teaches.
+    pub summary: &'static str,
+}
+
+pub const SCREENS: &[Screen] = &[Screen {
+    path: "/pkce",
+    nav_label: "PKCE",
+    title: "PKCE generator",
+    summary: "Make a code verifier, see its S256 and plain challenges, check a pair, \
+              and learn why PKCE stops authorization code interception (RFC 7636).",
+}];

@@ -1,24 +1,34 @@
 use leptos::prelude::*;
-use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::path;
 
 use crate::browser::{router_base, set_title};
+use crate::components::{AppBase, AppLink};
 use crate::home::Home;
 use crate::pkce::PkceScreen;
 use crate::screens::SCREENS;
 use crate::theme::ThemeSwitch;
 
 /// The whole app: header, navigation and the routed screen.
+///
+/// `FlatRoutes`, not `Routes`: no screen nests another, and the flat router
+/// is 16 KB (gzip) smaller in the release build.
 #[component]
 pub fn App() -> impl IntoView {
+    let base = router_base();
+    provide_context(AppBase(base.clone()));
     view! {
-        <Router base=router_base()>
+        <Router base=base>
             <SkipLink />
             <header class="site-header">
-                <A href="/" attr:class="site-header__brand">
-                    <span aria-hidden="true" class="site-header__logo">"⚿"</span>
+                <AppLink path="/" class="site-header__brand">
+                    <svg class="site-header__logo" aria-hidden="true" viewBox="0 0 32 32">
+                        <rect width="32" height="32" rx="7" />
+                        <circle cx="12" cy="16" r="6" />
+                        <path d="M18 16h10m-3 0v5m-4-5v4" />
+                    </svg>
                     "OAuth Playground"
-                </A>
+                </AppLink>
                 <nav class="site-nav" aria-label="Screens">
                     <ul>
                         {SCREENS
@@ -26,7 +36,7 @@ pub fn App() -> impl IntoView {
                             .map(|screen| {
                                 view! {
                                     <li>
-                                        <A href=screen.path>{screen.nav_label}</A>
+                                        <AppLink path=screen.path>{screen.nav_label}</AppLink>
                                     </li>
                                 }
                             })
@@ -36,10 +46,10 @@ pub fn App() -> impl IntoView {
                 <ThemeSwitch />
             </header>
             <main id="main" tabindex="-1">
-                <Routes fallback=NotFound>
+                <FlatRoutes fallback=NotFound>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/pkce") view=PkceScreen />
-                </Routes>
+                </FlatRoutes>
             </main>
             <footer class="site-footer">
                 <p>"Runs entirely in your browser. No analytics, no tracking, no requests."</p>
@@ -75,7 +85,7 @@ fn NotFound() -> impl IntoView {
             <h1>"Page not found"</h1>
             <p>"There is no screen at this address."</p>
             <p>
-                <A href="/">"Go to the home page"</A>
+                <AppLink path="/">"Go to the home page"</AppLink>
             </p>
         </section>
     }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::browser::set_title;
+use crate::components::AppLink;
 use crate::screens::SCREENS;
 
 /// The landing page: what the playground is, and a card per screen.
@@ -22,7 +22,7 @@ pub fn Home() -> impl IntoView {
                         view! {
                             <li class="card">
                                 <h2 class="card__title">
-                                    <A href=screen.path>{screen.title}</A>
+                                    <AppLink path=screen.path>{screen.title}</AppLink>
                                 </h2>
                                 <p>{screen.summary}</p>
                             </li>

@@ -32,8 +32,8 @@ pub fn GeneratorPanel() -> impl IntoView {
     };
     let load_example = move |_| state.verifier_text.set(RFC_EXAMPLE_VERIFIER.to_owned());
 
-    // What the status line under the verifier says.
-    let status = move || {
+    // The status line under the verifier: (valid, message).
+    let status = Memo::new(move |_| {
         let text = state.verifier_text.get();
         match state.verifier.get() {
             Err(error) => (false, format!("{error}.")),
@@ -54,7 +54,7 @@ pub fn GeneratorPanel() -> impl IntoView {
             }
             Ok(_) => (true, format!("Valid: {} characters.", text.len())),
         }
-    };
+    });
 
     view! {
         <section class="panel" aria-labelledby="generator-heading">
@@ -62,7 +62,7 @@ pub fn GeneratorPanel() -> impl IntoView {
             <p>
                 "A fresh secret for each authorization request, kept by the client: "
                 {MIN_LEN} " to " {MAX_LEN}
-                " characters from A-Z, a-z, 0-9 and " <code>"- . _ ~"</code> ". "
+                " characters from A-Z, a-z, 0-9 and " <code class="nowrap">"- . _ ~"</code> ". "
                 "Generated here from your browser's secure random source and never sent anywhere."
             </p>
             <form class="generator" on:submit=generate>
@@ -131,10 +131,10 @@ pub fn GeneratorPanel() -> impl IntoView {
                         id="verifier-status"
                         data-testid="verifier-status"
                         class="field-message"
-                        class:field-message--error=move || !status().0
-                        class:field-message--ok=move || status().0
+                        class:field-message--error=move || !status.get().0
+                        class:field-message--ok=move || status.get().0
                     >
-                        {move || status().1}
+                        {move || status.get().1}
                     </p>
                     <CopyButton
                         text=Signal::derive(move || state.valid_verifier().map(|v| v.as_str().to_owned()))

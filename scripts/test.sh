@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Sets everything up, then runs every check and test, stopping at the first
+# failure, and prints a summary. CI runs this same script (.ci/run).
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+
+bash scripts/setup.sh || exit 1
+
+SUBPATH_DIST="target/dist-subpath"
+declare -a SUMMARY=()
+started_all=$SECONDS
+
+summary() {
+  echo
+  echo "Summary"
+  for line in "${SUMMARY[@]}"; do echo "  $line"; done
+  echo "  total $((SECONDS - started_all)) s"
+  local passed failed
+  passed=$(printf '%s\n' "${SUMMARY[@]}" | grep -c '^passed')
+  failed=$(printf '%s\n' "${SUMMARY[@]}" | grep -c '^FAILED')
+  echo
+  echo "steps: $passed passed, $failed failed"
+}
+
+# step NAME COMMAND...: runs one step; on failure prints the summary and stops.
+step() {
+  local name="$1"
+  shift
+  echo
+  echo "==> $name"
+  local started=$SECONDS
+  if "$@"; then
+    SUMMARY+=("passed  $name ($((SECONDS - started)) s)")
+  else
+    SUMMARY+=("FAILED  $name ($((SECONDS - started)) s)")
+    summary
+    echo
+    echo "FAILED at: $name"
+    exit 1
+  fi
+}
+
+step "format (cargo fmt --check)" cargo fmt --all -- --check
+step "lint, native (cargo clippy -D warnings)" \
+  cargo clippy --workspace --all-targets --locked -- -D warnings
+step "lint, wasm32 (cargo clippy -D warnings)" \
+  cargo clippy --workspace --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
+step "native tests (cargo test)" cargo test --workspace --locked
+# --tests: doctests cannot run on wasm32.
+step "browser tests (wasm-bindgen-test, headless Chromium)" \
+  cargo test --workspace --locked --tests --target wasm32-unknown-unknown
+step "release build (trunk build --release)" trunk build --release --locked
+step "release build under a sub-path" \
+  trunk build --release --locked --public-url /tools/oauth-playground/ --dist "$SUBPATH_DIST"
+step "end-to-end tests (Playwright, axe-core)" \
+  env SUBPATH_DIST="$ROOT/$SUBPATH_DIST" node --test --test-concurrency=1 tests/e2e/*.test.mjs
+step "size budget (first visit, gzip -9)" node tests/e2e/size.mjs
+
+summary

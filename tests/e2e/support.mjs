@@ -1,0 +1,101 @@
+// Shared set-up for the end-to-end tests: Debian's Chromium through
+// playwright-core, the built app served on 127.0.0.1, and a page that
+// records every request and every console error.
+import { chromium } from "playwright-core";
+import AxeBuilder from "@axe-core/playwright";
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { serve } from "./server.mjs";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const DIST = process.env.DIST ?? join(ROOT, "dist");
+export const SUBPATH_DIST = process.env.SUBPATH_DIST ?? join(ROOT, "target", "dist-subpath");
+export const SUBPATH = "/tools/oauth-playground/";
+
+export const RFC7636_VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+export const RFC7636_CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+/**
+ * Starts the server and a browser for one test file. `before` and `after`
+ * are node:test's hooks.
+ */
+export function useApp({ before, after }, { dist = DIST, base = "/" } = {}) {
+  const app = {};
+  before(async () => {
+    app.server = await serve(dist, base);
+    app.browser = await launch();
+    app.url = (path = "") => app.server.url + path.replace(/^\//, "");
+  });
+  after(async () => {
+    await app.browser?.close();
+    await app.server?.close();
+  });
+  return app;
+}
+
+/**
+ * A fresh context and page that record requests, console errors and page
+ * errors. Call `page.assertClean()` at the end of a test.
+ */
+export async function openPage(app, path = "", contextOptions = {}) {
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, ...contextOptions });
+  const page = await context.newPage();
+  const requests = [];
+  const problems = [];
+  page.on("request", (request) => requests.push(request.url()));
+  page.on("console", (message) => {
+    // Failed loads are judged below, from the responses themselves.
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+      problems.push(`console error: ${message.text()}`);
+    }
+  });
+  page.on("response", (response) => {
+    // A deep link on a host without SPA fallback answers the document with
+    // 404.html (the app) and status 404; any other failed load is a bug.
+    if (response.status() >= 400 && response.request().resourceType() !== "document") {
+      problems.push(`failed load: ${response.status()} ${response.url()}`);
+    }
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.requests = requests;
+  page.assertClean = () => {
+    assert.deepEqual(problems, [], "the page logged errors");
+    const foreign = requests.filter((url) => !url.startsWith(app.server.origin + "/"));
+    assert.deepEqual(foreign, [], "the page requested something other than its own files");
+  };
+  if (path !== null) await gotoApp(page, app.url(path));
+  return page;
+}
+
+/** Navigates and waits until the app has mounted. */
+export async function gotoApp(page, url) {
+  await page.goto(url);
+  await page.waitForSelector("header.site-header");
+}
+
+/** Fails with the list of violations if axe-core finds any. */
+export async function assertNoAxeViolations(page, label) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const summary = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} -> ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
+  assert.deepEqual(summary, [], `axe-core violations on ${label}`);
+}
+
+export const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);

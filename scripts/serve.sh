@@ -7,4 +7,5 @@ cd "$ROOT"
 bash scripts/setup.sh
 echo
 echo "Serving OAuth Playground at http://127.0.0.1:8080"
-exec trunk serve --release --locked
+# Exactly the release build users get: no live-reload script injected.
+exec trunk serve --release --locked --no-autoreload

@@ -112,6 +112,23 @@ describe("app shell", () => {
     page.assertClean();
   });
 
+  test("type grows with the screen, for a projector", async () => {
+    const rootSize = async (width, height) => {
+      const page = await openPage(app, "/pkce", { viewport: { width, height } });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `page is ${overflow}px wider than a ${width}px screen`);
+      page.assertClean();
+      return page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+    };
+    const phone = await rootSize(360, 740);
+    const laptop = await rootSize(1280, 800);
+    const projector = await rootSize(1920, 1080);
+    const wall = await rootSize(2560, 1440);
+    assert.equal(phone, 16);
+    assert.ok(laptop < projector && projector < wall, `${laptop} < ${projector} < ${wall}`);
+    assert.ok(wall >= 22, `text on a 2560px screen is ${wall}px`);
+  });
+
   for (const path of ["/", "/pkce", "/missing"]) {
     test(`fits a 360 px phone without sideways scrolling: ${path}`, async () => {
       const page = await openPage(app, path, { viewport: { width: 360, height: 740 } });

@@ -37,7 +37,7 @@ async fn first_visit_shows_a_fresh_valid_43_character_verifier() {
     settle().await;
     let verifier = verifier_value(&root);
     assert_eq!(verifier.len(), 43);
-    assert!(text(&root, "verifier-status").contains("32 random bytes, 256 bits"));
+    assert!(text(&root, "verifier-message").contains("32 random bytes, 256 bits"));
     assert_eq!(text(&root, "challenge-S256").len(), 43);
 }
 
@@ -78,7 +78,7 @@ async fn invalid_verifier_gets_a_specific_message_and_no_challenge() {
     type_into(&field, "abc");
     settle().await;
     assert_eq!(
-        text(&root, "verifier-status"),
+        text(&root, "verifier-message"),
         "code_verifier is too short: 3 characters, but RFC 7636 section 4.1 requires at least 43."
     );
     assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("true"));
@@ -94,7 +94,7 @@ async fn invalid_verifier_gets_a_specific_message_and_no_challenge() {
         ),
     );
     settle().await;
-    let message = text(&root, "verifier-status");
+    let message = text(&root, "verifier-message");
     assert!(
         message.starts_with("code_verifier has '/' at position 21, which is not allowed."),
         "{message}"
@@ -119,7 +119,7 @@ async fn generate_uses_the_chosen_length_and_rejects_lengths_outside_the_rfc() {
     find(&root, "generate").click();
     settle().await;
     assert_eq!(verifier_value(&root).len(), 128);
-    assert!(text(&root, "verifier-status").contains("96 random bytes, 768 bits"));
+    assert!(text(&root, "verifier-message").contains("96 random bytes, 768 bits"));
 
     type_into(&length, "42");
     settle().await;
@@ -180,7 +180,7 @@ async fn typed_values_survive_a_remount() {
     let (root, _handle) = mount(|| view! { <PkceScreen /> });
     settle().await;
     assert_eq!(verifier_value(&root), "typed-by-hand");
-    assert!(text(&root, "verifier-status").contains("too short: 13 characters"));
+    assert!(text(&root, "verifier-message").contains("too short: 13 characters"));
     let challenge = find(&root, "check-challenge");
     use wasm_bindgen::JsCast;
     assert_eq!(

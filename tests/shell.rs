@@ -26,19 +26,18 @@ fn radio(root: &web_sys::Element, label: &str) -> web_sys::HtmlElement {
         .unchecked_into()
 }
 
+fn stored_theme() -> Option<String> {
+    let storage = window().local_storage().unwrap().unwrap();
+    storage.get_item("theme").unwrap()
+}
+
 #[wasm_bindgen_test]
 async fn theme_switch_pins_a_theme_and_system_follows_the_os_again() {
     let (root, _handle) = mount(|| view! { <ThemeSwitch /> });
     radio(&root, "Dark").click();
     support::settle().await;
     assert_eq!(theme_attribute().as_deref(), Some("dark"));
-    let stored = window()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .get_item("theme")
-        .unwrap();
-    assert_eq!(stored.as_deref(), Some("dark"));
+    assert_eq!(stored_theme().as_deref(), Some("dark"));
 
     radio(&root, "Light").click();
     support::settle().await;
@@ -47,13 +46,7 @@ async fn theme_switch_pins_a_theme_and_system_follows_the_os_again() {
     radio(&root, "System").click();
     support::settle().await;
     assert_eq!(theme_attribute(), None);
-    let stored = window()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .get_item("theme")
-        .unwrap();
-    assert_eq!(stored, None);
+    assert_eq!(stored_theme(), None);
 }
 
 #[wasm_bindgen_test]

@@ -18,7 +18,7 @@ enum CopyStatus {
 pub fn CopyButton(
     #[prop(into)] text: Signal<Option<String>>,
     what: &'static str,
-    #[prop(optional)] testid: &'static str,
+    #[prop(optional, into)] testid: String,
 ) -> impl IntoView {
     let status = RwSignal::new(CopyStatus::Idle);
     let copy = move |_| {

@@ -1,9 +1,13 @@
 //! Widgets and helpers shared by several screens.
 
 mod app_link;
+mod channel_badge;
+mod code_field;
 mod copy_button;
 mod persisted;
 
 pub use app_link::{AppBase, AppLink, app_href};
+pub use channel_badge::ChannelBadge;
+pub use code_field::CodeField;
 pub use copy_button::CopyButton;
 pub use persisted::session_text;

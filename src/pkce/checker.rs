@@ -1,8 +1,10 @@
 use leptos::prelude::*;
 
+use oauth_engine::pkce::PkceSyntaxError;
+
 use super::model::{Verdict, check_pair, verdict_message};
 use super::use_pkce_state;
-use crate::components::session_text;
+use crate::components::{CodeField, session_text};
 
 /// Paste a verifier and a challenge; see whether and how they match.
 #[component]
@@ -41,59 +43,28 @@ pub fn CheckerPanel() -> impl IntoView {
             >
                 "Use the values above"
             </button>
-            <div class="field">
-                <label for="check-verifier">
-                    <code>"code_verifier"</code>
-                </label>
-                <textarea
-                    id="check-verifier"
-                    data-testid="check-verifier"
-                    class="mono"
-                    rows="2"
-                    spellcheck="false"
-                    autocomplete="off"
-                    autocapitalize="off"
-                    prop:value=move || verifier.get()
-                    on:input=move |event| verifier.set(event_target_value(&event))
-                    aria-invalid=move || report.with(|r| r.verifier_error.is_some()).to_string()
-                    aria-describedby="check-verifier-message"
-                ></textarea>
-                <p
-                    id="check-verifier-message"
-                    class="field-message field-message--error"
-                    data-testid="check-verifier-message"
-                >
-                    {move || report.with(|r| r.verifier_error.as_ref().map(|e| format!("{e}.")))}
-                </p>
-            </div>
-            <div class="field">
-                <label for="check-challenge">
-                    <code>"code_challenge"</code>
-                </label>
-                <textarea
-                    id="check-challenge"
-                    data-testid="check-challenge"
-                    class="mono"
-                    rows="2"
-                    spellcheck="false"
-                    autocomplete="off"
-                    autocapitalize="off"
-                    prop:value=move || challenge.get()
-                    on:input=move |event| challenge.set(event_target_value(&event))
-                    aria-invalid=move || report.with(|r| r.challenge_error.is_some()).to_string()
-                    aria-describedby="check-challenge-message"
-                ></textarea>
-                <p
-                    id="check-challenge-message"
-                    class="field-message field-message--error"
-                    data-testid="check-challenge-message"
-                >
-                    {move || report.with(|r| r.challenge_error.as_ref().map(|e| format!("{e}.")))}
-                </p>
-            </div>
+            <CodeField
+                id="check-verifier"
+                label="code_verifier"
+                value=verifier
+                invalid=Signal::derive(move || report.with(|r| r.verifier_error.is_some()))
+                message=Signal::derive(move || report.with(|r| error_text(&r.verifier_error)))
+            />
+            <CodeField
+                id="check-challenge"
+                label="code_challenge"
+                value=challenge
+                invalid=Signal::derive(move || report.with(|r| r.challenge_error.is_some()))
+                message=Signal::derive(move || report.with(|r| error_text(&r.challenge_error)))
+            />
             <p class=verdict_class role="status" data-testid="check-result">
                 {move || report.with(|r| verdict_message(&r.verdict))}
             </p>
         </section>
     }
+}
+
+/// A field's message: the error as a sentence, or nothing.
+fn error_text(error: &Option<PkceSyntaxError>) -> String {
+    error.as_ref().map(|e| format!("{e}.")).unwrap_or_default()
 }

@@ -5,7 +5,7 @@ use oauth_engine::pkce::{CodeVerifier, MAX_LEN, MIN_LEN, entropy_bits, random_by
 use super::model::parse_length;
 use super::use_pkce_state;
 use crate::browser::BrowserRng;
-use crate::components::CopyButton;
+use crate::components::{CodeField, CopyButton};
 
 /// The RFC 7636 appendix B verifier.
 pub const RFC_EXAMPLE_VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -108,41 +108,20 @@ pub fn GeneratorPanel() -> impl IntoView {
                 {move || state.generate_error.get()}
             </p>
 
-            <div class="field">
-                <label for="code-verifier">
-                    <code>"code_verifier"</code>
-                    " (edit or paste your own)"
-                </label>
-                <textarea
-                    id="code-verifier"
-                    data-testid="verifier"
-                    class="mono"
-                    rows="2"
-                    spellcheck="false"
-                    autocomplete="off"
-                    autocapitalize="off"
-                    prop:value=move || state.verifier_text.get()
-                    on:input=move |event| state.verifier_text.set(event_target_value(&event))
-                    aria-invalid=move || state.verifier.with(Result::is_err).to_string()
-                    aria-describedby="verifier-status"
-                ></textarea>
-                <div class="field__footer">
-                    <p
-                        id="verifier-status"
-                        data-testid="verifier-status"
-                        class="field-message"
-                        class:field-message--error=move || !status.get().0
-                        class:field-message--ok=move || status.get().0
-                    >
-                        {move || status.get().1}
-                    </p>
-                    <CopyButton
-                        text=Signal::derive(move || state.valid_verifier().map(|v| v.as_str().to_owned()))
-                        what="code_verifier"
-                        testid="copy-verifier"
-                    />
-                </div>
-            </div>
+            <CodeField
+                id="verifier"
+                label="code_verifier"
+                hint=" (edit or paste your own)"
+                value=state.verifier_text
+                invalid=Signal::derive(move || !status.get().0)
+                message=Signal::derive(move || status.get().1)
+            >
+                <CopyButton
+                    text=Signal::derive(move || state.valid_verifier().map(|v| v.as_str().to_owned()))
+                    what="code_verifier"
+                    testid="copy-verifier"
+                />
+            </CodeField>
         </section>
     }
 }

@@ -41,7 +41,7 @@ describe("PKCE generator", () => {
     await byTestId(page, "verifier").fill("");
     await byTestId(page, "verifier").pressSequentially(typed);
     assert.equal(await byTestId(page, "challenge-S256").textContent(), await webCryptoS256(page, typed));
-    assert.equal(await byTestId(page, "verifier-status").textContent(), `Valid: ${typed.length} characters.`);
+    assert.equal(await byTestId(page, "verifier-message").textContent(), `Valid: ${typed.length} characters.`);
     page.assertClean();
   });
 
@@ -51,7 +51,7 @@ describe("PKCE generator", () => {
     assert.equal(await verifierOf(page), RFC7636_VERIFIER);
     assert.equal(await byTestId(page, "challenge-S256").textContent(), RFC7636_CHALLENGE);
     assert.equal(
-      await byTestId(page, "verifier-status").textContent(),
+      await byTestId(page, "verifier-message").textContent(),
       "Valid: the example verifier from RFC 7636 appendix B.",
     );
     assert.equal(
@@ -65,7 +65,7 @@ describe("PKCE generator", () => {
   test("invalid verifiers get specific messages and the text is kept", async () => {
     const page = await openPage(app, "/pkce");
     const field = byTestId(page, "verifier");
-    const status = byTestId(page, "verifier-status");
+    const status = byTestId(page, "verifier-message");
     const cases = [
       ["short", "code_verifier is too short: 5 characters, but RFC 7636 section 4.1 requires at least 43."],
       ["a".repeat(129), "code_verifier is too long: 129 characters, but RFC 7636 section 4.1 allows at most 128."],

@@ -4,6 +4,7 @@
 //! and every rule is tested natively (`cargo test`) as well as on wasm32 in a
 //! browser. Every place that enforces a protocol rule cites its RFC section.
 
+pub mod channel;
 pub mod form;
 pub mod pkce;
 pub mod rng;

@@ -2,7 +2,7 @@
 //! `Result` or a default so that a missing API never panics.
 
 use oauth_engine::rng::{RandomnessUnavailable, Rng};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Random bytes from `crypto.getRandomValues`, through `getrandom`.
 pub struct BrowserRng;
@@ -71,10 +71,19 @@ pub fn save_setting(store: Store, key: &str, value: Option<&str>) {
 }
 
 /// Writes `text` to the clipboard. Fails when the page is not allowed to
-/// (no secure context, permission denied, or no Clipboard API).
+/// (permission denied) or has no Clipboard API: `navigator.clipboard` is
+/// undefined outside a secure context, for example on a plain-HTTP LAN
+/// host. Calling through undefined would throw through the wasm stack, so
+/// it is checked first.
 pub async fn copy_to_clipboard(text: &str) -> Result<(), JsValue> {
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
-    let promise = window.navigator().clipboard().write_text(text);
+    let clipboard = js_sys::Reflect::get(&window.navigator(), &JsValue::from_str("clipboard"))?;
+    if clipboard.is_undefined() {
+        return Err(JsValue::from_str("no Clipboard API in this context"));
+    }
+    let promise = clipboard
+        .unchecked_into::<web_sys::Clipboard>()
+        .write_text(text);
     wasm_bindgen_futures::JsFuture::from(promise)
         .await
         .map(drop)

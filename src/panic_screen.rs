@@ -8,23 +8,11 @@ pub const SCREEN_ID: &str = "panic-screen";
 
 pub fn install() {
     std::panic::set_hook(Box::new(|info: &PanicHookInfo<'_>| {
-        let message = describe(info);
+        // "panicked at src/file.rs:12:5:\n<message>"
+        let message = info.to_string();
         web_sys::console::error_1(&format!("OAuth Playground crashed: {message}").into());
         show(&message);
     }));
-}
-
-fn describe(info: &PanicHookInfo<'_>) -> String {
-    let payload = info
-        .payload()
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| info.payload().downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown error".to_owned());
-    match info.location() {
-        Some(location) => format!("{payload} (at {}:{})", location.file(), location.line()),
-        None => payload,
-    }
 }
 
 /// Replaces the page with the error screen.

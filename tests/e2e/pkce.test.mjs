@@ -153,6 +153,20 @@ describe("PKCE generator", () => {
     page.assertClean();
   });
 
+  test("without a Clipboard API (plain-HTTP host) copy explains what to do", async () => {
+    const page = await openPage(app, null);
+    await page.addInitScript(() =>
+      Object.defineProperty(Navigator.prototype, "clipboard", { get: () => undefined }),
+    );
+    await page.goto(app.url("/pkce"));
+    await byTestId(page, "copy-verifier").click();
+    await page.getByText("The browser blocked the clipboard: select the text and press Ctrl+C").waitFor();
+    // The app is still alive: editing still updates the challenge.
+    await byTestId(page, "load-example").click();
+    assert.equal(await byTestId(page, "challenge-S256").textContent(), RFC7636_CHALLENGE);
+    page.assertClean();
+  });
+
   test("what the user typed survives a reload", async () => {
     const page = await openPage(app, "/pkce");
     await byTestId(page, "verifier").fill("kept-across-reloads");

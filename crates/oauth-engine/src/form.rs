@@ -22,6 +22,78 @@ pub fn encode_form(pairs: &[(&str, &str)]) -> String {
     out
 }
 
+/// Why a form or query string could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormError {
+    /// `%` not followed by two hex digits; `position` counts bytes from 1.
+    BadPercentEncoding { position: usize },
+    /// The decoded bytes of `name` are not UTF-8.
+    NotUtf8 { name: String },
+}
+
+impl std::fmt::Display for FormError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::BadPercentEncoding { position } => write!(
+                f,
+                "'%' at position {position} is not followed by two hexadecimal digits"
+            ),
+            Self::NotUtf8 { name } => write!(f, "the value of {name} is not valid UTF-8"),
+        }
+    }
+}
+
+impl std::error::Error for FormError {}
+
+/// Parses `name=value&name=value`, in order, keeping repeats (the caller
+/// decides whether a repeat is an error: RFC 6749 section 3.1 says it is).
+pub fn decode_form(text: &str) -> Result<Vec<(String, String)>, FormError> {
+    let mut pairs = Vec::new();
+    let mut offset = 0;
+    for part in text.split('&') {
+        if !part.is_empty() {
+            let (raw_name, raw_value) = part.split_once('=').unwrap_or((part, ""));
+            let name = decode_component(raw_name, offset, None)?;
+            let value_offset = offset + raw_name.len() + 1;
+            let value = decode_component(raw_value, value_offset, Some(&name))?;
+            pairs.push((name, value));
+        }
+        offset += part.len() + 1;
+    }
+    Ok(pairs)
+}
+
+fn decode_component(text: &str, offset: usize, name: Option<&str>) -> Result<String, FormError> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = |b: u8| char::from(b).to_digit(16);
+                match (
+                    bytes.get(i + 1).and_then(|&b| hex(b)),
+                    bytes.get(i + 2).and_then(|&b| hex(b)),
+                ) {
+                    (Some(high), Some(low)) => out.push((high * 16 + low) as u8),
+                    _ => {
+                        return Err(FormError::BadPercentEncoding {
+                            position: offset + i + 1,
+                        });
+                    }
+                }
+                i += 2;
+            }
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).map_err(|_| FormError::NotUtf8 {
+        name: name.unwrap_or("a parameter name").to_owned(),
+    })
+}
+
 fn encode_component(text: &str, out: &mut String) {
     for byte in text.bytes() {
         match byte {
@@ -62,6 +134,56 @@ mod tests {
     #[test]
     fn non_ascii_is_encoded_as_utf8_bytes() {
         assert_eq!(encode_form(&[("name", "é")]), "name=%C3%A9");
+    }
+
+    #[test]
+    fn decoding_reverses_encoding() {
+        let pairs = [
+            ("redirect_uri", "https://c.example/cb?x=1 2"),
+            ("v", "a~b é+"),
+        ];
+        let decoded = decode_form(&encode_form(&pairs)).unwrap();
+        let expected: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(decoded, expected);
+    }
+
+    #[test]
+    fn decoding_keeps_repeats_empty_values_and_bare_names() {
+        assert_eq!(
+            decode_form("a=1&&a=2&b=&c").unwrap(),
+            [("a", "1"), ("a", "2"), ("b", ""), ("c", "")]
+                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+        );
+    }
+
+    #[test]
+    fn bad_percent_encoding_is_located() {
+        assert_eq!(
+            decode_form("code=abc&state=x%zz").unwrap_err(),
+            FormError::BadPercentEncoding { position: 17 }
+        );
+        // Offsets count the raw text, escapes in the name included.
+        assert_eq!(
+            decode_form("n%41me=%g").unwrap_err(),
+            FormError::BadPercentEncoding { position: 8 }
+        );
+        assert_eq!(
+            decode_form("a=%4").unwrap_err(),
+            FormError::BadPercentEncoding { position: 3 }
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_parameter() {
+        assert_eq!(
+            decode_form("state=%FF").unwrap_err(),
+            FormError::NotUtf8 {
+                name: "state".into()
+            }
+        );
     }
 
     #[test]

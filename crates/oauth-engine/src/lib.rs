@@ -5,9 +5,14 @@
 //! browser. Every place that enforces a protocol rule cites its RFC section.
 
 pub mod channel;
+pub mod clock;
+pub mod error;
 pub mod form;
+pub mod http;
+pub mod jose;
 pub mod pkce;
 pub mod rng;
+pub mod types;
 
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -1,0 +1,392 @@
+//! HTTP messages as values. Every exchange between the simulated parties
+//! is one of these, so the UI can show it exactly as it would cross the
+//! wire and the tests can check it.
+
+use std::fmt;
+
+use crate::form::{FormError, decode_form, encode_form};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+        }
+    }
+}
+
+/// An absolute `http`/`https` URL, split as far as OAuth needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Url {
+    /// `https://host[:port]`
+    pub origin: String,
+    /// Starts with `/`.
+    pub path: String,
+    /// Without the `?`.
+    pub query: Option<String>,
+    /// Without the `#`.
+    pub fragment: Option<String>,
+}
+
+/// Why a URL was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlError {
+    NotAbsolute,
+    UnsupportedScheme(String),
+    NoHost,
+    Whitespace,
+}
+
+impl fmt::Display for UrlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotAbsolute => {
+                f.write_str("is not an absolute URL (it must start with https://)")
+            }
+            Self::UnsupportedScheme(scheme) => {
+                write!(
+                    f,
+                    "uses the scheme \"{scheme}\"; only https and http are supported"
+                )
+            }
+            Self::NoHost => f.write_str("has no host"),
+            Self::Whitespace => f.write_str("contains white space"),
+        }
+    }
+}
+
+impl std::error::Error for UrlError {}
+
+impl Url {
+    pub fn parse(text: &str) -> Result<Self, UrlError> {
+        if text.chars().any(char::is_whitespace) {
+            return Err(UrlError::Whitespace);
+        }
+        let (scheme, rest) = text.split_once("://").ok_or(UrlError::NotAbsolute)?;
+        if !matches!(scheme, "https" | "http") {
+            return Err(UrlError::UnsupportedScheme(scheme.to_owned()));
+        }
+        let (rest, fragment) = match rest.split_once('#') {
+            Some((rest, fragment)) => (rest, Some(fragment.to_owned())),
+            None => (rest, None),
+        };
+        let (rest, query) = match rest.split_once('?') {
+            Some((rest, query)) => (rest, Some(query.to_owned())),
+            None => (rest, None),
+        };
+        let (host, path) = match rest.find('/') {
+            Some(slash) => (&rest[..slash], &rest[slash..]),
+            None => (rest, "/"),
+        };
+        if host.is_empty() {
+            return Err(UrlError::NoHost);
+        }
+        Ok(Self {
+            origin: format!("{scheme}://{host}"),
+            path: path.to_owned(),
+            query,
+            fragment,
+        })
+    }
+
+    /// The host and port, as the `Host` header carries them.
+    pub fn host(&self) -> &str {
+        self.origin.split_once("://").map_or("", |(_, host)| host)
+    }
+
+    /// Path and query: the request target of the request line.
+    pub fn target(&self) -> String {
+        match &self.query {
+            Some(query) => format!("{}?{query}", self.path),
+            None => self.path.clone(),
+        }
+    }
+
+    /// This URL with `pairs` appended to its query (RFC 6749 section 3.1
+    /// keeps any query component the endpoint URL already has).
+    pub fn with_query(&self, pairs: &[(&str, &str)]) -> Self {
+        let added = encode_form(pairs);
+        let query = match &self.query {
+            Some(existing) if !existing.is_empty() => format!("{existing}&{added}"),
+            _ => added,
+        };
+        Self {
+            query: Some(query),
+            ..self.clone()
+        }
+    }
+
+    /// This URL with `pairs` as its fragment (the implicit grant's response,
+    /// RFC 6749 section 4.2.2).
+    pub fn with_fragment(&self, pairs: &[(&str, &str)]) -> Self {
+        Self {
+            fragment: Some(encode_form(pairs)),
+            ..self.clone()
+        }
+    }
+
+    pub fn query_pairs(&self) -> Result<Vec<(String, String)>, FormError> {
+        decode_form(self.query.as_deref().unwrap_or_default())
+    }
+}
+
+impl fmt::Display for Url {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", self.origin, self.target())?;
+        if let Some(fragment) = &self.fragment {
+            write!(f, "#{fragment}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Header fields in order; names compare case-insensitively.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Headers(Vec<(String, String)>);
+
+impl Headers {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn push(&mut self, name: &str, value: impl Into<String>) {
+        self.0.push((name.to_owned(), value.into()));
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub method: Method,
+    pub url: Url,
+    pub headers: Headers,
+    pub body: String,
+}
+
+impl Request {
+    pub fn get(url: Url) -> Self {
+        Self {
+            method: Method::Get,
+            url,
+            headers: Headers::default(),
+            body: String::new(),
+        }
+    }
+
+    /// A POST with an `application/x-www-form-urlencoded` body, as token
+    /// requests are sent (RFC 6749 section 4.1.3).
+    pub fn post_form(url: Url, pairs: &[(&str, &str)]) -> Self {
+        let mut headers = Headers::default();
+        headers.push("Content-Type", "application/x-www-form-urlencoded");
+        Self {
+            method: Method::Post,
+            url,
+            headers,
+            body: encode_form(pairs),
+        }
+    }
+
+    pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push(name, value);
+        self
+    }
+
+    /// The body as form parameters (for POSTs) or the query (for GETs).
+    pub fn params(&self) -> Result<Vec<(String, String)>, FormError> {
+        match self.method {
+            Method::Get => self.url.query_pairs(),
+            Method::Post => decode_form(&self.body),
+        }
+    }
+
+    /// The request as it crosses the wire (HTTP/1.1, CRLF line ends).
+    pub fn to_http_text(&self) -> String {
+        let mut text = format!(
+            "{} {} HTTP/1.1\r\nHost: {}\r\n",
+            self.method.as_str(),
+            self.url.target(),
+            self.url.host()
+        );
+        write_headers_and_body(&mut text, &self.headers, &self.body);
+        text
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Headers,
+    pub body: String,
+}
+
+impl Response {
+    pub fn new(status: u16) -> Self {
+        Self {
+            status,
+            headers: Headers::default(),
+            body: String::new(),
+        }
+    }
+
+    /// A JSON body. Token responses must not be cached (RFC 6749 section
+    /// 5.1), and neither may error responses that carry the same data.
+    pub fn json(status: u16, body: &serde_json::Value) -> Self {
+        Self::new(status)
+            .with_header("Content-Type", "application/json")
+            .with_header("Cache-Control", "no-store")
+            .with_body(body.to_string())
+    }
+
+    /// A `302 Found` redirect, the front channel's way to move the browser
+    /// (RFC 6749 section 4.1.2).
+    pub fn redirect(location: &Url) -> Self {
+        Self::new(302).with_header("Location", location.to_string())
+    }
+
+    pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push(name, value);
+        self
+    }
+
+    pub fn with_body(mut self, body: impl Into<String>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    pub fn json_body(&self) -> Option<serde_json::Value> {
+        serde_json::from_str(&self.body).ok()
+    }
+
+    /// The response as it crosses the wire (HTTP/1.1, CRLF line ends).
+    pub fn to_http_text(&self) -> String {
+        let mut text = format!(
+            "HTTP/1.1 {} {}\r\n",
+            self.status,
+            reason_phrase(self.status)
+        );
+        write_headers_and_body(&mut text, &self.headers, &self.body);
+        text
+    }
+}
+
+fn write_headers_and_body(text: &mut String, headers: &Headers, body: &str) {
+    for (name, value) in headers.iter() {
+        text.push_str(name);
+        text.push_str(": ");
+        text.push_str(value);
+        text.push_str("\r\n");
+    }
+    if !body.is_empty() {
+        text.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    text.push_str("\r\n");
+    text.push_str(body);
+}
+
+/// RFC 9110 section 15 reason phrases for the statuses OAuth uses.
+pub fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        204 => "No Content",
+        302 => "Found",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn urls_split_into_origin_path_query_and_fragment() {
+        let url = Url::parse("https://client.example:8443/cb?x=1#frag").unwrap();
+        assert_eq!(url.origin, "https://client.example:8443");
+        assert_eq!(url.host(), "client.example:8443");
+        assert_eq!(url.path, "/cb");
+        assert_eq!(url.query.as_deref(), Some("x=1"));
+        assert_eq!(url.fragment.as_deref(), Some("frag"));
+        assert_eq!(url.to_string(), "https://client.example:8443/cb?x=1#frag");
+        assert_eq!(Url::parse("https://as.example").unwrap().path, "/");
+    }
+
+    #[test]
+    fn urls_that_are_not_absolute_http_are_refused() {
+        assert_eq!(Url::parse("/cb"), Err(UrlError::NotAbsolute));
+        assert_eq!(
+            Url::parse("javascript://x"),
+            Err(UrlError::UnsupportedScheme("javascript".into()))
+        );
+        assert_eq!(Url::parse("https:///cb"), Err(UrlError::NoHost));
+        assert_eq!(
+            Url::parse("https://a.example/ x"),
+            Err(UrlError::Whitespace)
+        );
+    }
+
+    #[test]
+    fn rfc6749_3_1_query_parameters_are_added_to_an_existing_query() {
+        let url = Url::parse("https://as.example/authorize?tenant=a").unwrap();
+        let url = url.with_query(&[("response_type", "code"), ("state", "x y")]);
+        assert_eq!(
+            url.to_string(),
+            "https://as.example/authorize?tenant=a&response_type=code&state=x+y"
+        );
+    }
+
+    #[test]
+    fn requests_render_as_http_1_1_text() {
+        let url = Url::parse("https://as.example/token").unwrap();
+        let request = Request::post_form(url, &[("grant_type", "authorization_code")])
+            .with_header("Authorization", "Basic Y2xpZW50OnNlY3JldA==");
+        assert_eq!(
+            request.to_http_text(),
+            "POST /token HTTP/1.1\r\nHost: as.example\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\n\
+             Authorization: Basic Y2xpZW50OnNlY3JldA==\r\n\
+             Content-Length: 29\r\n\r\ngrant_type=authorization_code"
+        );
+    }
+
+    #[test]
+    fn responses_render_as_http_1_1_text() {
+        let location = Url::parse("https://client.example/cb?code=abc").unwrap();
+        assert_eq!(
+            Response::redirect(&location).to_http_text(),
+            "HTTP/1.1 302 Found\r\nLocation: https://client.example/cb?code=abc\r\n\r\n"
+        );
+        let json = Response::json(400, &serde_json::json!({"error": "invalid_grant"}));
+        assert_eq!(json.headers.get("cache-control"), Some("no-store"));
+        assert!(
+            json.to_http_text()
+                .ends_with("\r\n\r\n{\"error\":\"invalid_grant\"}")
+        );
+    }
+
+    #[test]
+    fn header_names_are_case_insensitive() {
+        let request = Request::get(Url::parse("https://rs.example/api").unwrap())
+            .with_header("Authorization", "Bearer x");
+        assert_eq!(request.headers.get("authorization"), Some("Bearer x"));
+    }
+}

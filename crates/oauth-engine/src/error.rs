@@ -117,12 +117,14 @@ impl fmt::Display for OAuthError {
 impl std::error::Error for OAuthError {}
 
 /// RFC 6749 section 5.2: error_description is limited to %x20-21 / %x23-5B
-/// / %x5D-7E. Anything else, which could come from a user's input echoed
-/// in a message, is replaced by `?`.
+/// / %x5D-7E. A `"` becomes `'` so quoted values stay readable; anything
+/// else outside the set, which could come from input echoed in a message,
+/// becomes `?`.
 fn ascii_description(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             ' ' | '!' | '#'..='[' | ']'..='~' => c,
+            '"' => '\'',
             _ => '?',
         })
         .collect()
@@ -153,7 +155,7 @@ mod tests {
     #[test]
     fn rfc6749_5_2_error_description_is_restricted_ascii() {
         let error = OAuthError::new(ErrorCode::InvalidRequest, "bad \"x\" \\ é\n");
-        assert_eq!(error.description, "bad ?x? ? ??");
+        assert_eq!(error.description, "bad 'x' ? ??");
     }
 
     #[test]

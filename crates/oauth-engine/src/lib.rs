@@ -12,6 +12,7 @@ pub mod http;
 pub mod jose;
 pub mod pkce;
 pub mod rng;
+pub mod server;
 pub mod types;
 
 #[cfg(all(test, target_arch = "wasm32"))]

@@ -14,6 +14,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
 use crate::rng::{RandomnessUnavailable, Rng};
+use crate::types::constant_time_eq;
 
 /// RFC 7636 section 4.1: "minimum length of 43 characters".
 pub const MIN_LEN: usize = 43;
@@ -316,12 +317,6 @@ impl CodeChallenge {
             .into_iter()
             .find(|&method| self.is_satisfied_by(verifier, method))
     }
-}
-
-/// Compares without an early exit, so the time taken does not reveal how
-/// many leading bytes of a guess were right.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// `code_challenge_method` (RFC 7636 section 4.3).

@@ -89,6 +89,12 @@ secret_value!(
     RefreshToken
 );
 
+/// Compares secrets without an early exit, so the time taken does not
+/// reveal how many leading bytes of a guess were right.
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// `scope` (RFC 6749 section 3.3): a set of case-sensitive tokens, written
 /// space-separated.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -2,12 +2,53 @@
 //! user types or pastes, or a request carries, they must not panic.
 #![cfg(not(target_arch = "wasm32"))]
 
+use oauth_engine::clock::UnixTime;
 use oauth_engine::form::{decode_form, encode_form};
 use oauth_engine::http::Url;
+use oauth_engine::http::{Method, Request};
+use oauth_engine::jose::SigningKey;
 use oauth_engine::jose::VerifyingKey;
 use oauth_engine::pkce::{CodeChallenge, CodeVerifier, MAX_LEN, MIN_LEN, is_unreserved};
-use oauth_engine::types::Scope;
+use oauth_engine::rng::SeededRng;
+use oauth_engine::server::{
+    AuthorizationServer, ClientAuthMethod, ClientRegistration, GrantType, ServerConfig,
+    ServerPolicy,
+};
+use oauth_engine::types::{ClientId, RedirectUri, Scope};
 use proptest::prelude::*;
+
+const REGISTERED_ERRORS: [&str; 10] = [
+    "invalid_request",
+    "invalid_client",
+    "invalid_grant",
+    "unauthorized_client",
+    "unsupported_grant_type",
+    "invalid_scope",
+    "server_error",
+    "temporarily_unavailable",
+    "access_denied",
+    "unsupported_response_type",
+];
+
+fn server() -> AuthorizationServer {
+    let vector: serde_json::Value =
+        serde_json::from_str(include_str!("vectors/rfc7515_a2.json")).unwrap();
+    let config = ServerConfig {
+        issuer: Url::parse("https://as.example").unwrap(),
+        audience: "https://api.example".into(),
+        policy: ServerPolicy::default(),
+        clients: vec![ClientRegistration {
+            client_id: ClientId::new("spa"),
+            secret: None,
+            auth_method: ClientAuthMethod::None,
+            redirect_uris: vec![RedirectUri::new("https://spa.example/cb")],
+            grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
+            allowed_scope: Scope::parse("read").unwrap(),
+        }],
+        users: vec![],
+    };
+    AuthorizationServer::new(config, SigningKey::rsa_from_jwk(&vector["key"]).unwrap())
+}
 
 proptest! {
     /// Any text at all: no panic, and accepted exactly when RFC 7636
@@ -55,5 +96,34 @@ proptest! {
     fn url_and_scope_parsing_never_panic(text in any::<String>()) {
         let _ = Url::parse(&text);
         let _ = Scope::parse(&text);
+    }
+
+    /// No request to any endpoint, however malformed, panics; every failed
+    /// token request is a JSON error with a registered code (RFC 6749
+    /// section 5.2).
+    #[test]
+    fn rfc6749_5_2_malformed_requests_get_rfc_errors(
+        path in prop::sample::select(vec!["/authorize", "/token", "/login", "/consent", "/x"]),
+        post in any::<bool>(),
+        query in "[a-z_=&%+0-9A-F.-]{0,80}",
+        body in "[a-z_=&%+0-9A-F.-]{0,120}|.{0,40}",
+        authorization in proptest::option::of("(Basic|Bearer) [A-Za-z0-9+/=:]{0,30}"),
+    ) {
+        let mut server = server();
+        let url = Url::parse(&format!("https://as.example{path}?{query}")).unwrap();
+        let mut request = Request::get(url);
+        if post {
+            request.method = Method::Post;
+            request.body = body;
+        }
+        if let Some(value) = authorization {
+            request = request.with_header("Authorization", value);
+        }
+        let response = server.handle(&request, UnixTime(1_700_000_000), &mut SeededRng::new(1));
+        if path == "/token" && post && response.status != 200 {
+            let json = response.json_body().expect("token errors are JSON");
+            let code = json["error"].as_str().unwrap_or_default().to_owned();
+            prop_assert!(REGISTERED_ERRORS.contains(&code.as_str()), "unregistered error {code}");
+        }
     }
 }

@@ -1,0 +1,141 @@
+//! Client authentication at the token endpoint (RFC 6749 section 2.3).
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+use super::{AuthorizationServer, ClientAuthMethod, ClientRegistration, param};
+use crate::error::{ErrorCode, OAuthError};
+use crate::form::decode_form;
+use crate::http::Request;
+use crate::types::constant_time_eq;
+
+/// A failed client authentication, and whether the client tried HTTP Basic
+/// (then the 401 carries `WWW-Authenticate`, RFC 6749 section 5.2).
+pub(super) struct AuthFailure {
+    pub error: OAuthError,
+    pub used_basic: bool,
+}
+
+impl AuthorizationServer {
+    /// Identifies and authenticates the client of a token request.
+    pub(super) fn authenticate_client(
+        &self,
+        request: &Request,
+        params: &BTreeMap<String, String>,
+    ) -> Result<&ClientRegistration, AuthFailure> {
+        let basic = request.headers.get("Authorization").and_then(|value| {
+            value
+                .strip_prefix("Basic ")
+                .or_else(|| value.strip_prefix("basic "))
+        });
+        let used_basic = basic.is_some();
+        let fail = |description: String| AuthFailure {
+            error: OAuthError::new(ErrorCode::InvalidClient, description),
+            used_basic,
+        };
+        let body_secret = param(params, "client_secret");
+
+        let (client_id, secret, method) = match basic {
+            Some(credentials) => {
+                // "The client MUST NOT use more than one authentication
+                // method in each request" (RFC 6749 section 2.3).
+                if body_secret.is_some() {
+                    return Err(AuthFailure {
+                        error: OAuthError::new(
+                            ErrorCode::InvalidRequest,
+                            "the client authenticated twice, with HTTP Basic and client_secret \
+                             (RFC 6749 section 2.3)",
+                        ),
+                        used_basic,
+                    });
+                }
+                let (id, secret) = decode_basic(credentials).ok_or_else(|| {
+                    fail("the Authorization header is not valid HTTP Basic credentials".into())
+                })?;
+                (id, Some(secret), ClientAuthMethod::ClientSecretBasic)
+            }
+            None => {
+                let id = param(params, "client_id")
+                    .ok_or_else(|| fail("the request does not identify the client".into()))?
+                    .to_owned();
+                let method = if body_secret.is_some() {
+                    ClientAuthMethod::ClientSecretPost
+                } else {
+                    ClientAuthMethod::None
+                };
+                (id, body_secret.map(str::to_owned), method)
+            }
+        };
+
+        let client = self
+            .client(&client_id)
+            .ok_or_else(|| fail(format!("no client is registered as \"{client_id}\"")))?;
+        // A client_id in the body must agree with the authenticated one.
+        if let Some(body_id) = param(params, "client_id")
+            && body_id != client.client_id.as_str()
+        {
+            return Err(fail(
+                "client_id in the body differs from the authenticated client".into(),
+            ));
+        }
+        match (&client.secret, secret) {
+            (None, None) => Ok(client),
+            (None, Some(_)) => Err(fail(format!(
+                "client {client_id} is public and has no secret to send"
+            ))),
+            (Some(_), None) => Err(fail(format!(
+                "client {client_id} is confidential and must authenticate (RFC 6749 section 3.2.1)"
+            ))),
+            (Some(expected), Some(given)) => {
+                if method != client.auth_method {
+                    return Err(fail(format!(
+                        "client {client_id} is registered for {}, not {}",
+                        method_name(client.auth_method),
+                        method_name(method)
+                    )));
+                }
+                if !constant_time_eq(expected.secret().as_bytes(), given.as_bytes()) {
+                    return Err(fail("wrong client secret".into()));
+                }
+                Ok(client)
+            }
+        }
+    }
+}
+
+fn method_name(method: ClientAuthMethod) -> &'static str {
+    match method {
+        ClientAuthMethod::ClientSecretBasic => "client_secret_basic",
+        ClientAuthMethod::ClientSecretPost => "client_secret_post",
+        ClientAuthMethod::None => "none",
+    }
+}
+
+/// RFC 6749 section 2.3.1: the client id and secret are each
+/// form-urlencoded, joined with ':' and base64-encoded.
+fn decode_basic(credentials: &str) -> Option<(String, String)> {
+    let decoded = String::from_utf8(STANDARD.decode(credentials.trim()).ok()?).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    let decode = |text: &str| {
+        decode_form(&format!("v={text}"))
+            .ok()?
+            .pop()
+            .map(|(_, value)| value)
+    };
+    Some((decode(id)?, decode(secret)?))
+}
+
+/// Basic credentials for a client, encoded as RFC 6749 section 2.3.1 says.
+pub fn basic_credentials(client_id: &str, secret: &str) -> String {
+    let encode = |text: &str| {
+        crate::form::encode_form(&[("v", text)])
+            .trim_start_matches("v=")
+            .to_owned()
+    };
+    format!(
+        "Basic {}",
+        STANDARD.encode(format!("{}:{}", encode(client_id), encode(secret)))
+    )
+}

@@ -1,0 +1,326 @@
+//! The simulated authorization server (RFC 6749 section 3), sans-IO:
+//! `handle(request) -> response`. Secure by default; each defence can be
+//! switched off through [`ServerPolicy`] so a scenario can show what breaks.
+
+mod authorize;
+mod client_auth;
+mod pages;
+mod token;
+
+use std::collections::BTreeMap;
+
+use crate::clock::UnixTime;
+use crate::error::{ErrorCode, OAuthError};
+use crate::http::{Method, Request, Response, Url};
+use crate::jose::SigningKey;
+use crate::pkce::{CodeChallenge, PkceMethod};
+use crate::rng::Rng;
+use crate::types::{ClientId, ClientSecret, RedirectUri, Scope, Subject};
+
+pub use authorize::AuthorizationRequest;
+pub use client_auth::basic_credentials;
+
+/// How strictly PKCE (RFC 7636) is enforced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PkcePolicy {
+    /// Every authorization request must carry an S256 challenge (OAuth 2.1,
+    /// RFC 9700 section 2.1.1).
+    RequireS256,
+    /// A challenge is required, and plain is accepted.
+    RequireAllowPlain,
+    /// A challenge is checked when sent, not required (RFC 7636 as written).
+    Optional,
+}
+
+/// How a requested redirect_uri is compared with the registered ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedirectMatching {
+    /// Simple string comparison (RFC 9700 section 4.1.3, RFC 6749 3.1.2.3).
+    Exact,
+    /// Any URI that starts with a registered one: the vulnerable matching
+    /// that lets a code go to an attacker-chosen path.
+    Prefix,
+}
+
+/// What the server enforces, and for how long things live (seconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerPolicy {
+    pub pkce: PkcePolicy,
+    pub redirect_matching: RedirectMatching,
+    /// RFC 6749 section 4.1.2 recommends at most 10 minutes.
+    pub code_lifetime: u64,
+    /// A code works once; a second use is refused and, with
+    /// `revoke_on_code_reuse`, revokes what the first use issued.
+    pub single_use_codes: bool,
+    pub revoke_on_code_reuse: bool,
+    pub access_token_lifetime: u64,
+    pub refresh_token_lifetime: u64,
+    /// Issue a new refresh token on every refresh (RFC 9700 section 4.14.2).
+    pub rotate_refresh_tokens: bool,
+    /// A rotated-out refresh token presented again revokes the whole family.
+    pub detect_refresh_reuse: bool,
+    /// Send `iss` in authorization responses (RFC 9207).
+    pub issuer_in_response: bool,
+    /// Allow `response_type=token` (RFC 6749 section 4.2); off, as RFC 9700
+    /// section 2.1.2 advises. Kept for the comparison screen.
+    pub allow_implicit: bool,
+}
+
+impl Default for ServerPolicy {
+    fn default() -> Self {
+        Self {
+            pkce: PkcePolicy::RequireS256,
+            redirect_matching: RedirectMatching::Exact,
+            code_lifetime: 60,
+            single_use_codes: true,
+            revoke_on_code_reuse: true,
+            access_token_lifetime: 300,
+            refresh_token_lifetime: 86_400,
+            rotate_refresh_tokens: true,
+            detect_refresh_reuse: true,
+            issuer_in_response: true,
+            allow_implicit: false,
+        }
+    }
+}
+
+/// How a client proves its identity at the token endpoint (RFC 7591
+/// section 2 names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientAuthMethod {
+    /// HTTP Basic with the client_id and secret (RFC 6749 section 2.3.1).
+    ClientSecretBasic,
+    /// client_id and client_secret in the form body (section 2.3.1).
+    ClientSecretPost,
+    /// A public client: client_id only (section 2.1).
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantType {
+    AuthorizationCode,
+    Implicit,
+    RefreshToken,
+    ClientCredentials,
+}
+
+impl GrantType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AuthorizationCode => "authorization_code",
+            Self::Implicit => "implicit",
+            Self::RefreshToken => "refresh_token",
+            Self::ClientCredentials => "client_credentials",
+        }
+    }
+}
+
+/// A registered client (RFC 6749 section 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientRegistration {
+    pub client_id: ClientId,
+    /// `None` for a public client.
+    pub secret: Option<ClientSecret>,
+    pub auth_method: ClientAuthMethod,
+    pub redirect_uris: Vec<RedirectUri>,
+    pub grant_types: Vec<GrantType>,
+    /// The most this client may ask for.
+    pub allowed_scope: Scope,
+}
+
+impl ClientRegistration {
+    pub fn is_public(&self) -> bool {
+        self.secret.is_none()
+    }
+
+    pub fn allows(&self, grant: GrantType) -> bool {
+        self.grant_types.contains(&grant)
+    }
+}
+
+/// A resource owner who can log in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub subject: Subject,
+    pub username: String,
+    pub password: String,
+}
+
+/// Everything the server is set up with.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The issuer identifier (RFC 8414 section 2): `iss` in tokens and
+    /// responses, and the base of every endpoint URL.
+    pub issuer: Url,
+    /// The resource server the access tokens are for: their `aud`.
+    pub audience: String,
+    pub policy: ServerPolicy,
+    pub clients: Vec<ClientRegistration>,
+    pub users: Vec<User>,
+}
+
+/// An authorization code and what it stands for (RFC 6749 section 4.1.2).
+#[derive(Debug, Clone)]
+struct CodeGrant {
+    client_id: ClientId,
+    redirect_uri: RedirectUri,
+    /// Whether the authorization request carried redirect_uri: if it did,
+    /// the token request must repeat it (RFC 6749 section 4.1.3).
+    redirect_uri_was_sent: bool,
+    subject: Subject,
+    scope: Scope,
+    challenge: Option<(CodeChallenge, PkceMethod)>,
+    expires_at: UnixTime,
+    used: bool,
+    /// The refresh token family issued from this code, to revoke on reuse.
+    family: Option<u64>,
+}
+
+/// A refresh token (RFC 6749 section 1.5) and its place in a family: all
+/// tokens that descend by rotation from one authorization.
+#[derive(Debug, Clone)]
+struct RefreshGrant {
+    client_id: ClientId,
+    subject: Subject,
+    scope: Scope,
+    family: u64,
+    expires_at: UnixTime,
+    /// Replaced by rotation; presenting it again is reuse.
+    rotated: bool,
+}
+
+/// The simulated authorization server.
+#[derive(Debug)]
+pub struct AuthorizationServer {
+    config: ServerConfig,
+    signing_key: SigningKey,
+    /// Authorization requests waiting for login and consent, by transaction id.
+    transactions: BTreeMap<String, authorize::Transaction>,
+    codes: BTreeMap<String, CodeGrant>,
+    refresh_tokens: BTreeMap<String, RefreshGrant>,
+    revoked_families: Vec<u64>,
+    /// `jti`s of access tokens that were revoked (for the resource server's
+    /// introspection-like check).
+    revoked_access_tokens: Vec<String>,
+    /// Access token `jti`s per family, so revoking a family revokes them.
+    family_access_tokens: BTreeMap<u64, Vec<String>>,
+    next_family: u64,
+}
+
+impl AuthorizationServer {
+    pub fn new(config: ServerConfig, signing_key: SigningKey) -> Self {
+        Self {
+            config,
+            signing_key,
+            transactions: BTreeMap::new(),
+            codes: BTreeMap::new(),
+            refresh_tokens: BTreeMap::new(),
+            revoked_families: Vec::new(),
+            revoked_access_tokens: Vec::new(),
+            family_access_tokens: BTreeMap::new(),
+            next_family: 1,
+        }
+    }
+
+    pub fn config(&self) -> &ServerConfig {
+        &self.config
+    }
+
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.signing_key
+    }
+
+    /// The URL of one of this server's endpoints.
+    pub fn endpoint(&self, path: &str) -> Url {
+        Url {
+            path: format!("{}{path}", self.config.issuer.path.trim_end_matches('/')),
+            query: None,
+            fragment: None,
+            ..self.config.issuer.clone()
+        }
+    }
+
+    /// Whether an access token with this `jti` has been revoked.
+    pub fn is_access_token_revoked(&self, jti: &str) -> bool {
+        self.revoked_access_tokens
+            .iter()
+            .any(|revoked| revoked == jti)
+    }
+
+    /// Answers one HTTP request.
+    pub fn handle(&mut self, request: &Request, now: UnixTime, rng: &mut impl Rng) -> Response {
+        let base = self.config.issuer.path.trim_end_matches('/');
+        let path = request.url.path.strip_prefix(base).unwrap_or("");
+        match (request.method, path) {
+            (Method::Get, "/authorize") => self.authorize(request, now, rng),
+            (Method::Post, "/login") => self.login(request, now),
+            (Method::Post, "/consent") => self.consent(request, now, rng),
+            (Method::Post, "/token") => self.token(request, now, rng),
+            (_, "/authorize" | "/login" | "/consent" | "/token") => {
+                Response::new(405).with_body("Method Not Allowed")
+            }
+            _ => Response::new(404).with_body("Not Found"),
+        }
+    }
+
+    fn client(&self, client_id: &str) -> Option<&ClientRegistration> {
+        self.config
+            .clients
+            .iter()
+            .find(|client| client.client_id.as_str() == client_id)
+    }
+
+    /// Revokes a refresh token family and the access tokens issued in it.
+    fn revoke_family(&mut self, family: u64) {
+        if !self.revoked_families.contains(&family) {
+            self.revoked_families.push(family);
+        }
+        if let Some(jtis) = self.family_access_tokens.get(&family) {
+            self.revoked_access_tokens.extend(jtis.iter().cloned());
+        }
+    }
+
+    fn new_family(&mut self) -> u64 {
+        let family = self.next_family;
+        self.next_family += 1;
+        family
+    }
+}
+
+/// `n` random bytes as base64url: codes, tokens and transaction ids.
+fn random_token(rng: &mut impl Rng, bytes: usize) -> Result<String, OAuthError> {
+    let mut buffer = vec![0u8; bytes];
+    rng.fill_bytes(&mut buffer).map_err(|error| {
+        OAuthError::new(
+            ErrorCode::ServerError,
+            format!("cannot make a random value: {error}"),
+        )
+    })?;
+    Ok(crate::jose::b64_encode(buffer))
+}
+
+/// Collects request parameters, refusing any that appears twice: "Request
+/// and response parameters MUST NOT be included more than once" (RFC 6749
+/// section 3.1 and 3.2).
+fn single_params(pairs: Vec<(String, String)>) -> Result<BTreeMap<String, String>, OAuthError> {
+    let mut params = BTreeMap::new();
+    for (name, value) in pairs {
+        if params.contains_key(&name) {
+            return Err(OAuthError::new(
+                ErrorCode::InvalidRequest,
+                format!("the parameter {name} appears more than once (RFC 6749 section 3.1)"),
+            ));
+        }
+        params.insert(name, value);
+    }
+    Ok(params)
+}
+
+/// RFC 6749 section 3.1: parameters sent without a value are treated as if
+/// they were omitted.
+fn param<'a>(params: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str> {
+    params
+        .get(name)
+        .map(String::as_str)
+        .filter(|value| !value.is_empty())
+}

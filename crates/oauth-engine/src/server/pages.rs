@@ -1,0 +1,87 @@
+//! The authorization server's own pages: what the user sees in the
+//! browser between the authorization request and the redirect back. Every
+//! value is HTML-escaped: client ids and messages can carry user input.
+
+use crate::http::Response;
+use crate::types::Scope;
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn page(status: u16, title: &str, body: &str) -> Response {
+    Response::new(status)
+        .with_header("Content-Type", "text/html; charset=utf-8")
+        // Login and consent pages must not be framed (RFC 6749 section 10.13).
+        .with_header("X-Frame-Options", "DENY")
+        .with_body(format!(
+            "<!doctype html><html><head><title>{}</title></head><body>{body}</body></html>",
+            escape(title)
+        ))
+}
+
+/// The sign-in form; `error` after a failed attempt.
+pub(super) fn login_page(transaction: &str, client_id: &str, error: Option<&str>) -> Response {
+    let error = error
+        .map(|message| format!("<p role=\"alert\">{}</p>", escape(message)))
+        .unwrap_or_default();
+    page(
+        200,
+        "Sign in",
+        &format!(
+            "<h1>Sign in</h1><p>to continue to {client}</p>{error}\
+             <form method=\"post\" action=\"login\">\
+             <input type=\"hidden\" name=\"transaction\" value=\"{transaction}\">\
+             <label>Username <input name=\"username\" autocomplete=\"username\"></label>\
+             <label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\"></label>\
+             <button>Sign in</button></form>",
+            client = escape(client_id),
+            transaction = escape(transaction),
+        ),
+    )
+}
+
+/// The consent form: one checkbox per requested scope, approve or deny.
+pub(super) fn consent_page(transaction: &str, client_id: &str, scope: &Scope) -> Response {
+    let boxes: String = scope
+        .iter()
+        .map(|token| {
+            let token = escape(token);
+            format!("<label><input type=\"checkbox\" name=\"scope\" value=\"{token}\" checked> {token}</label>")
+        })
+        .collect();
+    page(
+        200,
+        "Allow access?",
+        &format!(
+            "<h1>Allow {client} to access your account?</h1>\
+             <form method=\"post\" action=\"consent\">\
+             <input type=\"hidden\" name=\"transaction\" value=\"{transaction}\">{boxes}\
+             <button name=\"decision\" value=\"approve\">Allow</button>\
+             <button name=\"decision\" value=\"deny\">Deny</button></form>",
+            client = escape(client_id),
+            transaction = escape(transaction),
+        ),
+    )
+}
+
+/// An error shown to the user instead of a redirect (RFC 6749 section
+/// 4.1.2.1: never redirect to an unverified redirect_uri).
+pub(super) fn error_page(message: &str) -> Response {
+    page(
+        400,
+        "Authorization error",
+        &format!("<h1>Authorization error</h1><p>{}</p>", escape(message)),
+    )
+}

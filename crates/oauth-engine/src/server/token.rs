@@ -1,0 +1,384 @@
+//! The token endpoint (RFC 6749 section 3.2) and the grants it serves.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::{
+    AuthorizationServer, ClientRegistration, GrantType, RefreshGrant, param, random_token,
+    single_params,
+};
+use crate::clock::UnixTime;
+use crate::error::{ErrorCode, OAuthError};
+use crate::http::{Request, Response};
+use crate::pkce::CodeVerifier;
+use crate::rng::Rng;
+use crate::types::{ClientId, Scope, Subject};
+
+impl AuthorizationServer {
+    pub(super) fn token(
+        &mut self,
+        request: &Request,
+        now: UnixTime,
+        rng: &mut impl Rng,
+    ) -> Response {
+        let params = match request.params().map_err(|error| {
+            OAuthError::new(
+                ErrorCode::InvalidRequest,
+                format!("the form body is malformed: {error}"),
+            )
+        }) {
+            Ok(pairs) => match single_params(pairs) {
+                Ok(params) => params,
+                Err(error) => return error_response(&error, false),
+            },
+            Err(error) => return error_response(&error, false),
+        };
+        let client = match self.authenticate_client(request, &params) {
+            Ok(client) => client.clone(),
+            Err(failure) => return error_response(&failure.error, failure.used_basic),
+        };
+        let result = match param(&params, "grant_type") {
+            None => Err(OAuthError::new(
+                ErrorCode::InvalidRequest,
+                "grant_type is missing (RFC 6749 section 4.1.3)",
+            )),
+            Some("authorization_code") => self.code_grant(&client, &params, now, rng),
+            Some("refresh_token") => self.refresh_grant(&client, &params, now, rng),
+            Some("client_credentials") => self.client_credentials_grant(&client, &params, now, rng),
+            Some(other) => Err(OAuthError::new(
+                ErrorCode::UnsupportedGrantType,
+                format!("grant_type \"{other}\" is not supported by this server"),
+            )),
+        };
+        match result {
+            // RFC 6749 section 5.1: no caching of token responses.
+            Ok(body) => Response::json(200, &body).with_header("Pragma", "no-cache"),
+            Err(error) => error_response(&error, false),
+        }
+    }
+
+    /// RFC 6749 section 4.1.3, with RFC 7636 section 4.6.
+    fn code_grant(
+        &mut self,
+        client: &ClientRegistration,
+        params: &BTreeMap<String, String>,
+        now: UnixTime,
+        rng: &mut impl Rng,
+    ) -> Result<Value, OAuthError> {
+        require_grant(client, GrantType::AuthorizationCode)?;
+        let invalid = |description: &str| OAuthError::new(ErrorCode::InvalidGrant, description);
+        let code = param(params, "code").ok_or_else(|| {
+            OAuthError::new(
+                ErrorCode::InvalidRequest,
+                "code is missing (RFC 6749 section 4.1.3)",
+            )
+        })?;
+        let policy = self.config.policy.clone();
+        let Some(grant) = self.codes.get(code).cloned() else {
+            return Err(invalid(
+                "the authorization code is not one this server issued",
+            ));
+        };
+        if grant.used && policy.single_use_codes {
+            // "If an authorization code is used more than once, the
+            // authorization server MUST deny the request and SHOULD revoke
+            // all tokens previously issued based on that authorization
+            // code" (RFC 6749 section 4.1.2).
+            if policy.revoke_on_code_reuse
+                && let Some(family) = grant.family
+            {
+                self.revoke_family(family);
+            }
+            return Err(invalid(
+                "the authorization code was already used; tokens issued from it are revoked",
+            ));
+        }
+        if grant.client_id != client.client_id {
+            return Err(invalid(
+                "the authorization code was issued to another client",
+            ));
+        }
+        if now >= grant.expires_at {
+            return Err(invalid("the authorization code has expired"));
+        }
+        // RFC 6749 section 4.1.3: redirect_uri must be sent, and identical,
+        // if the authorization request carried it.
+        match param(params, "redirect_uri") {
+            Some(uri) if uri != grant.redirect_uri.as_str() => {
+                return Err(invalid(
+                    "redirect_uri differs from the authorization request's",
+                ));
+            }
+            None if grant.redirect_uri_was_sent => {
+                return Err(OAuthError::new(
+                    ErrorCode::InvalidRequest,
+                    "redirect_uri is required because the authorization request had it",
+                ));
+            }
+            _ => {}
+        }
+        let verifier = param(params, "code_verifier");
+        match (&grant.challenge, verifier) {
+            (Some((challenge, method)), Some(verifier)) => {
+                let verifier = CodeVerifier::parse(verifier).map_err(|error| {
+                    OAuthError::new(ErrorCode::InvalidRequest, error.to_string())
+                })?;
+                if !challenge.is_satisfied_by(&verifier, *method) {
+                    return Err(invalid(
+                        "code_verifier does not match the code_challenge (RFC 7636 section 4.6)",
+                    ));
+                }
+            }
+            (Some(_), None) => {
+                return Err(invalid(
+                    "code_verifier is missing but the authorization request had a code_challenge \
+                     (RFC 7636 section 4.6)",
+                ));
+            }
+            // RFC 9700 section 2.1.1: a verifier without a challenge is
+            // refused, or an attacker could inject a code without PKCE.
+            (None, Some(_)) => {
+                return Err(invalid(
+                    "code_verifier was sent but the authorization request had no code_challenge \
+                     (RFC 9700 section 2.1.1)",
+                ));
+            }
+            (None, None) => {}
+        }
+
+        let family = self.new_family();
+        if let Some(stored) = self.codes.get_mut(code) {
+            stored.used = true;
+            stored.family = Some(family);
+        }
+        let issue_refresh = client.allows(GrantType::RefreshToken);
+        self.token_response(
+            client,
+            &grant.subject,
+            &grant.scope,
+            Some(family),
+            issue_refresh,
+            now,
+            rng,
+        )
+    }
+
+    /// RFC 6749 section 6, with rotation and reuse detection (RFC 9700
+    /// section 4.14.2).
+    fn refresh_grant(
+        &mut self,
+        client: &ClientRegistration,
+        params: &BTreeMap<String, String>,
+        now: UnixTime,
+        rng: &mut impl Rng,
+    ) -> Result<Value, OAuthError> {
+        require_grant(client, GrantType::RefreshToken)?;
+        let invalid = |description: &str| OAuthError::new(ErrorCode::InvalidGrant, description);
+        let token = param(params, "refresh_token").ok_or_else(|| {
+            OAuthError::new(
+                ErrorCode::InvalidRequest,
+                "refresh_token is missing (RFC 6749 section 6)",
+            )
+        })?;
+        let Some(grant) = self.refresh_tokens.get(token).cloned() else {
+            return Err(invalid("the refresh token is not one this server issued"));
+        };
+        if grant.client_id != client.client_id {
+            return Err(invalid("the refresh token was issued to another client"));
+        }
+        if self.revoked_families.contains(&grant.family) {
+            return Err(invalid("the refresh token has been revoked"));
+        }
+        // Either the client or an attacker holds a stolen copy; the server
+        // cannot tell which, so the whole family dies. With detection off,
+        // the old token keeps working: the vulnerability the lab shows.
+        if grant.rotated && self.config.policy.detect_refresh_reuse {
+            self.revoke_family(grant.family);
+            return Err(invalid(
+                "the refresh token was already used: the whole token family is revoked \
+                 (RFC 9700 section 4.14.2)",
+            ));
+        }
+        if now >= grant.expires_at {
+            return Err(invalid("the refresh token has expired"));
+        }
+        // The new scope may only narrow the original (RFC 6749 section 6).
+        let scope = match param(params, "scope") {
+            None => grant.scope.clone(),
+            Some(text) => {
+                let scope = Scope::parse(text).map_err(|token| {
+                    OAuthError::new(
+                        ErrorCode::InvalidScope,
+                        format!("invalid scope token {token}"),
+                    )
+                })?;
+                if !scope.is_subset_of(&grant.scope) {
+                    return Err(OAuthError::new(
+                        ErrorCode::InvalidScope,
+                        format!(
+                            "scope \"{scope}\" exceeds what was granted (\"{}\")",
+                            grant.scope
+                        ),
+                    ));
+                }
+                scope
+            }
+        };
+        // Without rotation the client keeps using the same refresh token.
+        let rotate = self.config.policy.rotate_refresh_tokens;
+        if rotate && let Some(old) = self.refresh_tokens.get_mut(token) {
+            old.rotated = true;
+        }
+        self.token_response(
+            client,
+            &grant.subject,
+            &scope,
+            Some(grant.family),
+            rotate,
+            now,
+            rng,
+        )
+    }
+
+    /// RFC 6749 section 4.4: confidential clients only, and no refresh
+    /// token (section 4.4.3).
+    fn client_credentials_grant(
+        &mut self,
+        client: &ClientRegistration,
+        params: &BTreeMap<String, String>,
+        now: UnixTime,
+        rng: &mut impl Rng,
+    ) -> Result<Value, OAuthError> {
+        require_grant(client, GrantType::ClientCredentials)?;
+        if client.is_public() {
+            return Err(OAuthError::new(
+                ErrorCode::UnauthorizedClient,
+                "the client credentials grant is for confidential clients (RFC 6749 section 4.4.2)",
+            ));
+        }
+        let scope = match param(params, "scope") {
+            None => client.allowed_scope.clone(),
+            Some(text) => Scope::parse(text).map_err(|token| {
+                OAuthError::new(
+                    ErrorCode::InvalidScope,
+                    format!("invalid scope token {token}"),
+                )
+            })?,
+        };
+        if !scope.is_subset_of(&client.allowed_scope) {
+            return Err(OAuthError::new(
+                ErrorCode::InvalidScope,
+                format!(
+                    "scope \"{scope}\" is more than client {} may have",
+                    client.client_id
+                ),
+            ));
+        }
+        // The client acts on its own behalf: it is the subject.
+        let subject = Subject::new(client.client_id.as_str());
+        self.token_response(client, &subject, &scope, None, false, now, rng)
+    }
+
+    /// RFC 6749 section 5.1. The access token is recorded in `family`, so
+    /// revoking the family revokes it; with `issue_refresh`, a new refresh
+    /// token is issued in the family too.
+    #[allow(clippy::too_many_arguments)]
+    fn token_response(
+        &mut self,
+        client: &ClientRegistration,
+        subject: &Subject,
+        scope: &Scope,
+        family: Option<u64>,
+        issue_refresh: bool,
+        now: UnixTime,
+        rng: &mut impl Rng,
+    ) -> Result<Value, OAuthError> {
+        let (access_token, jti) =
+            self.issue_access_token(&client.client_id, subject, scope, now, rng)?;
+        let mut body = json!({
+            "access_token": access_token,
+            "token_type": "Bearer",
+            "expires_in": self.config.policy.access_token_lifetime,
+            "scope": scope.to_string(),
+        });
+        if let Some(family) = family
+            && issue_refresh
+        {
+            let refresh = random_token(rng, 32)?;
+            self.refresh_tokens.insert(
+                refresh.clone(),
+                RefreshGrant {
+                    client_id: client.client_id.clone(),
+                    subject: subject.clone(),
+                    scope: scope.clone(),
+                    family,
+                    expires_at: now.plus(self.config.policy.refresh_token_lifetime),
+                    rotated: false,
+                },
+            );
+            body["refresh_token"] = refresh.into();
+        }
+        if let Some(family) = family {
+            self.family_access_tokens
+                .entry(family)
+                .or_default()
+                .push(jti);
+        }
+        Ok(body)
+    }
+
+    /// A JWT access token in the RFC 9068 profile: `typ` at+jwt, signed by
+    /// the server's key, with iss, sub, aud, client_id, scope, iat, exp, jti.
+    /// Returns the token and its jti.
+    pub(super) fn issue_access_token(
+        &self,
+        client_id: &ClientId,
+        subject: &Subject,
+        scope: &Scope,
+        now: UnixTime,
+        rng: &mut impl Rng,
+    ) -> Result<(String, String), OAuthError> {
+        let jti = random_token(rng, 16)?;
+        let claims = json!({
+            "iss": self.config.issuer.to_string(),
+            "sub": subject.as_str(),
+            "aud": self.config.audience,
+            "client_id": client_id.as_str(),
+            "scope": scope.to_string(),
+            "iat": now.0,
+            "exp": now.plus(self.config.policy.access_token_lifetime).0,
+            "jti": jti,
+        });
+        let mut header = serde_json::Map::new();
+        header.insert("typ".into(), "at+jwt".into());
+        let token = self.signing_key.sign(header, claims.to_string().as_bytes());
+        Ok((token, jti))
+    }
+}
+
+fn require_grant(client: &ClientRegistration, grant: GrantType) -> Result<(), OAuthError> {
+    if client.allows(grant) {
+        Ok(())
+    } else {
+        Err(OAuthError::new(
+            ErrorCode::UnauthorizedClient,
+            format!(
+                "client {} may not use the {} grant",
+                client.client_id,
+                grant.as_str()
+            ),
+        ))
+    }
+}
+
+/// RFC 6749 section 5.2. A failed HTTP Basic authentication gets 401 with
+/// `WWW-Authenticate` naming the scheme the client used.
+fn error_response(error: &OAuthError, used_basic: bool) -> Response {
+    let mut response = Response::json(error.code.token_endpoint_status(), &error.to_json())
+        .with_header("Pragma", "no-cache");
+    if error.code == ErrorCode::InvalidClient && used_basic {
+        response = response.with_header("WWW-Authenticate", "Basic realm=\"token\"");
+    }
+    response
+}

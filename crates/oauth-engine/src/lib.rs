@@ -11,6 +11,7 @@ pub mod form;
 pub mod http;
 pub mod jose;
 pub mod pkce;
+pub mod resource;
 pub mod rng;
 pub mod server;
 pub mod types;

@@ -1,262 +1,18 @@
 //! The authorization server, one named test per rule, each citing its RFC.
 //! Requests are driven as a browser and a client would send them.
 
-use oauth_engine::clock::UnixTime;
+mod common;
+
+use common::*;
 use oauth_engine::http::{Request, Response, Url};
-use oauth_engine::jose::SigningKey;
 use oauth_engine::pkce::CodeVerifier;
 use oauth_engine::rng::SeededRng;
-use oauth_engine::server::{
-    AuthorizationServer, ClientAuthMethod, ClientRegistration, GrantType, PkcePolicy,
-    RedirectMatching, ServerConfig, ServerPolicy, User, basic_credentials,
-};
-use oauth_engine::types::{ClientId, ClientSecret, RedirectUri, Scope, Subject};
-use serde_json::Value;
+use oauth_engine::server::{PkcePolicy, RedirectMatching, ServerPolicy, basic_credentials};
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
-
-const T0: UnixTime = UnixTime(1_700_000_000);
-const SPA_CALLBACK: &str = "https://spa.example/callback";
-const WEB_CALLBACK: &str = "https://webapp.example/callback";
-const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
-
-fn signing_key() -> SigningKey {
-    let vector: Value = serde_json::from_str(include_str!("vectors/rfc7515_a2.json")).unwrap();
-    SigningKey::rsa_from_jwk(&vector["key"]).unwrap()
-}
-
-fn client(
-    id: &str,
-    secret: Option<&str>,
-    auth_method: ClientAuthMethod,
-    redirect_uris: &[&str],
-    grant_types: &[GrantType],
-    scope: &str,
-) -> ClientRegistration {
-    ClientRegistration {
-        client_id: ClientId::new(id),
-        secret: secret.map(ClientSecret::new),
-        auth_method,
-        redirect_uris: redirect_uris
-            .iter()
-            .map(|uri| RedirectUri::new(*uri))
-            .collect(),
-        grant_types: grant_types.to_vec(),
-        allowed_scope: Scope::parse(scope).unwrap(),
-    }
-}
-
-fn server_with(policy: ServerPolicy) -> AuthorizationServer {
-    use GrantType::*;
-    let config = ServerConfig {
-        issuer: Url::parse("https://as.example").unwrap(),
-        audience: "https://api.example".into(),
-        policy,
-        clients: vec![
-            client(
-                "spa",
-                None,
-                ClientAuthMethod::None,
-                &[SPA_CALLBACK],
-                &[AuthorizationCode, RefreshToken],
-                "read write",
-            ),
-            client(
-                "webapp",
-                Some("webapp-secret"),
-                ClientAuthMethod::ClientSecretBasic,
-                &[WEB_CALLBACK, "https://webapp.example/other"],
-                &[AuthorizationCode, RefreshToken],
-                "openid profile read write",
-            ),
-            client(
-                "service",
-                Some("service-secret"),
-                ClientAuthMethod::ClientSecretPost,
-                &[],
-                &[ClientCredentials],
-                "reports:read",
-            ),
-            client(
-                "implicit-app",
-                None,
-                ClientAuthMethod::None,
-                &[SPA_CALLBACK],
-                &[Implicit],
-                "read",
-            ),
-        ],
-        users: vec![User {
-            subject: Subject::new("user-alice"),
-            username: "alice".into(),
-            password: "wonderland".into(),
-        }],
-    };
-    AuthorizationServer::new(config, signing_key())
-}
-
-fn server() -> AuthorizationServer {
-    server_with(ServerPolicy::default())
-}
-
-/// One simulation: a server, its clock and its random source.
-struct Sim {
-    server: AuthorizationServer,
-    now: UnixTime,
-    rng: SeededRng,
-}
-
-impl Sim {
-    fn new(server: AuthorizationServer) -> Self {
-        Self {
-            server,
-            now: T0,
-            rng: SeededRng::new(7),
-        }
-    }
-
-    fn send(&mut self, request: Request) -> Response {
-        self.server.handle(&request, self.now, &mut self.rng)
-    }
-
-    fn authorize(&mut self, query: &[(&str, &str)]) -> Response {
-        let url = Url::parse("https://as.example/authorize")
-            .unwrap()
-            .with_query(query);
-        self.send(Request::get(url))
-    }
-
-    fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Response {
-        let url = Url::parse(&format!("https://as.example{path}")).unwrap();
-        self.send(Request::post_form(url, form))
-    }
-
-    /// Authorize, log in as alice, approve: the redirect back to the client.
-    fn approve(&mut self, query: &[(&str, &str)]) -> Url {
-        let login = self.authorize(query);
-        assert_eq!(login.status, 200, "{}", login.body);
-        let transaction = hidden_field(&login.body, "transaction");
-        let consent = self.post(
-            "/login",
-            &[
-                ("transaction", &transaction),
-                ("username", "alice"),
-                ("password", "wonderland"),
-            ],
-        );
-        assert_eq!(consent.status, 200);
-        let redirect = self.post(
-            "/consent",
-            &[("transaction", &transaction), ("decision", "approve")],
-        );
-        location(&redirect)
-    }
-
-    /// The code from an approved SPA authorization with PKCE S256.
-    fn spa_code(&mut self) -> String {
-        let back = self.approve(&spa_query());
-        query_value(&back, "code").expect("a code in the redirect")
-    }
-
-    fn spa_token_request(&mut self, code: &str, verifier: &str) -> Response {
-        self.post(
-            "/token",
-            &[
-                ("grant_type", "authorization_code"),
-                ("code", code),
-                ("redirect_uri", SPA_CALLBACK),
-                ("client_id", "spa"),
-                ("code_verifier", verifier),
-            ],
-        )
-    }
-
-    fn refresh(&mut self, token: &str) -> Response {
-        self.post(
-            "/token",
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", token),
-                ("client_id", "spa"),
-            ],
-        )
-    }
-}
-
-fn spa_query() -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("response_type", "code"),
-        ("client_id", "spa"),
-        ("redirect_uri", SPA_CALLBACK),
-        ("scope", "read write"),
-        ("state", "af0ifjsldkj"),
-        ("code_challenge", CHALLENGE),
-        ("code_challenge_method", "S256"),
-    ]
-}
-
-fn with(
-    query: &[(&'static str, &'static str)],
-    name: &'static str,
-    value: &'static str,
-) -> Vec<(&'static str, &'static str)> {
-    let mut query: Vec<_> = query.iter().filter(|(n, _)| *n != name).cloned().collect();
-    query.push((name, value));
-    query
-}
-
-fn without(
-    query: &[(&'static str, &'static str)],
-    name: &str,
-) -> Vec<(&'static str, &'static str)> {
-    query.iter().filter(|(n, _)| *n != name).cloned().collect()
-}
-
-fn hidden_field(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).expect("hidden field") + marker.len();
-    html[start..start + html[start..].find('"').unwrap()].to_owned()
-}
-
-fn location(response: &Response) -> Url {
-    assert_eq!(
-        response.status,
-        302,
-        "expected a redirect, got {}",
-        response.to_http_text()
-    );
-    Url::parse(response.headers.get("Location").unwrap()).unwrap()
-}
-
-fn query_value(url: &Url, name: &str) -> Option<String> {
-    url.query_pairs()
-        .unwrap()
-        .into_iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v)
-}
-
-fn json(response: &Response) -> Value {
-    response.json_body().expect("a JSON body")
-}
-
-fn error_of(response: &Response) -> String {
-    json(response)["error"].as_str().unwrap().to_owned()
-}
-
-fn claims(sim: &Sim, token: &str) -> serde_json::Map<String, Value> {
-    sim.server
-        .signing_key()
-        .verifying_key()
-        .verify(token)
-        .unwrap()
-        .claims()
-        .unwrap()
-}
 
 // --- authorization endpoint -------------------------------------------------
 
@@ -271,7 +27,7 @@ fn rfc6749_4_1_2_approved_request_redirects_with_code_state_and_iss() {
     // RFC 9207 section 2: the issuer identifies who sent the response.
     assert_eq!(
         query_value(&back, "iss").as_deref(),
-        Some("https://as.example/")
+        Some("https://as.example")
     );
 }
 
@@ -370,7 +126,7 @@ fn rfc6749_4_1_2_1_missing_response_type_redirects_invalid_request_with_state() 
     assert_eq!(query_value(&back, "state").as_deref(), Some("af0ifjsldkj"));
     assert_eq!(
         query_value(&back, "iss").as_deref(),
-        Some("https://as.example/")
+        Some("https://as.example")
     );
 }
 
@@ -533,20 +289,8 @@ fn rfc7636_4_3_unknown_method_and_malformed_challenge_are_invalid_request() {
 #[test]
 fn rfc6749_4_1_2_1_denied_consent_redirects_access_denied() {
     let mut sim = Sim::new(server());
-    let login = sim.authorize(&spa_query());
-    let transaction = hidden_field(&login.body, "transaction");
-    sim.post(
-        "/login",
-        &[
-            ("transaction", &transaction),
-            ("username", "alice"),
-            ("password", "wonderland"),
-        ],
-    );
-    let back = location(&sim.post(
-        "/consent",
-        &[("transaction", &transaction), ("decision", "deny")],
-    ));
+    let transaction = sim.sign_in(&spa_query());
+    let back = location(&sim.consent(&transaction, &[("decision", "deny")]));
     assert_eq!(
         query_value(&back, "error").as_deref(),
         Some("access_denied")
@@ -570,26 +314,14 @@ fn wrong_password_shows_the_login_page_again_with_a_message() {
     assert_eq!(again.status, 200);
     assert!(again.body.contains("Wrong username or password."));
     // Consent without a successful login is refused.
-    let refused = sim.post(
-        "/consent",
-        &[("transaction", &transaction), ("decision", "approve")],
-    );
+    let refused = sim.consent(&transaction, &[("decision", "approve")]);
     assert_eq!(refused.status, 400);
 }
 
 #[test]
 fn rfc6749_3_3_the_user_may_grant_fewer_scopes_than_asked() {
     let mut sim = Sim::new(server());
-    let login = sim.authorize(&spa_query());
-    let transaction = hidden_field(&login.body, "transaction");
-    sim.post(
-        "/login",
-        &[
-            ("transaction", &transaction),
-            ("username", "alice"),
-            ("password", "wonderland"),
-        ],
-    );
+    let transaction = sim.sign_in(&spa_query());
     let back = location(&sim.post(
         "/consent",
         &[
@@ -606,24 +338,9 @@ fn rfc6749_3_3_the_user_may_grant_fewer_scopes_than_asked() {
 #[test]
 fn a_consent_cannot_be_replayed() {
     let mut sim = Sim::new(server());
-    let login = sim.authorize(&spa_query());
-    let transaction = hidden_field(&login.body, "transaction");
-    sim.post(
-        "/login",
-        &[
-            ("transaction", &transaction),
-            ("username", "alice"),
-            ("password", "wonderland"),
-        ],
-    );
-    sim.post(
-        "/consent",
-        &[("transaction", &transaction), ("decision", "approve")],
-    );
-    let replay = sim.post(
-        "/consent",
-        &[("transaction", &transaction), ("decision", "approve")],
-    );
+    let transaction = sim.sign_in(&spa_query());
+    sim.consent(&transaction, &[("decision", "approve")]);
+    let replay = sim.consent(&transaction, &[("decision", "approve")]);
     assert_eq!(replay.status, 400);
 }
 
@@ -678,7 +395,7 @@ fn rfc9068_2_access_token_is_an_at_jwt_with_the_required_claims() {
         sim.server.signing_key().kid().unwrap()
     );
     let claims = decoded.claims().unwrap();
-    assert_eq!(claims["iss"], "https://as.example/");
+    assert_eq!(claims["iss"], "https://as.example");
     assert_eq!(claims["sub"], "user-alice");
     assert_eq!(claims["aud"], "https://api.example");
     assert_eq!(claims["client_id"], "spa");

@@ -427,7 +427,7 @@ impl AuthorizationServer {
             pairs.push(("state", state.as_str().to_owned()));
         }
         if self.config.policy.issuer_in_response {
-            pairs.push(("iss", self.config.issuer.to_string()));
+            pairs.push(("iss", self.issuer_id()));
         }
     }
 

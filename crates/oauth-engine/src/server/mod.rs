@@ -230,6 +230,51 @@ impl AuthorizationServer {
         &self.signing_key
     }
 
+    /// The issuer identifier, exactly as tokens, the `iss` response
+    /// parameter and the metadata all carry it: compared as a plain string
+    /// (RFC 8414 section 3.3, RFC 9207 section 2.4), so never with a
+    /// trailing slash in one place and without in another.
+    pub fn issuer_id(&self) -> String {
+        let issuer = &self.config.issuer;
+        format!("{}{}", issuer.origin, issuer.path.trim_end_matches('/'))
+    }
+
+    /// The public keys tokens are signed with: the JWKS (RFC 7517 section 5).
+    pub fn jwks(&self) -> serde_json::Value {
+        let keys: Vec<serde_json::Value> = self
+            .signing_key
+            .verifying_key()
+            .public_jwk()
+            .into_iter()
+            .collect();
+        serde_json::json!({ "keys": keys })
+    }
+
+    /// Authorization server metadata (RFC 8414 section 2).
+    pub fn metadata(&self) -> serde_json::Value {
+        let policy = &self.config.policy;
+        let endpoint = |path: &str| self.endpoint(path).to_string();
+        let mut response_types = vec!["code"];
+        if policy.allow_implicit {
+            response_types.push("token");
+        }
+        let methods: &[&str] = match policy.pkce {
+            PkcePolicy::RequireS256 => &["S256"],
+            _ => &["S256", "plain"],
+        };
+        serde_json::json!({
+            "issuer": self.issuer_id(),
+            "authorization_endpoint": endpoint("/authorize"),
+            "token_endpoint": endpoint("/token"),
+            "jwks_uri": endpoint("/jwks"),
+            "response_types_supported": response_types,
+            "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+            "code_challenge_methods_supported": methods,
+            "authorization_response_iss_parameter_supported": policy.issuer_in_response,
+        })
+    }
+
     /// The URL of one of this server's endpoints.
     pub fn endpoint(&self, path: &str) -> Url {
         Url {
@@ -256,6 +301,10 @@ impl AuthorizationServer {
             (Method::Post, "/login") => self.login(request, now),
             (Method::Post, "/consent") => self.consent(request, now, rng),
             (Method::Post, "/token") => self.token(request, now, rng),
+            (Method::Get, "/jwks") => Response::json(200, &self.jwks()),
+            (Method::Get, "/.well-known/oauth-authorization-server") => {
+                Response::json(200, &self.metadata())
+            }
             (_, "/authorize" | "/login" | "/consent" | "/token") => {
                 Response::new(405).with_body("Method Not Allowed")
             }
@@ -314,6 +363,21 @@ fn single_params(pairs: Vec<(String, String)>) -> Result<BTreeMap<String, String
         params.insert(name, value);
     }
     Ok(params)
+}
+
+/// A parameter the request cannot do without; `section` is the RFC 6749
+/// section that requires it.
+fn required_param<'a>(
+    params: &'a BTreeMap<String, String>,
+    name: &str,
+    section: &str,
+) -> Result<&'a str, OAuthError> {
+    param(params, name).ok_or_else(|| {
+        OAuthError::new(
+            ErrorCode::InvalidRequest,
+            format!("{name} is missing (RFC 6749 section {section})"),
+        )
+    })
 }
 
 /// RFC 6749 section 3.1: parameters sent without a value are treated as if

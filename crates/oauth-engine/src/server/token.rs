@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::{
     AuthorizationServer, ClientRegistration, GrantType, RefreshGrant, param, random_token,
-    single_params,
+    required_param, single_params,
 };
 use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
@@ -68,12 +68,7 @@ impl AuthorizationServer {
     ) -> Result<Value, OAuthError> {
         require_grant(client, GrantType::AuthorizationCode)?;
         let invalid = |description: &str| OAuthError::new(ErrorCode::InvalidGrant, description);
-        let code = param(params, "code").ok_or_else(|| {
-            OAuthError::new(
-                ErrorCode::InvalidRequest,
-                "code is missing (RFC 6749 section 4.1.3)",
-            )
-        })?;
+        let code = required_param(params, "code", "4.1.3")?;
         let policy = self.config.policy.clone();
         let Some(grant) = self.codes.get(code).cloned() else {
             return Err(invalid(
@@ -175,12 +170,7 @@ impl AuthorizationServer {
     ) -> Result<Value, OAuthError> {
         require_grant(client, GrantType::RefreshToken)?;
         let invalid = |description: &str| OAuthError::new(ErrorCode::InvalidGrant, description);
-        let token = param(params, "refresh_token").ok_or_else(|| {
-            OAuthError::new(
-                ErrorCode::InvalidRequest,
-                "refresh_token is missing (RFC 6749 section 6)",
-            )
-        })?;
+        let token = required_param(params, "refresh_token", "6")?;
         let Some(grant) = self.refresh_tokens.get(token).cloned() else {
             return Err(invalid("the refresh token is not one this server issued"));
         };
@@ -341,7 +331,7 @@ impl AuthorizationServer {
     ) -> Result<(String, String), OAuthError> {
         let jti = random_token(rng, 16)?;
         let claims = json!({
-            "iss": self.config.issuer.to_string(),
+            "iss": self.issuer_id(),
             "sub": subject.as_str(),
             "aud": self.config.audience,
             "client_id": client_id.as_str(),

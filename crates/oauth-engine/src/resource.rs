@@ -1,0 +1,211 @@
+//! The simulated resource server: a bearer-token API (RFC 6750) that
+//! accepts JWT access tokens (RFC 9068) signed by a key in the
+//! authorization server's JWKS.
+
+use serde_json::{Value, json};
+
+use crate::clock::UnixTime;
+use crate::error::{ErrorCode, OAuthError};
+use crate::http::{Method, Request, Response};
+use crate::jose::{JoseError, VerifyingKey};
+use crate::types::Scope;
+
+/// One protected endpoint and the scope it requires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    pub method: Method,
+    pub path: String,
+    pub required_scope: String,
+    /// What the API answers once the token checks out.
+    pub body: Value,
+}
+
+/// The keys of a JWKS (RFC 7517 section 5), by `kid`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeySet(Vec<(Option<String>, VerifyingKey)>);
+
+impl KeySet {
+    /// Reads the RSA keys of a JWKS document; other key types are skipped
+    /// (RFC 7517 section 5: "implementations SHOULD ignore JWKs within a
+    /// JWK Set that use kty values that are not understood").
+    pub fn from_jwks(jwks: &Value) -> Result<Self, JoseError> {
+        let keys = jwks["keys"]
+            .as_array()
+            .ok_or_else(|| JoseError::InvalidKey("a JWKS needs a \"keys\" array".into()))?;
+        let mut set = Vec::new();
+        for jwk in keys.iter().filter(|jwk| jwk["kty"] == "RSA") {
+            let kid = jwk["kid"].as_str().map(str::to_owned);
+            set.push((kid, VerifyingKey::rsa_from_jwk(jwk)?));
+        }
+        Ok(Self(set))
+    }
+
+    /// The key for a token header's `kid`; without a kid, the only key.
+    fn key_for(&self, kid: Option<&str>) -> Option<&VerifyingKey> {
+        match kid {
+            Some(kid) => self
+                .0
+                .iter()
+                .find(|(k, _)| k.as_deref() == Some(kid))
+                .map(|(_, key)| key),
+            None => match self.0.as_slice() {
+                [(_, only)] => Some(only),
+                _ => None,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ResourceServer {
+    /// What tokens must carry in `iss`.
+    pub issuer: String,
+    /// This server's identifier: tokens must carry it in `aud`.
+    pub audience: String,
+    pub keys: KeySet,
+    pub resources: Vec<Resource>,
+}
+
+impl ResourceServer {
+    /// Answers one request. `is_revoked` asks the authorization server
+    /// whether a token's `jti` was revoked (as introspection would, RFC
+    /// 7662), so revocation takes effect before the token expires.
+    pub fn handle(
+        &self,
+        request: &Request,
+        now: UnixTime,
+        is_revoked: impl Fn(&str) -> bool,
+    ) -> Response {
+        let Some(resource) = self
+            .resources
+            .iter()
+            .find(|r| r.method == request.method && r.path == request.url.path)
+        else {
+            return Response::new(404).with_body("Not Found");
+        };
+        let token = match bearer_token(request) {
+            Ok(Some(token)) => token,
+            // RFC 6750 section 3.1: no credentials, so no error code.
+            Ok(None) => {
+                return Response::new(401).with_header("WWW-Authenticate", "Bearer realm=\"api\"");
+            }
+            Err(error) => return challenge(400, &error, None),
+        };
+        let claims = match self.validate(token, now, &is_revoked) {
+            Ok(claims) => claims,
+            Err(error) => return challenge(401, &error, None),
+        };
+        let granted =
+            Scope::parse(claims["scope"].as_str().unwrap_or_default()).unwrap_or_default();
+        if !granted.contains(&resource.required_scope) {
+            let error = OAuthError::new(
+                ErrorCode::InsufficientScope,
+                format!("this request needs the scope {}", resource.required_scope),
+            );
+            return challenge(403, &error, Some(&resource.required_scope));
+        }
+        let mut body = resource.body.clone();
+        if let Some(object) = body.as_object_mut() {
+            object.insert("sub".into(), claims["sub"].clone());
+        }
+        Response::json(200, &body)
+    }
+
+    /// RFC 9068 section 4: the checks a resource server makes.
+    fn validate(
+        &self,
+        token: &str,
+        now: UnixTime,
+        is_revoked: &impl Fn(&str) -> bool,
+    ) -> Result<serde_json::Map<String, Value>, OAuthError> {
+        let invalid = |description: String| OAuthError::new(ErrorCode::InvalidToken, description);
+        let header = peek_header(token).ok_or_else(|| invalid("the token is not a JWT".into()))?;
+        let key = self
+            .keys
+            .key_for(header["kid"].as_str())
+            .ok_or_else(|| invalid("no key in the JWKS matches the token's kid".into()))?;
+        let decoded = key
+            .verify(token)
+            .map_err(|error| invalid(format!("the token is rejected: {error}")))?;
+        // RFC 9068 section 4: typ must be at+jwt, so an ID token or other
+        // JWT from the same issuer cannot be used as an access token.
+        if decoded.header.get("typ").and_then(Value::as_str) != Some("at+jwt") {
+            return Err(invalid("the token's typ is not at+jwt".into()));
+        }
+        let claims = decoded
+            .claims()
+            .ok_or_else(|| invalid("the token's payload is not a JSON object".into()))?;
+        if claims.get("iss").and_then(Value::as_str) != Some(self.issuer.as_str()) {
+            return Err(invalid("the token comes from another issuer".into()));
+        }
+        let audience_matches = match claims.get("aud") {
+            Some(Value::String(aud)) => aud == &self.audience,
+            Some(Value::Array(auds)) => auds.iter().any(|aud| aud == self.audience.as_str()),
+            _ => false,
+        };
+        if !audience_matches {
+            return Err(invalid("the token is meant for another audience".into()));
+        }
+        let exp = claims.get("exp").and_then(Value::as_u64).unwrap_or(0);
+        if now.0 >= exp {
+            return Err(invalid("the token has expired".into()));
+        }
+        if claims
+            .get("jti")
+            .and_then(Value::as_str)
+            .is_some_and(is_revoked)
+        {
+            return Err(invalid("the token has been revoked".into()));
+        }
+        Ok(claims)
+    }
+}
+
+/// The token from `Authorization: Bearer`, the one method this server
+/// supports (RFC 6750 section 2.1).
+fn bearer_token(request: &Request) -> Result<Option<&str>, OAuthError> {
+    let invalid = |description: &str| OAuthError::new(ErrorCode::InvalidRequest, description);
+    // RFC 6750 section 2.3 is unsafe (tokens in URLs leak) and RFC 9700
+    // section 4.3.2 says not to use it.
+    let in_query = request
+        .url
+        .query_pairs()
+        .is_ok_and(|pairs| pairs.iter().any(|(name, _)| name == "access_token"));
+    if in_query {
+        return Err(invalid(
+            "access tokens in the URL are not accepted: send Authorization: Bearer",
+        ));
+    }
+    let Some(value) = request.headers.get("Authorization") else {
+        return Ok(None);
+    };
+    let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
+    if !scheme.eq_ignore_ascii_case("Bearer") {
+        return Err(invalid("the Authorization header is not a Bearer token"));
+    }
+    // b64token syntax (RFC 6750 section 2.1): no spaces inside.
+    let token = token.trim();
+    if token.is_empty() || token.contains(' ') {
+        return Err(invalid("the Bearer token is missing or malformed"));
+    }
+    Ok(Some(token))
+}
+
+/// A JWT's header, read without verifying, to pick the key by `kid`.
+fn peek_header(token: &str) -> Option<serde_json::Map<String, Value>> {
+    let header = token.split('.').next()?;
+    serde_json::from_slice(&crate::jose::b64_decode(header).ok()?).ok()
+}
+
+/// An error with its `WWW-Authenticate: Bearer` challenge (RFC 6750
+/// section 3), and the same fields as JSON.
+fn challenge(status: u16, error: &OAuthError, scope: Option<&str>) -> Response {
+    let mut value = format!(
+        "Bearer realm=\"api\", error=\"{}\", error_description=\"{}\"",
+        error.code, error.description
+    );
+    if let Some(scope) = scope {
+        value.push_str(&format!(", scope=\"{scope}\""));
+    }
+    Response::json(status, &json!(error.to_json())).with_header("WWW-Authenticate", value)
+}

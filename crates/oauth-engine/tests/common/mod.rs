@@ -1,0 +1,265 @@
+//! The fixture the server tests share: an authorization server with a few
+//! clients and a user, and `Sim`, which drives it as a browser and a client
+//! would.
+// Each test binary uses a different part of this.
+#![allow(dead_code)]
+
+use oauth_engine::clock::UnixTime;
+use oauth_engine::http::{Request, Response, Url};
+use oauth_engine::jose::SigningKey;
+use oauth_engine::rng::SeededRng;
+use oauth_engine::server::{
+    AuthorizationServer, ClientAuthMethod, ClientRegistration, GrantType, ServerConfig,
+    ServerPolicy, User,
+};
+use oauth_engine::types::{ClientId, ClientSecret, RedirectUri, Scope, Subject};
+use serde_json::Value;
+
+pub const T0: UnixTime = UnixTime(1_700_000_000);
+pub const SPA_CALLBACK: &str = "https://spa.example/callback";
+pub const WEB_CALLBACK: &str = "https://webapp.example/callback";
+pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+pub const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+pub fn signing_key() -> SigningKey {
+    let vector: Value = serde_json::from_str(include_str!("../vectors/rfc7515_a2.json")).unwrap();
+    SigningKey::rsa_from_jwk(&vector["key"]).unwrap()
+}
+
+pub fn client(
+    id: &str,
+    secret: Option<&str>,
+    auth_method: ClientAuthMethod,
+    redirect_uris: &[&str],
+    grant_types: &[GrantType],
+    scope: &str,
+) -> ClientRegistration {
+    ClientRegistration {
+        client_id: ClientId::new(id),
+        secret: secret.map(ClientSecret::new),
+        auth_method,
+        redirect_uris: redirect_uris
+            .iter()
+            .map(|uri| RedirectUri::new(*uri))
+            .collect(),
+        grant_types: grant_types.to_vec(),
+        allowed_scope: Scope::parse(scope).unwrap(),
+    }
+}
+
+pub fn server_with(policy: ServerPolicy) -> AuthorizationServer {
+    use GrantType::*;
+    let config = ServerConfig {
+        issuer: Url::parse("https://as.example").unwrap(),
+        audience: "https://api.example".into(),
+        policy,
+        clients: vec![
+            client(
+                "spa",
+                None,
+                ClientAuthMethod::None,
+                &[SPA_CALLBACK],
+                &[AuthorizationCode, RefreshToken],
+                "read write",
+            ),
+            client(
+                "webapp",
+                Some("webapp-secret"),
+                ClientAuthMethod::ClientSecretBasic,
+                &[WEB_CALLBACK, "https://webapp.example/other"],
+                &[AuthorizationCode, RefreshToken],
+                "openid profile read write",
+            ),
+            client(
+                "service",
+                Some("service-secret"),
+                ClientAuthMethod::ClientSecretPost,
+                &[],
+                &[ClientCredentials],
+                "reports:read",
+            ),
+            client(
+                "implicit-app",
+                None,
+                ClientAuthMethod::None,
+                &[SPA_CALLBACK],
+                &[Implicit],
+                "read",
+            ),
+        ],
+        users: vec![User {
+            subject: Subject::new("user-alice"),
+            username: "alice".into(),
+            password: "wonderland".into(),
+        }],
+    };
+    AuthorizationServer::new(config, signing_key())
+}
+
+pub fn server() -> AuthorizationServer {
+    server_with(ServerPolicy::default())
+}
+
+/// One simulation: a server, its clock and its random source.
+pub struct Sim {
+    pub server: AuthorizationServer,
+    pub now: UnixTime,
+    pub rng: SeededRng,
+}
+
+impl Sim {
+    pub fn new(server: AuthorizationServer) -> Self {
+        Self {
+            server,
+            now: T0,
+            rng: SeededRng::new(7),
+        }
+    }
+
+    pub fn send(&mut self, request: Request) -> Response {
+        self.server.handle(&request, self.now, &mut self.rng)
+    }
+
+    pub fn authorize(&mut self, query: &[(&str, &str)]) -> Response {
+        let url = Url::parse("https://as.example/authorize")
+            .unwrap()
+            .with_query(query);
+        self.send(Request::get(url))
+    }
+
+    pub fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Response {
+        let url = Url::parse(&format!("https://as.example{path}")).unwrap();
+        self.send(Request::post_form(url, form))
+    }
+
+    /// Authorize and log in as alice: the transaction waiting for consent.
+    pub fn sign_in(&mut self, query: &[(&str, &str)]) -> String {
+        let login = self.authorize(query);
+        assert_eq!(login.status, 200, "{}", login.body);
+        let transaction = hidden_field(&login.body, "transaction");
+        let consent = self.post(
+            "/login",
+            &[
+                ("transaction", &transaction),
+                ("username", "alice"),
+                ("password", "wonderland"),
+            ],
+        );
+        assert_eq!(consent.status, 200, "{}", consent.body);
+        transaction
+    }
+
+    /// Answers the consent page of `transaction` with `fields`.
+    pub fn consent(&mut self, transaction: &str, fields: &[(&str, &str)]) -> Response {
+        let mut form = vec![("transaction", transaction)];
+        form.extend_from_slice(fields);
+        self.post("/consent", &form)
+    }
+
+    /// Authorize, log in as alice, approve: the redirect back to the client.
+    pub fn approve(&mut self, query: &[(&str, &str)]) -> Url {
+        let transaction = self.sign_in(query);
+        location(&self.consent(&transaction, &[("decision", "approve")]))
+    }
+
+    /// The code from an approved SPA authorization with PKCE S256.
+    pub fn spa_code(&mut self) -> String {
+        let back = self.approve(&spa_query());
+        query_value(&back, "code").expect("a code in the redirect")
+    }
+
+    pub fn spa_token_request(&mut self, code: &str, verifier: &str) -> Response {
+        self.post(
+            "/token",
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("redirect_uri", SPA_CALLBACK),
+                ("client_id", "spa"),
+                ("code_verifier", verifier),
+            ],
+        )
+    }
+
+    pub fn refresh(&mut self, token: &str) -> Response {
+        self.post(
+            "/token",
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", token),
+                ("client_id", "spa"),
+            ],
+        )
+    }
+}
+
+pub fn spa_query() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("response_type", "code"),
+        ("client_id", "spa"),
+        ("redirect_uri", SPA_CALLBACK),
+        ("scope", "read write"),
+        ("state", "af0ifjsldkj"),
+        ("code_challenge", CHALLENGE),
+        ("code_challenge_method", "S256"),
+    ]
+}
+
+pub fn with(
+    query: &[(&'static str, &'static str)],
+    name: &'static str,
+    value: &'static str,
+) -> Vec<(&'static str, &'static str)> {
+    let mut query: Vec<_> = query.iter().filter(|(n, _)| *n != name).cloned().collect();
+    query.push((name, value));
+    query
+}
+
+pub fn without(
+    query: &[(&'static str, &'static str)],
+    name: &str,
+) -> Vec<(&'static str, &'static str)> {
+    query.iter().filter(|(n, _)| *n != name).cloned().collect()
+}
+
+pub fn hidden_field(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).expect("hidden field") + marker.len();
+    html[start..start + html[start..].find('"').unwrap()].to_owned()
+}
+
+pub fn location(response: &Response) -> Url {
+    assert_eq!(
+        response.status,
+        302,
+        "expected a redirect, got {}",
+        response.to_http_text()
+    );
+    Url::parse(response.headers.get("Location").unwrap()).unwrap()
+}
+
+pub fn query_value(url: &Url, name: &str) -> Option<String> {
+    url.query_pairs()
+        .unwrap()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v)
+}
+
+pub fn json(response: &Response) -> Value {
+    response.json_body().expect("a JSON body")
+}
+
+pub fn error_of(response: &Response) -> String {
+    json(response)["error"].as_str().unwrap().to_owned()
+}
+
+pub fn claims(sim: &Sim, token: &str) -> serde_json::Map<String, Value> {
+    sim.server
+        .signing_key()
+        .verifying_key()
+        .verify(token)
+        .unwrap()
+        .claims()
+        .unwrap()
+}

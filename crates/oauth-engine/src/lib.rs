@@ -14,6 +14,7 @@ pub mod pkce;
 pub mod resource;
 pub mod rng;
 pub mod server;
+pub mod sim;
 pub mod types;
 
 #[cfg(all(test, target_arch = "wasm32"))]

@@ -320,12 +320,13 @@ impl CodeChallenge {
 }
 
 /// `code_challenge_method` (RFC 7636 section 4.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum PkceMethod {
     /// SHA-256; what every client capable of it must use (RFC 7636 section 4.2).
     #[default]
     S256,
     /// The challenge is the verifier itself; for constrained clients only.
+    #[serde(rename = "plain")]
     Plain,
 }
 

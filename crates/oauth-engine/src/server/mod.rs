@@ -9,6 +9,8 @@ mod token;
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
 use crate::http::{Method, Request, Response, Url};
@@ -21,7 +23,8 @@ pub use authorize::AuthorizationRequest;
 pub use client_auth::basic_credentials;
 
 /// How strictly PKCE (RFC 7636) is enforced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PkcePolicy {
     /// Every authorization request must carry an S256 challenge (OAuth 2.1,
     /// RFC 9700 section 2.1.1).
@@ -33,7 +36,8 @@ pub enum PkcePolicy {
 }
 
 /// How a requested redirect_uri is compared with the registered ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RedirectMatching {
     /// Simple string comparison (RFC 9700 section 4.1.3, RFC 6749 3.1.2.3).
     Exact,
@@ -43,7 +47,8 @@ pub enum RedirectMatching {
 }
 
 /// What the server enforces, and for how long things live (seconds).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ServerPolicy {
     pub pkce: PkcePolicy,
     pub redirect_matching: RedirectMatching,
@@ -86,7 +91,8 @@ impl Default for ServerPolicy {
 
 /// How a client proves its identity at the token endpoint (RFC 7591
 /// section 2 names).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ClientAuthMethod {
     /// HTTP Basic with the client_id and secret (RFC 6749 section 2.3.1).
     ClientSecretBasic,

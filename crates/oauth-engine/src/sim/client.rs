@@ -1,0 +1,387 @@
+//! The client application, as explicit steps: build the authorization
+//! request, handle the callback, build token and API requests, accept
+//! their responses. Correct by default; each safeguard can be switched off
+//! by the scenario to show what breaks.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::clock::UnixTime;
+use crate::error::{ErrorCode, OAuthError};
+use crate::http::{Request, Response, Url};
+use crate::pkce::{CodeVerifier, DEFAULT_LEN, PkceMethod};
+use crate::rng::{RandomnessUnavailable, Rng};
+use crate::server::{ClientAuthMethod, basic_credentials};
+
+/// The defences a correct client has (RFC 9700 section 2.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Safeguards {
+    /// Send a fresh `state` and check it on the callback (RFC 6749 section
+    /// 10.12, RFC 9700 section 4.7).
+    pub send_state: bool,
+    pub check_state: bool,
+    /// PKCE (RFC 7636), with this method.
+    pub use_pkce: bool,
+    pub pkce_method: PkceMethod,
+    /// Compare the callback's `iss` with the expected issuer (RFC 9207).
+    pub check_issuer: bool,
+    /// Refresh shortly before the access token expires.
+    pub proactive_refresh: bool,
+    /// On a 401 from the API, refresh once and retry.
+    pub retry_after_refresh: bool,
+}
+
+impl Default for Safeguards {
+    fn default() -> Self {
+        Self {
+            send_state: true,
+            check_state: true,
+            use_pkce: true,
+            pkce_method: PkceMethod::S256,
+            check_issuer: true,
+            proactive_refresh: true,
+            retry_after_refresh: true,
+        }
+    }
+}
+
+/// How the client is set up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClientSettings {
+    pub client_id: String,
+    /// `None` for a public client.
+    pub client_secret: Option<String>,
+    pub auth_method: ClientAuthMethod,
+    /// The redirect_uri the client sends.
+    pub redirect_uri: String,
+    pub scope: String,
+    pub safeguards: Safeguards,
+}
+
+impl Default for ClientSettings {
+    fn default() -> Self {
+        Self {
+            client_id: "spa".into(),
+            client_secret: None,
+            auth_method: ClientAuthMethod::None,
+            redirect_uri: "https://spa.example/callback".into(),
+            scope: "read write".into(),
+            safeguards: Safeguards::default(),
+        }
+    }
+}
+
+/// Seconds before expiry at which a token is refreshed (or, for client
+/// credentials, fetched anew).
+pub const REFRESH_MARGIN: u64 = 30;
+
+/// Why the client stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientError {
+    /// The authorization server answered with an error (RFC 6749 4.1.2.1,
+    /// 5.2, or RFC 6750 3.1 from the API).
+    Server(OAuthError),
+    /// The callback's state is not the one this client sent: a forged
+    /// response (RFC 6749 section 10.12).
+    StateMismatch,
+    /// The callback's iss is not the server the request went to: a mix-up
+    /// (RFC 9207 section 2.4).
+    IssuerMismatch {
+        expected: String,
+        received: Option<String>,
+    },
+    /// The callback has neither code nor error.
+    NoCode,
+    /// A response the client cannot read.
+    Malformed(String),
+    Randomness(RandomnessUnavailable),
+}
+
+impl std::fmt::Display for ClientError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Server(error) => write!(f, "{error}"),
+            Self::StateMismatch => f.write_str(
+                "the state in the callback is not the one the client sent: the client refuses \
+                 the response (RFC 6749 section 10.12)",
+            ),
+            Self::IssuerMismatch { expected, received } => write!(
+                f,
+                "the callback's iss is {} but the request went to {expected}: the client refuses \
+                 it (RFC 9207 section 2.4)",
+                received.as_deref().unwrap_or("missing")
+            ),
+            Self::NoCode => f.write_str("the callback has neither a code nor an error"),
+            Self::Malformed(why) => write!(f, "unreadable response: {why}"),
+            Self::Randomness(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl std::error::Error for ClientError {}
+
+/// What the client remembers between redirecting the user away and the
+/// callback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingAuthorization {
+    pub state: Option<String>,
+    pub verifier: Option<CodeVerifier>,
+}
+
+/// The tokens the client holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tokens {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    pub expires_at: UnixTime,
+    pub scope: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub settings: ClientSettings,
+    pub pending: Option<PendingAuthorization>,
+    pub tokens: Option<Tokens>,
+}
+
+impl Client {
+    pub fn new(settings: ClientSettings) -> Self {
+        Self {
+            settings,
+            pending: None,
+            tokens: None,
+        }
+    }
+
+    /// The authorization request URL (RFC 6749 section 4.1.1, RFC 7636
+    /// section 4.3), with a fresh state and verifier remembered.
+    pub fn authorization_url(
+        &mut self,
+        authorization_endpoint: &Url,
+        rng: &mut impl Rng,
+    ) -> Result<Url, ClientError> {
+        let guards = self.settings.safeguards.clone();
+        let state = if guards.send_state {
+            let mut bytes = [0u8; 16];
+            rng.fill_bytes(&mut bytes)
+                .map_err(ClientError::Randomness)?;
+            Some(crate::jose::b64_encode(bytes))
+        } else {
+            None
+        };
+        let verifier = if guards.use_pkce {
+            Some(
+                CodeVerifier::generate(DEFAULT_LEN, rng).map_err(|error| match error {
+                    crate::pkce::GenerateError::Randomness(error) => ClientError::Randomness(error),
+                    other => ClientError::Malformed(other.to_string()),
+                })?,
+            )
+        } else {
+            None
+        };
+        let challenge = verifier
+            .as_ref()
+            .map(|verifier| verifier.challenge(guards.pkce_method));
+        let mut pairs = vec![
+            ("response_type", "code"),
+            ("client_id", self.settings.client_id.as_str()),
+            ("redirect_uri", self.settings.redirect_uri.as_str()),
+            ("scope", self.settings.scope.as_str()),
+        ];
+        if let Some(state) = &state {
+            pairs.push(("state", state));
+        }
+        if let Some(challenge) = &challenge {
+            pairs.push(("code_challenge", challenge.as_str()));
+            pairs.push(("code_challenge_method", guards.pkce_method.as_str()));
+        }
+        let url = authorization_endpoint.with_query(&pairs);
+        self.pending = Some(PendingAuthorization { state, verifier });
+        Ok(url)
+    }
+
+    /// Reads the redirect back (RFC 6749 section 4.1.2): the code, after the
+    /// state and issuer checks.
+    pub fn handle_callback(&mut self, url: &Url, issuer: &str) -> Result<String, ClientError> {
+        let pairs = url
+            .query_pairs()
+            .map_err(|error| ClientError::Malformed(error.to_string()))?;
+        let get = |name: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        };
+        let guards = &self.settings.safeguards;
+        let pending = self.pending.take().unwrap_or(PendingAuthorization {
+            state: None,
+            verifier: None,
+        });
+        if guards.check_state && get("state") != pending.state {
+            return Err(ClientError::StateMismatch);
+        }
+        if guards.check_issuer && get("iss").as_deref() != Some(issuer) {
+            return Err(ClientError::IssuerMismatch {
+                expected: issuer.to_owned(),
+                received: get("iss"),
+            });
+        }
+        if let Some(code) = get("error") {
+            let code = error_code(&code);
+            let description = get("error_description").unwrap_or_default();
+            return Err(ClientError::Server(OAuthError::new(code, description)));
+        }
+        let code = get("code").ok_or(ClientError::NoCode)?;
+        // Keep the verifier for the token request.
+        self.pending = Some(PendingAuthorization {
+            state: None,
+            verifier: pending.verifier,
+        });
+        Ok(code)
+    }
+
+    /// The token request for a code (RFC 6749 section 4.1.3), with the
+    /// verifier (RFC 7636 section 4.5).
+    pub fn code_token_request(&self, token_endpoint: &Url, code: &str) -> Request {
+        let verifier = self
+            .pending
+            .as_ref()
+            .and_then(|pending| pending.verifier.as_ref())
+            .map(|verifier| verifier.as_str().to_owned());
+        let mut form = vec![
+            ("grant_type", "authorization_code".to_owned()),
+            ("code", code.to_owned()),
+            ("redirect_uri", self.settings.redirect_uri.clone()),
+        ];
+        if let Some(verifier) = verifier {
+            form.push(("code_verifier", verifier));
+        }
+        self.authenticated_post(token_endpoint, form)
+    }
+
+    /// A refresh request (RFC 6749 section 6), if the client has a refresh
+    /// token.
+    pub fn refresh_request(&self, token_endpoint: &Url) -> Option<Request> {
+        let refresh = self.tokens.as_ref()?.refresh_token.clone()?;
+        let form = vec![
+            ("grant_type", "refresh_token".to_owned()),
+            ("refresh_token", refresh),
+        ];
+        Some(self.authenticated_post(token_endpoint, form))
+    }
+
+    /// A client credentials request (RFC 6749 section 4.4.2).
+    pub fn client_credentials_request(&self, token_endpoint: &Url) -> Request {
+        let form = vec![
+            ("grant_type", "client_credentials".to_owned()),
+            ("scope", self.settings.scope.clone()),
+        ];
+        self.authenticated_post(token_endpoint, form)
+    }
+
+    /// A POST to the token endpoint with the client's authentication
+    /// (RFC 6749 section 2.3.1), or its client_id if it is public.
+    fn authenticated_post(&self, url: &Url, mut form: Vec<(&str, String)>) -> Request {
+        let settings = &self.settings;
+        let secret = settings.client_secret.as_deref();
+        match (settings.auth_method, secret) {
+            (ClientAuthMethod::ClientSecretPost, Some(secret)) => {
+                form.push(("client_id", settings.client_id.clone()));
+                form.push(("client_secret", secret.to_owned()));
+            }
+            (ClientAuthMethod::ClientSecretBasic, Some(_)) => {}
+            _ => form.push(("client_id", settings.client_id.clone())),
+        }
+        let borrowed: Vec<(&str, &str)> = form.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        let request = Request::post_form(url.clone(), &borrowed);
+        match (settings.auth_method, secret) {
+            (ClientAuthMethod::ClientSecretBasic, Some(secret)) => request.with_header(
+                "Authorization",
+                basic_credentials(&settings.client_id, secret),
+            ),
+            _ => request,
+        }
+    }
+
+    /// Stores the tokens of a successful token response (RFC 6749 section
+    /// 5.1), or returns the error (section 5.2). A response without a new
+    /// refresh token keeps the old one (RFC 6749 section 6).
+    pub fn accept_token_response(
+        &mut self,
+        response: &Response,
+        now: UnixTime,
+    ) -> Result<(), ClientError> {
+        let body = response
+            .json_body()
+            .ok_or_else(|| ClientError::Malformed("the token response is not JSON".into()))?;
+        if response.status != 200 {
+            return Err(ClientError::Server(error_from_json(&body)));
+        }
+        let text = |name: &str| body[name].as_str().map(str::to_owned);
+        let access_token = text("access_token")
+            .ok_or_else(|| ClientError::Malformed("no access_token in the response".into()))?;
+        let kept = self.tokens.as_ref().and_then(|t| t.refresh_token.clone());
+        self.tokens = Some(Tokens {
+            access_token,
+            refresh_token: text("refresh_token").or(kept),
+            expires_at: now.plus(body["expires_in"].as_u64().unwrap_or(0)),
+            scope: text("scope").unwrap_or_else(|| self.settings.scope.clone()),
+        });
+        if let Some(pending) = &mut self.pending {
+            pending.verifier = None;
+        }
+        Ok(())
+    }
+
+    /// Whether the access token is missing or due for renewal.
+    pub fn token_due(&self, now: UnixTime) -> bool {
+        self.tokens
+            .as_ref()
+            .is_none_or(|tokens| now.plus(REFRESH_MARGIN) >= tokens.expires_at)
+    }
+
+    /// An API request with the access token (RFC 6750 section 2.1).
+    pub fn api_request(&self, url: &Url) -> Request {
+        let request = Request::get(url.clone());
+        match &self.tokens {
+            Some(tokens) => {
+                request.with_header("Authorization", format!("Bearer {}", tokens.access_token))
+            }
+            None => request,
+        }
+    }
+}
+
+fn error_code(text: &str) -> ErrorCode {
+    use ErrorCode::*;
+    [
+        InvalidRequest,
+        InvalidClient,
+        InvalidGrant,
+        UnauthorizedClient,
+        UnsupportedGrantType,
+        UnsupportedResponseType,
+        InvalidScope,
+        AccessDenied,
+        ServerError,
+        TemporarilyUnavailable,
+        AuthorizationPending,
+        SlowDown,
+        ExpiredToken,
+        InvalidToken,
+        InsufficientScope,
+    ]
+    .into_iter()
+    .find(|code| code.as_str() == text)
+    .unwrap_or(ServerError)
+}
+
+/// An RFC 6749 section 5.2 error body.
+pub fn error_from_json(body: &Value) -> OAuthError {
+    OAuthError::new(
+        error_code(body["error"].as_str().unwrap_or_default()),
+        body["error_description"].as_str().unwrap_or_default(),
+    )
+}

@@ -1,0 +1,324 @@
+//! Scenarios: a flow, a client, a server policy and the user's choices, as
+//! data. Running one sends every message through the in-page network and
+//! returns the trace.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::browser::{Browser, ReferrerPolicy};
+use super::client::{Client, ClientError, ClientSettings};
+use super::trace::{Exchange, Party, RfcRef};
+use crate::channel::Channel;
+use crate::clock::UnixTime;
+use crate::http::{Method, Request, Response, Url};
+use crate::jose::SigningKey;
+use crate::resource::{KeySet, Resource, ResourceServer};
+use crate::rng::{Rng, SeededRng};
+use crate::server::{
+    AuthorizationServer, ClientRegistration, GrantType, ServerConfig, ServerPolicy, User,
+};
+use crate::types::{ClientId, ClientSecret, RedirectUri, Scope, Subject};
+
+pub const AUTHORIZATION_SERVER: &str = "https://as.example";
+pub const API: &str = "https://api.example";
+/// The API endpoint every flow calls, and the scope it needs.
+pub const API_PATH: &str = "/profile";
+pub const API_SCOPE: &str = "read";
+
+/// Which grant the scenario runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flow {
+    /// Authorization code (RFC 6749 section 4.1), with PKCE if the client
+    /// uses it; then an API call, time passing, a refresh and another call.
+    #[default]
+    AuthorizationCode,
+    /// Client credentials (RFC 6749 section 4.4): the client on its own behalf.
+    ClientCredentials,
+}
+
+/// What the user does on the authorization server's pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UserChoices {
+    pub username: String,
+    pub password: String,
+    pub approve: bool,
+    /// Grant only these scopes at consent; `None` grants all requested.
+    pub granted_scope: Option<String>,
+}
+
+impl Default for UserChoices {
+    fn default() -> Self {
+        Self {
+            username: "alice".into(),
+            password: "wonderland".into(),
+            approve: true,
+            granted_scope: None,
+        }
+    }
+}
+
+/// The client as the authorization server has it registered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Registration {
+    pub redirect_uris: Vec<String>,
+    pub allowed_scope: String,
+    /// The secret the server holds; the client sends its own
+    /// (`ClientSettings::client_secret`), so the two can differ.
+    pub client_secret: Option<String>,
+}
+
+impl Default for Registration {
+    fn default() -> Self {
+        Self {
+            redirect_uris: vec!["https://spa.example/callback".into()],
+            allowed_scope: "read write".into(),
+            client_secret: None,
+        }
+    }
+}
+
+/// Time the scenario lets pass, in seconds.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Timeline {
+    /// Between the callback and the token request (a code's lifetime is 60 s).
+    pub before_token_request: u64,
+    /// Between the first and the second API call (an access token's is 300 s).
+    pub between_api_calls: u64,
+}
+
+/// A whole run, as data: small enough to put in a URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Scenario {
+    pub flow: Flow,
+    /// Seeds every random value: the same scenario gives the same bytes.
+    pub seed: u64,
+    /// Simulated Unix time at the start.
+    pub start_time: u64,
+    pub policy: ServerPolicy,
+    pub client: ClientSettings,
+    pub registration: Registration,
+    pub user: UserChoices,
+    pub timeline: Timeline,
+    pub referrer_policy: ReferrerPolicy,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Self {
+            flow: Flow::default(),
+            seed: 1,
+            start_time: 1_767_225_600, // 2026-01-01T00:00:00Z
+            policy: ServerPolicy::default(),
+            client: ClientSettings::default(),
+            registration: Registration::default(),
+            user: UserChoices::default(),
+            timeline: Timeline::default(),
+            referrer_policy: ReferrerPolicy::default(),
+        }
+    }
+}
+
+/// The result of a run.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub trace: Vec<Exchange>,
+    pub browser: Browser,
+    pub client: Client,
+    /// Why the flow stopped early, or `None` if it ran to the end.
+    pub stopped: Option<String>,
+    /// Simulated time at the end.
+    pub end_time: UnixTime,
+}
+
+/// The in-page network: routes each request to the party at its origin
+/// and records the exchange.
+pub struct Network<R: Rng> {
+    pub now: UnixTime,
+    pub rng: R,
+    pub server: AuthorizationServer,
+    pub api: ResourceServer,
+    client_origin: String,
+    pub trace: Vec<Exchange>,
+}
+
+impl<R: Rng> Network<R> {
+    fn party_at(&self, url: &Url) -> Party {
+        if url.origin == AUTHORIZATION_SERVER {
+            Party::AuthorizationServer
+        } else if url.origin == API {
+            Party::ResourceServer
+        } else if url.origin == self.client_origin {
+            Party::Client
+        } else {
+            Party::ThirdParty
+        }
+    }
+
+    /// Sends `request` from `from`, records it, and returns the response.
+    pub fn send(
+        &mut self,
+        from: Party,
+        channel: Channel,
+        request: Request,
+        explanation: impl Into<String>,
+        rfc_refs: &[RfcRef],
+    ) -> Response {
+        let to = self.party_at(&request.url);
+        let response = match to {
+            Party::AuthorizationServer => self.server.handle(&request, self.now, &mut self.rng),
+            Party::ResourceServer => {
+                let server = &self.server;
+                self.api.handle(&request, self.now, |jti| {
+                    server.is_access_token_revoked(jti)
+                })
+            }
+            // The client's page: a static app that reads its own URL.
+            Party::Client => Response::new(200)
+                .with_header("Content-Type", "text/html; charset=utf-8")
+                .with_body("<!doctype html><title>App</title><p>Signing you in…</p>"),
+            Party::Browser | Party::ThirdParty => Response::new(204),
+        };
+        self.trace.push(Exchange {
+            from,
+            to,
+            channel,
+            request,
+            response: response.clone(),
+            at: self.now,
+            explanation: explanation.into(),
+            rfc_refs: rfc_refs.to_vec(),
+        });
+        response
+    }
+}
+
+impl Scenario {
+    /// The authorization server this scenario sets up, signing with `key`.
+    pub fn authorization_server(&self, key: SigningKey) -> AuthorizationServer {
+        let client = &self.client;
+        let grant_types = match self.flow {
+            Flow::AuthorizationCode => vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
+            Flow::ClientCredentials => vec![GrantType::ClientCredentials],
+        };
+        let registration = ClientRegistration {
+            client_id: ClientId::new(&client.client_id),
+            secret: self
+                .registration
+                .client_secret
+                .as_deref()
+                .map(ClientSecret::new),
+            auth_method: client.auth_method,
+            redirect_uris: self
+                .registration
+                .redirect_uris
+                .iter()
+                .map(RedirectUri::new)
+                .collect(),
+            grant_types,
+            allowed_scope: Scope::parse(&self.registration.allowed_scope).unwrap_or_default(),
+        };
+        let user = |name: &str, password: &str| User {
+            subject: Subject::new(format!("user-{name}")),
+            username: name.into(),
+            password: password.into(),
+        };
+        let config = ServerConfig {
+            issuer: Url {
+                origin: AUTHORIZATION_SERVER.into(),
+                path: "/".into(),
+                query: None,
+                fragment: None,
+            },
+            audience: API.into(),
+            policy: self.policy.clone(),
+            clients: vec![registration],
+            users: vec![user("alice", "wonderland"), user("bob", "builder")],
+        };
+        AuthorizationServer::new(config, key)
+    }
+
+    /// Runs the scenario with a seeded random source: the same scenario and
+    /// key give the same trace, byte for byte.
+    pub fn run(&self, key: SigningKey) -> Run {
+        self.run_with(key, SeededRng::new(self.seed))
+    }
+
+    /// Runs the scenario with the given random source (the browser's, in
+    /// the app, when the user has not asked for "same tokens for everyone").
+    pub fn run_with<R: Rng>(&self, key: SigningKey, rng: R) -> Run {
+        let server = self.authorization_server(key);
+        let api = ResourceServer {
+            issuer: server.issuer_id(),
+            audience: API.into(),
+            keys: KeySet::from_jwks(&server.jwks()).unwrap_or_default(),
+            resources: vec![Resource {
+                method: Method::Get,
+                path: API_PATH.into(),
+                required_scope: API_SCOPE.into(),
+                body: json!({ "name": "Alice Liddell", "email": "alice@example.com" }),
+            }],
+        };
+        let client_origin = Url::parse(&self.client.redirect_uri)
+            .map(|url| url.origin)
+            .unwrap_or_default();
+        let mut network = Network {
+            now: UnixTime(self.start_time),
+            rng,
+            server,
+            api,
+            client_origin,
+            trace: Vec::new(),
+        };
+        let mut browser = Browser::new(self.referrer_policy);
+        let mut client = Client::new(self.client.clone());
+        let result = match self.flow {
+            Flow::AuthorizationCode => {
+                super::flows::authorization_code(self, &mut network, &mut browser, &mut client)
+            }
+            Flow::ClientCredentials => {
+                super::flows::client_credentials(self, &mut network, &mut client)
+            }
+        };
+        Run {
+            trace: network.trace,
+            browser,
+            client,
+            stopped: result.err().map(|error| error.to_string()),
+            end_time: network.now,
+        }
+    }
+}
+
+/// Why a flow stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stop {
+    Client(ClientError),
+    /// The authorization server showed the user an error page.
+    ErrorPage(String),
+    WrongPassword,
+}
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Client(error) => write!(f, "{error}"),
+            Self::ErrorPage(message) => {
+                write!(f, "the authorization server shows an error: {message}")
+            }
+            Self::WrongPassword => {
+                f.write_str("the password is wrong: the user stays on the sign-in page")
+            }
+        }
+    }
+}
+
+impl From<ClientError> for Stop {
+    fn from(error: ClientError) -> Self {
+        Self::Client(error)
+    }
+}

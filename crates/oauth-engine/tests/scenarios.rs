@@ -1,0 +1,374 @@
+//! Whole runs: a scenario in, a trace out. Checks who talks to whom, on
+//! which channel, what the browser gets to see, and where each failure stops.
+
+use oauth_engine::channel::Channel;
+use oauth_engine::http::Method;
+use oauth_engine::jose::SigningKey;
+use oauth_engine::server::{ClientAuthMethod, PkcePolicy, ServerPolicy};
+use oauth_engine::sim::scenario::{Flow, Run, Scenario, Timeline};
+use oauth_engine::sim::trace::Party;
+use serde_json::Value;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+fn key() -> SigningKey {
+    let vector: Value = serde_json::from_str(include_str!("vectors/rfc7515_a2.json")).unwrap();
+    SigningKey::rsa_from_jwk(&vector["key"]).unwrap()
+}
+
+fn run(scenario: &Scenario) -> Run {
+    scenario.run(key())
+}
+
+/// (from, to, channel, method, path, status) of every exchange.
+fn steps(run: &Run) -> Vec<(Party, Party, Channel, Method, String, u16)> {
+    run.trace
+        .iter()
+        .map(|e| {
+            (
+                e.from,
+                e.to,
+                e.channel,
+                e.request.method,
+                e.request.url.path.clone(),
+                e.response.status,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn spa_with_pkce_runs_from_redirect_to_api_call() {
+    use Channel::*;
+    use Method::*;
+    use Party::*;
+    let run = run(&Scenario::default());
+    assert_eq!(run.stopped, None);
+    assert_eq!(
+        steps(&run),
+        vec![
+            (
+                Browser,
+                AuthorizationServer,
+                Front,
+                Get,
+                "/authorize".into(),
+                200
+            ),
+            (
+                Browser,
+                AuthorizationServer,
+                Front,
+                Post,
+                "/login".into(),
+                200
+            ),
+            (
+                Browser,
+                AuthorizationServer,
+                Front,
+                Post,
+                "/consent".into(),
+                302
+            ),
+            (Browser, Client, Front, Get, "/callback".into(), 200),
+            (
+                Client,
+                AuthorizationServer,
+                Back,
+                Post,
+                "/token".into(),
+                200
+            ),
+            (Client, ResourceServer, Back, Get, "/profile".into(), 200),
+            (Client, ResourceServer, Back, Get, "/profile".into(), 200),
+        ]
+    );
+    for exchange in &run.trace {
+        assert!(!exchange.explanation.is_empty());
+        assert!(!exchange.rfc_refs.is_empty());
+    }
+}
+
+#[test]
+fn rfc6749_10_3_the_code_passes_through_the_browser_but_no_token_does() {
+    let run = run(&Scenario::default());
+    let tokens = run.client.tokens.clone().unwrap();
+    let in_browser: String = run
+        .browser
+        .history
+        .iter()
+        .map(|url| url.to_string())
+        .collect();
+    assert!(in_browser.contains("code="));
+    assert!(!in_browser.contains(&tokens.access_token));
+    assert!(!in_browser.contains(tokens.refresh_token.as_deref().unwrap()));
+    for exchange in run.trace.iter().filter(|e| e.channel == Channel::Front) {
+        assert!(!exchange.to_http_text().contains(&tokens.access_token));
+    }
+}
+
+#[test]
+fn spa_keeps_state_and_verifier_in_its_session_storage() {
+    let run = run(&Scenario::default());
+    let origin = "https://spa.example";
+    assert!(run.browser.stored(origin, "oauth_state").is_some());
+    assert_eq!(
+        run.browser
+            .stored(origin, "pkce_code_verifier")
+            .unwrap()
+            .len(),
+        43
+    );
+}
+
+#[test]
+fn the_same_scenario_replays_to_identical_bytes() {
+    let text = |run: Run| {
+        run.trace
+            .iter()
+            .map(|e| e.to_http_text())
+            .collect::<String>()
+    };
+    assert_eq!(
+        text(run(&Scenario::default())),
+        text(run(&Scenario::default()))
+    );
+    let other_seed = Scenario {
+        seed: 2,
+        ..Scenario::default()
+    };
+    assert_ne!(text(run(&Scenario::default())), text(run(&other_seed)));
+}
+
+#[test]
+fn scenarios_are_small_serde_data_with_defaults() {
+    let scenario = Scenario::default();
+    let json = serde_json::to_string(&scenario).unwrap();
+    assert!(json.len() < 1_000, "{} bytes", json.len());
+    assert_eq!(serde_json::from_str::<Scenario>(&json).unwrap(), scenario);
+    // Anything left out takes its default, so a link can carry only changes.
+    let partial: Scenario =
+        serde_json::from_str(r#"{"timeline":{"before_token_request":61}}"#).unwrap();
+    assert_eq!(partial.timeline.before_token_request, 61);
+    assert_eq!(partial.policy, ServerPolicy::default());
+    assert_eq!(
+        serde_json::to_value(PkcePolicy::RequireS256).unwrap(),
+        "require_s256"
+    );
+}
+
+#[test]
+fn rfc6749_4_1_2_waiting_past_the_code_lifetime_ends_in_invalid_grant() {
+    let scenario = Scenario {
+        timeline: Timeline {
+            before_token_request: 61,
+            ..Timeline::default()
+        },
+        ..Scenario::default()
+    };
+    let run = run(&scenario);
+    assert_eq!(run.trace.last().unwrap().response.status, 400);
+    assert!(
+        run.stopped
+            .unwrap()
+            .contains("invalid_grant: the authorization code has expired")
+    );
+}
+
+#[test]
+fn an_expiring_token_is_refreshed_before_the_second_call() {
+    let scenario = Scenario {
+        timeline: Timeline {
+            between_api_calls: 290,
+            ..Timeline::default()
+        },
+        ..Scenario::default()
+    };
+    let run = run(&scenario);
+    assert_eq!(run.stopped, None);
+    let paths: Vec<&str> = run
+        .trace
+        .iter()
+        .map(|e| e.request.url.path.as_str())
+        .collect();
+    assert_eq!(&paths[4..], ["/token", "/profile", "/token", "/profile"]);
+    assert!(
+        run.trace[6]
+            .request
+            .body
+            .contains("grant_type=refresh_token")
+    );
+}
+
+#[test]
+fn rfc6750_3_1_without_proactive_refresh_a_401_triggers_one_refresh_and_retry() {
+    let mut scenario = Scenario {
+        timeline: Timeline {
+            between_api_calls: 400,
+            ..Timeline::default()
+        },
+        ..Scenario::default()
+    };
+    scenario.client.safeguards.proactive_refresh = false;
+    let run = run(&scenario);
+    assert_eq!(run.stopped, None);
+    let statuses: Vec<u16> = run.trace[5..].iter().map(|e| e.response.status).collect();
+    assert_eq!(statuses, [200, 401, 200, 200]);
+    let challenge = run.trace[6]
+        .response
+        .headers
+        .get("WWW-Authenticate")
+        .unwrap();
+    assert!(challenge.contains("the token has expired"));
+}
+
+#[test]
+fn without_any_refresh_the_expired_token_stops_the_flow() {
+    let mut scenario = Scenario {
+        timeline: Timeline {
+            between_api_calls: 400,
+            ..Timeline::default()
+        },
+        ..Scenario::default()
+    };
+    scenario.client.safeguards.proactive_refresh = false;
+    scenario.client.safeguards.retry_after_refresh = false;
+    let stopped = run(&scenario).stopped.unwrap();
+    assert!(stopped.starts_with("invalid_token"), "{stopped}");
+}
+
+#[test]
+fn a_wrong_password_keeps_the_user_on_the_sign_in_page() {
+    let mut scenario = Scenario::default();
+    scenario.user.password = "guess".into();
+    let run = run(&scenario);
+    assert_eq!(run.trace.len(), 2);
+    assert!(run.stopped.unwrap().contains("password is wrong"));
+}
+
+#[test]
+fn rfc6749_4_1_2_1_a_denied_consent_reaches_the_client_as_access_denied() {
+    let mut scenario = Scenario::default();
+    scenario.user.approve = false;
+    let run = run(&scenario);
+    assert_eq!(run.trace.len(), 4);
+    assert!(
+        run.trace[3]
+            .request
+            .url
+            .to_string()
+            .contains("error=access_denied")
+    );
+    assert!(run.stopped.unwrap().starts_with("access_denied"));
+}
+
+#[test]
+fn rfc6749_4_1_2_1_an_unregistered_redirect_uri_stops_at_an_error_page() {
+    let mut scenario = Scenario::default();
+    scenario.client.redirect_uri = "https://spa.example/elsewhere".into();
+    let run = run(&scenario);
+    assert_eq!(run.trace.len(), 1);
+    assert_eq!(run.trace[0].response.status, 400);
+    assert!(
+        run.stopped
+            .unwrap()
+            .contains("is not registered for this client")
+    );
+}
+
+#[test]
+fn rfc7636_4_4_1_a_client_without_pkce_is_sent_back_with_invalid_request() {
+    let mut scenario = Scenario::default();
+    scenario.client.safeguards.use_pkce = false;
+    let run = run(&scenario);
+    assert_eq!(run.trace.len(), 2);
+    assert_eq!(run.trace[1].to, Party::Client);
+    assert!(run.stopped.unwrap().contains("code_challenge is required"));
+}
+
+#[test]
+fn rfc9207_2_4_a_client_that_checks_iss_refuses_a_response_without_it() {
+    let mut scenario = Scenario::default();
+    scenario.policy.issuer_in_response = false;
+    assert!(run(&scenario).stopped.unwrap().contains("RFC 9207"));
+    scenario.client.safeguards.check_issuer = false;
+    assert_eq!(run(&scenario).stopped, None);
+}
+
+#[test]
+fn the_user_can_grant_fewer_scopes_at_consent() {
+    let mut scenario = Scenario::default();
+    scenario.user.granted_scope = Some("read".into());
+    let run = run(&scenario);
+    assert_eq!(run.client.tokens.unwrap().scope, "read");
+}
+
+fn service() -> Scenario {
+    let mut scenario = Scenario {
+        flow: Flow::ClientCredentials,
+        ..Scenario::default()
+    };
+    scenario.client.client_id = "reporting-service".into();
+    scenario.client.client_secret = Some("s3cret".into());
+    scenario.registration.client_secret = Some("s3cret".into());
+    scenario.client.auth_method = ClientAuthMethod::ClientSecretBasic;
+    scenario.client.scope = "read".into();
+    scenario.registration.redirect_uris.clear();
+    scenario
+}
+
+#[test]
+fn rfc6749_4_4_client_credentials_token_is_cached_until_near_expiry() {
+    use Party::*;
+    let cached = run(&service());
+    assert_eq!(cached.stopped, None);
+    let route: Vec<(Party, Party)> = cached.trace.iter().map(|e| (e.from, e.to)).collect();
+    assert_eq!(
+        route,
+        [
+            (Client, AuthorizationServer),
+            (Client, ResourceServer),
+            (Client, ResourceServer)
+        ]
+    );
+    assert!(
+        cached.trace[0]
+            .request
+            .headers
+            .get("Authorization")
+            .unwrap()
+            .starts_with("Basic ")
+    );
+
+    let later = Scenario {
+        timeline: Timeline {
+            between_api_calls: 280,
+            ..Timeline::default()
+        },
+        ..service()
+    };
+    let paths: Vec<String> = run(&later)
+        .trace
+        .iter()
+        .map(|e| e.request.url.path.clone())
+        .collect();
+    assert_eq!(paths, ["/token", "/profile", "/token", "/profile"]);
+}
+
+#[test]
+fn rfc6749_5_2_a_wrong_client_secret_stops_client_credentials() {
+    let mut scenario = service();
+    scenario.client.client_secret = Some("guess".into());
+    let run = run(&scenario);
+    assert_eq!(run.trace.len(), 1);
+    assert_eq!(run.trace[0].response.status, 401);
+    assert!(
+        run.stopped
+            .unwrap()
+            .starts_with("invalid_client: wrong client secret")
+    );
+}

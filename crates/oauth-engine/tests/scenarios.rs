@@ -307,6 +307,39 @@ fn the_user_can_grant_fewer_scopes_at_consent() {
     assert_eq!(run.client.tokens.unwrap().scope, "read");
 }
 
+#[test]
+fn rfc6749_2_3_1_a_confidential_web_app_authenticates_its_token_requests() {
+    let mut scenario = Scenario::default();
+    scenario.client.client_id = "webapp".into();
+    scenario.client.client_secret = Some("webapp-secret".into());
+    scenario.client.auth_method = ClientAuthMethod::ClientSecretBasic;
+    scenario.client.redirect_uri = "https://webapp.example/callback".into();
+    scenario.registration.client_secret = Some("webapp-secret".into());
+    scenario.registration.redirect_uris = vec!["https://webapp.example/callback".into()];
+    let run = run(&scenario);
+    assert_eq!(run.stopped, None);
+    let token = &run.trace[4];
+    assert_eq!(
+        (token.from, token.to),
+        (Party::Client, Party::AuthorizationServer)
+    );
+    assert!(
+        token
+            .request
+            .headers
+            .get("Authorization")
+            .unwrap()
+            .starts_with("Basic ")
+    );
+    assert!(!token.request.body.contains("client_secret"));
+    // A server-side client keeps nothing in the browser's storage.
+    assert!(
+        run.browser
+            .stored("https://spa.example", "pkce_code_verifier")
+            .is_none()
+    );
+}
+
 fn service() -> Scenario {
     let mut scenario = Scenario {
         flow: Flow::ClientCredentials,

@@ -41,9 +41,14 @@ pub(super) fn authorization_code<R: Rng>(
     // 1. The client sends the browser to the authorization endpoint.
     let authorize =
         client.authorization_url(&network.server.endpoint("/authorize"), &mut network.rng)?;
-    if let Some(pending) = &client.pending {
-        // A browser-based client keeps these in session storage, where any
-        // script on its origin can read them.
+    // A browser-based (public) client keeps these in session storage, where
+    // any script on its origin can read them; a server-side client keeps
+    // them in its own session.
+    if let Some(pending) = client
+        .pending
+        .as_ref()
+        .filter(|_| client.settings.client_secret.is_none())
+    {
         if let Some(state) = &pending.state {
             browser.store(&client_origin, "oauth_state", state.clone());
         }

@@ -335,9 +335,10 @@ fn rfc6749_2_3_1_a_confidential_web_app_authenticates_its_token_requests() {
     // A server-side client keeps nothing in the browser's storage.
     assert!(
         run.browser
-            .stored("https://spa.example", "pkce_code_verifier")
+            .stored("https://webapp.example", "pkce_code_verifier")
             .is_none()
     );
+    assert!(run.browser.session_storage.is_empty());
 }
 
 fn service() -> Scenario {

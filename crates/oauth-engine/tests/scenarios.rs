@@ -148,8 +148,18 @@ fn the_same_scenario_replays_to_identical_bytes() {
 fn scenarios_are_small_serde_data_with_defaults() {
     let scenario = Scenario::default();
     let json = serde_json::to_string(&scenario).unwrap();
-    assert!(json.len() < 1_000, "{} bytes", json.len());
     assert_eq!(serde_json::from_str::<Scenario>(&json).unwrap(), scenario);
+    // A link carries only what differs from the default.
+    assert_eq!(scenario.to_compact_json(), "{}");
+    let mut changed = Scenario::default();
+    changed.client.safeguards.use_pkce = false;
+    changed.timeline.before_token_request = 61;
+    let compact = changed.to_compact_json();
+    assert_eq!(
+        compact,
+        r#"{"client":{"safeguards":{"use_pkce":false}},"timeline":{"before_token_request":61}}"#
+    );
+    assert_eq!(serde_json::from_str::<Scenario>(&compact).unwrap(), changed);
     // Anything left out takes its default, so a link can carry only changes.
     let partial: Scenario =
         serde_json::from_str(r#"{"timeline":{"before_token_request":61}}"#).unwrap();
@@ -405,4 +415,141 @@ fn rfc6749_5_2_a_wrong_client_secret_stops_client_credentials() {
             .unwrap()
             .starts_with("invalid_client: wrong client secret")
     );
+}
+
+fn device() -> Scenario {
+    let mut scenario = Scenario {
+        flow: Flow::Device,
+        ..Scenario::default()
+    };
+    scenario.client.client_id = "tv-app".into();
+    scenario.client.scope = "read".into();
+    scenario.registration.redirect_uris.clear();
+    scenario
+}
+
+#[test]
+fn rfc8628_the_device_polls_while_the_user_approves_on_their_phone() {
+    use Channel::*;
+    use Method::*;
+    use Party::*;
+    let run = run(&device());
+    assert_eq!(run.stopped, None);
+    assert_eq!(
+        steps(&run),
+        vec![
+            (
+                Client,
+                AuthorizationServer,
+                Back,
+                Post,
+                "/device_authorization".into(),
+                200
+            ),
+            (
+                Client,
+                AuthorizationServer,
+                Back,
+                Post,
+                "/token".into(),
+                400
+            ),
+            (
+                Client,
+                AuthorizationServer,
+                Back,
+                Post,
+                "/token".into(),
+                400
+            ),
+            (
+                Browser,
+                AuthorizationServer,
+                Front,
+                Get,
+                "/device".into(),
+                200
+            ),
+            (
+                Browser,
+                AuthorizationServer,
+                Front,
+                Post,
+                "/device".into(),
+                200
+            ),
+            (
+                Browser,
+                AuthorizationServer,
+                Front,
+                Post,
+                "/login".into(),
+                200
+            ),
+            (
+                Browser,
+                AuthorizationServer,
+                Front,
+                Post,
+                "/consent".into(),
+                200
+            ),
+            (
+                Client,
+                AuthorizationServer,
+                Back,
+                Post,
+                "/token".into(),
+                200
+            ),
+            (Client, ResourceServer, Back, Get, "/profile".into(), 200),
+        ]
+    );
+    assert!(run.trace[1].response.body.contains("authorization_pending"));
+}
+
+#[test]
+fn rfc8628_3_5_a_device_polling_too_fast_is_told_to_slow_down_and_does() {
+    let mut scenario = device();
+    scenario.timeline.device_poll_every = 2;
+    scenario.timeline.device_user_delay = 20;
+    let run = run(&scenario);
+    assert_eq!(run.stopped, None);
+    let errors: Vec<&str> = run
+        .trace
+        .iter()
+        .filter(|e| e.response.status == 400)
+        .map(|e| {
+            if e.response.body.contains("slow_down") {
+                "slow_down"
+            } else {
+                "pending"
+            }
+        })
+        .collect();
+    // The device started at 2 s and adds 5 s per slow_down (RFC 8628
+    // section 3.5), but the server's interval grew too: still too fast.
+    assert_eq!(errors, ["pending", "slow_down", "slow_down"]);
+    let poll_times: Vec<u64> = run
+        .trace
+        .iter()
+        .filter(|e| e.request.url.path == "/token")
+        .map(|e| e.at.0 - scenario.start_time)
+        .collect();
+    assert_eq!(&poll_times[..3], [2, 4, 11]);
+}
+
+#[test]
+fn rfc8628_3_5_a_user_slower_than_the_device_code_lifetime_ends_in_expired_token() {
+    let mut scenario = device();
+    scenario.timeline.device_user_delay = 700;
+    let run = run(&scenario);
+    assert!(run.stopped.unwrap().starts_with("expired_token"));
+}
+
+#[test]
+fn rfc8628_3_5_a_denial_on_the_phone_stops_the_device_with_access_denied() {
+    let mut scenario = device();
+    scenario.user.approve = false;
+    assert!(run(&scenario).stopped.unwrap().starts_with("access_denied"));
 }

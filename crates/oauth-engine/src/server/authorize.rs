@@ -32,10 +32,22 @@ pub struct AuthorizationRequest {
     pub challenge: Option<(CodeChallenge, PkceMethod)>,
 }
 
-/// An authorization request waiting for the user.
+/// What the user's approval completes.
+#[derive(Debug, Clone)]
+pub(super) enum Completion {
+    /// Redirect back to the client (authorization code or implicit grant).
+    Redirect(AuthorizationRequest),
+    /// Approve the device authorization with this device_code (RFC 8628
+    /// section 3.3).
+    Device { device_code: String },
+}
+
+/// A request waiting for the user to sign in and consent.
 #[derive(Debug, Clone)]
 pub(super) struct Transaction {
-    request: AuthorizationRequest,
+    client_id: ClientId,
+    scope: Scope,
+    completion: Completion,
     user: Option<Subject>,
     expires_at: UnixTime,
 }
@@ -61,23 +73,36 @@ impl AuthorizationServer {
                 return self.error_redirect(&uri, state.as_ref(), &error);
             }
         };
-        let id = match random_token(rng, 16) {
-            Ok(id) => id,
-            Err(error) => {
-                let state = validated.state.clone();
-                return self.error_redirect(&validated.redirect_uri, state.as_ref(), &error);
-            }
-        };
-        let client_id = validated.client_id.clone();
+        let (redirect_uri, state) = (validated.redirect_uri.clone(), validated.state.clone());
+        let (client_id, scope) = (validated.client_id.clone(), validated.scope.clone());
+        match self.start_transaction(client_id, scope, Completion::Redirect(validated), now, rng) {
+            Ok(page) => page,
+            Err(error) => self.error_redirect(&redirect_uri, state.as_ref(), &error),
+        }
+    }
+
+    /// Opens a sign-in for `client_id` and answers with the login page.
+    pub(super) fn start_transaction(
+        &mut self,
+        client_id: ClientId,
+        scope: Scope,
+        completion: Completion,
+        now: UnixTime,
+        rng: &mut impl Rng,
+    ) -> Result<Response, OAuthError> {
+        let id = random_token(rng, 16)?;
+        let page = pages::login_page(&id, client_id.as_str(), None);
         self.transactions.insert(
-            id.clone(),
+            id,
             Transaction {
-                request: validated,
+                client_id,
+                scope,
+                completion,
                 user: None,
                 expires_at: now.plus(TRANSACTION_LIFETIME),
             },
         );
-        pages::login_page(&id, client_id.as_str(), None)
+        Ok(page)
     }
 
     fn validate_authorization_request(
@@ -267,7 +292,7 @@ impl AuthorizationServer {
                 "This sign-in has expired or does not exist. Start again from the app.",
             );
         };
-        let client_id = transaction.request.client_id.clone();
+        let client_id = transaction.client_id.clone();
         let user = self
             .config
             .users
@@ -282,7 +307,7 @@ impl AuthorizationServer {
             ),
             Some(subject) => {
                 let id = field("transaction").to_owned();
-                let scope = transaction.request.scope.clone();
+                let scope = transaction.scope.clone();
                 if let Some(transaction) = self.transactions.get_mut(&id) {
                     transaction.user = Some(subject);
                 }
@@ -317,23 +342,28 @@ impl AuthorizationServer {
         };
         // Each approval ends the transaction: it cannot be replayed.
         self.transactions.remove(&id);
-        let request = transaction.request;
-        let state = request.state.as_ref();
-        if field("decision") != "approve" {
-            let error = OAuthError::new(ErrorCode::AccessDenied, "the user denied the request");
-            return self.error_redirect(&request.redirect_uri, state, &error);
-        }
+        let approved = field("decision") == "approve";
         // The user may grant fewer scopes than asked (RFC 6749 section 3.3).
         let granted: Vec<&str> = pairs
             .iter()
-            .filter(|(n, v)| n == "scope" && request.scope.contains(v))
+            .filter(|(n, v)| n == "scope" && transaction.scope.contains(v))
             .map(|(_, v)| v.as_str())
             .collect();
         let scope = if pairs.iter().any(|(n, _)| n == "scope") {
             Scope::parse(&granted.join(" ")).unwrap_or_default()
         } else {
-            request.scope.clone()
+            transaction.scope.clone()
         };
+        let request = match transaction.completion {
+            Completion::Device { device_code } => {
+                return self.finish_device_authorization(&device_code, approved, subject, scope);
+            }
+            Completion::Redirect(request) => request,
+        };
+        if !approved {
+            let error = OAuthError::new(ErrorCode::AccessDenied, "the user denied the request");
+            return self.error_redirect(&request.redirect_uri, request.state.as_ref(), &error);
+        }
         match request.response_type {
             GrantType::Implicit => self.implicit_response(&request, subject, scope, now, rng),
             _ => self.code_response(&request, subject, scope, now, rng),

@@ -4,6 +4,7 @@
 
 mod authorize;
 mod client_auth;
+mod device;
 mod pages;
 mod token;
 
@@ -21,6 +22,7 @@ use crate::types::{ClientId, ClientSecret, RedirectUri, Scope, Subject};
 
 pub use authorize::AuthorizationRequest;
 pub use client_auth::basic_credentials;
+pub use device::DEVICE_CODE_GRANT;
 
 /// How strictly PKCE (RFC 7636) is enforced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,6 +110,8 @@ pub enum GrantType {
     Implicit,
     RefreshToken,
     ClientCredentials,
+    /// RFC 8628.
+    DeviceCode,
 }
 
 impl GrantType {
@@ -117,6 +121,7 @@ impl GrantType {
             Self::Implicit => "implicit",
             Self::RefreshToken => "refresh_token",
             Self::ClientCredentials => "client_credentials",
+            Self::DeviceCode => device::DEVICE_CODE_GRANT,
         }
     }
 }
@@ -205,6 +210,7 @@ pub struct AuthorizationServer {
     codes: BTreeMap<String, CodeGrant>,
     refresh_tokens: BTreeMap<String, RefreshGrant>,
     revoked_families: Vec<u64>,
+    device_grants: device::DeviceGrants,
     /// `jti`s of access tokens that were revoked (for the resource server's
     /// introspection-like check).
     revoked_access_tokens: Vec<String>,
@@ -222,6 +228,7 @@ impl AuthorizationServer {
             codes: BTreeMap::new(),
             refresh_tokens: BTreeMap::new(),
             revoked_families: Vec::new(),
+            device_grants: Default::default(),
             revoked_access_tokens: Vec::new(),
             family_access_tokens: BTreeMap::new(),
             next_family: 1,
@@ -273,8 +280,14 @@ impl AuthorizationServer {
             "authorization_endpoint": endpoint("/authorize"),
             "token_endpoint": endpoint("/token"),
             "jwks_uri": endpoint("/jwks"),
+            "device_authorization_endpoint": endpoint("/device_authorization"),
             "response_types_supported": response_types,
-            "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+            "grant_types_supported": [
+                "authorization_code",
+                "refresh_token",
+                "client_credentials",
+                device::DEVICE_CODE_GRANT,
+            ],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
             "code_challenge_methods_supported": methods,
             "authorization_response_iss_parameter_supported": policy.issuer_in_response,
@@ -307,11 +320,14 @@ impl AuthorizationServer {
             (Method::Post, "/login") => self.login(request, now),
             (Method::Post, "/consent") => self.consent(request, now, rng),
             (Method::Post, "/token") => self.token(request, now, rng),
+            (Method::Post, "/device_authorization") => self.device_authorization(request, now, rng),
+            (Method::Get, "/device") => self.device_page(request),
+            (Method::Post, "/device") => self.device_code_entered(request, now, rng),
             (Method::Get, "/jwks") => Response::json(200, &self.jwks()),
             (Method::Get, "/.well-known/oauth-authorization-server") => {
                 Response::json(200, &self.metadata())
             }
-            (_, "/authorize" | "/login" | "/consent" | "/token") => {
+            (_, "/authorize" | "/login" | "/consent" | "/token" | "/device_authorization") => {
                 Response::new(405).with_body("Method Not Allowed")
             }
             _ => Response::new(404).with_body("Not Found"),
@@ -371,17 +387,17 @@ fn single_params(pairs: Vec<(String, String)>) -> Result<BTreeMap<String, String
     Ok(params)
 }
 
-/// A parameter the request cannot do without; `section` is the RFC 6749
+/// A parameter the request cannot do without; `rule` cites the RFC
 /// section that requires it.
 fn required_param<'a>(
     params: &'a BTreeMap<String, String>,
     name: &str,
-    section: &str,
+    rule: &str,
 ) -> Result<&'a str, OAuthError> {
     param(params, name).ok_or_else(|| {
         OAuthError::new(
             ErrorCode::InvalidRequest,
-            format!("{name} is missing (RFC 6749 section {section})"),
+            format!("{name} is missing ({rule})"),
         )
     })
 }

@@ -76,6 +76,34 @@ pub(super) fn consent_page(transaction: &str, client_id: &str, scope: &Scope) ->
     )
 }
 
+/// Where the user types the code the device shows (RFC 8628 section 3.3).
+pub(super) fn device_code_page(prefill: &str, error: Option<&str>) -> Response {
+    let error = error
+        .map(|message| format!("<p role=\"alert\">{}</p>", escape(message)))
+        .unwrap_or_default();
+    page(
+        200,
+        "Connect a device",
+        &format!(
+            "<h1>Connect a device</h1><p>Enter the code shown on your device.</p>{error}\
+             <form method=\"post\" action=\"device\">\
+             <label>Code <input name=\"user_code\" value=\"{}\" autocomplete=\"off\"></label>\
+             <button>Continue</button></form>",
+            escape(prefill)
+        ),
+    )
+}
+
+/// The end of a device authorization: nothing to redirect to.
+pub(super) fn device_done_page(approved: bool) -> Response {
+    let message = if approved {
+        "Your device is connected. You can close this window."
+    } else {
+        "You denied the request. Your device will not get access."
+    };
+    page(200, "Device", &format!("<h1>Device</h1><p>{message}</p>"))
+}
+
 /// An error shown to the user instead of a redirect (RFC 6749 section
 /// 4.1.2.1: never redirect to an unverified redirect_uri).
 pub(super) fn error_page(message: &str) -> Response {

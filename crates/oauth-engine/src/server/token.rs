@@ -46,6 +46,7 @@ impl AuthorizationServer {
             Some("authorization_code") => self.code_grant(&client, &params, now, rng),
             Some("refresh_token") => self.refresh_grant(&client, &params, now, rng),
             Some("client_credentials") => self.client_credentials_grant(&client, &params, now, rng),
+            Some(super::DEVICE_CODE_GRANT) => self.device_code_grant(&client, &params, now, rng),
             Some(other) => Err(OAuthError::new(
                 ErrorCode::UnsupportedGrantType,
                 format!("grant_type \"{other}\" is not supported by this server"),
@@ -68,7 +69,7 @@ impl AuthorizationServer {
     ) -> Result<Value, OAuthError> {
         require_grant(client, GrantType::AuthorizationCode)?;
         let invalid = |description: &str| OAuthError::new(ErrorCode::InvalidGrant, description);
-        let code = required_param(params, "code", "4.1.3")?;
+        let code = required_param(params, "code", "RFC 6749 section 4.1.3")?;
         let policy = self.config.policy.clone();
         let Some(grant) = self.codes.get(code).cloned() else {
             return Err(invalid(
@@ -170,7 +171,7 @@ impl AuthorizationServer {
     ) -> Result<Value, OAuthError> {
         require_grant(client, GrantType::RefreshToken)?;
         let invalid = |description: &str| OAuthError::new(ErrorCode::InvalidGrant, description);
-        let token = required_param(params, "refresh_token", "6")?;
+        let token = required_param(params, "refresh_token", "RFC 6749 section 6")?;
         let Some(grant) = self.refresh_tokens.get(token).cloned() else {
             return Err(invalid("the refresh token is not one this server issued"));
         };
@@ -274,7 +275,7 @@ impl AuthorizationServer {
     /// revoking the family revokes it; with `issue_refresh`, a new refresh
     /// token is issued in the family too.
     #[allow(clippy::too_many_arguments)]
-    fn token_response(
+    pub(super) fn token_response(
         &mut self,
         client: &ClientRegistration,
         subject: &Subject,
@@ -364,7 +365,7 @@ fn require_grant(client: &ClientRegistration, grant: GrantType) -> Result<(), OA
 
 /// RFC 6749 section 5.2. A failed HTTP Basic authentication gets 401 with
 /// `WWW-Authenticate` naming the scheme the client used.
-fn error_response(error: &OAuthError, used_basic: bool) -> Response {
+pub(super) fn error_response(error: &OAuthError, used_basic: bool) -> Response {
     let mut response = Response::json(error.code.token_endpoint_status(), &error.to_json())
         .with_header("Pragma", "no-cache");
     if error.code == ErrorCode::InvalidClient && used_basic {

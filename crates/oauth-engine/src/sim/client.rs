@@ -281,6 +281,20 @@ impl Client {
         self.authenticated_post(token_endpoint, form)
     }
 
+    /// The device authorization request (RFC 8628 section 3.1).
+    pub fn device_authorization_request(&self, endpoint: &Url) -> Request {
+        self.authenticated_post(endpoint, vec![("scope", self.settings.scope.clone())])
+    }
+
+    /// One poll of the token endpoint for a device (RFC 8628 section 3.4).
+    pub fn device_token_request(&self, token_endpoint: &Url, device_code: &str) -> Request {
+        let form = vec![
+            ("grant_type", crate::server::DEVICE_CODE_GRANT.to_owned()),
+            ("device_code", device_code.to_owned()),
+        ];
+        self.authenticated_post(token_endpoint, form)
+    }
+
     /// A POST to the token endpoint with the client's authentication
     /// (RFC 6749 section 2.3.1), or its client_id if it is public.
     fn authenticated_post(&self, url: &Url, mut form: Vec<(&str, String)>) -> Request {

@@ -179,7 +179,7 @@ fn follow_callback<R: Rng>(
     Ok(client.handle_callback(&location, issuer)?)
 }
 
-fn call_api<R: Rng>(network: &mut Network<R>, client: &mut Client) -> Result<(), Stop> {
+pub(super) fn call_api<R: Rng>(network: &mut Network<R>, client: &mut Client) -> Result<(), Stop> {
     let response = send_api_call(network, client);
     if response.status == 401
         && client.settings.safeguards.retry_after_refresh
@@ -268,7 +268,7 @@ fn fetch_client_token<R: Rng>(network: &mut Network<R>, client: &mut Client) -> 
 }
 
 /// A hidden form field's value from one of the server's pages.
-fn hidden_field(html: &str, name: &str) -> String {
+pub(super) fn hidden_field(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     html.find(&marker)
         .map(|start| &html[start + marker.len()..])
@@ -278,7 +278,7 @@ fn hidden_field(html: &str, name: &str) -> String {
 }
 
 /// The message of one of the server's error pages.
-fn page_text(response: &Response) -> String {
+pub(super) fn page_text(response: &Response) -> String {
     let body = &response.body;
     body.find("<p>")
         .and_then(|start| body[start + 3..].split("</p>").next())

@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod client;
+mod device;
 mod flows;
 pub mod scenario;
 pub mod trace;

@@ -35,6 +35,9 @@ pub enum Flow {
     AuthorizationCode,
     /// Client credentials (RFC 6749 section 4.4): the client on its own behalf.
     ClientCredentials,
+    /// Device authorization (RFC 8628): a device polls while the user
+    /// approves on another screen.
+    Device,
 }
 
 /// What the user does on the authorization server's pages.
@@ -81,13 +84,31 @@ impl Default for Registration {
 }
 
 /// Time the scenario lets pass, in seconds.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Timeline {
     /// Between the callback and the token request (a code's lifetime is 60 s).
     pub before_token_request: u64,
     /// Between the first and the second API call (an access token's is 300 s).
     pub between_api_calls: u64,
+    /// Device flow: how long the user takes to enter the code and approve
+    /// (a device code lives 600 s).
+    pub device_user_delay: u64,
+    /// Device flow: seconds between the device's polls; 0 follows the
+    /// server's interval, less provokes slow_down.
+    pub device_poll_every: u64,
+}
+
+impl Default for Timeline {
+    fn default() -> Self {
+        Self {
+            before_token_request: 0,
+            between_api_calls: 0,
+            // Two polls at the default 5 s interval before the user is done.
+            device_user_delay: 12,
+            device_poll_every: 0,
+        }
+    }
 }
 
 /// A whole run, as data: small enough to put in a URL.
@@ -198,12 +219,23 @@ impl<R: Rng> Network<R> {
 }
 
 impl Scenario {
+    /// JSON with only what differs from the default scenario: what a link
+    /// carries. Every field is defaulted on the way back in, so
+    /// `serde_json::from_str` reads it as it reads the full form.
+    pub fn to_compact_json(&self) -> String {
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        let defaults = serde_json::to_value(Scenario::default()).unwrap_or_default();
+        strip_defaults(&mut value, &defaults);
+        value.to_string()
+    }
+
     /// The authorization server this scenario sets up, signing with `key`.
     pub fn authorization_server(&self, key: SigningKey) -> AuthorizationServer {
         let client = &self.client;
         let grant_types = match self.flow {
             Flow::AuthorizationCode => vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
             Flow::ClientCredentials => vec![GrantType::ClientCredentials],
+            Flow::Device => vec![GrantType::DeviceCode, GrantType::RefreshToken],
         };
         let registration = ClientRegistration {
             client_id: ClientId::new(&client.client_id),
@@ -283,6 +315,9 @@ impl Scenario {
             Flow::ClientCredentials => {
                 super::flows::client_credentials(self, &mut network, &mut client)
             }
+            Flow::Device => {
+                super::device::device_flow(self, &mut network, &mut browser, &mut client)
+            }
         };
         Run {
             trace: network.trace,
@@ -290,6 +325,18 @@ impl Scenario {
             client,
             stopped: result.err().map(|error| error.to_string()),
             end_time: network.now,
+        }
+    }
+}
+
+/// Removes from `value` every object member equal to the one in `defaults`.
+fn strip_defaults(value: &mut serde_json::Value, defaults: &serde_json::Value) {
+    if let (Some(object), Some(default_object)) = (value.as_object_mut(), defaults.as_object()) {
+        object.retain(|key, member| default_object.get(key) != Some(member));
+        for (key, member) in object.iter_mut() {
+            if let Some(default_member) = default_object.get(key) {
+                strip_defaults(member, default_member);
+            }
         }
     }
 }

@@ -79,6 +79,14 @@ pub fn server_with(policy: ServerPolicy) -> AuthorizationServer {
                 "reports:read",
             ),
             client(
+                "tv",
+                None,
+                ClientAuthMethod::None,
+                &[],
+                &[DeviceCode, RefreshToken],
+                "read",
+            ),
+            client(
                 "implicit-app",
                 None,
                 ClientAuthMethod::None,

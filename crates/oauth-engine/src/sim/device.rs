@@ -1,0 +1,178 @@
+//! The device flow (RFC 8628): the device's polls, interleaved with the
+//! user's visit to the verification page on their phone.
+
+use super::browser::Browser;
+use super::client::{Client, ClientError, error_from_json};
+use super::flows::{call_api, hidden_field, page_text};
+use super::scenario::{Network, Scenario, Stop};
+use super::trace::{Party, RfcRef};
+use crate::channel::Channel;
+use crate::error::ErrorCode;
+use crate::http::{Request, Response, Url};
+use crate::rng::Rng;
+
+const DEVICE_AUTHORIZATION: [RfcRef; 2] = [RfcRef::new(8628, "3.1"), RfcRef::new(8628, "3.2")];
+const POLL: [RfcRef; 2] = [RfcRef::new(8628, "3.4"), RfcRef::new(8628, "3.5")];
+const VERIFY: [RfcRef; 1] = [RfcRef::new(8628, "3.3")];
+/// Polls recorded while the user takes their time; later ones would only
+/// repeat authorization_pending.
+const MAX_RECORDED_POLLS: usize = 6;
+
+pub(super) fn device_flow<R: Rng>(
+    scenario: &Scenario,
+    network: &mut Network<R>,
+    browser: &mut Browser,
+    client: &mut Client,
+) -> Result<(), Stop> {
+    // 1. The device asks for a device code and a user code.
+    let request =
+        client.device_authorization_request(&network.server.endpoint("/device_authorization"));
+    let response = network.send(
+        Party::Client,
+        Channel::Back,
+        request,
+        "The device, which has no convenient browser, asks the authorization server for a \
+         device code (kept secret) and a short user code to show on its screen.",
+        &DEVICE_AUTHORIZATION,
+    );
+    let body = response
+        .json_body()
+        .filter(|_| response.status == 200)
+        .ok_or_else(|| Stop::Client(server_error(&response)))?;
+    let text = |name: &str| body[name].as_str().unwrap_or_default().to_owned();
+    let device_code = text("device_code");
+    let user_code = text("user_code");
+    let mut interval = match scenario.timeline.device_poll_every {
+        0 => body["interval"].as_u64().unwrap_or(5),
+        every => every,
+    };
+
+    // 2. The device polls while the user finds their phone.
+    let start = network.now;
+    let user_done = start.plus(scenario.timeline.device_user_delay);
+    let mut recorded = 0;
+    loop {
+        let next = network.now.plus(interval);
+        if next >= user_done {
+            break;
+        }
+        network.now = next;
+        if recorded == MAX_RECORDED_POLLS {
+            continue;
+        }
+        recorded += 1;
+        let response = poll(network, client, &device_code);
+        match poll_error(&response) {
+            Some(ErrorCode::AuthorizationPending) => {}
+            // RFC 8628 section 3.5: on slow_down, poll 5 s less often.
+            Some(ErrorCode::SlowDown) => interval += 5,
+            _ => return finish(network, client, &response),
+        }
+    }
+    network.now = user_done;
+    // The user came too late: the device's next poll learns the code expired.
+    let expires_in = body["expires_in"].as_u64().unwrap_or(0);
+    if network.now >= start.plus(expires_in) {
+        let response = poll(network, client, &device_code);
+        return finish(network, client, &response);
+    }
+
+    // 3. The user opens verification_uri_complete on their phone.
+    let verify = Url::parse(&text("verification_uri_complete"))
+        .map_err(|error| Stop::Client(ClientError::Malformed(error.to_string())))?;
+    browser.visit(&verify);
+    network.send(
+        Party::Browser,
+        Channel::Front,
+        Request::get(verify),
+        "On their phone the user opens the verification address (here with the code already \
+         filled in, from a QR code).",
+        &VERIFY,
+    );
+    let device_page = network.server.endpoint("/device");
+    let login = network.send(
+        Party::Browser,
+        Channel::Front,
+        Request::post_form(device_page, &[("user_code", user_code.as_str())]),
+        "The user confirms the code shown on the device; the server finds the waiting request \
+         and asks them to sign in.",
+        &VERIFY,
+    );
+    if login.status != 200 || !login.body.contains("name=\"transaction\"") {
+        return Err(Stop::ErrorPage(page_text(&login)));
+    }
+    let transaction = hidden_field(&login.body, "transaction");
+    let user = &scenario.user;
+    let consent = network.send(
+        Party::Browser,
+        Channel::Front,
+        Request::post_form(
+            network.server.endpoint("/login"),
+            &[
+                ("transaction", transaction.as_str()),
+                ("username", user.username.as_str()),
+                ("password", user.password.as_str()),
+            ],
+        ),
+        "The user signs in on the authorization server, on their phone.",
+        &VERIFY,
+    );
+    if consent.body.contains("Wrong username or password") {
+        return Err(Stop::WrongPassword);
+    }
+    let decision = if user.approve { "approve" } else { "deny" };
+    network.send(
+        Party::Browser,
+        Channel::Front,
+        Request::post_form(
+            network.server.endpoint("/consent"),
+            &[
+                ("transaction", transaction.as_str()),
+                ("decision", decision),
+            ],
+        ),
+        "The user approves (or denies) the device. There is no redirect: the device learns the \
+         outcome from its next poll.",
+        &VERIFY,
+    );
+
+    // 4. The device's next poll gets the tokens, or the refusal.
+    network.now = network.now.plus(interval);
+    let response = poll(network, client, &device_code);
+    finish(network, client, &response)
+}
+
+fn poll<R: Rng>(network: &mut Network<R>, client: &Client, device_code: &str) -> Response {
+    let request = client.device_token_request(&network.server.endpoint("/token"), device_code);
+    network.send(
+        Party::Client,
+        Channel::Back,
+        request,
+        "The device polls the token endpoint with its device code. Until the user acts, the \
+         answer is authorization_pending; polling faster than the interval earns slow_down.",
+        &POLL,
+    )
+}
+
+fn poll_error(response: &Response) -> Option<ErrorCode> {
+    (response.status != 200)
+        .then(|| response.json_body().map(|body| error_from_json(&body).code))
+        .flatten()
+}
+
+/// The tokens arrive (then the device calls the API), or the flow stops.
+fn finish<R: Rng>(
+    network: &mut Network<R>,
+    client: &mut Client,
+    response: &Response,
+) -> Result<(), Stop> {
+    client.accept_token_response(response, network.now)?;
+    call_api(network, client)
+}
+
+fn server_error(response: &Response) -> ClientError {
+    match response.json_body() {
+        Some(body) => ClientError::Server(error_from_json(&body)),
+        None => ClientError::Malformed(format!("status {}", response.status)),
+    }
+}

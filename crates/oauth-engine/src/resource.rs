@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
 use crate::http::{Method, Request, Response};
-use crate::jose::{JoseError, VerifyingKey};
+use crate::jose::{DecodedJws, JoseError, VerifyingKey};
 use crate::types::Scope;
 
 /// One protected endpoint and the scope it requires.
@@ -38,6 +38,16 @@ impl KeySet {
             set.push((kid, VerifyingKey::rsa_from_jwk(jwk)?));
         }
         Ok(Self(set))
+    }
+
+    /// Verifies a JWT with the key its header's `kid` names.
+    pub fn verify(&self, token: &str) -> Result<DecodedJws, String> {
+        let header = peek_header(token).ok_or("the token is not a JWT")?;
+        let key = self
+            .key_for(header["kid"].as_str())
+            .ok_or("no key in the JWKS matches the token's kid")?;
+        key.verify(token)
+            .map_err(|error| format!("the token is rejected: {error}"))
     }
 
     /// The key for a token header's `kid`; without a kid, the only key.
@@ -119,14 +129,7 @@ impl ResourceServer {
         is_revoked: &impl Fn(&str) -> bool,
     ) -> Result<serde_json::Map<String, Value>, OAuthError> {
         let invalid = |description: String| OAuthError::new(ErrorCode::InvalidToken, description);
-        let header = peek_header(token).ok_or_else(|| invalid("the token is not a JWT".into()))?;
-        let key = self
-            .keys
-            .key_for(header["kid"].as_str())
-            .ok_or_else(|| invalid("no key in the JWKS matches the token's kid".into()))?;
-        let decoded = key
-            .verify(token)
-            .map_err(|error| invalid(format!("the token is rejected: {error}")))?;
+        let decoded = self.keys.verify(token).map_err(invalid)?;
         // RFC 9068 section 4: typ must be at+jwt, so an ID token or other
         // JWT from the same issuer cannot be used as an access token.
         if decoded.header.get("typ").and_then(Value::as_str) != Some("at+jwt") {
@@ -163,7 +166,7 @@ impl ResourceServer {
 
 /// The token from `Authorization: Bearer`, the one method this server
 /// supports (RFC 6750 section 2.1).
-fn bearer_token(request: &Request) -> Result<Option<&str>, OAuthError> {
+pub(crate) fn bearer_token(request: &Request) -> Result<Option<&str>, OAuthError> {
     let invalid = |description: &str| OAuthError::new(ErrorCode::InvalidRequest, description);
     // RFC 6750 section 2.3 is unsafe (tokens in URLs leak) and RFC 9700
     // section 4.3.2 says not to use it.
@@ -199,7 +202,7 @@ fn peek_header(token: &str) -> Option<serde_json::Map<String, Value>> {
 
 /// An error with its `WWW-Authenticate: Bearer` challenge (RFC 6750
 /// section 3), and the same fields as JSON.
-fn challenge(status: u16, error: &OAuthError, scope: Option<&str>) -> Response {
+pub(crate) fn challenge(status: u16, error: &OAuthError, scope: Option<&str>) -> Response {
     let mut value = format!(
         "Bearer realm=\"api\", error=\"{}\", error_description=\"{}\"",
         error.code, error.description

@@ -30,6 +30,8 @@ pub struct AuthorizationRequest {
     pub scope: Scope,
     pub state: Option<State>,
     pub challenge: Option<(CodeChallenge, PkceMethod)>,
+    /// OpenID Connect: echoed in the ID token (Core section 3.1.2.1).
+    pub nonce: Option<String>,
 }
 
 /// What the user's approval completes.
@@ -49,6 +51,8 @@ pub(super) struct Transaction {
     scope: Scope,
     completion: Completion,
     user: Option<Subject>,
+    /// When the user signed in: the ID token's auth_time.
+    auth_time: Option<UnixTime>,
     expires_at: UnixTime,
 }
 
@@ -99,6 +103,7 @@ impl AuthorizationServer {
                 scope,
                 completion,
                 user: None,
+                auth_time: None,
                 expires_at: now.plus(TRANSACTION_LIFETIME),
             },
         );
@@ -223,6 +228,7 @@ impl AuthorizationServer {
             scope,
             state,
             challenge,
+            nonce: param(&params, "nonce").map(str::to_owned),
         })
     }
 
@@ -310,6 +316,7 @@ impl AuthorizationServer {
                 let scope = transaction.scope.clone();
                 if let Some(transaction) = self.transactions.get_mut(&id) {
                     transaction.user = Some(subject);
+                    transaction.auth_time = Some(now);
                 }
                 pages::consent_page(&id, client_id.as_str(), &scope)
             }
@@ -366,7 +373,10 @@ impl AuthorizationServer {
         }
         match request.response_type {
             GrantType::Implicit => self.implicit_response(&request, subject, scope, now, rng),
-            _ => self.code_response(&request, subject, scope, now, rng),
+            _ => {
+                let auth_time = transaction.auth_time.unwrap_or(now);
+                self.code_response(&request, subject, scope, auth_time, now, rng)
+            }
         }
     }
 
@@ -383,6 +393,7 @@ impl AuthorizationServer {
         request: &AuthorizationRequest,
         subject: Subject,
         scope: Scope,
+        auth_time: UnixTime,
         now: UnixTime,
         rng: &mut impl Rng,
     ) -> Response {
@@ -404,6 +415,8 @@ impl AuthorizationServer {
                 expires_at: now.plus(self.config.policy.code_lifetime),
                 used: false,
                 family: None,
+                nonce: request.nonce.clone(),
+                auth_time,
             },
         );
         let mut pairs = vec![("code", code)];

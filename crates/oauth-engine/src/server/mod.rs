@@ -5,6 +5,7 @@
 mod authorize;
 mod client_auth;
 mod device;
+mod oidc;
 mod pages;
 mod token;
 
@@ -23,6 +24,7 @@ use crate::types::{ClientId, ClientSecret, RedirectUri, Scope, Subject};
 pub use authorize::AuthorizationRequest;
 pub use client_auth::basic_credentials;
 pub use device::DEVICE_CODE_GRANT;
+pub use oidc::at_hash;
 
 /// How strictly PKCE (RFC 7636) is enforced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,6 +157,9 @@ pub struct User {
     pub subject: Subject,
     pub username: String,
     pub password: String,
+    /// For the OpenID Connect `profile` and `email` claims.
+    pub name: String,
+    pub email: String,
 }
 
 /// Everything the server is set up with.
@@ -185,6 +190,8 @@ struct CodeGrant {
     used: bool,
     /// The refresh token family issued from this code, to revoke on reuse.
     family: Option<u64>,
+    nonce: Option<String>,
+    auth_time: UnixTime,
 }
 
 /// A refresh token (RFC 6749 section 1.5) and its place in a family: all
@@ -324,6 +331,10 @@ impl AuthorizationServer {
             (Method::Get, "/device") => self.device_page(request),
             (Method::Post, "/device") => self.device_code_entered(request, now, rng),
             (Method::Get, "/jwks") => Response::json(200, &self.jwks()),
+            (Method::Get, "/userinfo") => self.userinfo(request, now),
+            (Method::Get, "/.well-known/openid-configuration") => {
+                Response::json(200, &self.openid_configuration())
+            }
             (Method::Get, "/.well-known/oauth-authorization-server") => {
                 Response::json(200, &self.metadata())
             }

@@ -149,7 +149,7 @@ impl AuthorizationServer {
             stored.family = Some(family);
         }
         let issue_refresh = client.allows(GrantType::RefreshToken);
-        self.token_response(
+        let mut body = self.token_response(
             client,
             &grant.subject,
             &grant.scope,
@@ -157,7 +157,22 @@ impl AuthorizationServer {
             issue_refresh,
             now,
             rng,
-        )
+        )?;
+        // OpenID Connect Core section 3.1.3.3: with scope openid, an ID token.
+        if grant.scope.contains("openid") {
+            let access_token = body["access_token"].as_str().unwrap_or_default().to_owned();
+            body["id_token"] = self
+                .issue_id_token(
+                    client,
+                    &grant.subject,
+                    grant.nonce.as_deref(),
+                    grant.auth_time,
+                    &access_token,
+                    now,
+                )
+                .into();
+        }
+        Ok(body)
     }
 
     /// RFC 6749 section 6, with rotation and reuse detection (RFC 9700

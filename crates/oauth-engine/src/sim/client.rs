@@ -30,6 +30,10 @@ pub struct Safeguards {
     pub proactive_refresh: bool,
     /// On a 401 from the API, refresh once and retry.
     pub retry_after_refresh: bool,
+    /// With scope openid: send a nonce and validate the ID token (OpenID
+    /// Connect Core sections 3.1.2.1 and 3.1.3.7).
+    pub send_nonce: bool,
+    pub validate_id_token: bool,
 }
 
 impl Default for Safeguards {
@@ -42,6 +46,8 @@ impl Default for Safeguards {
             check_issuer: true,
             proactive_refresh: true,
             retry_after_refresh: true,
+            send_nonce: true,
+            validate_id_token: true,
         }
     }
 }
@@ -94,6 +100,8 @@ pub enum ClientError {
     },
     /// The callback has neither code nor error.
     NoCode,
+    /// The ID token fails a check of OpenID Connect Core section 3.1.3.7.
+    IdToken(String),
     /// A response the client cannot read.
     Malformed(String),
     Randomness(RandomnessUnavailable),
@@ -114,6 +122,10 @@ impl std::fmt::Display for ClientError {
                 received.as_deref().unwrap_or("missing")
             ),
             Self::NoCode => f.write_str("the callback has neither a code nor an error"),
+            Self::IdToken(why) => write!(
+                f,
+                "the ID token is refused: {why} (OpenID Connect Core section 3.1.3.7)"
+            ),
             Self::Malformed(why) => write!(f, "unreadable response: {why}"),
             Self::Randomness(error) => write!(f, "{error}"),
         }
@@ -128,6 +140,7 @@ impl std::error::Error for ClientError {}
 pub struct PendingAuthorization {
     pub state: Option<String>,
     pub verifier: Option<CodeVerifier>,
+    pub nonce: Option<String>,
 }
 
 /// The tokens the client holds.
@@ -137,6 +150,8 @@ pub struct Tokens {
     pub refresh_token: Option<String>,
     pub expires_at: UnixTime,
     pub scope: String,
+    /// With scope openid (OpenID Connect Core section 3.1.3.3).
+    pub id_token: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -163,11 +178,14 @@ impl Client {
         rng: &mut impl Rng,
     ) -> Result<Url, ClientError> {
         let guards = self.settings.safeguards.clone();
+        let openid = self.settings.scope.split(' ').any(|s| s == "openid");
         let state = if guards.send_state {
-            let mut bytes = [0u8; 16];
-            rng.fill_bytes(&mut bytes)
-                .map_err(ClientError::Randomness)?;
-            Some(crate::jose::b64_encode(bytes))
+            Some(random_value(rng)?)
+        } else {
+            None
+        };
+        let nonce = if openid && guards.send_nonce {
+            Some(random_value(rng)?)
         } else {
             None
         };
@@ -197,8 +215,15 @@ impl Client {
             pairs.push(("code_challenge", challenge.as_str()));
             pairs.push(("code_challenge_method", guards.pkce_method.as_str()));
         }
+        if let Some(nonce) = &nonce {
+            pairs.push(("nonce", nonce));
+        }
         let url = authorization_endpoint.with_query(&pairs);
-        self.pending = Some(PendingAuthorization { state, verifier });
+        self.pending = Some(PendingAuthorization {
+            state,
+            verifier,
+            nonce,
+        });
         Ok(url)
     }
 
@@ -218,6 +243,7 @@ impl Client {
         let pending = self.pending.take().unwrap_or(PendingAuthorization {
             state: None,
             verifier: None,
+            nonce: None,
         });
         if guards.check_state && get("state") != pending.state {
             return Err(ClientError::StateMismatch);
@@ -234,10 +260,10 @@ impl Client {
             return Err(ClientError::Server(OAuthError::new(code, description)));
         }
         let code = get("code").ok_or(ClientError::NoCode)?;
-        // Keep the verifier for the token request.
+        // Keep the verifier for the token request, the nonce for the ID token.
         self.pending = Some(PendingAuthorization {
             state: None,
-            verifier: pending.verifier,
+            ..pending
         });
         Ok(code)
     }
@@ -342,9 +368,56 @@ impl Client {
             refresh_token: text("refresh_token").or(kept),
             expires_at: now.plus(body["expires_in"].as_u64().unwrap_or(0)),
             scope: text("scope").unwrap_or_else(|| self.settings.scope.clone()),
+            id_token: text("id_token"),
         });
         if let Some(pending) = &mut self.pending {
             pending.verifier = None;
+        }
+        Ok(())
+    }
+
+    /// OpenID Connect Core section 3.1.3.7: the ID token is signed by a key
+    /// in the server's JWKS, from the expected issuer, for this client,
+    /// unexpired, with the nonce this client sent and the at_hash of the
+    /// access token it came with.
+    pub fn validate_id_token(
+        &self,
+        jwks: &Value,
+        issuer: &str,
+        now: UnixTime,
+    ) -> Result<(), ClientError> {
+        let refuse = |why: &str| ClientError::IdToken(why.to_owned());
+        let Some(tokens) = &self.tokens else {
+            return Err(refuse("there are no tokens"));
+        };
+        let id_token = tokens
+            .id_token
+            .as_deref()
+            .ok_or_else(|| refuse("the token response has no id_token"))?;
+        let keys = crate::resource::KeySet::from_jwks(jwks)
+            .map_err(|error| refuse(&format!("unusable JWKS: {error}")))?;
+        let claims = keys
+            .verify(id_token)
+            .map_err(|error| refuse(&error))?
+            .claims()
+            .ok_or_else(|| refuse("its payload is not a JSON object"))?;
+        let text = |name: &str| claims.get(name).and_then(Value::as_str);
+        if text("iss") != Some(issuer) {
+            return Err(refuse("iss is not the expected issuer"));
+        }
+        if text("aud") != Some(self.settings.client_id.as_str()) {
+            return Err(refuse("aud is not this client"));
+        }
+        if claims.get("exp").and_then(Value::as_u64).unwrap_or(0) <= now.0 {
+            return Err(refuse("it has expired"));
+        }
+        let sent_nonce = self.pending.as_ref().and_then(|p| p.nonce.as_deref());
+        if sent_nonce.is_some() && text("nonce") != sent_nonce {
+            return Err(refuse("the nonce is not the one this client sent"));
+        }
+        if text("at_hash").is_some_and(|hash| hash != crate::server::at_hash(&tokens.access_token))
+        {
+            return Err(refuse("at_hash does not match the access token"));
         }
         Ok(())
     }
@@ -366,6 +439,14 @@ impl Client {
             None => request,
         }
     }
+}
+
+/// 16 random bytes, base64url: a state or nonce.
+fn random_value(rng: &mut impl Rng) -> Result<String, ClientError> {
+    let mut bytes = [0u8; 16];
+    rng.fill_bytes(&mut bytes)
+        .map_err(ClientError::Randomness)?;
+    Ok(crate::jose::b64_encode(bytes))
 }
 
 fn error_code(text: &str) -> ErrorCode {

@@ -16,6 +16,9 @@ const TOKEN: [RfcRef; 2] = [RfcRef::new(6749, "4.1.3"), RfcRef::new(7636, "4.5")
 const API_CALL: [RfcRef; 2] = [RfcRef::new(6750, "2.1"), RfcRef::new(9068, "4")];
 const REFRESH: [RfcRef; 2] = [RfcRef::new(6749, "6"), RfcRef::new(9700, "4.14.2")];
 const CLIENT_CREDENTIALS: [RfcRef; 1] = [RfcRef::new(6749, "4.4.2")];
+/// The ID token's own rules are OpenID Connect Core 3.1.3.7, not an RFC;
+/// the keys it is checked with are a JWKS.
+const ID_TOKEN: [RfcRef; 1] = [RfcRef::new(7517, "5")];
 
 fn api_url() -> Url {
     Url {
@@ -143,6 +146,22 @@ pub(super) fn authorization_code<R: Rng>(
         &TOKEN,
     );
     client.accept_token_response(&response, network.now)?;
+
+    // 4b. With OpenID Connect, the client checks who signed in.
+    if client.tokens.as_ref().is_some_and(|t| t.id_token.is_some())
+        && client.settings.safeguards.validate_id_token
+    {
+        let jwks = network.send(
+            Party::Client,
+            Channel::Back,
+            Request::get(network.server.endpoint("/jwks")),
+            "The client fetches the server's public keys (JWKS) to check the ID token's \
+             signature, then checks iss, aud, exp, its nonce and at_hash.",
+            &ID_TOKEN,
+        );
+        let jwks = jwks.json_body().unwrap_or_default();
+        client.validate_id_token(&jwks, &issuer, network.now)?;
+    }
 
     // 5. The client calls the API; time passes; it calls again.
     call_api(network, client)?;

@@ -254,10 +254,12 @@ impl Scenario {
             grant_types,
             allowed_scope: Scope::parse(&self.registration.allowed_scope).unwrap_or_default(),
         };
-        let user = |name: &str, password: &str| User {
+        let user = |name: &str, password: &str, full_name: &str| User {
             subject: Subject::new(format!("user-{name}")),
             username: name.into(),
             password: password.into(),
+            name: full_name.into(),
+            email: format!("{name}@example.com"),
         };
         let config = ServerConfig {
             issuer: Url {
@@ -269,7 +271,10 @@ impl Scenario {
             audience: API.into(),
             policy: self.policy.clone(),
             clients: vec![registration],
-            users: vec![user("alice", "wonderland"), user("bob", "builder")],
+            users: vec![
+                user("alice", "wonderland", "Alice Liddell"),
+                user("bob", "builder", "Bob Builder"),
+            ],
         };
         AuthorizationServer::new(config, key)
     }

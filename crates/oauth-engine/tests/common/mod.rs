@@ -99,6 +99,8 @@ pub fn server_with(policy: ServerPolicy) -> AuthorizationServer {
             subject: Subject::new("user-alice"),
             username: "alice".into(),
             password: "wonderland".into(),
+            name: "Alice Liddell".into(),
+            email: "alice@example.com".into(),
         }],
     };
     AuthorizationServer::new(config, signing_key())

@@ -1,0 +1,230 @@
+//! OpenID Connect: the ID token, UserInfo and discovery at the server, and
+//! the client's ID token checks in whole runs.
+
+mod common;
+
+use common::*;
+use oauth_engine::http::{Request, Response, Url};
+use oauth_engine::jose::SigningKey;
+use oauth_engine::server::{at_hash, basic_credentials};
+use oauth_engine::sim::scenario::Scenario;
+use serde_json::Value;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+/// Tokens for the web app with `scope`, after alice signs in at T0.
+fn webapp_tokens(sim: &mut Sim, scope: &'static str) -> Value {
+    let query = [
+        ("response_type", "code"),
+        ("client_id", "webapp"),
+        ("redirect_uri", "https://webapp.example/callback"),
+        ("scope", scope),
+        ("nonce", "n-0S6_WzA2Mj"),
+        ("code_challenge", CHALLENGE),
+        ("code_challenge_method", "S256"),
+    ];
+    let code = query_value(&sim.approve(&query), "code").unwrap();
+    let request = Request::post_form(
+        Url::parse("https://as.example/token").unwrap(),
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", "https://webapp.example/callback"),
+            ("code_verifier", VERIFIER),
+        ],
+    )
+    .with_header(
+        "Authorization",
+        basic_credentials("webapp", "webapp-secret"),
+    );
+    let response = sim.send(request);
+    assert_eq!(response.status, 200, "{}", response.body);
+    json(&response)
+}
+
+fn userinfo(sim: &mut Sim, token: Option<&str>) -> Response {
+    let mut request = Request::get(Url::parse("https://as.example/userinfo").unwrap());
+    if let Some(token) = token {
+        request = request.with_header("Authorization", format!("Bearer {token}"));
+    }
+    sim.send(request)
+}
+
+#[test]
+fn oidc_core_3_1_3_3_scope_openid_adds_an_id_token_with_nonce_at_hash_and_auth_time() {
+    let mut sim = Sim::new(server());
+    let tokens = webapp_tokens(&mut sim, "openid profile");
+    let id_token = tokens["id_token"].as_str().expect("an id_token");
+    let decoded = sim
+        .server
+        .signing_key()
+        .verifying_key()
+        .verify(id_token)
+        .unwrap();
+    assert_eq!(decoded.header["typ"], "JWT");
+    let claims = decoded.claims().unwrap();
+    assert_eq!(claims["iss"], "https://as.example");
+    assert_eq!(claims["sub"], "user-alice");
+    assert_eq!(claims["aud"], "webapp");
+    assert_eq!(claims["nonce"], "n-0S6_WzA2Mj");
+    assert_eq!(claims["auth_time"], T0.0);
+    assert_eq!(
+        claims["at_hash"],
+        at_hash(tokens["access_token"].as_str().unwrap())
+    );
+}
+
+#[test]
+fn oidc_core_3_1_3_3_without_openid_there_is_no_id_token() {
+    let mut sim = Sim::new(server());
+    let tokens = webapp_tokens(&mut sim, "read");
+    assert!(tokens.get("id_token").is_none());
+}
+
+#[test]
+fn oidc_core_5_3_userinfo_releases_the_claims_of_the_granted_scopes() {
+    let mut sim = Sim::new(server());
+    let tokens = webapp_tokens(&mut sim, "openid profile");
+    let response = userinfo(&mut sim, tokens["access_token"].as_str());
+    assert_eq!(response.status, 200, "{}", response.body);
+    let claims = json(&response);
+    assert_eq!(claims["sub"], "user-alice");
+    assert_eq!(claims["name"], "Alice Liddell");
+    assert_eq!(claims["preferred_username"], "alice");
+    // No email scope, no email claim (Core section 5.4).
+    assert!(claims.get("email").is_none());
+}
+
+#[test]
+fn oidc_core_5_3_3_userinfo_needs_a_token_with_scope_openid() {
+    let mut sim = Sim::new(server());
+    let tokens = webapp_tokens(&mut sim, "read");
+    let response = userinfo(&mut sim, tokens["access_token"].as_str());
+    assert_eq!(response.status, 403);
+    assert!(
+        response
+            .headers
+            .get("WWW-Authenticate")
+            .unwrap()
+            .contains("scope=\"openid\"")
+    );
+    let response = userinfo(&mut sim, None);
+    assert_eq!(response.status, 401);
+    assert!(
+        response
+            .headers
+            .get("WWW-Authenticate")
+            .unwrap()
+            .contains("invalid_token")
+    );
+}
+
+#[test]
+fn oidc_discovery_3_configuration_adds_userinfo_and_signing_algorithms() {
+    let mut sim = Sim::new(server());
+    let url = Url::parse("https://as.example/.well-known/openid-configuration").unwrap();
+    let metadata = json(&sim.send(Request::get(url)));
+    assert_eq!(metadata["issuer"], "https://as.example");
+    assert_eq!(metadata["userinfo_endpoint"], "https://as.example/userinfo");
+    assert_eq!(
+        metadata["id_token_signing_alg_values_supported"][0],
+        "RS256"
+    );
+    assert_eq!(metadata["jwks_uri"], "https://as.example/jwks");
+}
+
+fn key() -> SigningKey {
+    let vector: Value = serde_json::from_str(include_str!("vectors/rfc7515_a2.json")).unwrap();
+    SigningKey::rsa_from_jwk(&vector["key"]).unwrap()
+}
+
+fn oidc_scenario() -> Scenario {
+    let mut scenario = Scenario::default();
+    scenario.client.scope = "openid profile read".into();
+    scenario.registration.allowed_scope = "openid profile read write".into();
+    scenario
+}
+
+#[test]
+fn oidc_core_3_1_3_7_the_client_fetches_the_jwks_and_accepts_the_id_token() {
+    let run = oidc_scenario().run(key());
+    assert_eq!(run.stopped, None);
+    assert!(run.trace[0].request.url.to_string().contains("nonce="));
+    let paths: Vec<&str> = run
+        .trace
+        .iter()
+        .map(|e| e.request.url.path.as_str())
+        .collect();
+    assert_eq!(&paths[4..], ["/token", "/jwks", "/profile", "/profile"]);
+    assert!(run.client.tokens.unwrap().id_token.is_some());
+}
+
+#[test]
+fn oidc_core_3_1_3_7_each_id_token_check_refuses_its_own_mismatch() {
+    let scenario = oidc_scenario();
+    let run = scenario.run(key());
+    let jwks = run.trace[5].response.json_body().unwrap();
+    let issuer = "https://as.example";
+
+    let mut other_client = run.client.clone();
+    other_client.settings.client_id = "someone-else".into();
+    let error = other_client
+        .validate_id_token(&jwks, issuer, run.end_time)
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("aud is not this client"),
+        "{error}"
+    );
+
+    let error = run
+        .client
+        .validate_id_token(&jwks, "https://evil.example", run.end_time)
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("iss is not the expected issuer"),
+        "{error}"
+    );
+
+    let later = run.end_time.plus(3_600);
+    let error = run
+        .client
+        .validate_id_token(&jwks, issuer, later)
+        .unwrap_err();
+    assert!(error.to_string().contains("expired"), "{error}");
+
+    let mut replayed = run.client.clone();
+    if let Some(pending) = replayed.pending.as_mut() {
+        pending.nonce = Some("a-different-nonce".into());
+    }
+    let error = replayed
+        .validate_id_token(&jwks, issuer, run.end_time)
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("nonce is not the one"),
+        "{error}"
+    );
+
+    let mut swapped = run.client.clone();
+    if let Some(tokens) = swapped.tokens.as_mut() {
+        tokens.access_token = "another-access-token".into();
+    }
+    let error = swapped
+        .validate_id_token(&jwks, issuer, run.end_time)
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("at_hash does not match"),
+        "{error}"
+    );
+}
+
+#[test]
+fn oidc_core_3_1_2_1_the_nonce_can_be_switched_off() {
+    let mut scenario = oidc_scenario();
+    scenario.client.safeguards.send_nonce = false;
+    let run = scenario.run(key());
+    assert_eq!(run.stopped, None);
+    assert!(!run.trace[0].request.url.to_string().contains("nonce="));
+}

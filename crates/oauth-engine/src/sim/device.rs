@@ -20,7 +20,7 @@ const MAX_RECORDED_POLLS: usize = 6;
 
 pub(super) fn device_flow<R: Rng>(
     scenario: &Scenario,
-    network: &mut Network<R>,
+    network: &mut Network<'_, R>,
     browser: &mut Browser,
     client: &mut Client,
 ) -> Result<(), Stop> {
@@ -142,7 +142,7 @@ pub(super) fn device_flow<R: Rng>(
     finish(network, client, &response)
 }
 
-fn poll<R: Rng>(network: &mut Network<R>, client: &Client, device_code: &str) -> Response {
+fn poll<R: Rng>(network: &mut Network<'_, R>, client: &Client, device_code: &str) -> Response {
     let request = client.device_token_request(&network.server.endpoint("/token"), device_code);
     network.send(
         Party::Client,
@@ -162,7 +162,7 @@ fn poll_error(response: &Response) -> Option<ErrorCode> {
 
 /// The tokens arrive (then the device calls the API), or the flow stops.
 fn finish<R: Rng>(
-    network: &mut Network<R>,
+    network: &mut Network<'_, R>,
     client: &mut Client,
     response: &Response,
 ) -> Result<(), Stop> {

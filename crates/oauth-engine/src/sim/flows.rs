@@ -32,7 +32,7 @@ fn api_url() -> Url {
 /// Authorization code, from the first redirect to a refreshed API call.
 pub(super) fn authorization_code<R: Rng>(
     scenario: &Scenario,
-    network: &mut Network<R>,
+    network: &mut Network<'_, R>,
     browser: &mut Browser,
     client: &mut Client,
 ) -> Result<(), Stop> {
@@ -175,7 +175,7 @@ pub(super) fn authorization_code<R: Rng>(
 /// The browser follows the redirect to the client's callback; the client
 /// reads the code after its checks.
 fn follow_callback<R: Rng>(
-    network: &mut Network<R>,
+    network: &mut Network<'_, R>,
     browser: &mut Browser,
     client: &mut Client,
     redirect: &Response,
@@ -198,7 +198,10 @@ fn follow_callback<R: Rng>(
     Ok(client.handle_callback(&location, issuer)?)
 }
 
-pub(super) fn call_api<R: Rng>(network: &mut Network<R>, client: &mut Client) -> Result<(), Stop> {
+pub(super) fn call_api<R: Rng>(
+    network: &mut Network<'_, R>,
+    client: &mut Client,
+) -> Result<(), Stop> {
     let response = send_api_call(network, client);
     if response.status == 401
         && client.settings.safeguards.retry_after_refresh
@@ -214,7 +217,7 @@ pub(super) fn call_api<R: Rng>(network: &mut Network<R>, client: &mut Client) ->
     api_result(&response)
 }
 
-fn send_api_call<R: Rng>(network: &mut Network<R>, client: &Client) -> Response {
+fn send_api_call<R: Rng>(network: &mut Network<'_, R>, client: &Client) -> Response {
     let request = client.api_request(&api_url());
     network.send(
         Party::Client,
@@ -242,7 +245,7 @@ fn api_result(response: &Response) -> Result<(), Stop> {
     Err(Stop::Client(ClientError::Server(error)))
 }
 
-fn refresh<R: Rng>(network: &mut Network<R>, client: &mut Client) -> Result<(), Stop> {
+fn refresh<R: Rng>(network: &mut Network<'_, R>, client: &mut Client) -> Result<(), Stop> {
     let Some(request) = client.refresh_request(&network.server.endpoint("/token")) else {
         return Ok(());
     };
@@ -261,7 +264,7 @@ fn refresh<R: Rng>(network: &mut Network<R>, client: &mut Client) -> Result<(), 
 /// before it expires.
 pub(super) fn client_credentials<R: Rng>(
     scenario: &Scenario,
-    network: &mut Network<R>,
+    network: &mut Network<'_, R>,
     client: &mut Client,
 ) -> Result<(), Stop> {
     fetch_client_token(network, client)?;
@@ -273,7 +276,10 @@ pub(super) fn client_credentials<R: Rng>(
     call_api(network, client)
 }
 
-fn fetch_client_token<R: Rng>(network: &mut Network<R>, client: &mut Client) -> Result<(), Stop> {
+fn fetch_client_token<R: Rng>(
+    network: &mut Network<'_, R>,
+    client: &mut Client,
+) -> Result<(), Stop> {
     let request = client.client_credentials_request(&network.server.endpoint("/token"));
     let response = network.send(
         Party::Client,

@@ -158,16 +158,18 @@ pub struct Run {
 
 /// The in-page network: routes each request to the party at its origin
 /// and records the exchange.
-pub struct Network<R: Rng> {
+pub struct Network<'o, R: Rng> {
     pub now: UnixTime,
     pub rng: R,
     pub server: AuthorizationServer,
     pub api: ResourceServer,
     client_origin: String,
     pub trace: Vec<Exchange>,
+    /// Called after every exchange: a benchmark times the steps with it.
+    observer: &'o mut dyn FnMut(&Exchange),
 }
 
-impl<R: Rng> Network<R> {
+impl<R: Rng> Network<'_, R> {
     fn party_at(&self, url: &Url) -> Party {
         if url.origin == AUTHORIZATION_SERVER {
             Party::AuthorizationServer
@@ -204,7 +206,7 @@ impl<R: Rng> Network<R> {
                 .with_body("<!doctype html><title>App</title><p>Signing you in…</p>"),
             Party::Browser | Party::ThirdParty => Response::new(204),
         };
-        self.trace.push(Exchange {
+        let exchange = Exchange {
             from,
             to,
             channel,
@@ -213,7 +215,9 @@ impl<R: Rng> Network<R> {
             at: self.now,
             explanation: explanation.into(),
             rfc_refs: rfc_refs.to_vec(),
-        });
+        };
+        (self.observer)(&exchange);
+        self.trace.push(exchange);
         response
     }
 }
@@ -288,6 +292,16 @@ impl Scenario {
     /// Runs the scenario with the given random source (the browser's, in
     /// the app, when the user has not asked for "same tokens for everyone").
     pub fn run_with<R: Rng>(&self, key: SigningKey, rng: R) -> Run {
+        self.run_observed(key, rng, &mut |_| {})
+    }
+
+    /// Runs the scenario, calling `observer` after each exchange.
+    pub fn run_observed<R: Rng>(
+        &self,
+        key: SigningKey,
+        rng: R,
+        observer: &mut dyn FnMut(&Exchange),
+    ) -> Run {
         let server = self.authorization_server(key);
         let api = ResourceServer {
             issuer: server.issuer_id(),
@@ -310,6 +324,7 @@ impl Scenario {
             api,
             client_origin,
             trace: Vec::new(),
+            observer,
         };
         let mut browser = Browser::new(self.referrer_policy);
         let mut client = Client::new(self.client.clone());

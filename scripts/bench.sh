@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Benchmarks (numbers, not pass/fail): the engine's full scenario natively
+# and in headless Chromium, with the wasm/native ratio. Writes the report to
+# target/bench-report.txt as well.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+bash scripts/setup.sh >/dev/null
+
+echo "Running the engine scenario benchmark (release build, native then wasm)..."
+native=$(cargo bench -q -p oauth-engine --bench scenario 2>/dev/null | grep '^bench native:')
+wasm=$(cargo bench -q -p oauth-engine --bench scenario --target wasm32-unknown-unknown 2>&1 | grep '^bench wasm:')
+
+field() { sed -E "s/.*$1=\"?([^\" ]+)\"?.*/\1/" <<<"$2"; }
+step() { sed -E 's/.*slowest_step="([^"]+)".*/\1/' <<<"$1"; }
+
+report=$(
+  cat <<REPORT
+Engine benchmark: one full scenario (authorize with PKCE, token, API call,
+refresh, API call), median of $(field runs "$native") runs; release build.
+
+                  whole scenario   slowest step
+  native          $(field scenario_ms "$native") ms         $(field slowest_step_ms "$native") ms ($(step "$native"))
+  wasm (Chromium) $(field scenario_ms "$wasm") ms        $(field slowest_step_ms "$wasm") ms ($(step "$wasm"))
+  wasm / native   $(awk -v w="$(field scenario_ms "$wasm")" -v n="$(field scenario_ms "$native")" 'BEGIN { printf "%.1fx", w / n }')
+
+Goals in the browser: a whole scenario under 50 ms, no step over one frame (16 ms):
+  scenario $(awk -v w="$(field scenario_ms "$wasm")" 'BEGIN { print (w < 50 ? "met" : "NOT met") }'), slowest step $(awk -v w="$(field slowest_step_ms "$wasm")" 'BEGIN { print (w < 16 ? "met" : "NOT met") }')
+REPORT
+)
+echo "$report"
+mkdir -p target
+echo "$report" >target/bench-report.txt

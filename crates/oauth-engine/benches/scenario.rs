@@ -24,9 +24,7 @@ fn scenario() -> Scenario {
 }
 
 fn key() -> SigningKey {
-    let vector: serde_json::Value =
-        serde_json::from_str(include_str!("../tests/vectors/rfc7515_a2.json")).unwrap();
-    SigningKey::rsa_from_jwk(&vector["key"]).unwrap()
+    oauth_engine::keys::demo_signing_key().unwrap()
 }
 
 /// (whole scenario, slowest step, that step's name), in milliseconds.

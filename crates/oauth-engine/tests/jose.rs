@@ -16,7 +16,7 @@ fn vector(text: &str) -> Value {
 }
 
 fn rfc7515_a2() -> Value {
-    vector(include_str!("vectors/rfc7515_a2.json"))
+    vector(oauth_engine::keys::RFC7515_A2_JSON)
 }
 
 /// RFC 7515 appendix A.1: its header and payload contain CR LF line breaks,

@@ -137,8 +137,7 @@ fn oidc_discovery_3_configuration_adds_userinfo_and_signing_algorithms() {
 }
 
 fn key() -> SigningKey {
-    let vector: Value = serde_json::from_str(include_str!("vectors/rfc7515_a2.json")).unwrap();
-    SigningKey::rsa_from_jwk(&vector["key"]).unwrap()
+    oauth_engine::keys::demo_signing_key().unwrap()
 }
 
 fn oidc_scenario() -> Scenario {

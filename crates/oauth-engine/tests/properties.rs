@@ -6,7 +6,6 @@ use oauth_engine::clock::UnixTime;
 use oauth_engine::form::{decode_form, encode_form};
 use oauth_engine::http::Url;
 use oauth_engine::http::{Method, Request};
-use oauth_engine::jose::SigningKey;
 use oauth_engine::jose::VerifyingKey;
 use oauth_engine::pkce::{CodeChallenge, CodeVerifier, MAX_LEN, MIN_LEN, is_unreserved};
 use oauth_engine::rng::SeededRng;
@@ -31,8 +30,6 @@ const REGISTERED_ERRORS: [&str; 10] = [
 ];
 
 fn server() -> AuthorizationServer {
-    let vector: serde_json::Value =
-        serde_json::from_str(include_str!("vectors/rfc7515_a2.json")).unwrap();
     let config = ServerConfig {
         issuer: Url::parse("https://as.example").unwrap(),
         audience: "https://api.example".into(),
@@ -47,7 +44,7 @@ fn server() -> AuthorizationServer {
         }],
         users: vec![],
     };
-    AuthorizationServer::new(config, SigningKey::rsa_from_jwk(&vector["key"]).unwrap())
+    AuthorizationServer::new(config, oauth_engine::keys::demo_signing_key().unwrap())
 }
 
 proptest! {

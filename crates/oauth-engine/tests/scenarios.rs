@@ -7,7 +7,6 @@ use oauth_engine::jose::SigningKey;
 use oauth_engine::server::{ClientAuthMethod, PkcePolicy, ServerPolicy};
 use oauth_engine::sim::scenario::{Flow, Run, Scenario, Timeline};
 use oauth_engine::sim::trace::Party;
-use serde_json::Value;
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -15,8 +14,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 fn key() -> SigningKey {
-    let vector: Value = serde_json::from_str(include_str!("vectors/rfc7515_a2.json")).unwrap();
-    SigningKey::rsa_from_jwk(&vector["key"]).unwrap()
+    oauth_engine::keys::demo_signing_key().unwrap()
 }
 
 fn run(scenario: &Scenario) -> Run {

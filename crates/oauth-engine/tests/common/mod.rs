@@ -22,8 +22,7 @@ pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 pub const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
 pub fn signing_key() -> SigningKey {
-    let vector: Value = serde_json::from_str(include_str!("../vectors/rfc7515_a2.json")).unwrap();
-    SigningKey::rsa_from_jwk(&vector["key"]).unwrap()
+    oauth_engine::keys::demo_signing_key().unwrap()
 }
 
 pub fn client(

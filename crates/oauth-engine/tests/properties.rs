@@ -123,4 +123,34 @@ proptest! {
             prop_assert!(REGISTERED_ERRORS.contains(&code.as_str()), "unregistered error {code}");
         }
     }
+
+    /// RFC 6750 section 3: any request to the API, however malformed, gets
+    /// an answer, and every refusal carries a Bearer challenge.
+    #[test]
+    fn rfc6750_3_malformed_api_requests_get_bearer_challenges(
+        authorization in proptest::option::of(".{0,60}"),
+        query in "[a-z_=&0-9.-]{0,40}",
+    ) {
+        let server = server();
+        let api = oauth_engine::resource::ResourceServer {
+            issuer: server.issuer_id(),
+            audience: "https://api.example".into(),
+            keys: oauth_engine::resource::KeySet::from_jwks(&server.jwks()).unwrap(),
+            resources: vec![oauth_engine::resource::Resource {
+                method: Method::Get,
+                path: "/profile".into(),
+                required_scope: "read".into(),
+                body: serde_json::json!({}),
+            }],
+        };
+        let url = Url::parse(&format!("https://api.example/profile?{query}")).unwrap();
+        let mut request = Request::get(url);
+        if let Some(value) = authorization {
+            request = request.with_header("Authorization", value);
+        }
+        let response = api.handle(&request, UnixTime(1_700_000_000), |_| false);
+        prop_assert_ne!(response.status, 200);
+        let challenge = response.headers.get("WWW-Authenticate").unwrap_or_default();
+        prop_assert!(challenge.starts_with("Bearer realm=\"api\""), "{}", challenge);
+    }
 }

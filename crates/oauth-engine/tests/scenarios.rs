@@ -551,3 +551,30 @@ fn rfc8628_3_5_a_denial_on_the_phone_stops_the_device_with_access_denied() {
     scenario.user.approve = false;
     assert!(run(&scenario).stopped.unwrap().starts_with("access_denied"));
 }
+
+#[test]
+fn rfc9700_4_2_a_third_party_on_the_callback_page_gets_the_code_only_under_unsafe_url() {
+    use oauth_engine::sim::browser::ReferrerPolicy;
+    let mut scenario = Scenario {
+        callback_page_loads: vec!["https://analytics.example/pixel.gif".into()],
+        ..Scenario::default()
+    };
+    let leak = |scenario: &Scenario| {
+        let run = run(scenario);
+        assert_eq!(run.stopped, None);
+        let load = &run.trace[4];
+        assert_eq!(
+            (load.from, load.to, load.channel),
+            (Party::Browser, Party::ThirdParty, Channel::Front)
+        );
+        load.request
+            .headers
+            .get("Referer")
+            .unwrap_or_default()
+            .to_owned()
+    };
+    // Browsers' default, strict-origin-when-cross-origin: the origin only.
+    assert_eq!(leak(&scenario), "https://spa.example/");
+    scenario.referrer_policy = ReferrerPolicy::UnsafeUrl;
+    assert!(leak(&scenario).contains("code="));
+}

@@ -15,6 +15,7 @@ const CALLBACK: [RfcRef; 2] = [RfcRef::new(6749, "4.1.2"), RfcRef::new(9700, "4.
 const TOKEN: [RfcRef; 2] = [RfcRef::new(6749, "4.1.3"), RfcRef::new(7636, "4.5")];
 const API_CALL: [RfcRef; 2] = [RfcRef::new(6750, "2.1"), RfcRef::new(9068, "4")];
 const REFRESH: [RfcRef; 2] = [RfcRef::new(6749, "6"), RfcRef::new(9700, "4.14.2")];
+const REFERER: [RfcRef; 1] = [RfcRef::new(9700, "4.2")];
 const CLIENT_CREDENTIALS: [RfcRef; 1] = [RfcRef::new(6749, "4.4.2")];
 /// The ID token's own rules are OpenID Connect Core 3.1.3.7, not an RFC;
 /// the keys it is checked with are a JWKS.
@@ -71,7 +72,9 @@ pub(super) fn authorization_code<R: Rng>(
     );
     let page = match page.status {
         200 => page,
-        302 => return follow_callback(network, browser, client, &page, &issuer).map(drop),
+        302 => {
+            return follow_callback(scenario, network, browser, client, &page, &issuer).map(drop);
+        }
         _ => return Err(Stop::ErrorPage(page_text(&page))),
     };
 
@@ -131,7 +134,7 @@ pub(super) fn authorization_code<R: Rng>(
     if redirect.status != 302 {
         return Err(Stop::ErrorPage(page_text(&redirect)));
     }
-    let code = follow_callback(network, browser, client, &redirect, &issuer)?;
+    let code = follow_callback(scenario, network, browser, client, &redirect, &issuer)?;
 
     // 4. The client redeems the code on the back channel.
     network.now = network.now.plus(scenario.timeline.before_token_request);
@@ -175,6 +178,7 @@ pub(super) fn authorization_code<R: Rng>(
 /// The browser follows the redirect to the client's callback; the client
 /// reads the code after its checks.
 fn follow_callback<R: Rng>(
+    scenario: &Scenario,
     network: &mut Network<'_, R>,
     browser: &mut Browser,
     client: &mut Client,
@@ -195,6 +199,21 @@ fn follow_callback<R: Rng>(
          the history; it is useless without the code_verifier, and it works once.",
         &CALLBACK,
     );
+    // What the callback page loads from elsewhere, with the Referer the
+    // browser's policy allows: the leak RFC 9700 section 4.2 describes.
+    for resource in &scenario.callback_page_loads {
+        if let Ok(url) = Url::parse(resource) {
+            network.send(
+                Party::Browser,
+                Channel::Front,
+                browser.subresource_request(url),
+                "The callback page loads a resource from another site. The browser sends a \
+                 Referer: with the default policy only the origin, with unsafe-url the whole \
+                 address, code included.",
+                &REFERER,
+            );
+        }
+    }
     Ok(client.handle_callback(&location, issuer)?)
 }
 

@@ -126,6 +126,9 @@ pub struct Scenario {
     pub user: UserChoices,
     pub timeline: Timeline,
     pub referrer_policy: ReferrerPolicy,
+    /// Third-party resources (analytics, fonts, images) the client's
+    /// callback page loads: each request carries a Referer.
+    pub callback_page_loads: Vec<String>,
 }
 
 impl Default for Scenario {
@@ -140,6 +143,7 @@ impl Default for Scenario {
             user: UserChoices::default(),
             timeline: Timeline::default(),
             referrer_policy: ReferrerPolicy::default(),
+            callback_page_loads: Vec::new(),
         }
     }
 }

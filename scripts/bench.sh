@@ -19,13 +19,14 @@ report=$(
 Engine benchmark: one full scenario (authorize with PKCE, token, API call,
 refresh, API call), median of $(field runs "$native") runs; release build.
 
-                  whole scenario   slowest step
-  native          $(field scenario_ms "$native") ms         $(field slowest_step_ms "$native") ms ($(step "$native"))
-  wasm (Chromium) $(field scenario_ms "$wasm") ms        $(field slowest_step_ms "$wasm") ms ($(step "$wasm"))
+                  whole scenario   slowest step          first step (key load included)
+  native          $(field scenario_ms "$native") ms         $(field slowest_step_ms "$native") ms ($(step "$native"))   $(field first_step_ms "$native") ms
+  wasm (Chromium) $(field scenario_ms "$wasm") ms        $(field slowest_step_ms "$wasm") ms ($(step "$wasm"))   $(field first_step_ms "$wasm") ms
   wasm / native   $(awk -v w="$(field scenario_ms "$wasm")" -v n="$(field scenario_ms "$native")" 'BEGIN { printf "%.1fx", w / n }')
 
-Goals in the browser: a whole scenario under 50 ms, no step over one frame (16 ms):
-  scenario $(awk -v w="$(field scenario_ms "$wasm")" 'BEGIN { print (w < 50 ? "met" : "NOT met") }'), slowest step $(awk -v w="$(field slowest_step_ms "$wasm")" 'BEGIN { print (w < 16 ? "met" : "NOT met") }')
+Goals in the browser: a whole scenario under 50 ms, no step over one frame (16 ms),
+the first step well inside the 100 ms the page has to show it:
+  scenario $(awk -v w="$(field scenario_ms "$wasm")" 'BEGIN { print (w < 50 ? "met" : "NOT met") }'), slowest step $(awk -v w="$(field slowest_step_ms "$wasm")" 'BEGIN { print (w < 16 ? "met" : "NOT met") }'), first step $(awk -v w="$(field first_step_ms "$wasm")" 'BEGIN { print (w < 100 ? "met" : "NOT met") }') (engine side; the Flow screen adds its render)
 REPORT
 )
 echo "$report"

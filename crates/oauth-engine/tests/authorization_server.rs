@@ -871,3 +871,66 @@ fn the_same_seed_replays_to_identical_bytes() {
     };
     assert_eq!(run(), run());
 }
+
+#[test]
+fn rfc6749_4_1_2_1_an_overloaded_server_redirects_temporarily_unavailable() {
+    let mut sim = Sim::new(server_with(ServerPolicy {
+        unavailable: true,
+        ..Default::default()
+    }));
+    let back = location(&sim.authorize(&spa_query()));
+    assert_eq!(
+        query_value(&back, "error").as_deref(),
+        Some("temporarily_unavailable")
+    );
+    assert_eq!(query_value(&back, "state").as_deref(), Some("af0ifjsldkj"));
+    let response = sim.post(
+        "/token",
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", "service"),
+        ],
+    );
+    assert_eq!(response.status, 503);
+    assert_eq!(response.headers.get("Retry-After"), Some("30"));
+    // Even an overloaded server never redirects to an unregistered URI.
+    let response = sim.authorize(&with(
+        &spa_query(),
+        "redirect_uri",
+        "https://attacker.example/",
+    ));
+    assert_eq!(response.status, 400);
+}
+
+/// A random source that fails, like a browser without crypto.getRandomValues.
+struct NoRandomness;
+
+impl oauth_engine::rng::Rng for NoRandomness {
+    fn fill_bytes(&mut self, _: &mut [u8]) -> Result<(), oauth_engine::rng::RandomnessUnavailable> {
+        Err(oauth_engine::rng::RandomnessUnavailable(
+            "no entropy in this test".into(),
+        ))
+    }
+}
+
+#[test]
+fn rfc6749_4_1_2_1_and_5_2_a_server_that_cannot_make_secrets_answers_server_error() {
+    let mut server = server();
+    let url = Url::parse("https://as.example/authorize")
+        .unwrap()
+        .with_query(&spa_query());
+    let back = location(&server.handle(&Request::get(url), T0, &mut NoRandomness));
+    assert_eq!(query_value(&back, "error").as_deref(), Some("server_error"));
+
+    let request = Request::post_form(
+        Url::parse("https://as.example/token").unwrap(),
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", "service"),
+            ("client_secret", "service-secret"),
+        ],
+    );
+    let response = server.handle(&request, T0, &mut NoRandomness);
+    assert_eq!(response.status, 500);
+    assert_eq!(error_of(&response), "server_error");
+}

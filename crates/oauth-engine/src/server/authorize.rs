@@ -167,6 +167,12 @@ impl AuthorizationServer {
                 OAuthError::new(code, description),
             )
         };
+        if self.config.policy.unavailable {
+            return Err(fail(
+                ErrorCode::TemporarilyUnavailable,
+                "the server is overloaded: try again later".into(),
+            ));
+        }
         let params = single_params(pairs.clone())
             .map_err(|error| fail(error.code, error.description.clone()))?;
 

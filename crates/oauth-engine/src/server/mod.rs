@@ -73,6 +73,10 @@ pub struct ServerPolicy {
     /// Allow `response_type=token` (RFC 6749 section 4.2); off, as RFC 9700
     /// section 2.1.2 advises. Kept for the comparison screen.
     pub allow_implicit: bool,
+    /// Simulate an overloaded server: authorization requests are answered
+    /// with temporarily_unavailable (RFC 6749 section 4.1.2.1) and token
+    /// requests with 503.
+    pub unavailable: bool,
 }
 
 impl Default for ServerPolicy {
@@ -89,6 +93,7 @@ impl Default for ServerPolicy {
             detect_refresh_reuse: true,
             issuer_in_response: true,
             allow_implicit: false,
+            unavailable: false,
         }
     }
 }

@@ -34,6 +34,14 @@ impl AuthorizationServer {
             },
             Err(error) => return error_response(&error, false),
         };
+        // RFC 6749 section 5.2 has no code for this: an HTTP 503 carries it.
+        if self.config.policy.unavailable {
+            let error = OAuthError::new(
+                ErrorCode::TemporarilyUnavailable,
+                "the server is overloaded: try again later",
+            );
+            return error_response(&error, false).with_header("Retry-After", "30");
+        }
         let client = match self.authenticate_client(request, &params) {
             Ok(client) => client.clone(),
             Err(failure) => return error_response(&failure.error, failure.used_basic),

@@ -934,3 +934,47 @@ fn rfc6749_4_1_2_1_and_5_2_a_server_that_cannot_make_secrets_answers_server_erro
     assert_eq!(response.status, 500);
     assert_eq!(error_of(&response), "server_error");
 }
+
+#[test]
+fn consent_must_come_from_the_browser_that_signed_in() {
+    let mut sim = Sim::new(server());
+    let transaction = sim.sign_in(&spa_query());
+    // Another browser (or a forged cross-site POST) has no session cookie.
+    let stranger = Request::post_form(
+        Url::parse("https://as.example/consent").unwrap(),
+        &[("transaction", &transaction), ("decision", "approve")],
+    )
+    .with_header("Cookie", "as_session=someone-elses");
+    let refused = sim.send(stranger);
+    assert_eq!(refused.status, 400);
+    assert!(
+        refused
+            .body
+            .contains("does not come from the browser that signed in")
+    );
+    // The user's own browser still can.
+    assert_eq!(
+        sim.consent(&transaction, &[("decision", "approve")]).status,
+        302
+    );
+}
+
+#[test]
+fn the_login_session_cookie_is_http_only_secure_and_same_site() {
+    let mut sim = Sim::new(server());
+    let login = sim.authorize(&spa_query());
+    let transaction = hidden_field(&login.body, "transaction");
+    let consent_page = sim.post(
+        "/login",
+        &[
+            ("transaction", &transaction),
+            ("username", "alice"),
+            ("password", "wonderland"),
+        ],
+    );
+    let cookie = consent_page.headers.get("Set-Cookie").unwrap();
+    assert!(cookie.starts_with("as_session="));
+    for attribute in ["Secure", "HttpOnly", "SameSite=Lax"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+}

@@ -578,3 +578,29 @@ fn rfc9700_4_2_a_third_party_on_the_callback_page_gets_the_code_only_under_unsaf
     scenario.referrer_policy = ReferrerPolicy::UnsafeUrl;
     assert!(leak(&scenario).contains("code="));
 }
+
+#[test]
+fn the_browser_keeps_the_servers_session_cookie_and_sends_it_with_consent() {
+    let run = run(&Scenario::default());
+    let login = &run.trace[1];
+    assert!(
+        login
+            .response
+            .headers
+            .get("Set-Cookie")
+            .unwrap()
+            .contains("HttpOnly")
+    );
+    let consent = &run.trace[2];
+    assert!(
+        consent
+            .request
+            .headers
+            .get("Cookie")
+            .unwrap()
+            .starts_with("as_session=")
+    );
+    assert!(run.browser.cookies["https://as.example"].contains_key("as_session"));
+    // Nothing the authorization server sets is sent to the client's origin.
+    assert!(run.trace[3].request.headers.get("Cookie").is_none());
+}

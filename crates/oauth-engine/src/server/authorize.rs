@@ -53,6 +53,9 @@ pub(super) struct Transaction {
     user: Option<Subject>,
     /// When the user signed in: the ID token's auth_time.
     auth_time: Option<UnixTime>,
+    /// The login session cookie set at sign-in: consent must come from the
+    /// same browser.
+    session: Option<String>,
     expires_at: UnixTime,
 }
 
@@ -104,6 +107,7 @@ impl AuthorizationServer {
                 completion,
                 user: None,
                 auth_time: None,
+                session: None,
                 expires_at: now.plus(TRANSACTION_LIFETIME),
             },
         );
@@ -296,7 +300,12 @@ impl AuthorizationServer {
     }
 
     /// The user submits the login form.
-    pub(super) fn login(&mut self, request: &Request, now: UnixTime) -> Response {
+    pub(super) fn login(
+        &mut self,
+        request: &Request,
+        now: UnixTime,
+        rng: &mut impl Rng,
+    ) -> Response {
         let form = form_of(request);
         let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
         let Some(transaction) = self.live_transaction(field("transaction"), now) else {
@@ -320,11 +329,21 @@ impl AuthorizationServer {
             Some(subject) => {
                 let id = field("transaction").to_owned();
                 let scope = transaction.scope.clone();
+                let session = match random_token(rng, 16) {
+                    Ok(session) => session,
+                    Err(error) => return pages::error_page(&error.description),
+                };
                 if let Some(transaction) = self.transactions.get_mut(&id) {
                     transaction.user = Some(subject);
                     transaction.auth_time = Some(now);
+                    transaction.session = Some(session.clone());
                 }
-                pages::consent_page(&id, client_id.as_str(), &scope)
+                // HttpOnly: no script can read it; SameSite=Lax: no other
+                // site can send it with a forged POST.
+                pages::consent_page(&id, client_id.as_str(), &scope).with_header(
+                    "Set-Cookie",
+                    format!("{SESSION_COOKIE}={session}; Path=/; Secure; HttpOnly; SameSite=Lax"),
+                )
             }
         }
     }
@@ -353,6 +372,13 @@ impl AuthorizationServer {
         let Some(subject) = transaction.user.clone() else {
             return pages::error_page("Sign in before giving consent.");
         };
+        // The consent form must come from the browser that signed in: a
+        // transaction id alone could be replayed from elsewhere.
+        if session_cookie(request) != transaction.session {
+            return pages::error_page(
+                "This consent does not come from the browser that signed in. Sign in again.",
+            );
+        }
         // Each approval ends the transaction: it cannot be replayed.
         self.transactions.remove(&id);
         let approved = field("decision") == "approve";
@@ -498,6 +524,20 @@ impl AuthorizationServer {
         };
         Response::redirect(&location)
     }
+}
+
+/// The name of the server's login session cookie.
+pub const SESSION_COOKIE: &str = "as_session";
+
+/// The login session cookie a request carries.
+fn session_cookie(request: &Request) -> Option<String> {
+    request
+        .headers
+        .get("Cookie")?
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
 }
 
 /// A form body as a map; on repeats, the last value wins (a browser form).

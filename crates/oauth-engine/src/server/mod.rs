@@ -329,7 +329,7 @@ impl AuthorizationServer {
         let path = request.url.path.strip_prefix(base).unwrap_or("");
         match (request.method, path) {
             (Method::Get, "/authorize") => self.authorize(request, now, rng),
-            (Method::Post, "/login") => self.login(request, now),
+            (Method::Post, "/login") => self.login(request, now, rng),
             (Method::Post, "/consent") => self.consent(request, now, rng),
             (Method::Post, "/token") => self.token(request, now, rng),
             (Method::Post, "/device_authorization") => self.device_authorization(request, now, rng),

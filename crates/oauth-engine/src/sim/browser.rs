@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::http::{Request, Url};
+use crate::http::{Request, Response, Url};
 
 /// The Referrer-Policy in force (W3C Referrer Policy). Browsers default to
 /// `strict-origin-when-cross-origin`, which sends only the origin to other
@@ -29,6 +29,8 @@ pub struct Browser {
     pub history: Vec<Url>,
     /// `sessionStorage`, per origin.
     pub session_storage: BTreeMap<String, BTreeMap<String, String>>,
+    /// Cookies, per origin (name to value).
+    pub cookies: BTreeMap<String, BTreeMap<String, String>>,
     pub referrer_policy: ReferrerPolicy,
 }
 
@@ -58,6 +60,40 @@ impl Browser {
             .get(origin)?
             .get(key)
             .map(String::as_str)
+    }
+
+    /// `request` with the cookies the browser holds for its origin.
+    pub fn with_cookies(&self, request: Request) -> Request {
+        let Some(jar) = self
+            .cookies
+            .get(&request.url.origin)
+            .filter(|jar| !jar.is_empty())
+        else {
+            return request;
+        };
+        let value: Vec<String> = jar
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        request.with_header("Cookie", value.join("; "))
+    }
+
+    /// Keeps the cookie a response from `url` sets (name and value; the
+    /// attributes after the first `;` only restrict where it is sent, and
+    /// every simulated origin is HTTPS on its own host).
+    pub fn accept_cookies(&mut self, url: &Url, response: &Response) {
+        for (name, value) in response.headers.iter() {
+            if !name.eq_ignore_ascii_case("Set-Cookie") {
+                continue;
+            }
+            let pair = value.split(';').next().unwrap_or_default();
+            if let Some((cookie, content)) = pair.split_once('=') {
+                self.cookies
+                    .entry(url.origin.clone())
+                    .or_default()
+                    .insert(cookie.trim().to_owned(), content.trim().to_owned());
+            }
+        }
     }
 
     /// A request for a sub-resource (image, script) of the current page,
@@ -143,6 +179,21 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn cookies_go_back_only_to_the_origin_that_set_them() {
+        let mut browser = Browser::default();
+        let server = Url::parse("https://as.example/login").unwrap();
+        let response = crate::http::Response::new(200)
+            .with_header("Set-Cookie", "as_session=abc; Path=/; Secure; HttpOnly");
+        browser.accept_cookies(&server, &response);
+        let same = browser.with_cookies(Request::get(
+            Url::parse("https://as.example/consent").unwrap(),
+        ));
+        assert_eq!(same.headers.get("Cookie"), Some("as_session=abc"));
+        let other = browser.with_cookies(Request::get(Url::parse("https://spa.example/").unwrap()));
+        assert_eq!(other.headers.get("Cookie"), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::browser::Browser;
 use super::client::{Client, ClientError, error_from_json};
-use super::flows::{call_api, hidden_field, page_text};
+use super::flows::{browse, call_api, hidden_field, page_text};
 use super::scenario::{Network, Scenario, Stop};
 use super::trace::{Party, RfcRef};
 use crate::channel::Channel;
@@ -81,18 +81,18 @@ pub(super) fn device_flow<R: Rng>(
     let verify = Url::parse(&text("verification_uri_complete"))
         .map_err(|error| Stop::Client(ClientError::Malformed(error.to_string())))?;
     browser.visit(&verify);
-    network.send(
-        Party::Browser,
-        Channel::Front,
+    browse(
+        network,
+        browser,
         Request::get(verify),
         "On their phone the user opens the verification address (here with the code already \
          filled in, from a QR code).",
         &VERIFY,
     );
     let device_page = network.server.endpoint("/device");
-    let login = network.send(
-        Party::Browser,
-        Channel::Front,
+    let login = browse(
+        network,
+        browser,
         Request::post_form(device_page, &[("user_code", user_code.as_str())]),
         "The user confirms the code shown on the device; the server finds the waiting request \
          and asks them to sign in.",
@@ -103,9 +103,9 @@ pub(super) fn device_flow<R: Rng>(
     }
     let transaction = hidden_field(&login.body, "transaction");
     let user = &scenario.user;
-    let consent = network.send(
-        Party::Browser,
-        Channel::Front,
+    let consent = browse(
+        network,
+        browser,
         Request::post_form(
             network.server.endpoint("/login"),
             &[
@@ -121,9 +121,9 @@ pub(super) fn device_flow<R: Rng>(
         return Err(Stop::WrongPassword);
     }
     let decision = if user.approve { "approve" } else { "deny" };
-    network.send(
-        Party::Browser,
-        Channel::Front,
+    browse(
+        network,
+        browser,
         Request::post_form(
             network.server.endpoint("/consent"),
             &[

@@ -61,9 +61,9 @@ pub(super) fn authorization_code<R: Rng>(
         }
     }
     browser.visit(&authorize);
-    let page = network.send(
-        Party::Browser,
-        Channel::Front,
+    let page = browse(
+        network,
+        browser,
         Request::get(authorize),
         "The client redirects the browser to the authorization server with what it wants \
          (response_type, client_id, redirect_uri, scope), a fresh state against CSRF and, with \
@@ -83,9 +83,9 @@ pub(super) fn authorization_code<R: Rng>(
     let login_url = network.server.endpoint("/login");
     browser.visit(&login_url);
     let user = &scenario.user;
-    let consent_page = network.send(
-        Party::Browser,
-        Channel::Front,
+    let consent_page = browse(
+        network,
+        browser,
         Request::post_form(
             login_url,
             &[
@@ -119,9 +119,9 @@ pub(super) fn authorization_code<R: Rng>(
         if user.approve { "approve" } else { "deny" }.to_owned(),
     ));
     let borrowed: Vec<(&str, &str)> = form.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    let redirect = network.send(
-        Party::Browser,
-        Channel::Front,
+    let redirect = browse(
+        network,
+        browser,
         Request::post_form(consent_url, &borrowed),
         if user.approve {
             "The user approves. The server answers with a redirect to the client's redirect_uri \
@@ -191,9 +191,9 @@ fn follow_callback<R: Rng>(
         .and_then(|value| Url::parse(value).ok())
         .ok_or_else(|| Stop::ErrorPage("a redirect without a valid Location".into()))?;
     browser.visit(&location);
-    network.send(
-        Party::Browser,
-        Channel::Front,
+    browse(
+        network,
+        browser,
         Request::get(location.clone()),
         "The browser follows the redirect to the client. The code is now in the address bar and \
          the history; it is useless without the code_verifier, and it works once.",
@@ -203,9 +203,9 @@ fn follow_callback<R: Rng>(
     // browser's policy allows: the leak RFC 9700 section 4.2 describes.
     for resource in &scenario.callback_page_loads {
         if let Ok(url) = Url::parse(resource) {
-            network.send(
-                Party::Browser,
-                Channel::Front,
+            browse(
+                network,
+                browser,
                 browser.subresource_request(url),
                 "The callback page loads a resource from another site. The browser sends a \
                  Referer: with the default policy only the origin, with unsafe-url the whole \
@@ -215,6 +215,27 @@ fn follow_callback<R: Rng>(
         }
     }
     Ok(client.handle_callback(&location, issuer)?)
+}
+
+/// A request from the browser: it carries the browser's cookies for the
+/// target's origin, and the browser keeps any cookie the response sets.
+pub(super) fn browse<R: Rng>(
+    network: &mut Network<'_, R>,
+    browser: &mut Browser,
+    request: Request,
+    explanation: &str,
+    rfc_refs: &[RfcRef],
+) -> Response {
+    let url = request.url.clone();
+    let response = network.send(
+        Party::Browser,
+        Channel::Front,
+        browser.with_cookies(request),
+        explanation,
+        rfc_refs,
+    );
+    browser.accept_cookies(&url, &response);
+    response
 }
 
 pub(super) fn call_api<R: Rng>(

@@ -114,6 +114,8 @@ pub struct Sim {
     pub server: AuthorizationServer,
     pub now: UnixTime,
     pub rng: SeededRng,
+    /// The authorization server's login session cookie, once set.
+    pub session_cookie: Option<String>,
 }
 
 impl Sim {
@@ -122,11 +124,28 @@ impl Sim {
             server,
             now: T0,
             rng: SeededRng::new(7),
+            session_cookie: None,
         }
     }
 
-    pub fn send(&mut self, request: Request) -> Response {
-        self.server.handle(&request, self.now, &mut self.rng)
+    /// Sends a request as the user's browser would: with the server's
+    /// login session cookie once it has set one.
+    pub fn send(&mut self, mut request: Request) -> Response {
+        if let Some(session) = &self.session_cookie
+            && request.headers.get("Cookie").is_none()
+        {
+            request = request.with_header("Cookie", format!("as_session={session}"));
+        }
+        let response = self.server.handle(&request, self.now, &mut self.rng);
+        if let Some(value) = response.headers.get("Set-Cookie")
+            && let Some(session) = value
+                .split(';')
+                .next()
+                .and_then(|v| v.strip_prefix("as_session="))
+        {
+            self.session_cookie = Some(session.to_owned());
+        }
+        response
     }
 
     pub fn authorize(&mut self, query: &[(&str, &str)]) -> Response {

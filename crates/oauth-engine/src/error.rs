@@ -28,6 +28,29 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    pub const ALL: [Self; 15] = [
+        Self::InvalidRequest,
+        Self::InvalidClient,
+        Self::InvalidGrant,
+        Self::UnauthorizedClient,
+        Self::UnsupportedGrantType,
+        Self::UnsupportedResponseType,
+        Self::InvalidScope,
+        Self::AccessDenied,
+        Self::ServerError,
+        Self::TemporarilyUnavailable,
+        Self::AuthorizationPending,
+        Self::SlowDown,
+        Self::ExpiredToken,
+        Self::InvalidToken,
+        Self::InsufficientScope,
+    ];
+
+    /// The code with this registered name, as a response carries it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|code| code.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::InvalidRequest => "invalid_request",
@@ -182,6 +205,9 @@ mod tests {
         ];
         for (code, name) in names {
             assert_eq!(code.as_str(), name);
+            assert_eq!(ErrorCode::from_name(name), Some(code));
         }
+        assert_eq!(names.len(), ErrorCode::ALL.len());
+        assert_eq!(ErrorCode::from_name("made_up"), None);
     }
 }

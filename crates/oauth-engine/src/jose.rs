@@ -117,14 +117,7 @@ impl SigningKey {
     /// An RSA private key from its JWK members n, e, d, p, q (RFC 7518
     /// section 6.3.2).
     pub fn rsa_from_jwk(jwk: &Value) -> Result<Self, JoseError> {
-        let big = |name: &str| -> Result<BigUint, JoseError> {
-            let text = jwk[name]
-                .as_str()
-                .ok_or_else(|| JoseError::InvalidKey(format!("\"{name}\" is missing")))?;
-            let bytes = b64_decode(text)
-                .map_err(|_| JoseError::InvalidKey(format!("\"{name}\" is not base64url")))?;
-            Ok(BigUint::from_bytes_be(&bytes))
-        };
+        let big = |name: &str| jwk_number(jwk, name);
         let key = RsaPrivateKey::from_components(
             big("n")?,
             big("e")?,
@@ -212,14 +205,7 @@ impl VerifyingKey {
         if jwk["kty"] != "RSA" {
             return Err(JoseError::InvalidKey("\"kty\" is not \"RSA\"".into()));
         }
-        let big = |name: &str| -> Result<BigUint, JoseError> {
-            let text = jwk[name]
-                .as_str()
-                .ok_or_else(|| JoseError::InvalidKey(format!("\"{name}\" is missing")))?;
-            let bytes = b64_decode(text)
-                .map_err(|_| JoseError::InvalidKey(format!("\"{name}\" is not base64url")))?;
-            Ok(BigUint::from_bytes_be(&bytes))
-        };
+        let big = |name: &str| jwk_number(jwk, name);
         RsaPublicKey::new(big("n")?, big("e")?)
             .map(Self::Rsa)
             .map_err(|error| JoseError::InvalidKey(error.to_string()))
@@ -288,6 +274,17 @@ impl VerifyingKey {
         }
         Ok(DecodedJws { header, payload })
     }
+}
+
+/// A JWK member holding a big-endian unsigned integer, base64url-encoded
+/// (RFC 7518 section 6.3).
+fn jwk_number(jwk: &Value, name: &str) -> Result<BigUint, JoseError> {
+    let text = jwk[name]
+        .as_str()
+        .ok_or_else(|| JoseError::InvalidKey(format!("\"{name}\" is missing")))?;
+    let bytes = b64_decode(text)
+        .map_err(|_| JoseError::InvalidKey(format!("\"{name}\" is not base64url")))?;
+    Ok(BigUint::from_bytes_be(&bytes))
 }
 
 /// A JWS whose signature checked out.

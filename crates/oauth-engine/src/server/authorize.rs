@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::pages;
 use super::{
     AuthorizationServer, CodeGrant, GrantType, PkcePolicy, RedirectMatching, param, random_token,
-    single_params,
+    requested_scope, single_params,
 };
 use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
@@ -206,25 +206,15 @@ impl AuthorizationServer {
             ));
         }
 
-        let scope = match param(&params, "scope") {
-            // No scope: the client's registered default (RFC 6749 section 3.3).
-            None => client.allowed_scope.clone(),
-            Some(text) => Scope::parse(text).map_err(|token| {
-                fail(
-                    ErrorCode::InvalidScope,
-                    format!("scope token {token} has a character RFC 6749 section 3.3 forbids"),
-                )
-            })?,
-        };
-        if !scope.is_subset_of(&client.allowed_scope) {
-            return Err(fail(
-                ErrorCode::InvalidScope,
-                format!(
-                    "scope \"{scope}\" is more than client {client_id} may ask for (\"{}\")",
-                    client.allowed_scope
-                ),
-            ));
-        }
+        // No scope: the client's registered default (RFC 6749 section 3.3).
+        let limit = format!("client {client_id} may ask for");
+        let scope = requested_scope(
+            &params,
+            &client.allowed_scope,
+            &client.allowed_scope,
+            &limit,
+        )
+        .map_err(|error| fail(error.code, error.description))?;
 
         let challenge = self
             .validate_pkce(&params, response_type)

@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use super::authorize::Completion;
 use super::{
-    AuthorizationServer, ClientRegistration, GrantType, pages, param, random_token, required_param,
-    single_params,
+    AuthorizationServer, ClientRegistration, GrantType, pages, random_token, requested_scope,
+    required_param, single_params,
 };
 use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
@@ -122,24 +122,14 @@ impl AuthorizationServer {
             .map_err(|failure| (failure.error, failure.used_basic))?
             .clone();
         require_device_grant(&client).map_err(plain)?;
-        let scope = match param(&params, "scope") {
-            None => client.allowed_scope.clone(),
-            Some(text) => Scope::parse(text).map_err(|token| {
-                plain(OAuthError::new(
-                    ErrorCode::InvalidScope,
-                    format!("invalid scope token {token}"),
-                ))
-            })?,
-        };
-        if !scope.is_subset_of(&client.allowed_scope) {
-            return Err(plain(OAuthError::new(
-                ErrorCode::InvalidScope,
-                format!(
-                    "scope \"{scope}\" is more than client {} may ask for",
-                    client.client_id
-                ),
-            )));
-        }
+        let limit = format!("client {} may ask for", client.client_id);
+        let scope = requested_scope(
+            &params,
+            &client.allowed_scope,
+            &client.allowed_scope,
+            &limit,
+        )
+        .map_err(plain)?;
         let device_code = random_token(rng, 32).map_err(plain)?;
         let user_code = random_user_code(rng).map_err(plain)?;
         let shown = format_user_code(&user_code);

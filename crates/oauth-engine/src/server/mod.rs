@@ -418,6 +418,33 @@ fn required_param<'a>(
     })
 }
 
+/// The scope a request asks for (RFC 6749 section 3.3): its `scope`
+/// parameter, or `default` without one; never beyond `limit`, described as
+/// `limit_name` in the error.
+fn requested_scope(
+    params: &BTreeMap<String, String>,
+    default: &Scope,
+    limit: &Scope,
+    limit_name: &str,
+) -> Result<Scope, OAuthError> {
+    let scope = match param(params, "scope") {
+        None => default.clone(),
+        Some(text) => Scope::parse(text).map_err(|token| {
+            OAuthError::new(
+                ErrorCode::InvalidScope,
+                format!("scope token {token} has a character RFC 6749 section 3.3 forbids"),
+            )
+        })?,
+    };
+    if !scope.is_subset_of(limit) {
+        return Err(OAuthError::new(
+            ErrorCode::InvalidScope,
+            format!("scope \"{scope}\" is more than {limit_name} (\"{limit}\")"),
+        ));
+    }
+    Ok(scope)
+}
+
 /// RFC 6749 section 3.1: parameters sent without a value are treated as if
 /// they were omitted.
 fn param<'a>(params: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str> {

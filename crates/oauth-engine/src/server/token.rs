@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::{
     AuthorizationServer, ClientRegistration, GrantType, RefreshGrant, param, random_token,
-    required_param, single_params,
+    requested_scope, required_param, single_params,
 };
 use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
@@ -218,27 +218,7 @@ impl AuthorizationServer {
             return Err(invalid("the refresh token has expired"));
         }
         // The new scope may only narrow the original (RFC 6749 section 6).
-        let scope = match param(params, "scope") {
-            None => grant.scope.clone(),
-            Some(text) => {
-                let scope = Scope::parse(text).map_err(|token| {
-                    OAuthError::new(
-                        ErrorCode::InvalidScope,
-                        format!("invalid scope token {token}"),
-                    )
-                })?;
-                if !scope.is_subset_of(&grant.scope) {
-                    return Err(OAuthError::new(
-                        ErrorCode::InvalidScope,
-                        format!(
-                            "scope \"{scope}\" exceeds what was granted (\"{}\")",
-                            grant.scope
-                        ),
-                    ));
-                }
-                scope
-            }
-        };
+        let scope = requested_scope(params, &grant.scope, &grant.scope, "what was granted")?;
         // Without rotation the client keeps using the same refresh token.
         let rotate = self.config.policy.rotate_refresh_tokens;
         if rotate && let Some(old) = self.refresh_tokens.get_mut(token) {
@@ -271,24 +251,8 @@ impl AuthorizationServer {
                 "the client credentials grant is for confidential clients (RFC 6749 section 4.4.2)",
             ));
         }
-        let scope = match param(params, "scope") {
-            None => client.allowed_scope.clone(),
-            Some(text) => Scope::parse(text).map_err(|token| {
-                OAuthError::new(
-                    ErrorCode::InvalidScope,
-                    format!("invalid scope token {token}"),
-                )
-            })?,
-        };
-        if !scope.is_subset_of(&client.allowed_scope) {
-            return Err(OAuthError::new(
-                ErrorCode::InvalidScope,
-                format!(
-                    "scope \"{scope}\" is more than client {} may have",
-                    client.client_id
-                ),
-            ));
-        }
+        let limit = format!("client {} may have", client.client_id);
+        let scope = requested_scope(params, &client.allowed_scope, &client.allowed_scope, &limit)?;
         // The client acts on its own behalf: it is the subject.
         let subject = Subject::new(client.client_id.as_str());
         self.token_response(client, &subject, &scope, None, false, now, rng)

@@ -449,28 +449,10 @@ fn random_value(rng: &mut impl Rng) -> Result<String, ClientError> {
     Ok(crate::jose::b64_encode(bytes))
 }
 
+/// An unknown code is reported as a server error: the client cannot act
+/// on what it does not know.
 fn error_code(text: &str) -> ErrorCode {
-    use ErrorCode::*;
-    [
-        InvalidRequest,
-        InvalidClient,
-        InvalidGrant,
-        UnauthorizedClient,
-        UnsupportedGrantType,
-        UnsupportedResponseType,
-        InvalidScope,
-        AccessDenied,
-        ServerError,
-        TemporarilyUnavailable,
-        AuthorizationPending,
-        SlowDown,
-        ExpiredToken,
-        InvalidToken,
-        InsufficientScope,
-    ]
-    .into_iter()
-    .find(|code| code.as_str() == text)
-    .unwrap_or(ServerError)
+    ErrorCode::from_name(text).unwrap_or(ErrorCode::ServerError)
 }
 
 /// An RFC 6749 section 5.2 error body.

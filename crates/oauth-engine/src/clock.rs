@@ -1,6 +1,7 @@
 //! Injected time. The engine never reads the system clock: every party is
-//! handed the current simulated time, so that a scenario can fast-forward
-//! ("advance 61 s: the code has expired") and replay to identical bytes.
+//! handed the current simulated time (`handle(request, now, ...)`), so that
+//! a scenario can fast-forward ("advance 61 s: the code has expired") and
+//! replay to identical bytes.
 
 use std::fmt;
 
@@ -25,11 +26,6 @@ impl fmt::Display for UnixTime {
     }
 }
 
-/// A source of the current time.
-pub trait Clock {
-    fn now(&self) -> UnixTime;
-}
-
 /// Simulated time: starts where it is told and moves only when advanced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SimulatedClock {
@@ -44,10 +40,13 @@ impl SimulatedClock {
     pub fn advance(&mut self, seconds: u64) {
         self.now = self.now.plus(seconds);
     }
-}
 
-impl Clock for SimulatedClock {
-    fn now(&self) -> UnixTime {
+    /// Jumps to `time`, never backwards: simulated time only moves forward.
+    pub fn set(&mut self, time: UnixTime) {
+        self.now = self.now.max(time);
+    }
+
+    pub fn now(&self) -> UnixTime {
         self.now
     }
 }
@@ -66,5 +65,9 @@ mod tests {
         assert_eq!(clock.now(), UnixTime(1_061));
         assert_eq!(clock.now().seconds_since(UnixTime(1_000)), 61);
         assert_eq!(UnixTime(5).seconds_since(UnixTime(9)), 0);
+        clock.set(UnixTime(1_000));
+        assert_eq!(clock.now(), UnixTime(1_061), "time never goes back");
+        clock.set(UnixTime(2_000));
+        assert_eq!(clock.now(), UnixTime(2_000));
     }
 }

@@ -48,15 +48,15 @@ pub(super) fn device_flow<R: Rng>(
     };
 
     // 2. The device polls while the user finds their phone.
-    let start = network.now;
+    let start = network.clock.now();
     let user_done = start.plus(scenario.timeline.device_user_delay);
     let mut recorded = 0;
     loop {
-        let next = network.now.plus(interval);
+        let next = network.clock.now().plus(interval);
         if next >= user_done {
             break;
         }
-        network.now = next;
+        network.clock.set(next);
         if recorded == MAX_RECORDED_POLLS {
             continue;
         }
@@ -69,10 +69,10 @@ pub(super) fn device_flow<R: Rng>(
             _ => return finish(network, client, &response),
         }
     }
-    network.now = user_done;
+    network.clock.set(user_done);
     // The user came too late: the device's next poll learns the code expired.
     let expires_in = body["expires_in"].as_u64().unwrap_or(0);
-    if network.now >= start.plus(expires_in) {
+    if network.clock.now() >= start.plus(expires_in) {
         let response = poll(network, client, &device_code);
         return finish(network, client, &response);
     }
@@ -137,7 +137,7 @@ pub(super) fn device_flow<R: Rng>(
     );
 
     // 4. The device's next poll gets the tokens, or the refusal.
-    network.now = network.now.plus(interval);
+    network.clock.advance(interval);
     let response = poll(network, client, &device_code);
     finish(network, client, &response)
 }
@@ -166,7 +166,7 @@ fn finish<R: Rng>(
     client: &mut Client,
     response: &Response,
 ) -> Result<(), Stop> {
-    client.accept_token_response(response, network.now)?;
+    client.accept_token_response(response, network.clock.now())?;
     call_api(network, client)
 }
 

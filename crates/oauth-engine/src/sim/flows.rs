@@ -137,7 +137,9 @@ pub(super) fn authorization_code<R: Rng>(
     let code = follow_callback(scenario, network, browser, client, &redirect, &issuer)?;
 
     // 4. The client redeems the code on the back channel.
-    network.now = network.now.plus(scenario.timeline.before_token_request);
+    network
+        .clock
+        .advance(scenario.timeline.before_token_request);
     let token_request = client.code_token_request(&network.server.endpoint("/token"), &code);
     let response = network.send(
         Party::Client,
@@ -148,7 +150,7 @@ pub(super) fn authorization_code<R: Rng>(
          sees this request or the tokens.",
         &TOKEN,
     );
-    client.accept_token_response(&response, network.now)?;
+    client.accept_token_response(&response, network.clock.now())?;
 
     // 4b. With OpenID Connect, the client checks who signed in.
     if client.tokens.as_ref().is_some_and(|t| t.id_token.is_some())
@@ -163,13 +165,13 @@ pub(super) fn authorization_code<R: Rng>(
             &ID_TOKEN,
         );
         let jwks = jwks.json_body().unwrap_or_default();
-        client.validate_id_token(&jwks, &issuer, network.now)?;
+        client.validate_id_token(&jwks, &issuer, network.clock.now())?;
     }
 
     // 5. The client calls the API; time passes; it calls again.
     call_api(network, client)?;
-    network.now = network.now.plus(scenario.timeline.between_api_calls);
-    if client.settings.safeguards.proactive_refresh && client.token_due(network.now) {
+    network.clock.advance(scenario.timeline.between_api_calls);
+    if client.settings.safeguards.proactive_refresh && client.token_due(network.clock.now()) {
         refresh(network, client)?;
     }
     call_api(network, client)
@@ -297,7 +299,7 @@ fn refresh<R: Rng>(network: &mut Network<'_, R>, client: &mut Client) -> Result<
          one. With rotation the server also returns a new refresh token and retires the old.",
         &REFRESH,
     );
-    Ok(client.accept_token_response(&response, network.now)?)
+    Ok(client.accept_token_response(&response, network.clock.now())?)
 }
 
 /// Client credentials: a token for the client itself, cached until shortly
@@ -309,8 +311,8 @@ pub(super) fn client_credentials<R: Rng>(
 ) -> Result<(), Stop> {
     fetch_client_token(network, client)?;
     call_api(network, client)?;
-    network.now = network.now.plus(scenario.timeline.between_api_calls);
-    if client.token_due(network.now) {
+    network.clock.advance(scenario.timeline.between_api_calls);
+    if client.token_due(network.clock.now()) {
         fetch_client_token(network, client)?;
     }
     call_api(network, client)
@@ -329,7 +331,7 @@ fn fetch_client_token<R: Rng>(
          and no refresh token is issued.",
         &CLIENT_CREDENTIALS,
     );
-    Ok(client.accept_token_response(&response, network.now)?)
+    Ok(client.accept_token_response(&response, network.clock.now())?)
 }
 
 /// A hidden form field's value from one of the server's pages.

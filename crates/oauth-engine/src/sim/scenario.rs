@@ -9,7 +9,7 @@ use super::browser::{Browser, ReferrerPolicy};
 use super::client::{Client, ClientError, ClientSettings};
 use super::trace::{Exchange, Party, RfcRef};
 use crate::channel::Channel;
-use crate::clock::UnixTime;
+use crate::clock::{SimulatedClock, UnixTime};
 use crate::http::{Method, Request, Response, Url};
 use crate::jose::SigningKey;
 use crate::resource::{KeySet, Resource, ResourceServer};
@@ -163,7 +163,8 @@ pub struct Run {
 /// The in-page network: routes each request to the party at its origin
 /// and records the exchange.
 pub struct Network<'o, R: Rng> {
-    pub now: UnixTime,
+    /// Simulated time: it moves only when a flow lets time pass.
+    pub clock: SimulatedClock,
     pub rng: R,
     pub server: AuthorizationServer,
     pub api: ResourceServer,
@@ -197,10 +198,13 @@ impl<R: Rng> Network<'_, R> {
     ) -> Response {
         let to = self.party_at(&request.url);
         let response = match to {
-            Party::AuthorizationServer => self.server.handle(&request, self.now, &mut self.rng),
+            Party::AuthorizationServer => {
+                self.server
+                    .handle(&request, self.clock.now(), &mut self.rng)
+            }
             Party::ResourceServer => {
                 let server = &self.server;
-                self.api.handle(&request, self.now, |jti| {
+                self.api.handle(&request, self.clock.now(), |jti| {
                     server.is_access_token_revoked(jti)
                 })
             }
@@ -216,7 +220,7 @@ impl<R: Rng> Network<'_, R> {
             channel,
             request,
             response: response.clone(),
-            at: self.now,
+            at: self.clock.now(),
             explanation: explanation.into(),
             rfc_refs: rfc_refs.to_vec(),
         };
@@ -322,7 +326,7 @@ impl Scenario {
             .map(|url| url.origin)
             .unwrap_or_default();
         let mut network = Network {
-            now: UnixTime(self.start_time),
+            clock: SimulatedClock::starting_at(UnixTime(self.start_time)),
             rng,
             server,
             api,
@@ -348,7 +352,7 @@ impl Scenario {
             browser,
             client,
             stopped: result.err().map(|error| error.to_string()),
-            end_time: network.now,
+            end_time: network.clock.now(),
         }
     }
 }

@@ -153,4 +153,16 @@ proptest! {
         let challenge = response.headers.get("WWW-Authenticate").unwrap_or_default();
         prop_assert!(challenge.starts_with("Bearer realm=\"api\""), "{}", challenge);
     }
+
+    /// Whatever is pasted into the JWT debugger decodes or gets a message;
+    /// the warnings never panic either.
+    #[test]
+    fn jwt_decoding_never_panics(text in ".{0,300}|[A-Za-z0-9_.=+/-]{0,300}") {
+        match oauth_engine::jwt::decode(&text) {
+            Ok(decoded) => {
+                let _ = oauth_engine::jwt::warnings(&decoded, UnixTime(u64::MAX - 1), u64::MAX);
+            }
+            Err(error) => prop_assert!(!error.to_string().is_empty()),
+        }
+    }
 }

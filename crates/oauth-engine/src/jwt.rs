@@ -1,0 +1,503 @@
+//! Reading a JWT someone pasted (RFC 7519): split, decode and explain it,
+//! with a specific message for whatever is wrong, never a panic. Checking
+//! the signature is `jose`'s business; this module says what the token
+//! claims and what looks off.
+
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+use crate::clock::UnixTime;
+use crate::jose::b64_decode;
+
+/// The parts of a compact serialization (RFC 7515 section 7.1, RFC 7516
+/// section 7.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segment {
+    Header,
+    Payload,
+    Signature,
+}
+
+impl Segment {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Header => "header",
+            Self::Payload => "payload",
+            Self::Signature => "signature",
+        }
+    }
+}
+
+/// Why a pasted text is not a readable JWT.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    Empty,
+    /// A JWS has 3 dot-separated segments (a JWE, 5).
+    WrongSegmentCount(usize),
+    /// A character outside base64url; `position` counts characters from 1
+    /// within the segment.
+    NotBase64Url {
+        segment: Segment,
+        character: char,
+        position: usize,
+    },
+    /// Base64url text whose length no encoding produces (1 more than a
+    /// multiple of 4).
+    TruncatedBase64Url {
+        segment: Segment,
+    },
+    /// The segment decodes, but not to JSON.
+    NotJson {
+        segment: Segment,
+        line: usize,
+        column: usize,
+        reason: String,
+    },
+    /// JSON, but not an object.
+    NotAnObject {
+        segment: Segment,
+    },
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => f.write_str("Paste a JWT: three base64url parts separated by dots."),
+            Self::WrongSegmentCount(count) => write!(
+                f,
+                "A JWT has 3 parts separated by dots (an encrypted one, 5); this has {count}."
+            ),
+            Self::NotBase64Url {
+                segment,
+                character,
+                position,
+            } => {
+                write!(
+                    f,
+                    "The {} has {} at position {position}, which base64url does not use.",
+                    segment.name(),
+                    describe(*character)
+                )?;
+                match character {
+                    '=' => f.write_str(" JWTs drop base64 padding (RFC 7515 section 2)."),
+                    '+' | '/' => f.write_str(
+                        " That is standard base64: base64url uses '-' and '_' (RFC 4648 section 5).",
+                    ),
+                    _ => Ok(()),
+                }
+            }
+            Self::TruncatedBase64Url { segment } => write!(
+                f,
+                "The {} is cut short: its length is not one base64url can have.",
+                segment.name()
+            ),
+            Self::NotJson {
+                segment,
+                line,
+                column,
+                reason,
+            } => write!(
+                f,
+                "The {} is not valid JSON: {reason} at line {line}, column {column}.",
+                segment.name()
+            ),
+            Self::NotAnObject { segment } => {
+                write!(
+                    f,
+                    "The {} is JSON but not an object {{...}}.",
+                    segment.name()
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+fn describe(c: char) -> String {
+    match c {
+        ' ' => "a space".into(),
+        '\n' => "a line break".into(),
+        '\t' => "a tab".into(),
+        c if c.is_control() => format!("the invisible character U+{:04X}", u32::from(c)),
+        c if c.is_ascii() => format!("'{c}'"),
+        c => format!("'{c}' (U+{:04X})", u32::from(c)),
+    }
+}
+
+/// A decoded token: what each part says. Nothing here is verified.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decoded {
+    /// A signed token (JWS). The payload is a claims object when it is
+    /// JSON, as a JWT's must be (RFC 7519 section 7.2).
+    Signed {
+        header: Map<String, Value>,
+        payload: Payload,
+        signature: Vec<u8>,
+    },
+    /// An encrypted token (JWE, RFC 7516): only its header can be read
+    /// without the key.
+    Encrypted { header: Map<String, Value> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    Claims(Map<String, Value>),
+    /// Not JSON: shown as text (lossy UTF-8).
+    Text(String),
+}
+
+/// Decodes a pasted token. Surrounding white space is ignored, as are a
+/// leading "Bearer " and quotes that came along with a copy.
+pub fn decode(text: &str) -> Result<Decoded, DecodeError> {
+    let token = text.trim();
+    let token = token.strip_prefix("Bearer ").unwrap_or(token).trim();
+    let token = token.trim_matches('"');
+    if token.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    let parts: Vec<&str> = token.split('.').collect();
+    match parts.len() {
+        3 => {
+            let header = json_object(Segment::Header, &base64url(Segment::Header, parts[0])?)?;
+            let payload_bytes = base64url(Segment::Payload, parts[1])?;
+            let signature = base64url(Segment::Signature, parts[2])?;
+            let payload = match serde_json::from_slice::<Value>(&payload_bytes) {
+                Ok(Value::Object(claims)) => Payload::Claims(claims),
+                _ => Payload::Text(String::from_utf8_lossy(&payload_bytes).into_owned()),
+            };
+            Ok(Decoded::Signed {
+                header,
+                payload,
+                signature,
+            })
+        }
+        5 => {
+            let header = json_object(Segment::Header, &base64url(Segment::Header, parts[0])?)?;
+            Ok(Decoded::Encrypted { header })
+        }
+        count => Err(DecodeError::WrongSegmentCount(count)),
+    }
+}
+
+fn base64url(segment: Segment, text: &str) -> Result<Vec<u8>, DecodeError> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if let Some((index, character)) = text.chars().enumerate().find(|(_, c)| !allowed(*c)) {
+        return Err(DecodeError::NotBase64Url {
+            segment,
+            character,
+            position: index + 1,
+        });
+    }
+    b64_decode(text).map_err(|_| DecodeError::TruncatedBase64Url { segment })
+}
+
+fn json_object(segment: Segment, bytes: &[u8]) -> Result<Map<String, Value>, DecodeError> {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(object)) => Ok(object),
+        Ok(_) => Err(DecodeError::NotAnObject { segment }),
+        Err(error) => Err(DecodeError::NotJson {
+            segment,
+            line: error.line(),
+            column: error.column(),
+            reason: json_reason(&error),
+        }),
+    }
+}
+
+/// serde_json's message without its own " at line L column C" suffix.
+fn json_reason(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message,
+    }
+}
+
+/// What a claim means, and where it is defined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimInfo {
+    pub name: &'static str,
+    pub meaning: &'static str,
+    /// The defining section, as "RFC 7519 section 4.1.1" or a spec name.
+    pub defined_in: &'static str,
+    /// Whether the value is a NumericDate.
+    pub is_time: bool,
+}
+
+const fn claim(
+    name: &'static str,
+    meaning: &'static str,
+    defined_in: &'static str,
+    is_time: bool,
+) -> ClaimInfo {
+    ClaimInfo {
+        name,
+        meaning,
+        defined_in,
+        is_time,
+    }
+}
+
+/// The registered claims (RFC 7519 section 4.1) and the common OAuth and
+/// OpenID Connect ones.
+pub const CLAIMS: &[ClaimInfo] = &[
+    claim(
+        "iss",
+        "Issuer: who created and signed the token",
+        "RFC 7519 section 4.1.1",
+        false,
+    ),
+    claim(
+        "sub",
+        "Subject: whom the token is about",
+        "RFC 7519 section 4.1.2",
+        false,
+    ),
+    claim(
+        "aud",
+        "Audience: who the token is meant for",
+        "RFC 7519 section 4.1.3",
+        false,
+    ),
+    claim(
+        "exp",
+        "Expiration time: not to be accepted after",
+        "RFC 7519 section 4.1.4",
+        true,
+    ),
+    claim(
+        "nbf",
+        "Not before: not to be accepted before",
+        "RFC 7519 section 4.1.5",
+        true,
+    ),
+    claim("iat", "Issued at", "RFC 7519 section 4.1.6", true),
+    claim(
+        "jti",
+        "JWT ID: a unique identifier, to detect replays",
+        "RFC 7519 section 4.1.7",
+        false,
+    ),
+    claim(
+        "scope",
+        "The scopes the access token grants",
+        "RFC 8693 section 4.2",
+        false,
+    ),
+    claim(
+        "client_id",
+        "The client the token was issued to",
+        "RFC 8693 section 4.3",
+        false,
+    ),
+    claim(
+        "azp",
+        "Authorized party: the client the ID token was issued to",
+        "OpenID Connect Core section 2",
+        false,
+    ),
+    claim(
+        "nonce",
+        "The client's nonce, against replayed ID tokens",
+        "OpenID Connect Core section 2",
+        false,
+    ),
+    claim(
+        "at_hash",
+        "Hash of the access token issued with this ID token",
+        "OpenID Connect Core section 3.1.3.6",
+        false,
+    ),
+    claim(
+        "c_hash",
+        "Hash of the authorization code issued with this ID token",
+        "OpenID Connect Core section 3.3.2.11",
+        false,
+    ),
+    claim(
+        "auth_time",
+        "When the user authenticated",
+        "OpenID Connect Core section 2",
+        true,
+    ),
+    claim(
+        "acr",
+        "Authentication context class: how strong the sign-in was",
+        "OpenID Connect Core section 2",
+        false,
+    ),
+    claim(
+        "amr",
+        "Authentication methods used (pwd, otp, ...)",
+        "OpenID Connect Core section 2",
+        false,
+    ),
+    claim(
+        "cnf",
+        "Confirmation: the key the token is bound to",
+        "RFC 7800 section 3.1",
+        false,
+    ),
+    claim(
+        "sid",
+        "Session ID at the authorization server",
+        "OpenID Connect Front-Channel Logout section 3",
+        false,
+    ),
+];
+
+pub fn claim_info(name: &str) -> Option<&'static ClaimInfo> {
+    CLAIMS.iter().find(|info| info.name == name)
+}
+
+/// Something in a token worth a second look.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warning {
+    /// `alg: none`: no signature at all (RFC 8725 section 2.1).
+    AlgNone,
+    Expired {
+        ago: u64,
+    },
+    NotYetValid {
+        in_seconds: u64,
+    },
+    NoExpiry,
+    /// More than a day between iat (or now) and exp.
+    LongLifetime {
+        seconds: u64,
+    },
+    IssuedInTheFuture {
+        in_seconds: u64,
+    },
+    NoAudience,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::AlgNone => f.write_str(
+                "alg is \"none\": the token is not signed, anyone could have written it (RFC 8725 section 2.1).",
+            ),
+            Self::Expired { ago } => write!(f, "Expired {} ago.", duration(*ago)),
+            Self::NotYetValid { in_seconds } => {
+                write!(f, "Not valid yet: nbf is in {}.", duration(*in_seconds))
+            }
+            Self::NoExpiry => f.write_str("No exp claim: the token never expires."),
+            Self::LongLifetime { seconds } => write!(
+                f,
+                "Valid for {}: a stolen token stays useful that long.",
+                duration(*seconds)
+            ),
+            Self::IssuedInTheFuture { in_seconds } => write!(
+                f,
+                "iat is {} in the future: the issuer's clock, or this one, is off.",
+                duration(*in_seconds)
+            ),
+            Self::NoAudience => f.write_str(
+                "No aud claim: any service trusting the issuer would accept it (RFC 8725 section 3.9).",
+            ),
+        }
+    }
+}
+
+/// A day: longer access tokens deserve a warning.
+const LONG_LIFETIME: u64 = 86_400;
+
+/// The warnings for a decoded token at time `now`, tolerating `skew`
+/// seconds of clock difference.
+pub fn warnings(decoded: &Decoded, now: UnixTime, skew: u64) -> Vec<Warning> {
+    let Decoded::Signed {
+        header, payload, ..
+    } = decoded
+    else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    if header.get("alg").and_then(Value::as_str) == Some("none") {
+        found.push(Warning::AlgNone);
+    }
+    let Payload::Claims(claims) = payload else {
+        return found;
+    };
+    let time = |name: &str| claims.get(name).and_then(Value::as_u64);
+    match time("exp") {
+        None => found.push(Warning::NoExpiry),
+        Some(exp) if now.0 >= exp.saturating_add(skew) => {
+            found.push(Warning::Expired { ago: now.0 - exp })
+        }
+        Some(exp) => {
+            let from = time("iat").unwrap_or(now.0);
+            if exp.saturating_sub(from) > LONG_LIFETIME {
+                found.push(Warning::LongLifetime {
+                    seconds: exp - from,
+                });
+            }
+        }
+    }
+    if let Some(nbf) = time("nbf")
+        && nbf > now.0.saturating_add(skew)
+    {
+        found.push(Warning::NotYetValid {
+            in_seconds: nbf - now.0,
+        });
+    }
+    if let Some(iat) = time("iat")
+        && iat > now.0.saturating_add(skew)
+    {
+        found.push(Warning::IssuedInTheFuture {
+            in_seconds: iat - now.0,
+        });
+    }
+    if !claims.contains_key("aud") {
+        found.push(Warning::NoAudience);
+    }
+    found
+}
+
+/// A duration for people: "45 s", "4 min", "3 h", "12 days".
+pub fn duration(seconds: u64) -> String {
+    match seconds {
+        0..60 => format!("{seconds} s"),
+        60..3_600 => format!("{} min", seconds / 60),
+        3_600..172_800 => format!("{} h", seconds / 3_600),
+        _ => format!("{} days", seconds / 86_400),
+    }
+}
+
+/// When `time` is relative to `now`: "in 4 min", "3 h ago", "now".
+pub fn relative(time: UnixTime, now: UnixTime) -> String {
+    match time.0.cmp(&now.0) {
+        std::cmp::Ordering::Equal => "now".into(),
+        std::cmp::Ordering::Greater => format!("in {}", duration(time.0 - now.0)),
+        std::cmp::Ordering::Less => format!("{} ago", duration(now.0 - time.0)),
+    }
+}
+
+/// A NumericDate as "2026-01-01 00:00:00 UTC" (proleptic Gregorian).
+pub fn utc(time: UnixTime) -> String {
+    let days = (time.0 / 86_400) as i64;
+    let seconds = time.0 % 86_400;
+    // Days since 1970-01-01 to a civil date: Howard Hinnant's algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        seconds / 3_600,
+        seconds % 3_600 / 60,
+        seconds % 60
+    )
+}

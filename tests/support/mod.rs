@@ -1,8 +1,7 @@
-// Each test binary uses a different subset of these helpers.
-#![allow(dead_code)]
-
 //! Helpers for the browser tests: mount a view in a fresh element, and
 //! drive it the way the browser does (events, not signal writes).
+// Each test binary uses a different subset of these helpers.
+#![allow(dead_code)]
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

@@ -34,7 +34,7 @@ fn measure(scenario: &Scenario, key: &SigningKey, now_ms: &dyn Fn() -> f64) -> (
     let mut slowest = (0.0, String::new());
     let run = scenario.run_observed(
         key.clone(),
-        SeededRng::new(scenario.seed),
+        &mut SeededRng::new(scenario.seed),
         &mut |exchange| {
             let now = now_ms();
             if now - last > slowest.0 {
@@ -64,7 +64,7 @@ fn measure(scenario: &Scenario, key: &SigningKey, now_ms: &dyn Fn() -> f64) -> (
 fn first_step(scenario: &Scenario, now_ms: &dyn Fn() -> f64) -> f64 {
     let start = now_ms();
     let mut first = None;
-    scenario.run_observed(key(), SeededRng::new(scenario.seed), &mut |_| {
+    scenario.run_observed(key(), &mut SeededRng::new(scenario.seed), &mut |_| {
         first.get_or_insert_with(now_ms);
     });
     first.unwrap_or(f64::NAN) - start

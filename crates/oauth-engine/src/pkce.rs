@@ -212,7 +212,7 @@ impl CodeVerifier {
     /// Makes a verifier of `length` characters from random bytes,
     /// base64url-encoded as RFC 7636 section 4.1 recommends. With the default
     /// length, 43, that is exactly 32 random octets.
-    pub fn generate(length: usize, rng: &mut impl Rng) -> Result<Self, GenerateError> {
+    pub fn generate(length: usize, rng: &mut dyn Rng) -> Result<Self, GenerateError> {
         let problem = if length < MIN_LEN {
             Some(SyntaxProblem::TooShort { length })
         } else if length > MAX_LEN {

@@ -1,7 +1,9 @@
 //! Injected randomness.
 //!
 //! The engine never reaches for a global random source: every party that
-//! needs random bytes (PKCE verifiers, codes, tokens) takes a `&mut impl Rng`.
+//! needs random bytes (PKCE verifiers, codes, tokens) takes a `&mut dyn Rng`.
+//! A trait object, not a generic: the app runs scenarios with two sources,
+//! and a generic would compile the whole protocol twice (9 KB gzip).
 //! The app passes one backed by the browser's `crypto.getRandomValues`;
 //! tests and the "same tokens for everyone" mode pass a [`SeededRng`] so a
 //! scenario replays to identical bytes.

@@ -71,7 +71,7 @@ impl AuthorizationServer {
         &mut self,
         request: &Request,
         now: UnixTime,
-        rng: &mut impl Rng,
+        rng: &mut dyn Rng,
     ) -> Response {
         let validated = match self.validate_authorization_request(request) {
             Ok(validated) => validated,
@@ -95,7 +95,7 @@ impl AuthorizationServer {
         scope: Scope,
         completion: Completion,
         now: UnixTime,
-        rng: &mut impl Rng,
+        rng: &mut dyn Rng,
     ) -> Result<Response, OAuthError> {
         let id = random_token(rng, 16)?;
         let page = pages::login_page(&id, client_id.as_str(), None);
@@ -294,7 +294,7 @@ impl AuthorizationServer {
         &mut self,
         request: &Request,
         now: UnixTime,
-        rng: &mut impl Rng,
+        rng: &mut dyn Rng,
     ) -> Response {
         let form = form_of(request);
         let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
@@ -343,7 +343,7 @@ impl AuthorizationServer {
         &mut self,
         request: &Request,
         now: UnixTime,
-        rng: &mut impl Rng,
+        rng: &mut dyn Rng,
     ) -> Response {
         let pairs = decode_form(&request.body).unwrap_or_default();
         let field = |name: &str| {
@@ -417,7 +417,7 @@ impl AuthorizationServer {
         scope: Scope,
         auth_time: UnixTime,
         now: UnixTime,
-        rng: &mut impl Rng,
+        rng: &mut dyn Rng,
     ) -> Response {
         let code = match random_token(rng, 32) {
             Ok(code) => code,
@@ -453,7 +453,7 @@ impl AuthorizationServer {
         subject: Subject,
         scope: Scope,
         now: UnixTime,
-        rng: &mut impl Rng,
+        rng: &mut dyn Rng,
     ) -> Response {
         let issued = self.issue_access_token(&request.client_id, &subject, &scope, now, rng);
         let (token, _jti) = match issued {

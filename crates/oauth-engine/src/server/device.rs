@@ -69,7 +69,7 @@ fn format_user_code(code: &str) -> String {
     format!("{left}-{right}")
 }
 
-fn random_user_code(rng: &mut impl Rng) -> Result<String, OAuthError> {
+fn random_user_code(rng: &mut dyn Rng) -> Result<String, OAuthError> {
     let mut code = String::with_capacity(USER_CODE_LENGTH);
     let mut byte = [0u8; 1];
     while code.len() < USER_CODE_LENGTH {
@@ -95,7 +95,7 @@ impl AuthorizationServer {
         &mut self,
         request: &Request,
         now: UnixTime,
-        rng: &mut impl Rng,
+        rng: &mut dyn Rng,
     ) -> Response {
         match self.try_device_authorization(request, now, rng) {
             Ok(body) => Response::json(200, &body),
@@ -107,7 +107,7 @@ impl AuthorizationServer {
         &mut self,
         request: &Request,
         now: UnixTime,
-        rng: &mut impl Rng,
+        rng: &mut dyn Rng,
     ) -> Result<Value, (OAuthError, bool)> {
         let plain = |error| (error, false);
         let pairs = request.params().map_err(|error| {
@@ -175,7 +175,7 @@ impl AuthorizationServer {
         &mut self,
         request: &Request,
         now: UnixTime,
-        rng: &mut impl Rng,
+        rng: &mut dyn Rng,
     ) -> Response {
         let typed = decode_form(&request.body)
             .unwrap_or_default()
@@ -228,7 +228,7 @@ impl AuthorizationServer {
         client: &ClientRegistration,
         params: &BTreeMap<String, String>,
         now: UnixTime,
-        rng: &mut impl Rng,
+        rng: &mut dyn Rng,
     ) -> Result<Value, OAuthError> {
         require_device_grant(client)?;
         let device_code = required_param(params, "device_code", "RFC 8628 section 3.4")?;

@@ -324,7 +324,7 @@ impl AuthorizationServer {
     }
 
     /// Answers one HTTP request.
-    pub fn handle(&mut self, request: &Request, now: UnixTime, rng: &mut impl Rng) -> Response {
+    pub fn handle(&mut self, request: &Request, now: UnixTime, rng: &mut dyn Rng) -> Response {
         let base = self.config.issuer.path.trim_end_matches('/');
         let path = request.url.path.strip_prefix(base).unwrap_or("");
         match (request.method, path) {
@@ -375,7 +375,7 @@ impl AuthorizationServer {
 }
 
 /// `n` random bytes as base64url: codes, tokens and transaction ids.
-fn random_token(rng: &mut impl Rng, bytes: usize) -> Result<String, OAuthError> {
+fn random_token(rng: &mut dyn Rng, bytes: usize) -> Result<String, OAuthError> {
     let mut buffer = vec![0u8; bytes];
     rng.fill_bytes(&mut buffer).map_err(|error| {
         OAuthError::new(

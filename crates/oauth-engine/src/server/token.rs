@@ -20,7 +20,7 @@ impl AuthorizationServer {
         &mut self,
         request: &Request,
         now: UnixTime,
-        rng: &mut impl Rng,
+        rng: &mut dyn Rng,
     ) -> Response {
         let params = match request.params().map_err(|error| {
             OAuthError::new(
@@ -73,7 +73,7 @@ impl AuthorizationServer {
         client: &ClientRegistration,
         params: &BTreeMap<String, String>,
         now: UnixTime,
-        rng: &mut impl Rng,
+        rng: &mut dyn Rng,
     ) -> Result<Value, OAuthError> {
         require_grant(client, GrantType::AuthorizationCode)?;
         let invalid = |description: &str| OAuthError::new(ErrorCode::InvalidGrant, description);
@@ -190,7 +190,7 @@ impl AuthorizationServer {
         client: &ClientRegistration,
         params: &BTreeMap<String, String>,
         now: UnixTime,
-        rng: &mut impl Rng,
+        rng: &mut dyn Rng,
     ) -> Result<Value, OAuthError> {
         require_grant(client, GrantType::RefreshToken)?;
         let invalid = |description: &str| OAuthError::new(ErrorCode::InvalidGrant, description);
@@ -242,7 +242,7 @@ impl AuthorizationServer {
         client: &ClientRegistration,
         params: &BTreeMap<String, String>,
         now: UnixTime,
-        rng: &mut impl Rng,
+        rng: &mut dyn Rng,
     ) -> Result<Value, OAuthError> {
         require_grant(client, GrantType::ClientCredentials)?;
         if client.is_public() {
@@ -270,7 +270,7 @@ impl AuthorizationServer {
         family: Option<u64>,
         issue_refresh: bool,
         now: UnixTime,
-        rng: &mut impl Rng,
+        rng: &mut dyn Rng,
     ) -> Result<Value, OAuthError> {
         let (access_token, jti) =
             self.issue_access_token(&client.client_id, subject, scope, now, rng)?;
@@ -315,7 +315,7 @@ impl AuthorizationServer {
         subject: &Subject,
         scope: &Scope,
         now: UnixTime,
-        rng: &mut impl Rng,
+        rng: &mut dyn Rng,
     ) -> Result<(String, String), OAuthError> {
         let jti = random_token(rng, 16)?;
         let claims = json!({

@@ -175,7 +175,7 @@ impl Client {
     pub fn authorization_url(
         &mut self,
         authorization_endpoint: &Url,
-        rng: &mut impl Rng,
+        rng: &mut dyn Rng,
     ) -> Result<Url, ClientError> {
         let guards = self.settings.safeguards.clone();
         let openid = self.settings.scope.split(' ').any(|s| s == "openid");
@@ -442,7 +442,7 @@ impl Client {
 }
 
 /// 16 random bytes, base64url: a state or nonce.
-fn random_value(rng: &mut impl Rng) -> Result<String, ClientError> {
+fn random_value(rng: &mut dyn Rng) -> Result<String, ClientError> {
     let mut bytes = [0u8; 16];
     rng.fill_bytes(&mut bytes)
         .map_err(ClientError::Randomness)?;

@@ -9,7 +9,6 @@ use super::trace::{Party, RfcRef};
 use crate::channel::Channel;
 use crate::error::ErrorCode;
 use crate::http::{Request, Response, Url};
-use crate::rng::Rng;
 
 const DEVICE_AUTHORIZATION: [RfcRef; 2] = [RfcRef::new(8628, "3.1"), RfcRef::new(8628, "3.2")];
 const POLL: [RfcRef; 2] = [RfcRef::new(8628, "3.4"), RfcRef::new(8628, "3.5")];
@@ -18,9 +17,9 @@ const VERIFY: [RfcRef; 1] = [RfcRef::new(8628, "3.3")];
 /// repeat authorization_pending.
 const MAX_RECORDED_POLLS: usize = 6;
 
-pub(super) fn device_flow<R: Rng>(
+pub(super) fn device_flow(
     scenario: &Scenario,
-    network: &mut Network<'_, R>,
+    network: &mut Network<'_>,
     browser: &mut Browser,
     client: &mut Client,
 ) -> Result<(), Stop> {
@@ -142,7 +141,7 @@ pub(super) fn device_flow<R: Rng>(
     finish(network, client, &response)
 }
 
-fn poll<R: Rng>(network: &mut Network<'_, R>, client: &Client, device_code: &str) -> Response {
+fn poll(network: &mut Network<'_>, client: &Client, device_code: &str) -> Response {
     let request = client.device_token_request(&network.server.endpoint("/token"), device_code);
     network.send(
         Party::Client,
@@ -161,11 +160,7 @@ fn poll_error(response: &Response) -> Option<ErrorCode> {
 }
 
 /// The tokens arrive (then the device calls the API), or the flow stops.
-fn finish<R: Rng>(
-    network: &mut Network<'_, R>,
-    client: &mut Client,
-    response: &Response,
-) -> Result<(), Stop> {
+fn finish(network: &mut Network<'_>, client: &mut Client, response: &Response) -> Result<(), Stop> {
     client.accept_token_response(response, network.clock.now())?;
     call_api(network, client)
 }

@@ -6,7 +6,6 @@ use super::scenario::{API, API_PATH, Network, Scenario, Stop};
 use super::trace::{Party, RfcRef};
 use crate::channel::Channel;
 use crate::http::{Request, Response, Url};
-use crate::rng::Rng;
 
 const AUTHORIZE: [RfcRef; 2] = [RfcRef::new(6749, "4.1.1"), RfcRef::new(7636, "4.3")];
 const LOGIN: [RfcRef; 1] = [RfcRef::new(6749, "3.1")];
@@ -31,9 +30,9 @@ fn api_url() -> Url {
 }
 
 /// Authorization code, from the first redirect to a refreshed API call.
-pub(super) fn authorization_code<R: Rng>(
+pub(super) fn authorization_code(
     scenario: &Scenario,
-    network: &mut Network<'_, R>,
+    network: &mut Network<'_>,
     browser: &mut Browser,
     client: &mut Client,
 ) -> Result<(), Stop> {
@@ -44,7 +43,7 @@ pub(super) fn authorization_code<R: Rng>(
 
     // 1. The client sends the browser to the authorization endpoint.
     let authorize =
-        client.authorization_url(&network.server.endpoint("/authorize"), &mut network.rng)?;
+        client.authorization_url(&network.server.endpoint("/authorize"), &mut *network.rng)?;
     // A browser-based (public) client keeps these in session storage, where
     // any script on its origin can read them; a server-side client keeps
     // them in its own session.
@@ -179,9 +178,9 @@ pub(super) fn authorization_code<R: Rng>(
 
 /// The browser follows the redirect to the client's callback; the client
 /// reads the code after its checks.
-fn follow_callback<R: Rng>(
+fn follow_callback(
     scenario: &Scenario,
-    network: &mut Network<'_, R>,
+    network: &mut Network<'_>,
     browser: &mut Browser,
     client: &mut Client,
     redirect: &Response,
@@ -221,8 +220,8 @@ fn follow_callback<R: Rng>(
 
 /// A request from the browser: it carries the browser's cookies for the
 /// target's origin, and the browser keeps any cookie the response sets.
-pub(super) fn browse<R: Rng>(
-    network: &mut Network<'_, R>,
+pub(super) fn browse(
+    network: &mut Network<'_>,
     browser: &mut Browser,
     request: Request,
     explanation: &str,
@@ -240,10 +239,7 @@ pub(super) fn browse<R: Rng>(
     response
 }
 
-pub(super) fn call_api<R: Rng>(
-    network: &mut Network<'_, R>,
-    client: &mut Client,
-) -> Result<(), Stop> {
+pub(super) fn call_api(network: &mut Network<'_>, client: &mut Client) -> Result<(), Stop> {
     let response = send_api_call(network, client);
     if response.status == 401
         && client.settings.safeguards.retry_after_refresh
@@ -259,7 +255,7 @@ pub(super) fn call_api<R: Rng>(
     api_result(&response)
 }
 
-fn send_api_call<R: Rng>(network: &mut Network<'_, R>, client: &Client) -> Response {
+fn send_api_call(network: &mut Network<'_>, client: &Client) -> Response {
     let request = client.api_request(&api_url());
     network.send(
         Party::Client,
@@ -287,7 +283,7 @@ fn api_result(response: &Response) -> Result<(), Stop> {
     Err(Stop::Client(ClientError::Server(error)))
 }
 
-fn refresh<R: Rng>(network: &mut Network<'_, R>, client: &mut Client) -> Result<(), Stop> {
+fn refresh(network: &mut Network<'_>, client: &mut Client) -> Result<(), Stop> {
     let Some(request) = client.refresh_request(&network.server.endpoint("/token")) else {
         return Ok(());
     };
@@ -304,9 +300,9 @@ fn refresh<R: Rng>(network: &mut Network<'_, R>, client: &mut Client) -> Result<
 
 /// Client credentials: a token for the client itself, cached until shortly
 /// before it expires.
-pub(super) fn client_credentials<R: Rng>(
+pub(super) fn client_credentials(
     scenario: &Scenario,
-    network: &mut Network<'_, R>,
+    network: &mut Network<'_>,
     client: &mut Client,
 ) -> Result<(), Stop> {
     fetch_client_token(network, client)?;
@@ -318,10 +314,7 @@ pub(super) fn client_credentials<R: Rng>(
     call_api(network, client)
 }
 
-fn fetch_client_token<R: Rng>(
-    network: &mut Network<'_, R>,
-    client: &mut Client,
-) -> Result<(), Stop> {
+fn fetch_client_token(network: &mut Network<'_>, client: &mut Client) -> Result<(), Stop> {
     let request = client.client_credentials_request(&network.server.endpoint("/token"));
     let response = network.send(
         Party::Client,

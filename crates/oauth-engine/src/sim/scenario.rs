@@ -162,10 +162,10 @@ pub struct Run {
 
 /// The in-page network: routes each request to the party at its origin
 /// and records the exchange.
-pub struct Network<'o, R: Rng> {
+pub struct Network<'o> {
     /// Simulated time: it moves only when a flow lets time pass.
     pub clock: SimulatedClock,
-    pub rng: R,
+    pub rng: &'o mut dyn Rng,
     pub server: AuthorizationServer,
     pub api: ResourceServer,
     client_origin: String,
@@ -174,7 +174,7 @@ pub struct Network<'o, R: Rng> {
     observer: &'o mut dyn FnMut(&Exchange),
 }
 
-impl<R: Rng> Network<'_, R> {
+impl Network<'_> {
     fn party_at(&self, url: &Url) -> Party {
         if url.origin == AUTHORIZATION_SERVER {
             Party::AuthorizationServer
@@ -200,7 +200,7 @@ impl<R: Rng> Network<'_, R> {
         let response = match to {
             Party::AuthorizationServer => {
                 self.server
-                    .handle(&request, self.clock.now(), &mut self.rng)
+                    .handle(&request, self.clock.now(), &mut *self.rng)
             }
             Party::ResourceServer => {
                 let server = &self.server;
@@ -294,20 +294,20 @@ impl Scenario {
     /// Runs the scenario with a seeded random source: the same scenario and
     /// key give the same trace, byte for byte.
     pub fn run(&self, key: SigningKey) -> Run {
-        self.run_with(key, SeededRng::new(self.seed))
+        self.run_with(key, &mut SeededRng::new(self.seed))
     }
 
     /// Runs the scenario with the given random source (the browser's, in
     /// the app, when the user has not asked for "same tokens for everyone").
-    pub fn run_with<R: Rng>(&self, key: SigningKey, rng: R) -> Run {
+    pub fn run_with(&self, key: SigningKey, rng: &mut dyn Rng) -> Run {
         self.run_observed(key, rng, &mut |_| {})
     }
 
     /// Runs the scenario, calling `observer` after each exchange.
-    pub fn run_observed<R: Rng>(
+    pub fn run_observed(
         &self,
         key: SigningKey,
-        rng: R,
+        rng: &mut dyn Rng,
         observer: &mut dyn FnMut(&Exchange),
     ) -> Run {
         let server = self.authorization_server(key);

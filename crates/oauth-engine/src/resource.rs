@@ -2,7 +2,7 @@
 //! accepts JWT access tokens (RFC 9068) signed by a key in the
 //! authorization server's JWKS.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
@@ -210,5 +210,5 @@ pub(crate) fn challenge(status: u16, error: &OAuthError, scope: Option<&str>) ->
     if let Some(scope) = scope {
         value.push_str(&format!(", scope=\"{scope}\""));
     }
-    Response::json(status, &json!(error.to_json())).with_header("WWW-Authenticate", value)
+    Response::json(status, &error.to_json()).with_header("WWW-Authenticate", value)
 }

@@ -208,7 +208,7 @@ fn oidc_core_3_1_3_7_each_id_token_check_refuses_its_own_mismatch() {
 
     let mut swapped = run.client.clone();
     if let Some(tokens) = swapped.tokens.as_mut() {
-        tokens.access_token = "another-access-token".into();
+        tokens.access_token = oauth_engine::types::AccessToken::new("another-access-token");
     }
     let error = swapped
         .validate_id_token(&jwks, issuer, run.end_time)

@@ -102,10 +102,14 @@ fn rfc6749_10_3_the_code_passes_through_the_browser_but_no_token_does() {
         .map(|url| url.to_string())
         .collect();
     assert!(in_browser.contains("code="));
-    assert!(!in_browser.contains(&tokens.access_token));
-    assert!(!in_browser.contains(tokens.refresh_token.as_deref().unwrap()));
+    assert!(!in_browser.contains(tokens.access_token.secret()));
+    assert!(!in_browser.contains(tokens.refresh_token.as_ref().unwrap().secret()));
     for exchange in run.trace.iter().filter(|e| e.channel == Channel::Front) {
-        assert!(!exchange.to_http_text().contains(&tokens.access_token));
+        assert!(
+            !exchange
+                .to_http_text()
+                .contains(tokens.access_token.secret())
+        );
     }
 }
 
@@ -603,4 +607,14 @@ fn the_browser_keeps_the_servers_session_cookie_and_sends_it_with_consent() {
     assert!(run.browser.cookies["https://as.example"].contains_key("as_session"));
     // Nothing the authorization server sets is sent to the client's origin.
     assert!(run.trace[3].request.headers.get("Cookie").is_none());
+}
+
+#[test]
+fn a_runs_debug_output_never_shows_the_tokens() {
+    let run = run(&Scenario::default());
+    let tokens = run.client.tokens.clone().unwrap();
+    let debug = format!("{:?}", run.client);
+    assert!(!debug.contains(tokens.access_token.secret()));
+    assert!(!debug.contains(tokens.refresh_token.unwrap().secret()));
+    assert!(debug.contains("AccessToken([redacted])"));
 }

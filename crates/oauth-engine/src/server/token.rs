@@ -78,18 +78,17 @@ impl AuthorizationServer {
         require_grant(client, GrantType::AuthorizationCode)?;
         let invalid = |description: &str| OAuthError::new(ErrorCode::InvalidGrant, description);
         let code = required_param(params, "code", "RFC 6749 section 4.1.3")?;
-        let policy = self.config.policy.clone();
         let Some(grant) = self.codes.get(code).cloned() else {
             return Err(invalid(
                 "the authorization code is not one this server issued",
             ));
         };
-        if grant.used && policy.single_use_codes {
+        if grant.used && self.config.policy.single_use_codes {
             // "If an authorization code is used more than once, the
             // authorization server MUST deny the request and SHOULD revoke
             // all tokens previously issued based on that authorization
             // code" (RFC 6749 section 4.1.2).
-            if policy.revoke_on_code_reuse
+            if self.config.policy.revoke_on_code_reuse
                 && let Some(family) = grant.family
             {
                 self.revoke_family(family);

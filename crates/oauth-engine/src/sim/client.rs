@@ -12,6 +12,7 @@ use crate::http::{Request, Response, Url};
 use crate::pkce::{CodeVerifier, DEFAULT_LEN, PkceMethod};
 use crate::rng::{RandomnessUnavailable, Rng};
 use crate::server::{ClientAuthMethod, basic_credentials};
+use crate::types::{AccessToken, AuthorizationCode, RefreshToken};
 
 /// The defences a correct client has (RFC 9700 section 2.1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,8 +147,8 @@ pub struct PendingAuthorization {
 /// The tokens the client holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tokens {
-    pub access_token: String,
-    pub refresh_token: Option<String>,
+    pub access_token: AccessToken,
+    pub refresh_token: Option<RefreshToken>,
     pub expires_at: UnixTime,
     pub scope: String,
     /// With scope openid (OpenID Connect Core section 3.1.3.3).
@@ -229,7 +230,11 @@ impl Client {
 
     /// Reads the redirect back (RFC 6749 section 4.1.2): the code, after the
     /// state and issuer checks.
-    pub fn handle_callback(&mut self, url: &Url, issuer: &str) -> Result<String, ClientError> {
+    pub fn handle_callback(
+        &mut self,
+        url: &Url,
+        issuer: &str,
+    ) -> Result<AuthorizationCode, ClientError> {
         let pairs = url
             .query_pairs()
             .map_err(|error| ClientError::Malformed(error.to_string()))?;
@@ -259,7 +264,7 @@ impl Client {
             let description = get("error_description").unwrap_or_default();
             return Err(ClientError::Server(OAuthError::new(code, description)));
         }
-        let code = get("code").ok_or(ClientError::NoCode)?;
+        let code = AuthorizationCode::new(get("code").ok_or(ClientError::NoCode)?);
         // Keep the verifier for the token request, the nonce for the ID token.
         self.pending = Some(PendingAuthorization {
             state: None,
@@ -270,7 +275,7 @@ impl Client {
 
     /// The token request for a code (RFC 6749 section 4.1.3), with the
     /// verifier (RFC 7636 section 4.5).
-    pub fn code_token_request(&self, token_endpoint: &Url, code: &str) -> Request {
+    pub fn code_token_request(&self, token_endpoint: &Url, code: &AuthorizationCode) -> Request {
         let verifier = self
             .pending
             .as_ref()
@@ -278,7 +283,7 @@ impl Client {
             .map(|verifier| verifier.as_str().to_owned());
         let mut form = vec![
             ("grant_type", "authorization_code".to_owned()),
-            ("code", code.to_owned()),
+            ("code", code.secret().to_owned()),
             ("redirect_uri", self.settings.redirect_uri.clone()),
         ];
         if let Some(verifier) = verifier {
@@ -290,7 +295,13 @@ impl Client {
     /// A refresh request (RFC 6749 section 6), if the client has a refresh
     /// token.
     pub fn refresh_request(&self, token_endpoint: &Url) -> Option<Request> {
-        let refresh = self.tokens.as_ref()?.refresh_token.clone()?;
+        let refresh = self
+            .tokens
+            .as_ref()?
+            .refresh_token
+            .as_ref()?
+            .secret()
+            .to_owned();
         let form = vec![
             ("grant_type", "refresh_token".to_owned()),
             ("refresh_token", refresh),
@@ -364,8 +375,8 @@ impl Client {
             .ok_or_else(|| ClientError::Malformed("no access_token in the response".into()))?;
         let kept = self.tokens.as_ref().and_then(|t| t.refresh_token.clone());
         self.tokens = Some(Tokens {
-            access_token,
-            refresh_token: text("refresh_token").or(kept),
+            access_token: AccessToken::new(access_token),
+            refresh_token: text("refresh_token").map(RefreshToken::new).or(kept),
             expires_at: now.plus(body["expires_in"].as_u64().unwrap_or(0)),
             scope: text("scope").unwrap_or_else(|| self.settings.scope.clone()),
             id_token: text("id_token"),
@@ -415,7 +426,8 @@ impl Client {
         if sent_nonce.is_some() && text("nonce") != sent_nonce {
             return Err(refuse("the nonce is not the one this client sent"));
         }
-        if text("at_hash").is_some_and(|hash| hash != crate::server::at_hash(&tokens.access_token))
+        if text("at_hash")
+            .is_some_and(|hash| hash != crate::server::at_hash(tokens.access_token.secret()))
         {
             return Err(refuse("at_hash does not match the access token"));
         }
@@ -433,9 +445,10 @@ impl Client {
     pub fn api_request(&self, url: &Url) -> Request {
         let request = Request::get(url.clone());
         match &self.tokens {
-            Some(tokens) => {
-                request.with_header("Authorization", format!("Bearer {}", tokens.access_token))
-            }
+            Some(tokens) => request.with_header(
+                "Authorization",
+                format!("Bearer {}", tokens.access_token.secret()),
+            ),
             None => request,
         }
     }

@@ -6,6 +6,7 @@ use super::scenario::{API, API_PATH, Network, Scenario, Stop};
 use super::trace::{Party, RfcRef};
 use crate::channel::Channel;
 use crate::http::{Request, Response, Url};
+use crate::types::AuthorizationCode;
 
 const AUTHORIZE: [RfcRef; 2] = [RfcRef::new(6749, "4.1.1"), RfcRef::new(7636, "4.3")];
 const LOGIN: [RfcRef; 1] = [RfcRef::new(6749, "3.1")];
@@ -185,7 +186,7 @@ fn follow_callback(
     client: &mut Client,
     redirect: &Response,
     issuer: &str,
-) -> Result<String, Stop> {
+) -> Result<AuthorizationCode, Stop> {
     let location = redirect
         .headers
         .get("Location")

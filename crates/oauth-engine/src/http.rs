@@ -211,6 +211,28 @@ impl Request {
         }
     }
 
+    /// The request as a `curl` command a learner can paste into a POSIX
+    /// shell. Every argument is single-quoted, so nothing in a URL, header
+    /// or body (`$`, backticks, `;`, newlines) is interpreted by the shell.
+    /// The fragment is left out: it is never sent (the request target is
+    /// path and query only, RFC 9112 section 3.2).
+    pub fn to_curl(&self) -> String {
+        let url = format!("{}{}", self.url.origin, self.url.target());
+        let mut parts = vec![match self.method {
+            // curl sends a GET by default; -X would only add noise.
+            Method::Get => format!("curl {}", shell_quote(&url)),
+            Method::Post => format!("curl -X POST {}", shell_quote(&url)),
+        }];
+        for (name, value) in self.headers.iter() {
+            parts.push(format!("-H {}", shell_quote(&format!("{name}: {value}"))));
+        }
+        if self.method == Method::Post && !self.body.is_empty() {
+            // --data-raw, not --data: a body starting with @ is not a file name.
+            parts.push(format!("--data-raw {}", shell_quote(&self.body)));
+        }
+        parts.join(" \\\n  ")
+    }
+
     /// The request as it crosses the wire (HTTP/1.1, CRLF line ends).
     pub fn to_http_text(&self) -> String {
         let mut text = format!(
@@ -293,6 +315,24 @@ fn write_headers_and_body(text: &mut String, headers: &Headers, body: &str) {
     }
     text.push_str("\r\n");
     text.push_str(body);
+}
+
+/// `text` as one single-quoted POSIX shell word. Inside single quotes
+/// every character is literal except `'` itself, which is closed, escaped
+/// and reopened as `'\''`. A NUL cannot be passed in an argument at all,
+/// so it is dropped rather than silently cutting the word short.
+fn shell_quote(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('\'');
+    for c in text.chars() {
+        match c {
+            '\'' => quoted.push_str("'\\''"),
+            '\0' => {}
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('\'');
+    quoted
 }
 
 /// RFC 9110 section 15 reason phrases for the statuses OAuth uses.
@@ -381,6 +421,43 @@ mod tests {
             json.to_http_text()
                 .ends_with("\r\n\r\n{\"error\":\"invalid_grant\"}")
         );
+    }
+
+    #[test]
+    fn a_post_renders_as_a_curl_command_with_every_argument_quoted() {
+        let url = Url::parse("https://as.example/token").unwrap();
+        let request = Request::post_form(url, &[("grant_type", "client_credentials")])
+            .with_header("Authorization", "Basic Y2xpZW50OnNlY3JldA==");
+        assert_eq!(
+            request.to_curl(),
+            "curl -X POST 'https://as.example/token' \\\n  \
+             -H 'Content-Type: application/x-www-form-urlencoded' \\\n  \
+             -H 'Authorization: Basic Y2xpZW50OnNlY3JldA==' \\\n  \
+             --data-raw 'grant_type=client_credentials'"
+        );
+    }
+
+    #[test]
+    fn a_get_renders_without_method_or_body_and_without_the_fragment() {
+        let url = Url::parse("https://api.example/profile?x=1#secret").unwrap();
+        let request = Request::get(url).with_header("Authorization", "Bearer abc");
+        assert_eq!(
+            request.to_curl(),
+            "curl 'https://api.example/profile?x=1' \\\n  -H 'Authorization: Bearer abc'"
+        );
+    }
+
+    #[test]
+    fn single_quotes_in_a_curl_argument_are_closed_escaped_and_reopened() {
+        let url = Url::parse("https://as.example/login").unwrap();
+        let request = Request {
+            body: "username=o'brien&x=$(rm -rf ~);`id`".into(),
+            ..Request::post_form(url, &[])
+        };
+        let curl = request.to_curl();
+        assert!(curl.ends_with("--data-raw 'username=o'\\''brien&x=$(rm -rf ~);`id`'"));
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote("a\0b"), "'ab'");
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod http;
 pub mod jose;
 pub mod jwt;
 pub mod keys;
+pub mod params;
 pub mod pkce;
 pub mod resource;
 pub mod rng;

@@ -3,10 +3,13 @@
 
 use oauth_engine::channel::Channel;
 use oauth_engine::http::Method;
+use oauth_engine::http::Url;
 use oauth_engine::jose::SigningKey;
+use oauth_engine::params::param_info;
 use oauth_engine::server::{ClientAuthMethod, PkcePolicy, ServerPolicy};
-use oauth_engine::sim::scenario::{Flow, Run, Scenario, Timeline};
-use oauth_engine::sim::trace::Party;
+use oauth_engine::sim::export::to_mermaid;
+use oauth_engine::sim::scenario::{Flow, Incidents, Run, Scenario, Timeline};
+use oauth_engine::sim::trace::{Exchange, Party, browser_at, lanes};
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -505,6 +508,8 @@ fn rfc8628_the_device_polls_while_the_user_approves_on_their_phone() {
                 200
             ),
             (Client, ResourceServer, Back, Get, "/profile".into(), 200),
+            // Later, as in the code flow, the device calls again.
+            (Client, ResourceServer, Back, Get, "/profile".into(), 200),
         ]
     );
     assert!(run.trace[1].response.body.contains("authorization_pending"));
@@ -617,4 +622,400 @@ fn a_runs_debug_output_never_shows_the_tokens() {
     assert!(!debug.contains(tokens.access_token.secret()));
     assert!(!debug.contains(tokens.refresh_token.unwrap().secret()));
     assert!(debug.contains("AccessToken([redacted])"));
+}
+
+fn reloading() -> Scenario {
+    Scenario {
+        incidents: Incidents {
+            reload_callback: true,
+            ..Incidents::default()
+        },
+        ..Scenario::default()
+    }
+}
+
+/// The `error` member of a JSON response body.
+fn json_error(exchange: &Exchange) -> String {
+    exchange
+        .response
+        .json_body()
+        .and_then(|body| body["error"].as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+#[test]
+fn reloading_the_callback_replays_the_code_and_is_refused_with_invalid_grant() {
+    let run = run(&reloading());
+    let paths: Vec<&str> = run
+        .trace
+        .iter()
+        .map(|e| e.request.url.path.as_str())
+        .collect();
+    assert_eq!(
+        &paths[3..8],
+        ["/callback", "/token", "/profile", "/callback", "/token"]
+    );
+    // The reload is a navigation to the very same callback URL.
+    let (first, reload) = (&run.trace[3], &run.trace[6]);
+    assert!(reload.navigates && reload.channel == Channel::Front);
+    assert_eq!(reload.request.url, first.request.url);
+    // The client sends the same code again, and the server refuses it.
+    let replay = &run.trace[7];
+    assert_eq!(replay.request.params(), run.trace[4].request.params());
+    assert_eq!(replay.response.status, 400);
+    assert_eq!(json_error(replay), "invalid_grant");
+    for step in [reload, replay] {
+        assert!(!step.explanation.is_empty());
+        assert!(
+            step.rfc_refs
+                .iter()
+                .any(|r| (r.rfc, r.section) == (6749, "4.1.2"))
+        );
+    }
+    assert!(run.stopped.unwrap().starts_with("invalid_grant"));
+}
+
+#[test]
+fn reused_code_revokes_the_tokens_it_issued() {
+    // RFC 6749 section 4.1.2: the server SHOULD revoke what the code issued.
+    let run = run(&reloading());
+    let after = &run.trace[8];
+    assert_eq!(after.request.url.path, "/profile");
+    assert_eq!(after.response.status, 401);
+    assert_eq!(json_error(after), "invalid_token");
+    assert!(
+        after
+            .response
+            .headers
+            .get("WWW-Authenticate")
+            .unwrap()
+            .contains("the token has been revoked")
+    );
+    // The refresh token came from the same code: it is revoked too.
+    let refresh = run.trace.last().unwrap();
+    assert!(refresh.request.body.contains("grant_type=refresh_token"));
+    assert_eq!(json_error(refresh), "invalid_grant");
+    assert_eq!(
+        run.stopped.as_deref(),
+        Some("invalid_grant: the refresh token has been revoked")
+    );
+
+    // Without the retry, the run stops at the API's refusal.
+    let mut no_retry = reloading();
+    no_retry.client.safeguards.retry_after_refresh = false;
+    assert!(
+        self::run(&no_retry)
+            .stopped
+            .unwrap()
+            .starts_with("invalid_token: the token has been revoked")
+    );
+
+    // A server that skips the revocation still refuses the code, but the
+    // first tokens keep working.
+    let mut lenient = reloading();
+    lenient.policy.revoke_on_code_reuse = false;
+    let run = self::run(&lenient);
+    assert_eq!(run.stopped, None);
+    assert_eq!(json_error(&run.trace[7]), "invalid_grant");
+    assert_eq!(run.trace.last().unwrap().response.status, 200);
+
+    // A server without single-use codes hands out a second set of tokens.
+    let mut reusable = reloading();
+    reusable.policy.single_use_codes = false;
+    let run = self::run(&reusable);
+    assert_eq!(run.stopped, None);
+    assert_eq!(run.trace[7].response.status, 200);
+}
+
+#[test]
+fn a_lost_verifier_is_refused_with_invalid_grant() {
+    let mut scenario = Scenario::default();
+    scenario.incidents.verifier_lost = true;
+    let original = run(&Scenario::default());
+    let run = run(&scenario);
+    assert_eq!(run.trace.len(), 5);
+    let token = &run.trace[4];
+    assert_eq!(token.request.url.path, "/token");
+    let verifier = |e: &Exchange| {
+        e.request
+            .params()
+            .unwrap()
+            .into_iter()
+            .find(|(name, _)| name == "code_verifier")
+            .map(|(_, value)| value)
+    };
+    // The verifier sent is not the one the challenge was made from, and it
+    // is the one now in session storage: the other tab's.
+    let sent = verifier(token).unwrap();
+    assert_ne!(Some(sent.clone()), verifier(&original.trace[4]));
+    assert_eq!(
+        run.browser
+            .stored("https://spa.example", "pkce_code_verifier"),
+        Some(sent.as_str())
+    );
+    assert_eq!(json_error(token), "invalid_grant");
+    assert!(
+        token
+            .rfc_refs
+            .iter()
+            .any(|r| (r.rfc, r.section) == (7636, "4.6"))
+    );
+    assert!(token.explanation.contains("other tab"));
+    assert!(run.stopped.unwrap().contains("RFC 7636 section 4.6"));
+
+    // Without PKCE (and a server that allows that) there is nothing to lose.
+    scenario.client.safeguards.use_pkce = false;
+    scenario.policy.pkce = PkcePolicy::Optional;
+    assert_eq!(self::run(&scenario).stopped, None);
+}
+
+#[test]
+fn incidents_are_scenario_data_that_default_to_off() {
+    let old: Scenario = serde_json::from_str(r#"{"seed":3}"#).unwrap();
+    assert_eq!(old.incidents, Incidents::default());
+    let scenario = reloading();
+    assert_eq!(
+        scenario.to_compact_json(),
+        r#"{"incidents":{"reload_callback":true}}"#
+    );
+    let back: Scenario = serde_json::from_str(&scenario.to_compact_json()).unwrap();
+    assert_eq!(back, scenario);
+}
+
+#[test]
+fn rfc6749_4_1_2_the_code_is_in_the_address_bar_at_the_callback_step_and_no_token_ever_is() {
+    let run = run(&Scenario {
+        callback_page_loads: vec!["https://analytics.example/pixel.gif".into()],
+        ..Scenario::default()
+    });
+    assert_eq!(run.stopped, None);
+    let tokens = run.client.tokens.clone().unwrap();
+    let callback = 3;
+    assert_eq!(run.trace[callback].request.url.path, "/callback");
+    let at_callback = browser_at(&run.trace, callback);
+    let address = at_callback.address.unwrap().to_string();
+    assert!(address.starts_with("https://spa.example/callback?code="));
+    // Before the redirect, no code in sight.
+    let before = browser_at(&run.trace, callback - 1);
+    assert!(!before.address.unwrap().to_string().contains("code="));
+    // The third-party load is not a navigation: the address bar stays.
+    assert!(!run.trace[callback + 1].navigates);
+    assert_eq!(
+        browser_at(&run.trace, callback + 1)
+            .address
+            .unwrap()
+            .to_string(),
+        address
+    );
+    for exchange in run.trace.iter().filter(|e| e.navigates) {
+        let url = exchange.request.url.to_string();
+        assert!(!url.contains(tokens.access_token.secret()));
+        assert!(!url.contains("access_token"));
+    }
+}
+
+#[test]
+fn only_front_channel_browser_requests_navigate_and_they_replay_the_history() {
+    for scenario in [Scenario::default(), reloading(), device(), service()] {
+        let run = run(&scenario);
+        for exchange in &run.trace {
+            if exchange.navigates {
+                assert_eq!(
+                    (exchange.from, exchange.channel),
+                    (Party::Browser, Channel::Front)
+                );
+            }
+        }
+        // The last step's view is what the run's browser ended up with, and
+        // a step past the end reads as the last.
+        let last = browser_at(&run.trace, run.trace.len() - 1);
+        assert_eq!(last.history, run.browser.history);
+        assert_eq!(last.address, run.browser.address);
+        assert_eq!(browser_at(&run.trace, usize::MAX), last);
+    }
+    // The phone's visits in the device flow are navigations too.
+    let run = run(&device());
+    let visited: Vec<String> = run.browser.history.iter().map(|u| u.path.clone()).collect();
+    assert_eq!(visited, ["/device", "/device", "/login", "/consent"]);
+    assert_eq!(browser_at(&[], 0), Default::default());
+}
+
+#[test]
+fn lanes_are_the_parties_present_in_diagram_order() {
+    use Party::*;
+    assert_eq!(
+        lanes(&run(&Scenario::default()).trace),
+        [Browser, Client, AuthorizationServer, ResourceServer]
+    );
+    assert_eq!(
+        lanes(&run(&service()).trace),
+        [Client, AuthorizationServer, ResourceServer]
+    );
+    let leaky = Scenario {
+        callback_page_loads: vec!["https://analytics.example/pixel.gif".into()],
+        ..Scenario::default()
+    };
+    assert_eq!(lanes(&run(&leaky).trace).last(), Some(&ThirdParty));
+    assert_eq!(Client.lane_label(Flow::Device), "Device (client)");
+    assert_eq!(Client.lane_label(Flow::AuthorizationCode), "Client");
+    assert_eq!(Browser.lane_label(Flow::Device), "User and browser");
+}
+
+#[test]
+fn request_and_status_lines_label_steps_without_the_query() {
+    let run = run(&Scenario::default());
+    assert_eq!(run.trace[0].request_line(), "GET /authorize");
+    assert_eq!(run.trace[2].status_line(), "302 Found");
+    assert_eq!(run.trace[3].request_line(), "GET /callback");
+    assert_eq!(run.trace[4].request_line(), "POST /token");
+}
+
+#[test]
+fn a_run_exports_to_mermaid_without_any_code_or_token() {
+    let run = run(&reloading());
+    let diagram = to_mermaid(&run.trace, Flow::AuthorizationCode);
+    assert!(diagram.starts_with("sequenceDiagram\n    autonumber\n"));
+    assert_eq!(diagram.matches("->>").count(), run.trace.len() * 2);
+    assert_eq!(diagram.matches("-->>").count(), run.trace.len());
+    assert_eq!(diagram.matches("    rect ").count(), run.trace.len());
+    assert!(diagram.contains("B->>C: GET /callback (front channel)\n"));
+    assert!(diagram.contains("C->>AS: POST /token (back channel)\n"));
+    assert!(diagram.contains("AS-->>C: 400 Bad Request\n"));
+    let tokens = run.client.tokens.unwrap();
+    assert!(!diagram.contains(tokens.access_token.secret()));
+    assert!(!diagram.contains("code="));
+    assert!(!diagram.contains(';') && !diagram.contains('#'));
+    let device = self::run(&device());
+    assert!(to_mermaid(&device.trace, Flow::Device).contains("participant C as Device (client)\n"));
+}
+
+#[test]
+fn a_token_request_exports_to_a_curl_command() {
+    let mut scenario = Scenario::default();
+    scenario.client.client_id = "webapp".into();
+    scenario.client.client_secret = Some("it's-secret".into());
+    scenario.client.auth_method = ClientAuthMethod::ClientSecretPost;
+    scenario.client.redirect_uri = "https://webapp.example/callback".into();
+    scenario.registration.client_secret = Some("it's-secret".into());
+    scenario.registration.redirect_uris = vec!["https://webapp.example/callback".into()];
+    let run = run(&scenario);
+    assert_eq!(run.stopped, None);
+    let curl = run.trace[4].request.to_curl();
+    assert!(curl.starts_with("curl -X POST 'https://as.example/token' \\\n  -H "));
+    assert!(curl.contains(" \\\n  -H 'Content-Type: application/x-www-form-urlencoded' \\\n  "));
+    // The body is one quoted word, exactly as sent: form encoding has
+    // already turned the secret's quote into %27 (the shell quoting of a
+    // raw quote is the unit test's).
+    let body = &run.trace[4].request.body;
+    assert!(curl.ends_with(&format!("--data-raw '{body}'")));
+    assert!(body.contains("client_secret=it%27s-secret"));
+    let api = run.trace[5].request.to_curl();
+    assert!(api.starts_with("curl 'https://api.example/profile' \\\n  -H 'Authorization: Bearer "));
+    assert!(!api.contains("-X") && !api.contains("--data-raw"));
+}
+
+/// Every name in a query, a form body or a JSON response's top level.
+fn names_in(exchange: &Exchange) -> Vec<String> {
+    let mut names: Vec<String> = exchange
+        .request
+        .url
+        .query_pairs()
+        .unwrap_or_default()
+        .into_iter()
+        .chain(exchange.request.params().unwrap_or_default())
+        .map(|(name, _)| name)
+        .collect();
+    if let Some(location) = exchange
+        .response
+        .headers
+        .get("Location")
+        .and_then(|value| Url::parse(value).ok())
+    {
+        names.extend(
+            location
+                .query_pairs()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(n, _)| n),
+        );
+    }
+    if let Some(serde_json::Value::Object(body)) = exchange.response.json_body() {
+        names.extend(body.keys().cloned());
+    }
+    names.extend(exchange.request.headers.iter().map(|(n, _)| n.to_owned()));
+    names.extend(exchange.response.headers.iter().map(|(n, _)| n.to_owned()));
+    names
+}
+
+#[test]
+fn every_parameter_member_and_header_in_every_trace_has_a_glossary_entry() {
+    let mut openid = Scenario::default();
+    openid.client.scope = "openid profile read".into();
+    openid.registration.allowed_scope = "openid profile read write".into();
+    let mut denied = Scenario::default();
+    denied.user.approve = false;
+    let mut narrowed = Scenario::default();
+    narrowed.user.granted_scope = Some("read".into());
+    let expired = Scenario {
+        timeline: Timeline {
+            before_token_request: 61,
+            ..Timeline::default()
+        },
+        ..Scenario::default()
+    };
+    let mut no_pkce = Scenario::default();
+    no_pkce.client.safeguards.use_pkce = false;
+    let mut wrong_secret = service();
+    wrong_secret.client.client_secret = Some("guess".into());
+    let mut posted_secret = service();
+    posted_secret.client.auth_method = ClientAuthMethod::ClientSecretPost;
+    let mut unavailable = Scenario::default();
+    unavailable.policy.unavailable = true;
+    let mut lost = Scenario::default();
+    lost.incidents.verifier_lost = true;
+    let leaky = Scenario {
+        callback_page_loads: vec!["https://analytics.example/pixel.gif".into()],
+        ..Scenario::default()
+    };
+    let late_device = Scenario {
+        timeline: Timeline {
+            device_poll_every: 2,
+            device_user_delay: 20,
+            ..Timeline::default()
+        },
+        ..device()
+    };
+    let scenarios = [
+        Scenario::default(),
+        service(),
+        device(),
+        late_device,
+        openid,
+        denied,
+        narrowed,
+        expired,
+        no_pkce,
+        wrong_secret,
+        posted_secret,
+        unavailable,
+        lost,
+        leaky,
+        reloading(),
+    ];
+    let mut seen = 0;
+    for scenario in &scenarios {
+        for exchange in &run(scenario).trace {
+            for name in names_in(exchange) {
+                assert!(
+                    param_info(&name).is_some(),
+                    "no glossary entry for {name} ({})",
+                    exchange.request_line()
+                );
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 100);
+    // What a run's text shows besides: the request line's headers.
+    assert!(param_info("Host").is_some() && param_info("Content-Length").is_some());
 }

@@ -88,14 +88,16 @@ impl AuthorizationServer {
             // authorization server MUST deny the request and SHOULD revoke
             // all tokens previously issued based on that authorization
             // code" (RFC 6749 section 4.1.2).
-            if self.config.policy.revoke_on_code_reuse
-                && let Some(family) = grant.family
-            {
+            let revoke = self.config.policy.revoke_on_code_reuse;
+            if revoke && let Some(family) = grant.family {
                 self.revoke_family(family);
             }
-            return Err(invalid(
-                "the authorization code was already used; tokens issued from it are revoked",
-            ));
+            // Only claim the revocation when it happened.
+            return Err(invalid(if revoke {
+                "the authorization code was already used; tokens issued from it are revoked"
+            } else {
+                "the authorization code was already used"
+            }));
         }
         if grant.client_id != client.client_id {
             return Err(invalid(

@@ -3,7 +3,7 @@
 
 use super::browser::Browser;
 use super::client::{Client, ClientError, error_from_json};
-use super::flows::{browse, call_api, hidden_field, page_text};
+use super::flows::{call_api, call_api_again_later, hidden_field, navigate, page_text};
 use super::scenario::{Network, Scenario, Stop};
 use super::trace::{Party, RfcRef};
 use crate::channel::Channel;
@@ -29,6 +29,7 @@ pub(super) fn device_flow(
     let response = network.send(
         Party::Client,
         Channel::Back,
+        false,
         request,
         "The device, which has no convenient browser, asks the authorization server for a \
          device code (kept secret) and a short user code to show on its screen.",
@@ -65,7 +66,7 @@ pub(super) fn device_flow(
             Some(ErrorCode::AuthorizationPending) => {}
             // RFC 8628 section 3.5: on slow_down, poll 5 s less often.
             Some(ErrorCode::SlowDown) => interval += 5,
-            _ => return finish(network, client, &response),
+            _ => return finish(scenario, network, client, &response),
         }
     }
     network.clock.set(user_done);
@@ -73,14 +74,13 @@ pub(super) fn device_flow(
     let expires_in = body["expires_in"].as_u64().unwrap_or(0);
     if network.clock.now() >= start.plus(expires_in) {
         let response = poll(network, client, &device_code);
-        return finish(network, client, &response);
+        return finish(scenario, network, client, &response);
     }
 
     // 3. The user opens verification_uri_complete on their phone.
     let verify = Url::parse(&text("verification_uri_complete"))
         .map_err(|error| Stop::Client(ClientError::Malformed(error.to_string())))?;
-    browser.visit(&verify);
-    browse(
+    navigate(
         network,
         browser,
         Request::get(verify),
@@ -89,7 +89,7 @@ pub(super) fn device_flow(
         &VERIFY,
     );
     let device_page = network.server.endpoint("/device");
-    let login = browse(
+    let login = navigate(
         network,
         browser,
         Request::post_form(device_page, &[("user_code", user_code.as_str())]),
@@ -102,7 +102,7 @@ pub(super) fn device_flow(
     }
     let transaction = hidden_field(&login.body, "transaction");
     let user = &scenario.user;
-    let consent = browse(
+    let consent = navigate(
         network,
         browser,
         Request::post_form(
@@ -120,7 +120,7 @@ pub(super) fn device_flow(
         return Err(Stop::WrongPassword);
     }
     let decision = if user.approve { "approve" } else { "deny" };
-    browse(
+    navigate(
         network,
         browser,
         Request::post_form(
@@ -138,7 +138,7 @@ pub(super) fn device_flow(
     // 4. The device's next poll gets the tokens, or the refusal.
     network.clock.advance(interval);
     let response = poll(network, client, &device_code);
-    finish(network, client, &response)
+    finish(scenario, network, client, &response)
 }
 
 fn poll(network: &mut Network<'_>, client: &Client, device_code: &str) -> Response {
@@ -146,6 +146,7 @@ fn poll(network: &mut Network<'_>, client: &Client, device_code: &str) -> Respon
     network.send(
         Party::Client,
         Channel::Back,
+        false,
         request,
         "The device polls the token endpoint with its device code. Until the user acts, the \
          answer is authorization_pending; polling faster than the interval earns slow_down.",
@@ -159,10 +160,17 @@ fn poll_error(response: &Response) -> Option<ErrorCode> {
         .flatten()
 }
 
-/// The tokens arrive (then the device calls the API), or the flow stops.
-fn finish(network: &mut Network<'_>, client: &mut Client, response: &Response) -> Result<(), Stop> {
+/// The tokens arrive (then the device calls the API, and again later, as
+/// the code flow does), or the flow stops.
+fn finish(
+    scenario: &Scenario,
+    network: &mut Network<'_>,
+    client: &mut Client,
+    response: &Response,
+) -> Result<(), Stop> {
     client.accept_token_response(response, network.clock.now())?;
-    call_api(network, client)
+    call_api(network, client)?;
+    call_api_again_later(scenario, network, client)
 }
 
 fn server_error(response: &Response) -> ClientError {

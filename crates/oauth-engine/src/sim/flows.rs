@@ -1,11 +1,12 @@
 //! The steps of each flow: who sends what, on which channel, and why.
 
 use super::browser::Browser;
-use super::client::{Client, ClientError};
+use super::client::{Client, ClientError, PendingAuthorization};
 use super::scenario::{API, API_PATH, Network, Scenario, Stop};
 use super::trace::{Party, RfcRef};
 use crate::channel::Channel;
 use crate::http::{Request, Response, Url};
+use crate::pkce::{CodeVerifier, DEFAULT_LEN, GenerateError};
 use crate::types::AuthorizationCode;
 
 const AUTHORIZE: [RfcRef; 2] = [RfcRef::new(6749, "4.1.1"), RfcRef::new(7636, "4.3")];
@@ -16,6 +17,16 @@ const TOKEN: [RfcRef; 2] = [RfcRef::new(6749, "4.1.3"), RfcRef::new(7636, "4.5")
 const API_CALL: [RfcRef; 2] = [RfcRef::new(6750, "2.1"), RfcRef::new(9068, "4")];
 const REFRESH: [RfcRef; 2] = [RfcRef::new(6749, "6"), RfcRef::new(9700, "4.14.2")];
 const REFERER: [RfcRef; 1] = [RfcRef::new(9700, "4.2")];
+/// The server refuses a verifier that does not match the challenge.
+const LOST_VERIFIER: [RfcRef; 2] = [RfcRef::new(6749, "4.1.3"), RfcRef::new(7636, "4.6")];
+/// A code works once (section 4.1.2); a second use should revoke what the
+/// first issued (sections 4.1.2 and 10.5).
+const RELOAD: [RfcRef; 2] = [RfcRef::new(6749, "4.1.2"), RfcRef::new(6749, "10.5")];
+const REPLAY: [RfcRef; 3] = [
+    RfcRef::new(6749, "4.1.2"),
+    RfcRef::new(6749, "4.1.3"),
+    RfcRef::new(6749, "10.5"),
+];
 const CLIENT_CREDENTIALS: [RfcRef; 1] = [RfcRef::new(6749, "4.4.2")];
 /// The ID token's own rules are OpenID Connect Core 3.1.3.7, not an RFC;
 /// the keys it is checked with are a JWKS.
@@ -60,8 +71,7 @@ pub(super) fn authorization_code(
             browser.store(&client_origin, "pkce_code_verifier", verifier.as_str());
         }
     }
-    browser.visit(&authorize);
-    let page = browse(
+    let page = navigate(
         network,
         browser,
         Request::get(authorize),
@@ -80,14 +90,12 @@ pub(super) fn authorization_code(
 
     // 2. The user signs in.
     let transaction = hidden_field(&page.body, "transaction");
-    let login_url = network.server.endpoint("/login");
-    browser.visit(&login_url);
     let user = &scenario.user;
-    let consent_page = browse(
+    let consent_page = navigate(
         network,
         browser,
         Request::post_form(
-            login_url,
+            network.server.endpoint("/login"),
             &[
                 ("transaction", transaction.as_str()),
                 ("username", user.username.as_str()),
@@ -103,8 +111,6 @@ pub(super) fn authorization_code(
     }
 
     // 3. The user approves or denies; the server redirects to the client.
-    let consent_url = network.server.endpoint("/consent");
-    browser.visit(&consent_url);
     let mut form = vec![("transaction", transaction.clone())];
     if let Some(granted) = &user.granted_scope {
         form.extend(
@@ -119,10 +125,10 @@ pub(super) fn authorization_code(
         if user.approve { "approve" } else { "deny" }.to_owned(),
     ));
     let borrowed: Vec<(&str, &str)> = form.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    let redirect = browse(
+    let redirect = navigate(
         network,
         browser,
-        Request::post_form(consent_url, &borrowed),
+        Request::post_form(network.server.endpoint("/consent"), &borrowed),
         if user.approve {
             "The user approves. The server answers with a redirect to the client's redirect_uri \
              carrying a short-lived, single-use code, the state, and iss naming the server."
@@ -134,21 +140,45 @@ pub(super) fn authorization_code(
     if redirect.status != 302 {
         return Err(Stop::ErrorPage(page_text(&redirect)));
     }
-    let code = follow_callback(scenario, network, browser, client, &redirect, &issuer)?;
+    // Incident: while the browser is away, another login overwrites the
+    // verifier this flow's code_challenge was made from.
+    let verifier_lost = scenario.incidents.verifier_lost
+        && lose_verifier(network, browser, client, &client_origin)?;
+    let (callback, code) = follow_callback(scenario, network, browser, client, &redirect, &issuer)?;
 
     // 4. The client redeems the code on the back channel.
     network
         .clock
         .advance(scenario.timeline.before_token_request);
+    // Kept for a replay of the callback: the page would send it again.
+    let verifier = client
+        .pending
+        .as_ref()
+        .and_then(|pending| pending.verifier.clone());
     let token_request = client.code_token_request(&network.server.endpoint("/token"), &code);
+    let (explanation, rfc_refs): (&str, &[RfcRef]) = if verifier_lost {
+        (
+            "The client exchanges the code for tokens, but the code_verifier it sends is the one \
+             the other tab's login stored, not the one this code's code_challenge was made from. \
+             The server refuses with invalid_grant: it cannot tell this client from an attacker \
+             who stole the code.",
+            &LOST_VERIFIER,
+        )
+    } else {
+        (
+            "The client exchanges the code for tokens directly with the token endpoint, proving \
+             with the code_verifier that it is the client that started the flow. The browser \
+             never sees this request or the tokens.",
+            &TOKEN,
+        )
+    };
     let response = network.send(
         Party::Client,
         Channel::Back,
+        false,
         token_request,
-        "The client exchanges the code for tokens directly with the token endpoint, proving \
-         with the code_verifier that it is the client that started the flow. The browser never \
-         sees this request or the tokens.",
-        &TOKEN,
+        explanation,
+        rfc_refs,
     );
     client.accept_token_response(&response, network.clock.now())?;
 
@@ -159,6 +189,7 @@ pub(super) fn authorization_code(
         let jwks = network.send(
             Party::Client,
             Channel::Back,
+            false,
             Request::get(network.server.endpoint("/jwks")),
             "The client fetches the server's public keys (JWKS) to check the ID token's \
              signature, then checks iss, aud, exp, its nonce and at_hash.",
@@ -170,6 +201,20 @@ pub(super) fn authorization_code(
 
     // 5. The client calls the API; time passes; it calls again.
     call_api(network, client)?;
+    if scenario.incidents.reload_callback {
+        replay_callback(scenario, network, browser, client, &callback, verifier);
+    }
+    call_api_again_later(scenario, network, client)
+}
+
+/// Time passes and the client calls the API again: with a refresh token it
+/// refreshes first when its access token is about to expire (or, when it
+/// does not, meets the 401 and refreshes then).
+pub(super) fn call_api_again_later(
+    scenario: &Scenario,
+    network: &mut Network<'_>,
+    client: &mut Client,
+) -> Result<(), Stop> {
     network.clock.advance(scenario.timeline.between_api_calls);
     if client.settings.safeguards.proactive_refresh && client.token_due(network.clock.now()) {
         refresh(network, client)?;
@@ -178,7 +223,7 @@ pub(super) fn authorization_code(
 }
 
 /// The browser follows the redirect to the client's callback; the client
-/// reads the code after its checks.
+/// reads the code after its checks. Returns the callback URL and the code.
 fn follow_callback(
     scenario: &Scenario,
     network: &mut Network<'_>,
@@ -186,29 +231,52 @@ fn follow_callback(
     client: &mut Client,
     redirect: &Response,
     issuer: &str,
-) -> Result<AuthorizationCode, Stop> {
+) -> Result<(Url, AuthorizationCode), Stop> {
     let location = redirect
         .headers
         .get("Location")
         .and_then(|value| Url::parse(value).ok())
         .ok_or_else(|| Stop::ErrorPage("a redirect without a valid Location".into()))?;
-    browser.visit(&location);
-    browse(
+    open_callback_page(
+        scenario,
         network,
         browser,
-        Request::get(location.clone()),
+        &location,
         "The browser follows the redirect to the client. The code is now in the address bar and \
          the history; it is useless without the code_verifier, and it works once.",
         &CALLBACK,
+    );
+    let code = client.handle_callback(&location, issuer)?;
+    Ok((location, code))
+}
+
+/// Navigates to the client's callback page, then makes the requests that
+/// page makes to other sites.
+fn open_callback_page(
+    scenario: &Scenario,
+    network: &mut Network<'_>,
+    browser: &mut Browser,
+    callback: &Url,
+    explanation: &str,
+    rfc_refs: &[RfcRef],
+) {
+    navigate(
+        network,
+        browser,
+        Request::get(callback.clone()),
+        explanation,
+        rfc_refs,
     );
     // What the callback page loads from elsewhere, with the Referer the
     // browser's policy allows: the leak RFC 9700 section 4.2 describes.
     for resource in &scenario.callback_page_loads {
         if let Ok(url) = Url::parse(resource) {
-            browse(
+            let request = browser.subresource_request(url);
+            from_browser(
                 network,
                 browser,
-                browser.subresource_request(url),
+                request,
+                false,
                 "The callback page loads a resource from another site. The browser sends a \
                  Referer: with the default policy only the origin, with unsafe-url the whole \
                  address, code included.",
@@ -216,15 +284,145 @@ fn follow_callback(
             );
         }
     }
-    Ok(client.handle_callback(&location, issuer)?)
+}
+
+/// Incident `verifier_lost`: another tab of the same client starts a login
+/// and stores its own verifier where this flow's was (a browser-based
+/// client's session storage, or a server-side client's session). Returns
+/// whether there was a verifier to lose: without PKCE there is none. The
+/// token request then carries a verifier that does not hash to this code's
+/// challenge, which the server must refuse (RFC 7636 section 4.6).
+fn lose_verifier(
+    network: &mut Network<'_>,
+    browser: &mut Browser,
+    client: &mut Client,
+    client_origin: &str,
+) -> Result<bool, Stop> {
+    if client
+        .pending
+        .as_ref()
+        .is_none_or(|pending| pending.verifier.is_none())
+    {
+        return Ok(false);
+    }
+    let other = CodeVerifier::generate(DEFAULT_LEN, &mut *network.rng).map_err(|error| {
+        Stop::Client(match error {
+            GenerateError::Randomness(error) => ClientError::Randomness(error),
+            other => ClientError::Malformed(other.to_string()),
+        })
+    })?;
+    if client.settings.client_secret.is_none() {
+        browser.store(client_origin, "pkce_code_verifier", other.as_str());
+    }
+    if let Some(pending) = &mut client.pending {
+        pending.verifier = Some(other);
+    }
+    Ok(true)
+}
+
+/// Incident `reload_callback`: the user reloads the callback page after the
+/// client has redeemed its code, and the page's script hands the code in
+/// the address bar to the client again. The client keeps the tokens it
+/// already has whatever the server answers; a refusal only shows up in the
+/// trace, and revocation at the next API call.
+fn replay_callback(
+    scenario: &Scenario,
+    network: &mut Network<'_>,
+    browser: &mut Browser,
+    client: &mut Client,
+    callback: &Url,
+    verifier: Option<CodeVerifier>,
+) {
+    open_callback_page(
+        scenario,
+        network,
+        browser,
+        callback,
+        "The user reloads the callback page. The code is still in the address bar, so the \
+         page's script runs again and hands the same code to the client, which, like many, \
+         does not remember that it already redeemed it.",
+        &RELOAD,
+    );
+    let code = callback
+        .query_pairs()
+        .ok()
+        .and_then(|pairs| pairs.into_iter().find(|(name, _)| name == "code"))
+        .map(|(_, code)| AuthorizationCode::new(code));
+    let Some(code) = code else {
+        return;
+    };
+    // The reloaded page sends what it sent the first time, code_verifier
+    // included, so that only single use can stop the replay.
+    client
+        .pending
+        .get_or_insert(PendingAuthorization {
+            state: None,
+            verifier: None,
+            nonce: None,
+        })
+        .verifier = verifier;
+    let request = client.code_token_request(&network.server.endpoint("/token"), &code);
+    if let Some(pending) = &mut client.pending {
+        pending.verifier = None;
+    }
+    // The server's answer follows its policy: a code works once, and a
+    // second use SHOULD revoke what the first issued (RFC 6749 sections
+    // 4.1.2 and 10.5). The explanation is chosen before the answer arrives.
+    let policy = &scenario.policy;
+    let explanation = match (policy.single_use_codes, policy.revoke_on_code_reuse) {
+        (true, true) => {
+            "The client redeems the same code a second time. Codes work once: the server \
+             refuses with invalid_grant and, as it should, revokes every token the first \
+             redemption issued, in case that one was an attacker's."
+        }
+        (true, false) => {
+            "The client redeems the same code a second time. Codes work once: the server \
+             refuses with invalid_grant, but this server skips the advised revocation, so the \
+             tokens from the first redemption keep working."
+        }
+        (false, _) => {
+            "The client redeems the same code a second time, and this server, which does not \
+             enforce single use, issues a second set of tokens: anyone holding a leaked code \
+             could do the same."
+        }
+    };
+    let response = network.send(
+        Party::Client,
+        Channel::Back,
+        false,
+        request,
+        explanation,
+        &REPLAY,
+    );
+    // A second set of tokens replaces the first; a refusal leaves the
+    // client with the tokens it had, and it carries on with them.
+    if response.status == 200 {
+        let _ = client.accept_token_response(&response, network.clock.now());
+    }
+}
+
+/// A top-level navigation: the browser's address bar changes to the
+/// request's URL and history gains it, and the exchange is recorded as a
+/// navigation. The only way a flow moves the browser, so the trace's
+/// `navigates` and the browser's history always agree.
+pub(super) fn navigate(
+    network: &mut Network<'_>,
+    browser: &mut Browser,
+    request: Request,
+    explanation: &str,
+    rfc_refs: &[RfcRef],
+) -> Response {
+    browser.visit(&request.url);
+    from_browser(network, browser, request, true, explanation, rfc_refs)
 }
 
 /// A request from the browser: it carries the browser's cookies for the
 /// target's origin, and the browser keeps any cookie the response sets.
-pub(super) fn browse(
+fn from_browser(
     network: &mut Network<'_>,
     browser: &mut Browser,
     request: Request,
+    navigates: bool,
     explanation: &str,
     rfc_refs: &[RfcRef],
 ) -> Response {
@@ -232,6 +430,7 @@ pub(super) fn browse(
     let response = network.send(
         Party::Browser,
         Channel::Front,
+        navigates,
         browser.with_cookies(request),
         explanation,
         rfc_refs,
@@ -261,6 +460,7 @@ fn send_api_call(network: &mut Network<'_>, client: &Client) -> Response {
     network.send(
         Party::Client,
         Channel::Back,
+        false,
         request,
         "The client calls the API with the access token in the Authorization header. The API \
          checks the signature against the server's JWKS, then iss, aud, exp and the scope.",
@@ -291,6 +491,7 @@ fn refresh(network: &mut Network<'_>, client: &mut Client) -> Result<(), Stop> {
     let response = network.send(
         Party::Client,
         Channel::Back,
+        false,
         request,
         "The access token is about to expire, so the client uses its refresh token for a new \
          one. With rotation the server also returns a new refresh token and retires the old.",
@@ -320,6 +521,7 @@ fn fetch_client_token(network: &mut Network<'_>, client: &mut Client) -> Result<
     let response = network.send(
         Party::Client,
         Channel::Back,
+        false,
         request,
         "The client authenticates as itself and asks for an access token; no user is involved, \
          and no refresh token is issued.",

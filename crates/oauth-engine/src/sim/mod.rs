@@ -4,6 +4,7 @@
 pub mod browser;
 pub mod client;
 mod device;
+pub mod export;
 mod flows;
 pub mod scenario;
 pub mod trace;

@@ -111,6 +111,21 @@ impl Default for Timeline {
     }
 }
 
+/// Mishaps a learner can switch on to see how the protocol's defences
+/// answer them. Each one only applies to the authorization code flow.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Incidents {
+    /// After the client has redeemed the code and called the API, the user
+    /// reloads the callback page and the client redeems the same code
+    /// again: a replay the server must refuse (RFC 6749 section 4.1.2).
+    pub reload_callback: bool,
+    /// Between the redirect and the callback, another tab starts a login
+    /// and overwrites the stored code_verifier, so the token request
+    /// carries the wrong one (RFC 7636 section 4.6). Needs PKCE on.
+    pub verifier_lost: bool,
+}
+
 /// A whole run, as data: small enough to put in a URL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -129,6 +144,7 @@ pub struct Scenario {
     /// Third-party resources (analytics, fonts, images) the client's
     /// callback page loads: each request carries a Referer.
     pub callback_page_loads: Vec<String>,
+    pub incidents: Incidents,
 }
 
 impl Default for Scenario {
@@ -144,6 +160,7 @@ impl Default for Scenario {
             timeline: Timeline::default(),
             referrer_policy: ReferrerPolicy::default(),
             callback_page_loads: Vec::new(),
+            incidents: Incidents::default(),
         }
     }
 }
@@ -188,10 +205,14 @@ impl Network<'_> {
     }
 
     /// Sends `request` from `from`, records it, and returns the response.
+    /// `navigates` marks a top-level navigation of the browser; the flows
+    /// pass true only through the helper that also moves the browser, so
+    /// the trace and the browser cannot disagree.
     pub fn send(
         &mut self,
         from: Party,
         channel: Channel,
+        navigates: bool,
         request: Request,
         explanation: impl Into<String>,
         rfc_refs: &[RfcRef],
@@ -220,6 +241,7 @@ impl Network<'_> {
             channel,
             request,
             response: response.clone(),
+            navigates,
             at: self.clock.now(),
             explanation: explanation.into(),
             rfc_refs: rfc_refs.to_vec(),

@@ -5,9 +5,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::scenario::Flow;
 use crate::channel::Channel;
 use crate::clock::UnixTime;
-use crate::http::{Request, Response};
+use crate::http::{Request, Response, Url, reason_phrase};
 
 /// The parties of OAuth (RFC 6749 section 1.1), one lane each on the diagram.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -33,6 +34,50 @@ impl Party {
             Self::ThirdParty => "Third party",
         }
     }
+
+    /// The heading of this party's lane on the sequence diagram. In the
+    /// device flow the client is the device itself (RFC 8628 section 1),
+    /// and the browser is the user's other device.
+    pub fn lane_label(self, flow: Flow) -> &'static str {
+        match self {
+            Self::Browser => "User and browser",
+            Self::Client if flow == Flow::Device => "Device (client)",
+            Self::Client => "Client",
+            Self::AuthorizationServer => "Authorization server",
+            Self::ResourceServer => "Resource server",
+            Self::ThirdParty => "Third-party site",
+        }
+    }
+
+    /// A short ASCII identifier, for diagram languages (Mermaid) whose
+    /// participant names cannot hold spaces.
+    pub fn mermaid_id(self) -> &'static str {
+        match self {
+            Self::Browser => "B",
+            Self::Client => "C",
+            Self::AuthorizationServer => "AS",
+            Self::ResourceServer => "RS",
+            Self::ThirdParty => "TP",
+        }
+    }
+}
+
+/// Every party, in the order of the diagram's lanes: the user on the left,
+/// the client between them and the servers, outsiders on the right.
+const LANE_ORDER: [Party; 5] = [
+    Party::Browser,
+    Party::Client,
+    Party::AuthorizationServer,
+    Party::ResourceServer,
+    Party::ThirdParty,
+];
+
+/// The parties that send or receive anything in `trace`, in lane order.
+pub fn lanes(trace: &[Exchange]) -> Vec<Party> {
+    LANE_ORDER
+        .into_iter()
+        .filter(|party| trace.iter().any(|e| e.from == *party || e.to == *party))
+        .collect()
 }
 
 /// A section of an RFC, for "why" links beside each step.
@@ -69,6 +114,11 @@ pub struct Exchange {
     pub channel: Channel,
     pub request: Request,
     pub response: Response,
+    /// A top-level navigation of the browser: the address bar changes to
+    /// the request URL and history gains it. False for back-channel
+    /// requests and for what a page loads (images, scripts), which never
+    /// show in the address bar.
+    pub navigates: bool,
     /// Simulated time when the request was sent.
     pub at: UnixTime,
     /// What happens in this step and why, in a sentence or two.
@@ -77,6 +127,22 @@ pub struct Exchange {
 }
 
 impl Exchange {
+    /// Method and path, e.g. `GET /authorize`: a label for the step. Never
+    /// the query, which carries codes, states and (in the bad old implicit
+    /// grant) tokens that must not end up in labels or screenshots.
+    pub fn request_line(&self) -> String {
+        format!("{} {}", self.request.method.as_str(), self.request.url.path)
+    }
+
+    /// Status code and reason phrase, e.g. `302 Found`.
+    pub fn status_line(&self) -> String {
+        let status = self.response.status;
+        match reason_phrase(status) {
+            "" => status.to_string(),
+            reason => format!("{status} {reason}"),
+        }
+    }
+
     /// Request and response as they cross the wire.
     pub fn to_http_text(&self) -> String {
         format!(
@@ -84,5 +150,30 @@ impl Exchange {
             self.request.to_http_text(),
             self.response.to_http_text()
         )
+    }
+}
+
+/// What the browser shows after a step: its address bar and history.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BrowserAt {
+    /// The address bar, or `None` before the first navigation.
+    pub address: Option<Url>,
+    /// Every top-level URL visited so far, oldest first.
+    pub history: Vec<Url>,
+}
+
+/// The browser's address bar and history after the exchange at `step`
+/// (inclusive), replayed from the trace's navigations. A step past the end
+/// is read as the last one, so a stale index from the UI cannot panic.
+pub fn browser_at(trace: &[Exchange], step: usize) -> BrowserAt {
+    let end = step.saturating_add(1).min(trace.len());
+    let history: Vec<Url> = trace[..end]
+        .iter()
+        .filter(|exchange| exchange.navigates)
+        .map(|exchange| exchange.request.url.clone())
+        .collect();
+    BrowserAt {
+        address: history.last().cloned(),
+        history,
     }
 }

@@ -4,6 +4,7 @@ use leptos_router::path;
 
 use crate::browser::{router_base, set_title};
 use crate::components::{AppBase, AppLink};
+use crate::flow::FlowScreen;
 use crate::home::Home;
 use crate::pkce::PkceScreen;
 use crate::screens::SCREENS;
@@ -48,6 +49,7 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <FlatRoutes fallback=NotFound>
                     <Route path=path!("/") view=Home />
+                    <Route path=path!("/flow") view=FlowScreen />
                     <Route path=path!("/pkce") view=PkceScreen />
                 </FlatRoutes>
             </main>

@@ -89,6 +89,24 @@ pub async fn copy_to_clipboard(text: &str) -> Result<(), JsValue> {
         .map(drop)
 }
 
+/// Offers `text` as a file download named `file_name`. The file is made in
+/// the page (a Blob URL): nothing is fetched or sent.
+pub fn download(file_name: &str, mime_type: &str, text: &str) -> Result<(), JsValue> {
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime_type);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a")?.unchecked_into();
+    link.set_href(&url);
+    link.set_download(file_name);
+    link.click();
+    web_sys::Url::revoke_object_url(&url)
+}
+
 /// Sets the document title to "`screen` · OAuth Playground".
 pub fn set_title(screen: &str) {
     if let Some(document) = web_sys::window().and_then(|window| window.document()) {

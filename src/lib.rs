@@ -4,6 +4,7 @@
 pub mod app;
 pub mod browser;
 pub mod components;
+pub mod flow;
 pub mod home;
 pub mod panic_screen;
 pub mod pkce;

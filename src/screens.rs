@@ -12,10 +12,20 @@ pub struct Screen {
     pub summary: &'static str,
 }
 
-pub const SCREENS: &[Screen] = &[Screen {
-    path: "/pkce",
-    nav_label: "PKCE",
-    title: "PKCE generator",
-    summary: "Make a code verifier, see its S256 and plain challenges, check a pair, \
-              and learn why PKCE stops authorization code interception (RFC 7636).",
-}];
+pub const SCREENS: &[Screen] = &[
+    Screen {
+        path: "/flow",
+        nav_label: "Flows",
+        title: "Flow simulator",
+        summary: "Run authorization code, PKCE, client credentials, device, refresh and \
+                  OpenID Connect step by step: every HTTP message, front and back channel, \
+                  and every error path one click away.",
+    },
+    Screen {
+        path: "/pkce",
+        nav_label: "PKCE",
+        title: "PKCE generator",
+        summary: "Make a code verifier, see its S256 and plain challenges, check a pair, \
+                  and learn why PKCE stops authorization code interception (RFC 7636).",
+    },
+];

@@ -1,0 +1,188 @@
+//! The sequence diagram: a lane per party, two arrows per exchange, the
+//! current one animated.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::layout::{Arrow, HEADER_HEIGHT, Layout, Leg, MARKERS};
+use super::use_flow_state;
+
+#[component]
+pub fn Diagram() -> impl IntoView {
+    let state = use_flow_state();
+    let layout = Memo::new(move |_| {
+        state.played.with(|played| {
+            played
+                .as_ref()
+                .ok()
+                .map(|played| Layout::new(&played.trace, played.flow()))
+        })
+    });
+
+    // Keep the current arrow in view as the steps go by.
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move || {
+        let step = state.current();
+        let Some(scroller) = scroller.get() else {
+            return;
+        };
+        if let Ok(Some(arrow)) = scroller.query_selector(&format!("[data-step='{step}']")) {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            options.set_inline(web_sys::ScrollLogicalPosition::Nearest);
+            arrow
+                .unchecked_into::<web_sys::Element>()
+                .scroll_into_view_with_scroll_into_view_options(&options);
+        }
+    });
+
+    view! {
+        <figure class="diagram">
+            <div
+                class="diagram__scroll"
+                node_ref=scroller
+                tabindex="0"
+                role="region"
+                aria-label="Sequence diagram, scrollable"
+            >
+                {move || {
+                    layout
+                        .get()
+                        .map(|drawn| {
+                            let Layout { width, height, lanes, arrows } = drawn;
+                            let description = format!(
+                                "Sequence diagram: {} messages between {}",
+                                arrows.len() / 2,
+                                lanes.iter().map(|lane| lane.label).collect::<Vec<_>>().join(", "),
+                            );
+                            view! {
+                                <svg
+                                    class="diagram__svg"
+                                    data-testid="diagram"
+                                    viewBox=format!("0 0 {width} {height}")
+                                    width=width
+                                    height=height
+                                    role="img"
+                                    aria-label=description
+                                >
+                                    <g inner_html=MARKERS></g>
+                                    {lanes
+                                        .into_iter()
+                                        .map(|lane| {
+                                            view! {
+                                                <line
+                                                    class="lane"
+                                                    x1=lane.x
+                                                    y1=HEADER_HEIGHT - 16.0
+                                                    x2=lane.x
+                                                    y2=height - 8.0
+                                                />
+                                                <text
+                                                    class="lane-label"
+                                                    x=lane.x
+                                                    y="24"
+                                                    data-testid="diagram-lane"
+                                                >
+                                                    {lane.label}
+                                                </text>
+                                            }
+                                        })
+                                        .collect_view()}
+                                    {arrows.into_iter().map(arrow_view).collect_view()}
+                                    <Packet layout=layout />
+                                </svg>
+                            }
+                        })
+                }}
+            </div>
+            <figcaption class="diagram__legend" data-testid="diagram-legend">
+                <span class="legend legend--front">
+                    <svg aria-hidden="true" width="40" height="10">
+                        <line x1="0" y1="5" x2="40" y2="5" />
+                    </svg>
+                    "Front channel: through the browser's address bar (redirects, page loads)"
+                </span>
+                <span class="legend legend--back">
+                    <svg aria-hidden="true" width="40" height="10">
+                        <line x1="0" y1="5" x2="40" y2="5" />
+                    </svg>
+                    "Back channel: server to server, never seen by the browser"
+                </span>
+                <span class="legend legend--response">
+                    "Thin arrows with open heads are responses."
+                </span>
+            </figcaption>
+        </figure>
+    }
+}
+
+fn arrow_view(arrow: Arrow) -> impl IntoView {
+    let state = use_flow_state();
+    let step = arrow.step;
+    let marker = match (arrow.leg, arrow.channel) {
+        (Leg::Request, oauth_engine::channel::Channel::Front) => "url(#head-front)",
+        (Leg::Request, oauth_engine::channel::Channel::Back) => "url(#head-back)",
+        (Leg::Response, oauth_engine::channel::Channel::Front) => "url(#open-front)",
+        (Leg::Response, oauth_engine::channel::Channel::Back) => "url(#open-back)",
+    };
+    let label = format!("{}. {}", step + 1, arrow.label);
+    view! {
+        <g
+            class="diagram__step"
+            class:diagram__step--current=move || state.current() == step
+            class:diagram__step--future=move || state.current() < step
+            data-step=(arrow.leg == Leg::Request).then_some(step)
+            on:click=move |_| {
+                state.playing.set(false);
+                state.go_to(step);
+            }
+        >
+            // A wide invisible stroke makes the thin arrow easy to click.
+            <line class="diagram__hit" x1=arrow.x1 y1=arrow.y x2=arrow.x2 y2=arrow.y />
+            <line
+                class=arrow.class()
+                x1=arrow.x1
+                y1=arrow.y
+                x2=arrow.x2
+                y2=arrow.y
+                marker-end=marker
+            />
+            <text class="arrow-label" x=arrow.label_x() y=arrow.y - 6.0>
+                {label}
+            </text>
+        </g>
+    }
+}
+
+/// The message in flight: a dot that travels the current request arrow,
+/// then its response. Re-created on every step so the animation restarts;
+/// with reduced motion the stylesheet drops the animation and the dot
+/// simply sits at the end of the response.
+#[component]
+fn Packet(layout: Memo<Option<Layout>>) -> impl IntoView {
+    let state = use_flow_state();
+    move || {
+        let step = state.current();
+        let (request, response) = layout.with(|layout| {
+            let arrows = &layout.as_ref()?.arrows;
+            let leg = |leg| {
+                arrows
+                    .iter()
+                    .find(|arrow| arrow.step == step && arrow.leg == leg)
+                    .cloned()
+            };
+            Some((leg(Leg::Request)?, leg(Leg::Response)?))
+        })?;
+        let style = format!(
+            "--x1:{}px;--x2:{}px;--y1:{}px;--y2:{}px;--step-ms:{}ms",
+            request.x1,
+            request.x2,
+            request.y,
+            response.y,
+            state.speed.get_untracked().step_millis()
+        );
+        Some(view! {
+            <circle class="packet" r="6" cx="0" cy="0" style=style data-testid="diagram-packet" />
+        })
+    }
+}

@@ -1,0 +1,109 @@
+//! Take the run away: the trace as a Mermaid sequence diagram, the diagram
+//! as an SVG file, and every back-channel request as a curl command.
+
+use leptos::prelude::*;
+use oauth_engine::channel::Channel;
+use oauth_engine::sim::export::to_mermaid;
+
+use super::layout::Layout;
+use super::{Played, use_flow_state};
+use crate::browser::download;
+use crate::components::CopyButton;
+
+/// Every back-channel request of the run as curl commands, numbered by
+/// step. Front-channel requests are browser navigations, not API calls.
+pub fn curl_script(played: &Played) -> String {
+    played
+        .trace
+        .iter()
+        .enumerate()
+        .filter(|(_, exchange)| exchange.channel == Channel::Back)
+        .map(|(step, exchange)| {
+            format!(
+                "# Step {}: {}\n{}\n",
+                step + 1,
+                exchange.request_line(),
+                exchange.request.to_curl()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[component]
+pub fn Exports() -> impl IntoView {
+    let state = use_flow_state();
+    let played = move || state.played.get().ok();
+    let mermaid = Memo::new(move |_| played().map(|p| to_mermaid(&p.trace, p.flow())));
+    let curl = Memo::new(move |_| played().map(|p| curl_script(&p)));
+    let status = RwSignal::new(String::new());
+    let save = move |extension: &'static str, mime: &'static str, text: Option<String>| {
+        let Some(text) = text else {
+            return;
+        };
+        let name = format!("oauth-{}.{extension}", state.preset.get_untracked().slug());
+        status.set(match download(&name, mime, &text) {
+            Ok(()) => format!("Saved {name}."),
+            Err(_) => "The browser refused the download: copy the text instead.".into(),
+        });
+    };
+    let svg = move || {
+        played().map(|played| {
+            Layout::new(&played.trace, played.flow()).to_svg(state.preset.get_untracked().title())
+        })
+    };
+    view! {
+        <section class="exports panel" aria-labelledby="exports-heading">
+            <h2 id="exports-heading">"Take it away"</h2>
+            <div class="exports__item">
+                <h3>"Mermaid sequence diagram"</h3>
+                <div class="exports__buttons">
+                    <CopyButton text=mermaid what="the Mermaid diagram" testid="flow-copy-mermaid" />
+                    <button
+                        type="button"
+                        class="button button--small"
+                        data-testid="flow-download-mermaid"
+                        on:click=move |_| save("mmd", "text/vnd.mermaid", mermaid.get())
+                    >
+                        "Download .mmd"
+                    </button>
+                </div>
+                <details>
+                    <summary>"Show the Mermaid text"</summary>
+                    <pre class="exports__text" tabindex="0" data-testid="flow-mermaid">
+                        <code>{move || mermaid.get()}</code>
+                    </pre>
+                </details>
+            </div>
+            <div class="exports__item">
+                <h3>"SVG picture of the diagram"</h3>
+                <button
+                    type="button"
+                    class="button button--small"
+                    data-testid="flow-download-svg"
+                    on:click=move |_| save("svg", "image/svg+xml", svg())
+                >
+                    "Download .svg"
+                </button>
+            </div>
+            <div class="exports__item">
+                <h3>"Back-channel requests as curl"</h3>
+                <p class="muted">
+                    "For reading and adapting: the hosts are the simulation's own and do not exist."
+                </p>
+                <div class="exports__buttons">
+                    <CopyButton text=curl what="the curl commands" testid="flow-copy-curl-all" />
+                </div>
+                <details>
+                    <summary>"Show the curl commands"</summary>
+                    <pre class="exports__text" tabindex="0" data-testid="flow-curl">
+                        <code>{move || curl.get()}</code>
+                    </pre>
+                </details>
+            </div>
+            <p class="exports__status" role="status" data-testid="flow-export-status">
+                {move || status.get()}
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,247 @@
+//! Where everything sits on the sequence diagram. The screen draws from
+//! this layout and the SVG export writes it out, so the two always agree.
+
+use oauth_engine::channel::Channel;
+use oauth_engine::sim::scenario::Flow;
+use oauth_engine::sim::trace::{Exchange, Party, lanes};
+
+pub const LANE_GAP: f64 = 190.0;
+pub const MARGIN_X: f64 = 100.0;
+pub const HEADER_HEIGHT: f64 = 56.0;
+pub const ROW_HEIGHT: f64 = 30.0;
+pub const FOOTER: f64 = 16.0;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lane {
+    pub party: Party,
+    pub label: &'static str,
+    pub x: f64,
+}
+
+/// The request or the response of an exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leg {
+    Request,
+    Response,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arrow {
+    /// The exchange this arrow belongs to.
+    pub step: usize,
+    pub leg: Leg,
+    pub channel: Channel,
+    pub x1: f64,
+    pub x2: f64,
+    pub y: f64,
+    pub label: String,
+}
+
+impl Arrow {
+    /// Where the label sits: centred over the arrow.
+    pub fn label_x(&self) -> f64 {
+        (self.x1 + self.x2) / 2.0
+    }
+
+    pub fn class(&self) -> String {
+        let channel = match self.channel {
+            Channel::Front => "front",
+            Channel::Back => "back",
+        };
+        let leg = match self.leg {
+            Leg::Request => "request",
+            Leg::Response => "response",
+        };
+        format!("arrow arrow--{channel} arrow--{leg}")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub width: f64,
+    pub height: f64,
+    pub lanes: Vec<Lane>,
+    pub arrows: Vec<Arrow>,
+}
+
+impl Layout {
+    /// One lane per party in the run; two rows per exchange: the request,
+    /// then the response coming back.
+    pub fn new(trace: &[Exchange], flow: Flow) -> Self {
+        let lanes: Vec<Lane> = lanes(trace)
+            .into_iter()
+            .enumerate()
+            .map(|(i, party)| Lane {
+                party,
+                label: party.lane_label(flow),
+                x: MARGIN_X + i as f64 * LANE_GAP,
+            })
+            .collect();
+        let x_of = |party: Party| {
+            lanes
+                .iter()
+                .find(|lane| lane.party == party)
+                .map_or(MARGIN_X, |lane| lane.x)
+        };
+        let mut arrows = Vec::with_capacity(trace.len() * 2);
+        for (step, exchange) in trace.iter().enumerate() {
+            let (from, to) = (x_of(exchange.from), x_of(exchange.to));
+            let top = HEADER_HEIGHT + (2 * step) as f64 * ROW_HEIGHT + ROW_HEIGHT * 0.75;
+            arrows.push(Arrow {
+                step,
+                leg: Leg::Request,
+                channel: exchange.channel,
+                x1: from,
+                x2: to,
+                y: top,
+                label: exchange.request_line(),
+            });
+            arrows.push(Arrow {
+                step,
+                leg: Leg::Response,
+                channel: exchange.channel,
+                x1: to,
+                x2: from,
+                y: top + ROW_HEIGHT,
+                label: exchange.status_line(),
+            });
+        }
+        let width = MARGIN_X * 2.0 + lanes.len().saturating_sub(1) as f64 * LANE_GAP;
+        let height = HEADER_HEIGHT + (2 * trace.len()) as f64 * ROW_HEIGHT + FOOTER;
+        Self {
+            width,
+            height,
+            lanes,
+            arrows,
+        }
+    }
+
+    /// The diagram as a standalone SVG file, styled inline so that it looks
+    /// the same opened anywhere.
+    pub fn to_svg(&self, title: &str) -> String {
+        let mut svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" \
+             height=\"{h}\" font-family=\"system-ui, sans-serif\" font-size=\"12\">\n\
+             <title>{title}</title>\n\
+             <style>\
+             .lane{{stroke:#8a94a3;stroke-dasharray:2 4}}\
+             .lane-label{{font-weight:600;fill:#161b22}}\
+             .arrow--front{{stroke:#6d28d9;stroke-dasharray:8 5}}\
+             .arrow--back{{stroke:#0f6e66}}\
+             .arrow{{stroke-width:2;fill:none}}\
+             .arrow--response{{stroke-width:1.25}}\
+             .arrow-label{{fill:#161b22;text-anchor:middle}}\
+             .arrow-label--response{{fill:#4a5361}}\
+             </style>\n\
+             <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n{markers}\n",
+            w = self.width,
+            h = self.height,
+            title = escape_xml(title),
+            markers = MARKERS,
+        );
+        for lane in &self.lanes {
+            svg.push_str(&format!(
+                "<line class=\"lane\" x1=\"{x}\" y1=\"{top}\" x2=\"{x}\" y2=\"{bottom}\"/>\n\
+                 <text class=\"lane-label\" x=\"{x}\" y=\"24\" text-anchor=\"middle\">{label}</text>\n",
+                x = lane.x,
+                top = HEADER_HEIGHT - 16.0,
+                bottom = self.height - FOOTER / 2.0,
+                label = escape_xml(lane.label),
+            ));
+        }
+        for arrow in &self.arrows {
+            let (marker, label_class) = match arrow.leg {
+                Leg::Request => ("head", "arrow-label"),
+                Leg::Response => ("open", "arrow-label arrow-label--response"),
+            };
+            let channel = match arrow.channel {
+                Channel::Front => "front",
+                Channel::Back => "back",
+            };
+            svg.push_str(&format!(
+                "<line class=\"{class}\" x1=\"{x1}\" y1=\"{y}\" x2=\"{x2}\" y2=\"{y}\" \
+                 marker-end=\"url(#{marker}-{channel})\"/>\n\
+                 <text class=\"{label_class}\" x=\"{lx}\" y=\"{ly}\">{number}. {label}</text>\n",
+                class = arrow.class(),
+                x1 = arrow.x1,
+                x2 = arrow.x2,
+                y = arrow.y,
+                lx = arrow.label_x(),
+                ly = arrow.y - 5.0,
+                number = arrow.step + 1,
+                label = escape_xml(&arrow.label),
+            ));
+        }
+        svg.push_str("</svg>\n");
+        svg
+    }
+}
+
+/// Arrowheads: filled for requests, open for responses, one per channel
+/// colour. Shared by the screen and the export.
+pub const MARKERS: &str = "<defs>\
+<marker id=\"head-front\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"#6d28d9\"/></marker>\
+<marker id=\"head-back\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"#0f6e66\"/></marker>\
+<marker id=\"open-front\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10\" fill=\"none\" stroke=\"#6d28d9\" stroke-width=\"1.5\"/></marker>\
+<marker id=\"open-back\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10\" fill=\"none\" stroke=\"#0f6e66\" stroke-width=\"1.5\"/></marker>\
+</defs>";
+
+/// Text made safe for XML content and attribute values.
+pub fn escape_xml(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&apos;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oauth_engine::keys::demo_signing_key;
+    use oauth_engine::sim::scenario::Scenario;
+
+    fn layout() -> Layout {
+        let run = Scenario::default().run(demo_signing_key().unwrap());
+        Layout::new(&run.trace, Flow::AuthorizationCode)
+    }
+
+    #[test]
+    fn every_exchange_has_a_request_and_a_response_arrow_in_order() {
+        let layout = layout();
+        assert!(layout.arrows.len() >= 12);
+        for pair in layout.arrows.chunks(2) {
+            assert_eq!(pair[0].leg, Leg::Request);
+            assert_eq!(pair[1].leg, Leg::Response);
+            assert_eq!((pair[0].x1, pair[0].x2), (pair[1].x2, pair[1].x1));
+            assert!(pair[0].y < pair[1].y);
+        }
+        assert!(layout.arrows.last().unwrap().y < layout.height);
+    }
+
+    #[test]
+    fn the_svg_export_is_one_standalone_document_with_every_arrow() {
+        let layout = layout();
+        let svg = layout.to_svg("Authorization Code <PKCE>");
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(svg.contains("<title>Authorization Code &lt;PKCE&gt;</title>"));
+        assert_eq!(svg.matches("marker-end=").count(), layout.arrows.len());
+        assert!(svg.contains("1. GET /authorize"));
+        assert!(!svg.contains("code="), "no code or token in a label");
+    }
+
+    #[test]
+    fn escape_xml_escapes_markup() {
+        assert_eq!(
+            escape_xml("<a href='x'>&</a>"),
+            "&lt;a href=&apos;x&apos;&gt;&amp;&lt;/a&gt;"
+        );
+    }
+}

@@ -1,0 +1,367 @@
+//! The Flow screen: pick a flow, tweak it, and watch every message of the
+//! run on a sequence diagram, step by step.
+
+mod browser_window;
+mod controls;
+mod diagram;
+mod export;
+mod inspector;
+pub mod layout;
+pub mod model;
+mod narration;
+mod settings;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use oauth_engine::clock::UnixTime;
+use oauth_engine::jose::SigningKey;
+use oauth_engine::keys::demo_signing_key;
+use oauth_engine::sim::scenario::{Flow, Scenario};
+use oauth_engine::sim::trace::Exchange;
+
+use self::model::{FieldErrors, FlowForm, Preset};
+use crate::browser::{Store, load_setting, save_setting, set_title};
+
+/// A finished run, as the screen shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Played {
+    pub scenario: Scenario,
+    pub trace: Arc<[Exchange]>,
+    /// Why the flow stopped early, if it did.
+    pub stopped: Option<String>,
+    pub end_time: UnixTime,
+}
+
+impl Played {
+    pub fn flow(&self) -> Flow {
+        self.scenario.flow
+    }
+
+    pub fn len(&self) -> usize {
+        self.trace.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.trace.is_empty()
+    }
+
+    /// The exchange at `step`, clamped to the run.
+    pub fn exchange(&self, step: usize) -> Option<&Exchange> {
+        self.trace.get(step.min(self.len().saturating_sub(1)))
+    }
+}
+
+/// Runs `scenario` with the simulated server's key.
+pub fn play(scenario: Scenario, key: &SigningKey) -> Played {
+    let run = scenario.run(key.clone());
+    Played {
+        trace: run.trace.into(),
+        stopped: run.stopped,
+        end_time: run.end_time,
+        scenario,
+    }
+}
+
+/// How fast playback goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Speed {
+    Half,
+    Normal,
+    Double,
+    Quadruple,
+}
+
+impl Speed {
+    pub const ALL: [Speed; 4] = [Self::Half, Self::Normal, Self::Double, Self::Quadruple];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Half => "0.5×",
+            Self::Normal => "1×",
+            Self::Double => "2×",
+            Self::Quadruple => "4×",
+        }
+    }
+
+    pub fn value(self) -> &'static str {
+        match self {
+            Self::Half => "0.5",
+            Self::Normal => "1",
+            Self::Double => "2",
+            Self::Quadruple => "4",
+        }
+    }
+
+    /// Milliseconds each step stays on screen while playing.
+    pub fn step_millis(self) -> u64 {
+        match self {
+            Self::Half => 3200,
+            Self::Normal => 1600,
+            Self::Double => 800,
+            Self::Quadruple => 400,
+        }
+    }
+}
+
+/// The screen's state, shared with its panels through context.
+#[derive(Clone, Copy)]
+pub struct FlowState {
+    pub preset: RwSignal<Preset>,
+    /// Each flow's form as the user left it, kept for the tab's lifetime.
+    forms: RwSignal<BTreeMap<Preset, FlowForm>>,
+    pub form: Memo<FlowForm>,
+    pub checked: Memo<Result<Scenario, FieldErrors>>,
+    /// The run of the last valid form: while a field is wrong, the diagram
+    /// keeps showing what the previous values did.
+    pub played: Memo<Result<Played, String>>,
+    /// The selected step, from 0.
+    pub step: RwSignal<usize>,
+    pub playing: RwSignal<bool>,
+    pub speed: RwSignal<Speed>,
+}
+
+const FORMS_KEY: &str = "flow.forms";
+const SEED_KEY: &str = "flow.seed";
+const START_KEY: &str = "flow.start";
+
+impl FlowState {
+    fn new(initial_preset: Preset, initial_step: usize) -> Self {
+        let forms = RwSignal::new(
+            load_setting(Store::Session, FORMS_KEY)
+                .and_then(|json| serde_json::from_str(&json).ok())
+                .unwrap_or_default(),
+        );
+        Effect::new(move || {
+            forms.with(|forms: &BTreeMap<Preset, FlowForm>| {
+                if let Ok(json) = serde_json::to_string(forms) {
+                    save_setting(Store::Session, FORMS_KEY, Some(&json));
+                }
+            })
+        });
+        let preset = RwSignal::new(initial_preset);
+        let form = Memo::new(move |_| {
+            let preset = preset.get();
+            forms.with(|forms| {
+                forms
+                    .get(&preset)
+                    .cloned()
+                    .unwrap_or_else(|| FlowForm::from_scenario(&preset.scenario()))
+            })
+        });
+        let checked = Memo::new(move |_| form.with(|form| form.scenario(preset.get())));
+        let (seed, start_time) = session_seed_and_start();
+        let key = demo_signing_key().map_err(|error| error.to_string());
+        let played = Memo::new(move |previous: Option<&Result<Played, String>>| {
+            let key = match &key {
+                Ok(key) => key,
+                Err(error) => {
+                    return Err(format!("The simulated server's key did not load: {error}"));
+                }
+            };
+            match checked.get() {
+                Ok(mut scenario) => {
+                    scenario.seed = seed;
+                    scenario.start_time = start_time;
+                    Ok(play(scenario, key))
+                }
+                Err(_) => previous.cloned().unwrap_or_else(|| {
+                    // No valid run yet in this tab: show the flow as it
+                    // comes, while the fields say what to fix.
+                    let mut scenario = preset.get_untracked().scenario();
+                    scenario.seed = seed;
+                    scenario.start_time = start_time;
+                    Ok(play(scenario, key))
+                }),
+            }
+        });
+        Self {
+            preset,
+            forms,
+            form,
+            checked,
+            played,
+            step: RwSignal::new(initial_step),
+            playing: RwSignal::new(false),
+            speed: RwSignal::new(Speed::Normal),
+        }
+    }
+
+    /// Changes the current flow's form.
+    pub fn edit(&self, change: impl FnOnce(&mut FlowForm)) {
+        let preset = self.preset.get_untracked();
+        let mut form = self.form.get_untracked();
+        change(&mut form);
+        self.forms.update(|forms| {
+            forms.insert(preset, form);
+        });
+    }
+
+    /// Puts the current flow's form back to how the flow comes.
+    pub fn reset(&self) {
+        let preset = self.preset.get_untracked();
+        self.forms.update(|forms| {
+            forms.remove(&preset);
+        });
+    }
+
+    /// Whether the current form differs from the flow as it comes.
+    pub fn is_tweaked(&self) -> bool {
+        let preset = self.preset.get();
+        self.form
+            .with(|form| *form != FlowForm::from_scenario(&preset.scenario()))
+    }
+
+    pub fn choose(&self, preset: Preset) {
+        self.playing.set(false);
+        self.preset.set(preset);
+        self.step.set(0);
+    }
+
+    /// The number of steps of the current run.
+    pub fn len(&self) -> usize {
+        self.played
+            .with(|played| played.as_ref().map_or(0, Played::len))
+    }
+
+    /// The selected step, clamped to the run (edits can shorten it).
+    pub fn current(&self) -> usize {
+        self.step.get().min(self.len().saturating_sub(1))
+    }
+
+    pub fn go_to(&self, step: usize) {
+        self.step.set(step.min(self.len().saturating_sub(1)));
+    }
+
+    pub fn forward(&self) {
+        self.go_to(self.current() + 1);
+    }
+
+    pub fn back(&self) {
+        self.go_to(self.current().saturating_sub(1));
+    }
+
+    pub fn at_end(&self) -> bool {
+        self.current() + 1 >= self.len()
+    }
+
+    /// Play from the start when at the end, as media players do.
+    pub fn toggle_play(&self) {
+        if self.playing.get_untracked() {
+            self.playing.set(false);
+        } else {
+            if self.at_end() {
+                self.step.set(0);
+            }
+            self.playing.set(true);
+        }
+    }
+}
+
+pub fn use_flow_state() -> FlowState {
+    expect_context()
+}
+
+/// The tab's seed and start time: fixed for the tab, so that editing a
+/// field changes only what the field affects, not every random value.
+fn session_seed_and_start() -> (u64, u64) {
+    let stored = |key: &str| load_setting(Store::Session, key)?.parse::<u64>().ok();
+    let seed = stored(SEED_KEY).unwrap_or_else(|| {
+        let mut bytes = [0u8; 8];
+        // Without a random source every tab shares seed 1: still a valid run.
+        let seed = getrandom::fill(&mut bytes)
+            .map(|()| u64::from_le_bytes(bytes))
+            .unwrap_or(1);
+        save_setting(Store::Session, SEED_KEY, Some(&seed.to_string()));
+        seed
+    });
+    let start = stored(START_KEY).unwrap_or_else(|| {
+        // Whole minutes: times read better in the narration.
+        let now = (js_sys::Date::now() / 1000.0) as u64;
+        let start = now - now % 60;
+        save_setting(Store::Session, START_KEY, Some(&start.to_string()));
+        start
+    });
+    (seed, start)
+}
+
+/// `flow` and `step` from the address bar (`?flow=spa&step=3`, the step
+/// counted from 1 as the screen shows it).
+fn flow_and_step_from_url() -> (Option<Preset>, usize) {
+    let search = web_sys::window()
+        .and_then(|window| window.location().search().ok())
+        .unwrap_or_default();
+    let mut preset = None;
+    let mut step = 0;
+    for pair in search.trim_start_matches('?').split('&') {
+        match pair.split_once('=') {
+            Some(("flow", slug)) => preset = Preset::from_slug(slug),
+            Some(("step", number)) => {
+                step = number.parse::<usize>().unwrap_or(1).saturating_sub(1);
+            }
+            _ => {}
+        }
+    }
+    (preset, step)
+}
+
+/// Keeps `?flow=…&step=…` in the address bar in step with the screen, so a
+/// copied link opens the same flow at the same step. `replaceState`, not a
+/// navigation: stepping must not fill the history.
+fn write_flow_and_step_to_url(preset: Preset, step: usize) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let path = window.location().pathname().unwrap_or_default();
+    let url = format!("{path}?flow={}&step={}", preset.slug(), step + 1);
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+const LAST_PRESET_KEY: &str = "flow.preset";
+
+#[component]
+pub fn FlowScreen() -> impl IntoView {
+    set_title("Flow simulator");
+    let (url_preset, url_step) = flow_and_step_from_url();
+    let preset = url_preset
+        .or_else(|| {
+            load_setting(Store::Session, LAST_PRESET_KEY).and_then(|s| Preset::from_slug(&s))
+        })
+        .unwrap_or(Preset::Spa);
+    let state = FlowState::new(preset, url_step);
+    provide_context(state);
+    Effect::new(move || {
+        let preset = state.preset.get();
+        save_setting(Store::Session, LAST_PRESET_KEY, Some(preset.slug()));
+        write_flow_and_step_to_url(preset, state.current());
+    });
+    view! {
+        <article class="flow" aria-labelledby="flow-title">
+            <header class="screen-header">
+                <h1 id="flow-title">"Flow simulator"</h1>
+                <p class="screen-header__lead">
+                    "Four parties run OAuth inside this page: your browser, the client app, the \
+                     authorization server and the API. Pick a flow, change what you like, and \
+                     step through every message. Violet dashed arrows travel through the \
+                     browser (front channel); teal solid ones go server to server (back channel)."
+                </p>
+            </header>
+            <settings::FlowPicker />
+            <div class="flow__stage">
+                <controls::Player />
+                <div class="flow__side">
+                    <narration::Narration />
+                    <browser_window::BrowserWindow />
+                </div>
+            </div>
+            <inspector::Inspector />
+            <div class="flow__lower">
+                <settings::Settings />
+                <export::Exports />
+            </div>
+        </article>
+    }
+}

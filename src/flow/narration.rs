@@ -1,0 +1,179 @@
+//! What the current step does and why, the simulated clock, and the run's
+//! outcome. A live region reads each step to screen-reader users.
+
+use leptos::prelude::*;
+use oauth_engine::clock::UnixTime;
+use oauth_engine::jwt::{duration, utc};
+use oauth_engine::sim::scenario::Flow;
+
+use super::model::Breakage;
+use super::{Played, use_flow_state};
+
+/// One line naming the step: "Step 3 of 12: Browser to Authorization
+/// server, POST /login, 200 OK."
+pub fn step_summary(played: &Played, step: usize) -> String {
+    let Some(exchange) = played.exchange(step) else {
+        return "No messages: the flow did not start.".into();
+    };
+    format!(
+        "Step {} of {}: {} to {}, {}, {} ({}).",
+        step + 1,
+        played.len(),
+        exchange.from.lane_label(played.flow()),
+        exchange.to.lane_label(played.flow()),
+        exchange.request_line(),
+        exchange.status_line(),
+        exchange.channel.label(),
+    )
+}
+
+/// How the run ended, shown at its last step.
+pub fn outcome(played: &Played) -> (bool, String) {
+    match &played.stopped {
+        Some(why) => (false, format!("The flow stopped: {why}.")),
+        None => (
+            true,
+            "The flow completed: the client got its tokens and the API answered.".into(),
+        ),
+    }
+}
+
+#[component]
+pub fn Narration() -> impl IntoView {
+    let state = use_flow_state();
+    view! {
+        <section class="narration panel" aria-labelledby="narration-heading">
+            <h2 id="narration-heading">"What happens"</h2>
+            // Stays in the page so that screen readers announce each change.
+            <p class="narration__summary" data-testid="flow-step-summary" aria-live="polite">
+                {move || {
+                    state
+                        .played
+                        .with(|played| {
+                            played
+                                .as_ref()
+                                .map(|played| step_summary(played, state.current()))
+                                .unwrap_or_default()
+                        })
+                }}
+            </p>
+            {move || {
+                state
+                    .played
+                    .with(|played| match played {
+                        Err(error) => {
+                            view! {
+                                <p class="field-message field-message--error" role="alert">
+                                    {error.clone()}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Ok(played) => step_view(played, state.current()).into_any(),
+                    })
+            }}
+            <Clock />
+        </section>
+    }
+}
+
+fn step_view(played: &Played, step: usize) -> impl IntoView + use<> {
+    let exchange = played.exchange(step).cloned();
+    let at_end = step + 1 >= played.len();
+    let outcome = at_end.then(|| outcome(played));
+    view! {
+        {exchange
+            .map(|exchange| {
+                view! {
+                    <p class="narration__text" data-testid="flow-explanation">
+                        {exchange.explanation.clone()}
+                    </p>
+                    <ul class="narration__refs" aria-label="Specifications">
+                        {exchange
+                            .rfc_refs
+                            .iter()
+                            .map(|rfc| {
+                                view! {
+                                    <li>
+                                        <a href=rfc.url() target="_blank" rel="noopener noreferrer">
+                                            {rfc.to_string()}
+                                        </a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+            })}
+        {outcome
+            .map(|(ok, text)| {
+                view! {
+                    <p
+                        class="outcome"
+                        class:outcome--ok=ok
+                        class:outcome--stopped=!ok
+                        data-testid="flow-outcome"
+                    >
+                        {text}
+                    </p>
+                }
+            })}
+    }
+}
+
+/// The simulated clock at the current step, and the waits that let a code
+/// or a token expire.
+#[component]
+fn Clock() -> impl IntoView {
+    let state = use_flow_state();
+    let times = move || {
+        state.played.with(|played| {
+            let played = played.as_ref().ok()?;
+            let at = played.exchange(state.current())?.at;
+            Some((at, UnixTime(played.scenario.start_time), played.flow()))
+        })
+    };
+    let apply = move |breakage: Breakage| {
+        move |_| {
+            state.edit(|form| breakage.apply(form));
+            state.playing.set(false);
+        }
+    };
+    let flow = move || state.preset.get().flow();
+    view! {
+        <div class="clock">
+            <p class="clock__now" data-testid="flow-clock">
+                {move || {
+                    times()
+                        .map(|(at, start, _)| {
+                            format!(
+                                "Simulated time: {} ({} after the start)",
+                                utc(at),
+                                duration(at.seconds_since(start)),
+                            )
+                        })
+                }}
+            </p>
+            <div class="clock__actions" role="group" aria-label="Advance time">
+                <Show when=move || flow() == Flow::AuthorizationCode>
+                    <button
+                        type="button"
+                        class="button button--small"
+                        data-testid="flow-expire-code"
+                        on:click=apply(Breakage::ExpireCode)
+                    >
+                        {Breakage::ExpireCode.label()}
+                    </button>
+                </Show>
+                <button
+                    type="button"
+                    class="button button--small"
+                    data-testid="flow-expire-token"
+                    on:click=apply(Breakage::ExpireAccessToken)
+                >
+                    {Breakage::ExpireAccessToken.label()}
+                </button>
+            </div>
+        </div>
+    }
+}

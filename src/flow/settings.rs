@@ -1,0 +1,320 @@
+//! The flow picker and the forms: every parameter a learner wants to
+//! change, a message beside any field that cannot be used, and one-click
+//! ways down each error path.
+
+use leptos::prelude::*;
+use oauth_engine::sim::scenario::Flow;
+
+use super::model::{Breakage, CheckField, ChoiceField, Preset, TextField, preset_is_confidential};
+use super::use_flow_state;
+
+#[component]
+pub fn FlowPicker() -> impl IntoView {
+    let state = use_flow_state();
+    view! {
+        <fieldset class="flow-picker" data-testid="flow-picker">
+            <legend>"Flow"</legend>
+            <div class="flow-picker__options">
+                {Preset::ALL
+                    .into_iter()
+                    .map(|preset| {
+                        let id = format!("flow-preset-{}", preset.slug());
+                        view! {
+                            <div
+                                class="flow-picker__option"
+                                class:flow-picker__option--selected=move || state.preset.get() == preset
+                            >
+                                <input
+                                    type="radio"
+                                    name="flow-preset"
+                                    id=id.clone()
+                                    data-testid=id.clone()
+                                    prop:checked=move || state.preset.get() == preset
+                                    on:change=move |_| state.choose(preset)
+                                />
+                                <label for=id>{preset.title()}</label>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <p class="flow-picker__when" data-testid="flow-when-to-use">
+                <strong>"When to use it: "</strong>
+                {move || state.preset.get().when_to_use()}
+            </p>
+        </fieldset>
+    }
+}
+
+#[component]
+fn TextSetting(field: TextField, #[prop(optional)] multiline: bool) -> impl IntoView {
+    let state = use_flow_state();
+    let id = field.id();
+    let message_id = format!("{id}-message");
+    let error = Memo::new(move |_| {
+        state.checked.with(|checked| {
+            checked
+                .as_ref()
+                .err()
+                .and_then(|e| e.get(field))
+                .map(str::to_owned)
+        })
+    });
+    let value = move || state.form.with(|form| form.text(field).to_owned());
+    let set = move |event: leptos::ev::Event| {
+        let text = event_target_value(&event);
+        state.edit(|form| {
+            form.texts.insert(field, text);
+        });
+    };
+    let input = if multiline {
+        view! {
+            <textarea
+                id=id
+                data-testid=id
+                class="mono"
+                rows="2"
+                spellcheck="false"
+                prop:value=value
+                on:input=set
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                aria-describedby=message_id.clone()
+            ></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input
+                id=id
+                data-testid=id
+                class:mono=!field.is_seconds()
+                type="text"
+                inputmode=field.is_seconds().then_some("numeric")
+                spellcheck="false"
+                autocomplete="off"
+                prop:value=value
+                on:input=set
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                aria-describedby=message_id.clone()
+            />
+        }
+        .into_any()
+    };
+    view! {
+        <div class="field">
+            <label for=id>{field.label()}</label>
+            {input}
+            <p
+                id=message_id.clone()
+                data-testid=message_id
+                class="field-message field-message--error"
+                hidden=move || error.with(Option::is_none)
+            >
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+#[component]
+fn CheckSetting(field: CheckField) -> impl IntoView {
+    let state = use_flow_state();
+    let id = field.id();
+    view! {
+        <div class="check">
+            <input
+                type="checkbox"
+                id=id
+                data-testid=id
+                prop:checked=move || state.form.with(|form| form.check(field))
+                on:change=move |event| {
+                    let checked = event_target_checked(&event);
+                    state.edit(|form| {
+                        form.checks.insert(field, checked);
+                    });
+                }
+            />
+            <label for=id>{field.label()}</label>
+        </div>
+    }
+}
+
+#[component]
+fn ChoiceSetting(field: ChoiceField) -> impl IntoView {
+    let state = use_flow_state();
+    let id = field.id();
+    view! {
+        <div class="field">
+            <label for=id>{field.label()}</label>
+            <select
+                id=id
+                data-testid=id
+                on:change=move |event| {
+                    let value = event_target_value(&event);
+                    state.edit(|form| {
+                        form.choices.insert(field, value);
+                    });
+                }
+            >
+                {field
+                    .options()
+                    .iter()
+                    .map(|(value, label)| {
+                        view! {
+                            <option
+                                value=*value
+                                selected=move || state.form.with(|form| form.choice(field) == *value)
+                            >
+                                {*label}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+#[component]
+pub fn Settings() -> impl IntoView {
+    let state = use_flow_state();
+    let flow = Memo::new(move |_| state.preset.get().flow());
+    let code = move || flow.get() == Flow::AuthorizationCode;
+    let device = move || flow.get() == Flow::Device;
+    let user = move || flow.get() != Flow::ClientCredentials;
+    let confidential = move || preset_is_confidential(state.preset.get());
+    let error_count = move || {
+        state
+            .checked
+            .with(|checked| checked.as_ref().err().map_or(0, |errors| errors.len()))
+    };
+    view! {
+        <section class="settings panel" aria-labelledby="settings-heading">
+            <div class="settings__head">
+                <h2 id="settings-heading">"Change the scenario"</h2>
+                <button
+                    type="button"
+                    class="button button--small"
+                    data-testid="flow-reset"
+                    disabled=move || !state.is_tweaked()
+                    on:click=move |_| state.reset()
+                >
+                    "Reset this flow"
+                </button>
+            </div>
+            <p class="settings__status" data-testid="flow-settings-status" role="status">
+                {move || match error_count() {
+                    0 => "Every change re-runs the flow at once.".to_owned(),
+                    1 => "One field needs fixing; the diagram shows the last valid run.".to_owned(),
+                    n => format!("{n} fields need fixing; the diagram shows the last valid run."),
+                }}
+            </p>
+            <BreakIt />
+            <div class="settings__groups">
+                <fieldset class="settings__group">
+                    <legend>"Client"</legend>
+                    <TextSetting field=TextField::ClientId />
+                    <Show when=confidential>
+                        <ChoiceSetting field=ChoiceField::AuthMethod />
+                        <TextSetting field=TextField::ClientSecret />
+                    </Show>
+                    <Show when=code>
+                        <TextSetting field=TextField::RedirectUri />
+                    </Show>
+                    <TextSetting field=TextField::Scope />
+                    <Show when=code>
+                        <CheckSetting field=CheckField::SendState />
+                        <CheckSetting field=CheckField::UsePkce />
+                        <ChoiceSetting field=ChoiceField::PkceMethod />
+                    </Show>
+                </fieldset>
+                <fieldset class="settings__group">
+                    <legend>"Authorization server"</legend>
+                    <Show when=confidential>
+                        <TextSetting field=TextField::RegisteredSecret />
+                    </Show>
+                    <Show when=code>
+                        <TextSetting field=TextField::RegisteredRedirectUris multiline=true />
+                    </Show>
+                    <TextSetting field=TextField::RegisteredScope />
+                    <Show when=code>
+                        <ChoiceSetting field=ChoiceField::ServerPkce />
+                        <TextSetting field=TextField::CodeLifetime />
+                    </Show>
+                    <TextSetting field=TextField::AccessTokenLifetime />
+                    <Show when=user>
+                        <TextSetting field=TextField::RefreshTokenLifetime />
+                        <CheckSetting field=CheckField::RotateRefreshTokens />
+                    </Show>
+                </fieldset>
+                <Show when=user>
+                    <fieldset class="settings__group">
+                        <legend>"User"</legend>
+                        <TextSetting field=TextField::Username />
+                        <TextSetting field=TextField::Password />
+                        <CheckSetting field=CheckField::Approve />
+                    </fieldset>
+                </Show>
+                <fieldset class="settings__group">
+                    <legend>"Time and mishaps"</legend>
+                    <Show when=code>
+                        <TextSetting field=TextField::WaitBeforeTokenRequest />
+                    </Show>
+                    <TextSetting field=TextField::WaitBetweenApiCalls />
+                    <CheckSetting field=CheckField::ProactiveRefresh />
+                    <Show when=device>
+                        <TextSetting field=TextField::DeviceUserDelay />
+                        <TextSetting field=TextField::DevicePollEvery />
+                    </Show>
+                    <Show when=code>
+                        <CheckSetting field=CheckField::ReloadCallback />
+                        <CheckSetting field=CheckField::VerifierLost />
+                    </Show>
+                </fieldset>
+            </div>
+        </section>
+    }
+}
+
+/// One button per error path of the current flow.
+#[component]
+fn BreakIt() -> impl IntoView {
+    let state = use_flow_state();
+    view! {
+        <details class="break-it" data-testid="flow-break-it">
+            <summary>"Try an error path"</summary>
+            <p>
+                "Each button changes one setting above; the flow re-runs and the diagram shows \
+                 where it fails. \"Reset this flow\" undoes them."
+            </p>
+            <ul class="break-it__list">
+                {move || {
+                    let preset = state.preset.get();
+                    Breakage::ALL
+                        .into_iter()
+                        .filter(|breakage| breakage.applies_to(preset))
+                        .map(|breakage| {
+                            view! {
+                                <li>
+                                    <button
+                                        type="button"
+                                        class="button button--small"
+                                        data-testid=format!("flow-break-{breakage:?}")
+                                        on:click=move |_| {
+                                            state.edit(|form| breakage.apply(form));
+                                            state.playing.set(false);
+                                            state.go_to(usize::MAX);
+                                        }
+                                    >
+                                        {breakage.label()}
+                                    </button>
+                                    <span class="break-it__expect">"→ " {breakage.expected()}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </details>
+    }
+}

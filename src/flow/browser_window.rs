@@ -45,6 +45,8 @@ pub fn page_of(response: &Response) -> Page {
             .collect();
         return Page::Consent { scopes };
     }
+    // The document's <title> is the tab's name, not page content.
+    let body = body.rsplit("</title>").next().unwrap_or(body);
     let heading = between(body, "<h1>", "</h1>")
         .map(|text| decode_entities(&strip_tags(&text)))
         .unwrap_or_default();
@@ -355,9 +357,26 @@ mod tests {
     }
 
     #[test]
+    fn the_document_title_is_not_page_text() {
+        let page = page_of(
+            &Response::new(200)
+                .with_body("<!doctype html><title>App</title><p>Signing you in…</p>"),
+        );
+        assert_eq!(
+            page,
+            Page::Text {
+                heading: String::new(),
+                text: "Signing you in…".into()
+            }
+        );
+    }
+
+    #[test]
     fn client_credentials_has_no_browser_page() {
-        let mut scenario = Scenario::default();
-        scenario.flow = Flow::ClientCredentials;
+        let scenario = Scenario {
+            flow: Flow::ClientCredentials,
+            ..Scenario::default()
+        };
         let trace = scenario.run(demo_signing_key().unwrap()).trace;
         assert!(trace.iter().all(|e| e.from != Party::Browser));
         assert_eq!(page_at(&trace, 0), None);

@@ -110,7 +110,7 @@ pub fn Player() -> impl IntoView {
 #[component]
 fn Controls() -> impl IntoView {
     let state = use_flow_state();
-    let len = Memo::new(move |_| state.len());
+    let len = Memo::new(move |_| state.step_count());
     let stop_then = move |action: fn(&FlowState)| {
         move |_| {
             state.playing.set(false);

@@ -178,12 +178,13 @@ impl Layout {
 }
 
 /// Arrowheads: filled for requests, open for responses, one per channel
-/// colour. Shared by the screen and the export.
+/// colour, sized in user space so that the current, thicker arrow keeps
+/// the same heads. Shared by the screen and the export.
 pub const MARKERS: &str = "<defs>\
-<marker id=\"head-front\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"#6d28d9\"/></marker>\
-<marker id=\"head-back\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"#0f6e66\"/></marker>\
-<marker id=\"open-front\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10\" fill=\"none\" stroke=\"#6d28d9\" stroke-width=\"1.5\"/></marker>\
-<marker id=\"open-back\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10\" fill=\"none\" stroke=\"#0f6e66\" stroke-width=\"1.5\"/></marker>\
+<marker id=\"head-front\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"11\" markerHeight=\"11\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"#6d28d9\"/></marker>\
+<marker id=\"head-back\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"11\" markerHeight=\"11\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"#0f6e66\"/></marker>\
+<marker id=\"open-front\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"11\" markerHeight=\"11\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10\" fill=\"none\" stroke=\"#6d28d9\" stroke-width=\"1.5\"/></marker>\
+<marker id=\"open-back\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"11\" markerHeight=\"11\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10\" fill=\"none\" stroke=\"#0f6e66\" stroke-width=\"1.5\"/></marker>\
 </defs>";
 
 /// Text made safe for XML content and attribute values.

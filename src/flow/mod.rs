@@ -220,18 +220,18 @@ impl FlowState {
     }
 
     /// The number of steps of the current run.
-    pub fn len(&self) -> usize {
+    pub fn step_count(&self) -> usize {
         self.played
             .with(|played| played.as_ref().map_or(0, Played::len))
     }
 
     /// The selected step, clamped to the run (edits can shorten it).
     pub fn current(&self) -> usize {
-        self.step.get().min(self.len().saturating_sub(1))
+        self.step.get().min(self.step_count().saturating_sub(1))
     }
 
     pub fn go_to(&self, step: usize) {
-        self.step.set(step.min(self.len().saturating_sub(1)));
+        self.step.set(step.min(self.step_count().saturating_sub(1)));
     }
 
     pub fn forward(&self) {
@@ -243,7 +243,7 @@ impl FlowState {
     }
 
     pub fn at_end(&self) -> bool {
-        self.current() + 1 >= self.len()
+        self.current() + 1 >= self.step_count()
     }
 
     /// Play from the start when at the end, as media players do.

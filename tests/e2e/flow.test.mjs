@@ -1,0 +1,361 @@
+// The Flow screen as a person uses it: pick a flow, step through it, read
+// the messages, break it, take the diagram away. Every assertion reads what
+// the page shows.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { readFile } from "node:fs/promises";
+import { assertNoAxeViolations, byTestId, openPage, useApp } from "./support.mjs";
+
+const require = createRequire(import.meta.url);
+const MERMAID = require.resolve("mermaid/dist/mermaid.min.js");
+
+/** Opens the Flow screen on `flow` with a fresh tab's settings. */
+async function openFlow(app, flow = "spa", step = 1) {
+  const page = await openPage(app, `/flow?flow=${flow}&step=${step}`);
+  await byTestId(page, "diagram").waitFor();
+  return page;
+}
+
+const counter = async (page) => byTestId(page, "flow-step-counter").textContent();
+const stepCount = async (page) => Number((await counter(page)).match(/of (\d+)/)[1]);
+
+/** Every step's request line, read from the inspector by stepping through. */
+async function requestLines(page) {
+  await byTestId(page, "flow-restart").click();
+  const lines = [];
+  const count = await stepCount(page);
+  for (let i = 0; i < count; i++) {
+    lines.push((await page.locator("#inspector-heading").textContent()).replace("Inspector: ", ""));
+    if (i + 1 < count) await byTestId(page, "flow-forward").click();
+  }
+  return lines;
+}
+
+/** The raw response of every step, joined. */
+async function allResponses(page) {
+  await byTestId(page, "flow-restart").click();
+  const texts = [];
+  const count = await stepCount(page);
+  for (let i = 0; i < count; i++) {
+    texts.push(await byTestId(page, "flow-response").textContent());
+    if (i + 1 < count) await byTestId(page, "flow-forward").click();
+  }
+  return texts.join("\n");
+}
+
+/** Goes to the step whose request line is `line` (the first such step). */
+async function goToRequest(page, line) {
+  await byTestId(page, "flow-restart").click();
+  const count = await stepCount(page);
+  for (let i = 0; i < count; i++) {
+    const heading = await page.locator("#inspector-heading").textContent();
+    if (heading === `Inspector: ${line}`) return;
+    await byTestId(page, "flow-forward").click();
+  }
+  throw new Error(`no step ${line}`);
+}
+
+async function breakIt(page, breakage) {
+  await page.locator('[data-testid="flow-break-it"] summary').click();
+  await byTestId(page, `flow-break-${breakage}`).click();
+}
+
+const CODE_FLOW = ["GET /authorize", "POST /login", "POST /consent", "GET /callback", "POST /token"];
+
+describe("Flow screen", () => {
+  const app = useApp({ before, after });
+
+  test("each flow runs from start to finish with the steps it should have", async () => {
+    const expected = {
+      spa: [...CODE_FLOW, "GET /profile", "GET /profile"],
+      "web-app": [...CODE_FLOW, "GET /profile", "GET /profile"],
+      "client-credentials": ["POST /token", "GET /profile", "GET /profile"],
+      device: [
+        "POST /device_authorization",
+        "POST /token",
+        "POST /token",
+        "GET /device",
+        "POST /device",
+        "POST /login",
+        "POST /consent",
+        "POST /token",
+        "GET /profile",
+        "GET /profile",
+      ],
+      refresh: [...CODE_FLOW, "GET /profile", "POST /token", "GET /profile"],
+      oidc: [...CODE_FLOW, "GET /jwks", "GET /profile", "GET /profile"],
+    };
+    for (const [flow, lines] of Object.entries(expected)) {
+      const page = await openFlow(app, flow);
+      assert.equal(await page.locator(`#flow-preset-${flow}`).isChecked(), true);
+      assert.deepEqual(await requestLines(page), lines, flow);
+      assert.match(await byTestId(page, "flow-outcome").textContent(), /The flow completed/, flow);
+      page.assertClean();
+      await page.context().close();
+    }
+  });
+
+  test("the messages say what the protocol says", async () => {
+    const page = await openFlow(app, "web-app");
+    await goToRequest(page, "POST /token");
+    const request = await byTestId(page, "flow-request").textContent();
+    assert.match(request, /^POST \/token HTTP\/1\.1/);
+    assert.match(request, /Authorization: Basic /);
+    assert.match(request, /grant_type=authorization_code/);
+    assert.match(request, /code_verifier=/);
+    const params = await byTestId(page, "flow-request-params").textContent();
+    assert.match(params, /webapp:webapp-secret-7Hq2/, "the Basic credentials are shown decoded");
+    assert.match(await byTestId(page, "flow-response").textContent(), /"token_type":"Bearer"/);
+    assert.match(await byTestId(page, "flow-jwts").textContent(), /"alg": "RS256"/);
+    assert.match(await page.locator(".inspector .channel").textContent(), /back channel/);
+
+    const oidc = await openFlow(app, "oidc");
+    await goToRequest(oidc, "POST /token");
+    assert.match(await byTestId(oidc, "flow-jwts").textContent(), /id_token[\s\S]*"nonce"/);
+    page.assertClean();
+    oidc.assertClean();
+  });
+
+  test("the code, never a token, passes through the address bar and history", async () => {
+    const page = await openFlow(app, "spa");
+    const count = await stepCount(page);
+    const addresses = [];
+    for (let i = 0; i < count; i++) {
+      addresses.push(await byTestId(page, "flow-address-bar").inputValue());
+      if (i + 1 < count) await byTestId(page, "flow-forward").click();
+    }
+    assert.ok(addresses.some((url) => /^https:\/\/spa\.example\/callback\?code=/.test(url)));
+    assert.ok(addresses.every((url) => !/access_token|refresh_token|id_token/.test(url)));
+    await page.locator(".browser-window__history summary").click();
+    const history = await byTestId(page, "flow-history").textContent();
+    assert.match(history, /code=/);
+    assert.doesNotMatch(history, /access_token/);
+    page.assertClean();
+  });
+
+  test("each error path is reachable from the form and stops where the protocol says", async () => {
+    const cases = [
+      ["spa", "DenyConsent", /access_denied/],
+      ["web-app", "WrongClientSecret", /invalid_client/],
+      ["spa", "ExpireCode", /invalid_grant/],
+      ["spa", "ReplayCode", /invalid_grant/],
+      ["spa", "LoseVerifier", /invalid_grant/],
+      ["spa", "UnregisteredScope", /invalid_scope/],
+      ["spa", "UnregisteredRedirectUri", /redirect_uri/],
+      ["spa", "SkipPkce", /invalid_request/],
+      ["device", "ApproveTooLate", /expired_token/],
+    ];
+    for (const [flow, breakage, error] of cases) {
+      const page = await openFlow(app, flow);
+      await breakIt(page, breakage);
+      const outcome = await byTestId(page, "flow-outcome").textContent();
+      assert.match(outcome, /The flow stopped/, `${flow} ${breakage}`);
+      assert.match(outcome, error, `${flow} ${breakage}`);
+      if (breakage === "UnregisteredRedirectUri") {
+        // RFC 6749 4.1.2.1: an error page, never a redirect to that URI.
+        const responses = await allResponses(page);
+        assert.doesNotMatch(responses, /302 Found/);
+        assert.doesNotMatch(responses, /attacker\.example\/callback\?/);
+      }
+      page.assertClean();
+      await page.context().close();
+    }
+  });
+
+  test("the device is told authorization_pending, then slow_down when it polls too fast", async () => {
+    const page = await openFlow(app, "device");
+    assert.match(await allResponses(page), /authorization_pending/);
+    await breakIt(page, "PollTooFast");
+    assert.match(await allResponses(page), /slow_down/);
+    page.assertClean();
+  });
+
+  test("an expired access token gets a 401, a refresh and a retry", async () => {
+    const page = await openFlow(app, "spa");
+    await byTestId(page, "flow-expire-token").click();
+    const lines = await requestLines(page);
+    assert.deepEqual(lines.slice(-4), ["GET /profile", "GET /profile", "POST /token", "GET /profile"]);
+    const responses = await allResponses(page);
+    assert.match(responses, /HTTP\/1\.1 401 Unauthorized[\s\S]*WWW-Authenticate: Bearer/);
+    assert.match(await byTestId(page, "flow-outcome").textContent(), /completed/);
+    assert.match(await byTestId(page, "flow-clock").textContent(), /5 min after the start/);
+    page.assertClean();
+  });
+
+  test("the user signs in and consents on the server's page inside the simulated browser", async () => {
+    const page = await openFlow(app, "spa");
+    await byTestId(page, "flow-sim-password").fill("not-the-password");
+    await byTestId(page, "flow-sim-sign-in").click();
+    assert.equal(await counter(page), "Step 2 of 2");
+    assert.match(await byTestId(page, "flow-page").textContent(), /Wrong username or password/);
+    assert.match(await byTestId(page, "flow-outcome").textContent(), /password is wrong/);
+    await byTestId(page, "flow-restart").click();
+    await byTestId(page, "flow-sim-password").fill("wonderland");
+    await byTestId(page, "flow-sim-sign-in").click();
+    assert.equal(await counter(page), "Step 2 of 7");
+    // Grant only read at consent: the token carries only read.
+    await byTestId(page, "flow-sim-scope-write").uncheck();
+    await byTestId(page, "flow-sim-allow").click();
+    assert.equal(await counter(page), "Step 3 of 7");
+    await goToRequest(page, "POST /token");
+    assert.match(await byTestId(page, "flow-response").textContent(), /"scope":"read"/);
+    // Deny instead.
+    await goToRequest(page, "POST /login");
+    await byTestId(page, "flow-sim-deny").click();
+    assert.match(await page.locator("#inspector-heading").textContent(), /POST \/consent/);
+    assert.match(await byTestId(page, "flow-address-bar").inputValue(), /\/consent$/);
+    await byTestId(page, "flow-forward").click();
+    assert.match(await byTestId(page, "flow-address-bar").inputValue(), /error=access_denied/);
+    assert.match(await byTestId(page, "flow-outcome").textContent(), /access_denied/);
+    page.assertClean();
+  });
+
+  test("an invalid field gets its message, keeps what was typed, and survives a reload", async () => {
+    const page = await openFlow(app, "spa");
+    await byTestId(page, "flow-redirect-uri").fill("/callback");
+    assert.match(await byTestId(page, "flow-redirect-uri-message").textContent(), /Not an absolute URL/);
+    assert.equal(await byTestId(page, "flow-redirect-uri").getAttribute("aria-invalid"), "true");
+    assert.match(await byTestId(page, "flow-settings-status").textContent(), /One field needs fixing/);
+    assert.equal(await stepCount(page), 7, "the last valid run stays on screen");
+    await byTestId(page, "flow-code-lifetime").fill("soon");
+    assert.match(await byTestId(page, "flow-code-lifetime-message").textContent(), /"soon" is not a whole number/);
+    await page.reload();
+    await byTestId(page, "diagram").waitFor();
+    assert.equal(await byTestId(page, "flow-redirect-uri").inputValue(), "/callback");
+    assert.equal(await byTestId(page, "flow-code-lifetime").inputValue(), "soon");
+    await byTestId(page, "flow-reset").click();
+    assert.equal(await byTestId(page, "flow-redirect-uri").inputValue(), "https://spa.example/callback");
+    page.assertClean();
+  });
+
+  test("keyboard only: step, jump, play and pause; the step is in the URL and a link opens it", async () => {
+    const page = await openFlow(app, "spa");
+    await byTestId(page, "flow-play").focus();
+    await page.keyboard.press("Shift+Tab"); // Back (disabled) is skipped: Restart.
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowRight");
+    assert.equal(await counter(page), "Step 3 of 7");
+    assert.match(await byTestId(page, "flow-step-summary").textContent(), /^Step 3 of 7: .*POST \/consent/);
+    await page.keyboard.press("End");
+    assert.equal(await counter(page), "Step 7 of 7");
+    await page.keyboard.press("Home");
+    assert.equal(await counter(page), "Step 1 of 7");
+    await page.keyboard.press("PageDown");
+    assert.equal(await counter(page), "Step 2 of 7");
+    await page.waitForURL(/\?flow=spa&step=2$/);
+
+    // Space on the diagram plays; Space again pauses.
+    await page.locator(".diagram__scroll").focus();
+    await page.keyboard.press("Space");
+    assert.equal(await byTestId(page, "flow-play").getAttribute("aria-pressed"), "true");
+    await page.keyboard.press("Space");
+    assert.equal(await byTestId(page, "flow-play").getAttribute("aria-pressed"), "false");
+
+    const link = page.url().replace(/step=\d+/, "step=4").replace("flow=spa", "flow=device");
+    const other = await openPage(app, null);
+    await other.goto(link);
+    await byTestId(other, "diagram").waitFor();
+    assert.equal(await counter(other), "Step 4 of 10");
+    assert.equal(await other.locator("#flow-preset-device").isChecked(), true);
+    page.assertClean();
+    other.assertClean();
+  });
+
+  test("playing runs through every step to the end", async () => {
+    const page = await openFlow(app, "client-credentials");
+    await byTestId(page, "flow-speed").selectOption("4");
+    await byTestId(page, "flow-play").click();
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="flow-play"]').getAttribute("aria-pressed") === "false",
+      null,
+      { timeout: 10_000 },
+    );
+    assert.equal(await counter(page), "Step 3 of 3");
+    page.assertClean();
+  });
+
+  test("with reduced motion the message dot does not travel", async () => {
+    const page = await openPage(app, null, { reducedMotion: "reduce" });
+    await page.goto(app.url("/flow?flow=spa&step=2"));
+    await byTestId(page, "diagram-packet").waitFor();
+    const duration = await byTestId(page, "diagram-packet").evaluate((dot) => getComputedStyle(dot).animationDuration);
+    assert.equal(duration, "0s");
+    const moving = await openFlow(app, "spa", 2);
+    const normal = await byTestId(moving, "diagram-packet").evaluate((dot) => getComputedStyle(dot).animationDuration);
+    assert.equal(normal, "1.6s");
+    page.assertClean();
+  });
+
+  test("axe-core finds nothing with the diagram, inspector and error paths on screen, in both themes", async () => {
+    for (const colorScheme of ["light", "dark"]) {
+      const page = await openPage(app, null, { colorScheme });
+      await page.goto(app.url("/flow?flow=oidc&step=5"));
+      await byTestId(page, "flow-jwts").waitFor();
+      await page.locator('[data-testid="flow-break-it"] summary').click();
+      await page.locator(".browser-window__history summary").click();
+      await assertNoAxeViolations(page, `flow (${colorScheme})`);
+      await byTestId(page, "flow-redirect-uri").fill("nope");
+      await assertNoAxeViolations(page, `flow with an invalid field (${colorScheme})`);
+      page.assertClean();
+      await page.context().close();
+    }
+  });
+
+  test("the Mermaid export is valid Mermaid for every flow, and the downloads match", async () => {
+    const checker = await app.browser.newPage();
+    await checker.addScriptTag({ path: MERMAID });
+    for (const flow of ["spa", "web-app", "client-credentials", "device", "refresh", "oidc"]) {
+      const page = await openFlow(app, flow);
+      const text = await byTestId(page, "flow-mermaid").textContent();
+      assert.match(text, /^sequenceDiagram\n/);
+      const parsed = await checker.evaluate(async (source) => {
+        try {
+          return { ok: Boolean(await window.mermaid.parse(source)) };
+        } catch (error) {
+          return { ok: false, error: String(error?.message ?? error) };
+        }
+      }, text);
+      assert.deepEqual(parsed, { ok: true }, `${flow}: ${text}`);
+      const arrows = text.split("\n").filter((line) => /->>|-->>/.test(line)).length;
+      assert.equal(arrows, 2 * (await stepCount(page)), flow);
+      if (flow === "spa") {
+        const mmd = page.waitForEvent("download");
+        await byTestId(page, "flow-download-mermaid").click();
+        const mmdFile = await mmd;
+        assert.equal(mmdFile.suggestedFilename(), "oauth-spa.mmd");
+        assert.equal(await readFile(await mmdFile.path(), "utf8"), text);
+        const svg = page.waitForEvent("download");
+        await byTestId(page, "flow-download-svg").click();
+        const svgFile = await svg;
+        assert.equal(svgFile.suggestedFilename(), "oauth-spa.svg");
+        const svgText = await readFile(await svgFile.path(), "utf8");
+        const check = await checker.evaluate((source) => {
+          const doc = new DOMParser().parseFromString(source, "image/svg+xml");
+          return {
+            error: doc.querySelector("parsererror")?.textContent ?? null,
+            arrows: doc.querySelectorAll("line[marker-end]").length,
+          };
+        }, svgText);
+        assert.deepEqual(check, { error: null, arrows: 14 });
+        assert.match(await byTestId(page, "flow-export-status").textContent(), /Saved oauth-spa\.svg/);
+      }
+      page.assertClean();
+      await page.context().close();
+    }
+    await checker.close();
+  });
+
+  test("back-channel requests export as curl; front-channel ones do not", async () => {
+    const page = await openFlow(app, "spa");
+    const curl = await byTestId(page, "flow-curl").textContent();
+    assert.match(curl, /# Step 5: POST \/token\ncurl -X POST 'https:\/\/as\.example\/token'/);
+    assert.match(curl, /--data-raw 'grant_type=authorization_code&/);
+    assert.match(curl, /# Step 6: GET \/profile\ncurl 'https:\/\/api\.example\/profile'/);
+    assert.doesNotMatch(curl, /\/authorize/);
+    assert.equal(await byTestId(page, "flow-copy-curl").count(), 0, "step 1 is front channel");
+    await goToRequest(page, "POST /token");
+    assert.equal(await byTestId(page, "flow-copy-curl").count(), 1);
+    page.assertClean();
+  });
+});

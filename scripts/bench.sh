@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks (numbers, not pass/fail): the engine's full scenario natively
-# and in headless Chromium, with the wasm/native ratio. Writes the report to
-# target/bench-report.txt as well.
+# and in headless Chromium, with the wasm/native ratio; then the Flow
+# screen in the release build (step to paint, long tasks). Writes the report
+# to target/bench-report.txt as well.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -29,6 +30,11 @@ the first step well inside the 100 ms the page has to show it:
   scenario $(awk -v w="$(field scenario_ms "$wasm")" 'BEGIN { print (w < 50 ? "met" : "NOT met") }'), slowest step $(awk -v w="$(field slowest_step_ms "$wasm")" 'BEGIN { print (w < 16 ? "met" : "NOT met") }'), first step $(awk -v w="$(field first_step_ms "$wasm")" 'BEGIN { print (w < 100 ? "met" : "NOT met") }') (engine side; the Flow screen adds its render)
 REPORT
 )
+echo "Building the release app for the Flow screen benchmark..."
+trunk build --release --locked >/dev/null 2>&1
+report="$report
+
+$(node tests/e2e/flow-bench.mjs)"
 echo "$report"
 mkdir -p target
 echo "$report" >target/bench-report.txt

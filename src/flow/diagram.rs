@@ -2,9 +2,8 @@
 //! current one animated.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
-use super::layout::{Arrow, HEADER_HEIGHT, Layout, Leg, MARKERS};
+use super::layout::{Arrow, HEADER_HEIGHT, Layout, Leg, MARKERS, ROW_HEIGHT};
 use super::use_flow_state;
 
 #[component]
@@ -19,7 +18,9 @@ pub fn Diagram() -> impl IntoView {
         })
     });
 
-    // Keep the current arrow in view as the steps go by.
+    // Keep the current arrow in view as the steps go by: scroll the
+    // diagram's own box only, never the page (scrollIntoView would move the
+    // whole page on every step).
     let scroller = NodeRef::<leptos::html::Div>::new();
     Effect::new(move || {
         let step = state.current();
@@ -27,12 +28,16 @@ pub fn Diagram() -> impl IntoView {
             return;
         };
         if let Ok(Some(arrow)) = scroller.query_selector(&format!("[data-step='{step}']")) {
-            let options = web_sys::ScrollIntoViewOptions::new();
-            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-            options.set_inline(web_sys::ScrollLogicalPosition::Nearest);
-            arrow
-                .unchecked_into::<web_sys::Element>()
-                .scroll_into_view_with_scroll_into_view_options(&options);
+            let view = scroller.get_bounding_client_rect();
+            let target = arrow.get_bounding_client_rect();
+            let margin = 2.0 * ROW_HEIGHT;
+            if target.top() < view.top() + margin {
+                let delta = target.top() - view.top() - margin;
+                scroller.set_scroll_top(scroller.scroll_top() + delta as i32);
+            } else if target.bottom() > view.bottom() - margin {
+                let delta = target.bottom() - view.bottom() + 2.0 * margin;
+                scroller.set_scroll_top(scroller.scroll_top() + delta as i32);
+            }
         }
     });
 

@@ -52,6 +52,17 @@ else
       "rerun scripts/setup.sh; the version must equal wasm-bindgen in Cargo.lock"
 fi
 
+# 3b. wasm-split-cli (crate wasm_split_cli_support): cuts the lazy routes'
+#     code out of the release wasm (scripts/split/). About 2 minutes.
+if cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  ok "wasm-split-cli $WASM_SPLIT_VERSION"
+else
+  doing "wasm-split-cli $WASM_SPLIT_VERSION (cargo install, about 2 minutes)"
+  cargo install --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary ||
+    fail "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION failed" \
+      "check that crates.io is reachable and rerun scripts/setup.sh"
+fi
+
 # 4. Chromium and ChromeDriver from Debian, for browser and end-to-end tests.
 if [ -x "$CHROMIUM" ] && [ -x "$CHROMEDRIVER" ]; then
   ok "chromium and chromedriver"

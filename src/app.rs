@@ -1,10 +1,9 @@
 use leptos::prelude::*;
 use leptos_router::components::{FlatRoutes, Route, Router};
-use leptos_router::path;
+use leptos_router::{Lazy, LazyRoute, lazy_route, path};
 
 use crate::browser::{router_base, set_title};
 use crate::components::{AppBase, AppLink};
-use crate::flow::FlowScreen;
 use crate::home::Home;
 use crate::pkce::PkceScreen;
 use crate::screens::SCREENS;
@@ -18,9 +17,16 @@ use crate::theme::ThemeSwitch;
 pub fn App() -> impl IntoView {
     let base = router_base();
     provide_context(AppBase(base.clone()));
+    // True while a lazily loaded screen's code is on its way (the Flow
+    // screen's chunk on a slow link): say so, rather than seem to ignore
+    // the click.
+    let (is_routing, set_is_routing) = signal(false);
     view! {
-        <Router base=base>
+        <Router base=base set_is_routing=set_is_routing>
             <SkipLink />
+            <p class="loading-bar" role="status" data-testid="loading-screen">
+                {move || is_routing.get().then_some("Loading the screen…")}
+            </p>
             <header class="site-header">
                 <AppLink path="/" class="site-header__brand">
                     <svg class="site-header__logo" aria-hidden="true" viewBox="0 0 32 32">
@@ -49,7 +55,7 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <FlatRoutes fallback=NotFound>
                     <Route path=path!("/") view=Home />
-                    <Route path=path!("/flow") view=FlowScreen />
+                    <Route path=path!("/flow") view={Lazy::<FlowRoute>::new()} />
                     <Route path=path!("/pkce") view=PkceScreen />
                 </FlatRoutes>
             </main>
@@ -57,6 +63,22 @@ pub fn App() -> impl IntoView {
                 <p>"Runs entirely in your browser. No analytics, no tracking, no requests."</p>
             </footer>
         </Router>
+    }
+}
+
+/// The Flow screen, code-split: its code and the engine's simulated servers
+/// (RSA signing, JSON) live in a separate wasm chunk, fetched the first time
+/// /flow is opened (see scripts/split/).
+struct FlowRoute;
+
+#[lazy_route]
+impl LazyRoute for FlowRoute {
+    fn data() -> Self {
+        FlowRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        crate::flow::FlowScreen().into_any()
     }
 }
 

@@ -6,7 +6,7 @@ mod support;
 
 use leptos::prelude::*;
 use oauth_playground::flow::FlowScreen;
-use support::{find, mount, settle, text, type_into};
+use support::{clear_session, find, mount, settle, text, type_into};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -14,12 +14,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// A fresh tab: no stored forms, no flow or step in the address bar.
 fn fresh_tab() {
-    window()
-        .session_storage()
-        .unwrap()
-        .unwrap()
-        .clear()
-        .unwrap();
+    clear_session();
     let path = window().location().pathname().unwrap();
     window()
         .history()

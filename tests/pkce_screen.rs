@@ -6,22 +6,13 @@ mod support;
 
 use leptos::prelude::*;
 use oauth_playground::pkce::PkceScreen;
-use support::{find, mount, settle, text, type_into};
+use support::{clear_session, find, mount, settle, text, type_into};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 const APPENDIX_B_VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const APPENDIX_B_CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
-
-fn clear_session() {
-    window()
-        .session_storage()
-        .unwrap()
-        .unwrap()
-        .clear()
-        .unwrap();
-}
 
 fn verifier_value(root: &web_sys::Element) -> String {
     use wasm_bindgen::JsCast;

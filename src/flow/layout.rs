@@ -2,6 +2,7 @@
 //! this layout and the SVG export writes it out, so the two always agree.
 
 use oauth_engine::channel::Channel;
+use oauth_engine::http::escape_html;
 use oauth_engine::sim::scenario::Flow;
 use oauth_engine::sim::trace::{Exchange, Party, lanes};
 
@@ -136,7 +137,7 @@ impl Layout {
              <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n{markers}\n",
             w = self.width,
             h = self.height,
-            title = escape_xml(title),
+            title = escape_html(title),
             markers = MARKERS,
         );
         for lane in &self.lanes {
@@ -146,7 +147,7 @@ impl Layout {
                 x = lane.x,
                 top = HEADER_HEIGHT - 16.0,
                 bottom = self.height - FOOTER / 2.0,
-                label = escape_xml(lane.label),
+                label = escape_html(lane.label),
             ));
         }
         for arrow in &self.arrows {
@@ -169,7 +170,7 @@ impl Layout {
                 lx = arrow.label_x(),
                 ly = arrow.y - 5.0,
                 number = arrow.step + 1,
-                label = escape_xml(&arrow.label),
+                label = escape_html(&arrow.label),
             ));
         }
         svg.push_str("</svg>\n");
@@ -186,22 +187,6 @@ pub const MARKERS: &str = "<defs>\
 <marker id=\"open-front\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"11\" markerHeight=\"11\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10\" fill=\"none\" stroke=\"#6d28d9\" stroke-width=\"1.5\"/></marker>\
 <marker id=\"open-back\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"11\" markerHeight=\"11\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10\" fill=\"none\" stroke=\"#0f6e66\" stroke-width=\"1.5\"/></marker>\
 </defs>";
-
-/// Text made safe for XML content and attribute values.
-pub fn escape_xml(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&apos;"),
-            c => escaped.push(c),
-        }
-    }
-    escaped
-}
 
 #[cfg(test)]
 mod tests {
@@ -239,10 +224,9 @@ mod tests {
     }
 
     #[test]
-    fn escape_xml_escapes_markup() {
-        assert_eq!(
-            escape_xml("<a href='x'>&</a>"),
-            "&lt;a href=&apos;x&apos;&gt;&amp;&lt;/a&gt;"
-        );
+    fn a_lane_or_title_with_markup_is_escaped_in_the_svg() {
+        let svg = layout().to_svg("<script>alert('x')</script>");
+        assert!(svg.contains("<title>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</title>"));
+        assert!(!svg.contains("<script>"));
     }
 }

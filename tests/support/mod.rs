@@ -42,6 +42,16 @@ pub fn type_into(element: &HtmlElement, value: &str) {
     element.dispatch_event(&event).unwrap();
 }
 
+/// A fresh tab: nothing in `sessionStorage`.
+pub fn clear_session() {
+    window()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+}
+
 /// Lets the reactive system update the DOM.
 pub async fn settle() {
     leptos::task::tick().await;

@@ -335,6 +335,23 @@ fn shell_quote(text: &str) -> String {
     quoted
 }
 
+/// Text made safe inside HTML or XML, as content or as a quoted attribute
+/// value: the server's pages and the app's SVG export both need it.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// RFC 9110 section 15 reason phrases for the statuses OAuth uses.
 pub fn reason_phrase(status: u16) -> &'static str {
     match status {

@@ -2,23 +2,8 @@
 //! browser between the authorization request and the redirect back. Every
 //! value is HTML-escaped: client ids and messages can carry user input.
 
-use crate::http::Response;
+use crate::http::{Response, escape_html as escape};
 use crate::types::Scope;
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn page(status: u16, title: &str, body: &str) -> Response {
     Response::new(status)

@@ -1,0 +1,85 @@
+// Code splitting: the Flow screen (and the engine's simulated servers, RSA
+// signing) is a separate wasm chunk that only /flow downloads. Checks the
+// first visit, navigation both ways, a deep link, a reload and a sub-path.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { SUBPATH, SUBPATH_DIST, byTestId, gotoApp, openPage, useApp } from "./support.mjs";
+
+const isChunk = (url) => /\/split___[^/]*\.wasm$/.test(new URL(url).pathname);
+const chunkRequests = (page) => page.requests.filter(isChunk);
+
+async function stepCount(page) {
+  const counter = byTestId(page, "flow-step-counter");
+  await counter.waitFor();
+  const match = /^Step (\d+) of (\d+)$/.exec((await counter.textContent()).trim());
+  assert.ok(match, "step counter reads 'Step i of n'");
+  return { step: Number(match[1]), of: Number(match[2]) };
+}
+
+/** Steps forward until a decoded JWT is shown; returns its header text. */
+async function forwardToJwt(page) {
+  const { of } = await stepCount(page);
+  for (let i = 0; i < of; i++) {
+    if (await byTestId(page, "flow-jwts").count()) return page.locator(".jwt-decoded").first().textContent();
+    await byTestId(page, "flow-forward").click();
+  }
+  assert.fail("no step of the flow showed a JWT");
+}
+
+for (const [label, options] of [
+  ["at the root", {}],
+  ["under a sub-path", { dist: SUBPATH_DIST, base: SUBPATH }],
+]) {
+  describe(`lazy Flow screen ${label}`, () => {
+    const app = useApp({ before, after }, options);
+
+    test("the home page does not download the Flow chunk", async () => {
+      const page = await openPage(app, "/");
+      await page.waitForLoadState("networkidle");
+      assert.match(await page.locator("h1").textContent(), /Learn OAuth/);
+      assert.deepEqual(chunkRequests(page), []);
+      await page.getByRole("link", { name: "PKCE", exact: true }).click();
+      await page.waitForSelector("h1:text('PKCE generator')");
+      await page.waitForLoadState("networkidle");
+      assert.deepEqual(chunkRequests(page), [], "/pkce needs no Flow code either");
+      page.assertClean();
+    });
+
+    test("nav link to /flow loads the chunk once, runs the flow, and back works", async () => {
+      const page = await openPage(app, "/");
+      await page.evaluate(() => (window.__sameDocument = true));
+      await page.getByRole("link", { name: "Flows", exact: true }).click();
+      await page.waitForURL((url) => url.pathname === new URL(app.url("/flow")).pathname);
+      await page.waitForSelector("h1:text('Flow simulator')");
+      const { step, of } = await stepCount(page);
+      assert.equal(step, 1);
+      assert.ok(of > 3, `the flow ran (${of} steps)`);
+      await byTestId(page, "flow-forward").click();
+      assert.equal((await stepCount(page)).step, 2);
+      assert.equal(chunkRequests(page).length, 1);
+      await page.goBack();
+      await page.waitForSelector("h1:text('Learn OAuth')");
+      await page.getByRole("link", { name: "Flows", exact: true }).click();
+      await page.waitForSelector("h1:text('Flow simulator')");
+      assert.equal(chunkRequests(page).length, 1, "the chunk is fetched only once");
+      assert.equal(await page.evaluate(() => window.__sameDocument), true, "no full reload");
+      page.assertClean();
+    });
+
+    test("deep link and reload on /flow: OpenID Connect signs an RS256 ID token", async () => {
+      const page = await openPage(app, null);
+      const response = await page.goto(app.url("/flow?flow=oidc"));
+      assert.equal(response.status(), 404, "static host without SPA fallback answers 404.html");
+      await page.waitForSelector("h1:text('Flow simulator')");
+      const header = await forwardToJwt(page);
+      assert.match(header, /RS256/);
+      const before = await stepCount(page);
+      await page.reload();
+      await gotoApp(page, page.url());
+      await page.waitForSelector("h1:text('Flow simulator')");
+      assert.deepEqual(await stepCount(page), before, "the reload keeps flow and step");
+      assert.match(await page.locator(".jwt-decoded").first().textContent(), /RS256/);
+      page.assertClean();
+    });
+  });
+}

@@ -116,6 +116,9 @@ pub fn BrowserWindow() -> impl IntoView {
         })
     });
     view! {
+        <Show when=move || state.preset.get().flow() == Flow::Device>
+            <DeviceScreen />
+        </Show>
         <section class="browser-window panel" aria-labelledby="browser-heading">
             <h2 id="browser-heading">"The user's browser"</h2>
             <Show
@@ -153,7 +156,15 @@ pub fn BrowserWindow() -> impl IntoView {
                                         />
                                     </div>
                                     <div class="browser-window__page" data-testid="flow-page">
-                                        {page.map(|page| page_view(page, live))}
+                                        {match page {
+                                            Some(page) => page_view(page, live),
+                                            None => {
+                                                view! {
+                                                    <p class="muted">"No page opened yet."</p>
+                                                }
+                                                    .into_any()
+                                            }
+                                        }}
                                     </div>
                                 </div>
                                 <details class="browser-window__history">
@@ -171,6 +182,53 @@ pub fn BrowserWindow() -> impl IntoView {
                         })
                 }}
             </Show>
+        </section>
+    }
+}
+
+/// What the device shows its user (RFC 8628 section 3.3): where to go and
+/// the code to type there, from the device authorization response.
+pub fn device_prompt(trace: &[Exchange], step: usize) -> Option<(String, String)> {
+    let last = step.min(trace.len().checked_sub(1)?);
+    let response = trace[..=last]
+        .iter()
+        .find(|exchange| exchange.request.url.path == "/device_authorization")?
+        .response
+        .json_body()?;
+    Some((
+        response["verification_uri"].as_str()?.to_owned(),
+        response["user_code"].as_str()?.to_owned(),
+    ))
+}
+
+#[component]
+fn DeviceScreen() -> impl IntoView {
+    let state = use_flow_state();
+    let prompt = move || {
+        state.played.with(|played| {
+            played
+                .as_ref()
+                .ok()
+                .and_then(|played| device_prompt(&played.trace, state.current()))
+        })
+    };
+    view! {
+        <section class="device-screen panel" aria-labelledby="device-heading">
+            <h2 id="device-heading">"The device's screen"</h2>
+            <p data-testid="flow-device-screen">
+                {move || match prompt() {
+                    Some((uri, code)) => {
+                        view! {
+                            "On your phone or computer, go to "
+                            <code>{uri}</code>
+                            " and enter the code "
+                            <strong class="device-screen__code mono">{code}</strong>
+                        }
+                            .into_any()
+                    }
+                    None => "Starting: the device asks the server for a code.".into_any(),
+                }}
+            </p>
         </section>
     }
 }
@@ -369,6 +427,20 @@ mod tests {
                 text: "Signing you in…".into()
             }
         );
+    }
+
+    #[test]
+    fn rfc8628_3_3_the_device_shows_the_verification_uri_and_user_code() {
+        let scenario = Scenario {
+            flow: Flow::Device,
+            ..Scenario::default()
+        };
+        let trace = scenario.run(demo_signing_key().unwrap()).trace;
+        let (uri, code) = device_prompt(&trace, 0).unwrap();
+        assert_eq!(uri, "https://as.example/device");
+        assert_eq!(code.len(), 9);
+        assert_eq!(code.as_bytes()[4], b'-');
+        assert_eq!(device_prompt(&[], 0), None);
     }
 
     #[test]

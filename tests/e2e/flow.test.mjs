@@ -165,6 +165,9 @@ describe("Flow screen", () => {
 
   test("the device is told authorization_pending, then slow_down when it polls too fast", async () => {
     const page = await openFlow(app, "device");
+    const screen = await byTestId(page, "flow-device-screen").textContent();
+    const code = screen.match(/enter the code ([A-Z]{4}-[A-Z]{4})/)[1];
+    assert.match(await byTestId(page, "flow-response").textContent(), new RegExp(`"user_code":"${code}"`));
     assert.match(await allResponses(page), /authorization_pending/);
     await breakIt(page, "PollTooFast");
     assert.match(await allResponses(page), /slow_down/);

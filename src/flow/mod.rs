@@ -18,11 +18,12 @@ use leptos::prelude::*;
 use oauth_engine::clock::UnixTime;
 use oauth_engine::jose::SigningKey;
 use oauth_engine::keys::demo_signing_key;
+use oauth_engine::rng::Rng;
 use oauth_engine::sim::scenario::{Flow, Scenario};
 use oauth_engine::sim::trace::Exchange;
 
 use self::model::{FieldErrors, FlowForm, Preset};
-use crate::browser::{Store, load_setting, save_setting, set_title};
+use crate::browser::{BrowserRng, Store, load_setting, save_setting, set_title};
 
 /// A finished run, as the screen shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -270,7 +271,8 @@ fn session_seed_and_start() -> (u64, u64) {
     let seed = stored(SEED_KEY).unwrap_or_else(|| {
         let mut bytes = [0u8; 8];
         // Without a random source every tab shares seed 1: still a valid run.
-        let seed = getrandom::fill(&mut bytes)
+        let seed = BrowserRng
+            .fill_bytes(&mut bytes)
             .map(|()| u64::from_le_bytes(bytes))
             .unwrap_or(1);
         save_setting(Store::Session, SEED_KEY, Some(&seed.to_string()));

@@ -134,7 +134,13 @@ impl Preset {
     }
 
     pub fn flow(self) -> Flow {
-        self.scenario().flow
+        match self {
+            Self::ClientCredentials => Flow::ClientCredentials,
+            Self::Device => Flow::Device,
+            Self::WebApp | Self::Spa | Self::Refresh | Self::OpenIdConnect => {
+                Flow::AuthorizationCode
+            }
+        }
     }
 }
 
@@ -794,12 +800,6 @@ impl FieldErrors {
     pub fn len(&self) -> usize {
         self.0.len()
     }
-
-    pub fn iter(&self) -> impl Iterator<Item = (TextField, &str)> {
-        self.0
-            .iter()
-            .map(|(field, message)| (*field, message.as_str()))
-    }
 }
 
 /// RFC 6749 section 3.1.2: a redirection endpoint is an absolute URI
@@ -853,6 +853,13 @@ fn parse_seconds(text: &str, min: u64) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_preset_names_the_flow_its_scenario_runs() {
+        for preset in Preset::ALL {
+            assert_eq!(preset.flow(), preset.scenario().flow, "{preset:?}");
+        }
+    }
 
     #[test]
     fn every_preset_round_trips_through_its_slug() {

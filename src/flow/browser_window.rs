@@ -104,15 +104,14 @@ pub fn BrowserWindow() -> impl IntoView {
     let state = use_flow_state();
     let has_browser = move || state.preset.get().flow() != Flow::ClientCredentials;
     let view_at = Memo::new(move |_| {
-        state.played.with(|played| {
-            let played = played.as_ref().ok()?;
+        state.with_played(|played| {
             let step = state.current();
             let browser = browser_at(&played.trace, step);
             let page = page_at(&played.trace, step);
             // Only the simulated user's own steps are live: the page the
             // user is looking at right now.
             let live = page.as_ref().is_some_and(|(index, _)| *index == step);
-            Some((browser, page.map(|(_, page)| page), live))
+            (browser, page.map(|(_, page)| page), live)
         })
     });
     view! {
@@ -205,12 +204,9 @@ pub fn device_prompt(trace: &[Exchange], step: usize) -> Option<(String, String)
 fn DeviceScreen() -> impl IntoView {
     let state = use_flow_state();
     let prompt = move || {
-        state.played.with(|played| {
-            played
-                .as_ref()
-                .ok()
-                .and_then(|played| device_prompt(&played.trace, state.current()))
-        })
+        state
+            .with_played(|played| device_prompt(&played.trace, state.current()))
+            .flatten()
     };
     view! {
         <section class="device-screen panel" aria-labelledby="device-heading">

@@ -9,14 +9,8 @@ use super::use_flow_state;
 #[component]
 pub fn Diagram() -> impl IntoView {
     let state = use_flow_state();
-    let layout = Memo::new(move |_| {
-        state.played.with(|played| {
-            played
-                .as_ref()
-                .ok()
-                .map(|played| Layout::new(&played.trace, played.flow()))
-        })
-    });
+    let layout =
+        Memo::new(move |_| state.with_played(|played| Layout::new(&played.trace, played.flow())));
 
     // Keep the current arrow in view as the steps go by: scroll the
     // diagram's own box only, never the page (scrollIntoView would move the

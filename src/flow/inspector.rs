@@ -339,12 +339,9 @@ fn ParamTable(rows: Vec<ParamRow>, caption: &'static str, testid: &'static str) 
 pub fn Inspector() -> impl IntoView {
     let state = use_flow_state();
     let exchange = Memo::new(move |_| {
-        state.played.with(|played| {
-            played
-                .as_ref()
-                .ok()
-                .and_then(|played| played.exchange(state.current()).cloned())
-        })
+        state
+            .with_played(|played| played.exchange(state.current()).cloned())
+            .flatten()
     });
     view! {
         <section class="inspector panel" aria-labelledby="inspector-heading">

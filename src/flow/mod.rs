@@ -220,10 +220,15 @@ impl FlowState {
         self.step.set(0);
     }
 
+    /// Reads the current run, if there is one (there is none only when the
+    /// server's key failed to load).
+    pub fn with_played<R>(&self, read: impl FnOnce(&Played) -> R) -> Option<R> {
+        self.played.with(|played| played.as_ref().ok().map(read))
+    }
+
     /// The number of steps of the current run.
     pub fn step_count(&self) -> usize {
-        self.played
-            .with(|played| played.as_ref().map_or(0, Played::len))
+        self.with_played(Played::len).unwrap_or(0)
     }
 
     /// The selected step, clamped to the run (edits can shorten it).

@@ -48,13 +48,8 @@ pub fn Narration() -> impl IntoView {
             <p class="narration__summary" data-testid="flow-step-summary" aria-live="polite">
                 {move || {
                     state
-                        .played
-                        .with(|played| {
-                            played
-                                .as_ref()
-                                .map(|played| step_summary(played, state.current()))
-                                .unwrap_or_default()
-                        })
+                        .with_played(|played| step_summary(played, state.current()))
+                        .unwrap_or_default()
                 }}
             </p>
             {move || {
@@ -127,11 +122,12 @@ fn step_view(played: &Played, step: usize) -> impl IntoView + use<> {
 fn Clock() -> impl IntoView {
     let state = use_flow_state();
     let times = move || {
-        state.played.with(|played| {
-            let played = played.as_ref().ok()?;
-            let at = played.exchange(state.current())?.at;
-            Some((at, UnixTime(played.scenario.start_time), played.flow()))
-        })
+        state
+            .with_played(|played| {
+                let at = played.exchange(state.current())?.at;
+                Some((at, UnixTime(played.scenario.start_time)))
+            })
+            .flatten()
     };
     let apply = move |breakage: Breakage| {
         move |_| {
@@ -145,7 +141,7 @@ fn Clock() -> impl IntoView {
             <p class="clock__now" data-testid="flow-clock">
                 {move || {
                     times()
-                        .map(|(at, start, _)| {
+                        .map(|(at, start)| {
                             format!(
                                 "Simulated time: {} ({} after the start)",
                                 utc(at),

@@ -1,0 +1,588 @@
+//! The JWS algorithms of RFC 7518 section 3, for the JWT debugger: verify
+//! and sign with HS256/384/512, RS256/384/512 and PS256/384/512, and say
+//! exactly why a signature does not check out.
+//!
+//! Kept apart from `jose`, which the simulated servers use: the protocol
+//! path (and the Flow screen's wasm chunk) carries RS256 only, and the
+//! debugger's wider set of algorithms stays out of it.
+//!
+//! ES256/384/512 and EdDSA are recognised and reported as not supported
+//! yet: they need elliptic-curve crates that are not in the build.
+
+use std::fmt;
+
+use hmac::{Hmac, Mac};
+use rsa::signature::{RandomizedSigner, SignatureEncoding, Signer, Verifier};
+use rsa::{BigUint, RsaPrivateKey, RsaPublicKey, pkcs1v15, pss};
+use serde_json::{Map, Value};
+use sha2::{Sha256, Sha384, Sha512};
+
+use crate::jose::{b64_decode, b64_encode};
+use crate::rng::{RandomnessUnavailable, Rng};
+
+/// A JWS `alg` (RFC 7518 section 3.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alg {
+    Hs256,
+    Hs384,
+    Hs512,
+    Rs256,
+    Rs384,
+    Rs512,
+    Ps256,
+    Ps384,
+    Ps512,
+    Es256,
+    Es384,
+    Es512,
+    /// RFC 8037 section 3.1.
+    EdDsa,
+}
+
+/// The key type an algorithm needs (RFC 7518 section 6.1 `kty` values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyType {
+    /// A shared secret.
+    Oct,
+    Rsa,
+    Ec,
+    /// RFC 8037 octet key pairs (Ed25519).
+    Okp,
+}
+
+impl KeyType {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Oct => "a shared secret (kty \"oct\")",
+            Self::Rsa => "an RSA key (kty \"RSA\")",
+            Self::Ec => "an elliptic-curve key (kty \"EC\")",
+            Self::Okp => "an Ed25519 key (kty \"OKP\")",
+        }
+    }
+}
+
+/// Hash sizes in bits, as the algorithm names carry them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hash {
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+const ALGS: [(Alg, &str); 13] = [
+    (Alg::Hs256, "HS256"),
+    (Alg::Hs384, "HS384"),
+    (Alg::Hs512, "HS512"),
+    (Alg::Rs256, "RS256"),
+    (Alg::Rs384, "RS384"),
+    (Alg::Rs512, "RS512"),
+    (Alg::Ps256, "PS256"),
+    (Alg::Ps384, "PS384"),
+    (Alg::Ps512, "PS512"),
+    (Alg::Es256, "ES256"),
+    (Alg::Es384, "ES384"),
+    (Alg::Es512, "ES512"),
+    (Alg::EdDsa, "EdDSA"),
+];
+
+impl Alg {
+    /// Parses an `alg` value; names are case-sensitive (RFC 7515 section
+    /// 4.1.1).
+    pub fn from_name(name: &str) -> Option<Self> {
+        ALGS.iter()
+            .find(|(_, alg_name)| *alg_name == name)
+            .map(|(alg, _)| *alg)
+    }
+
+    pub fn name(self) -> &'static str {
+        ALGS.iter()
+            .find(|(alg, _)| *alg == self)
+            .map_or("", |(_, name)| name)
+    }
+
+    pub fn key_type(self) -> KeyType {
+        match self {
+            Self::Hs256 | Self::Hs384 | Self::Hs512 => KeyType::Oct,
+            Self::Rs256 | Self::Rs384 | Self::Rs512 | Self::Ps256 | Self::Ps384 | Self::Ps512 => {
+                KeyType::Rsa
+            }
+            Self::Es256 | Self::Es384 | Self::Es512 => KeyType::Ec,
+            Self::EdDsa => KeyType::Okp,
+        }
+    }
+
+    fn hash(self) -> Hash {
+        match self {
+            Self::Hs256 | Self::Rs256 | Self::Ps256 | Self::Es256 | Self::EdDsa => Hash::Sha256,
+            Self::Hs384 | Self::Rs384 | Self::Ps384 | Self::Es384 => Hash::Sha384,
+            Self::Hs512 | Self::Rs512 | Self::Ps512 | Self::Es512 => Hash::Sha512,
+        }
+    }
+
+    pub fn is_supported(self) -> bool {
+        matches!(self.key_type(), KeyType::Oct | KeyType::Rsa)
+    }
+}
+
+/// A key the debugger verifies or signs with.
+#[derive(Clone)]
+pub enum Key {
+    /// An HMAC secret (RFC 7518 section 6.4).
+    Oct(Vec<u8>),
+    RsaPublic(RsaPublicKey),
+    RsaPrivate(Box<RsaPrivateKey>),
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Oct(secret) => write!(f, "Key::Oct({} bytes, [redacted])", secret.len()),
+            Self::RsaPublic(_) => f.write_str("Key::RsaPublic"),
+            Self::RsaPrivate(_) => f.write_str("Key::RsaPrivate([redacted])"),
+        }
+    }
+}
+
+/// Why a key could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyError {
+    NotAnObject,
+    MissingMember(&'static str),
+    NotBase64Url(&'static str),
+    UnsupportedKeyType(String),
+    /// A JWKS has no key with this `kid` (RFC 7517 section 4.5).
+    NoKeyWithKid(String),
+    /// A JWKS has several keys and the token names none.
+    AmbiguousJwks(usize),
+    Rsa(String),
+}
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotAnObject => f.write_str("a JWK is a JSON object (RFC 7517 section 4)"),
+            Self::MissingMember(name) => write!(f, "the JWK has no \"{name}\""),
+            Self::NotBase64Url(name) => write!(f, "the JWK's \"{name}\" is not base64url"),
+            Self::UnsupportedKeyType(kty) => {
+                write!(f, "kty \"{kty}\" is not supported here yet: use oct or RSA")
+            }
+            Self::NoKeyWithKid(kid) => write!(f, "the JWKS has no key with kid \"{kid}\""),
+            Self::AmbiguousJwks(count) => write!(
+                f,
+                "the JWKS has {count} keys and the token's header names no kid: pick one"
+            ),
+            Self::Rsa(why) => write!(f, "not a usable RSA key: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for KeyError {}
+
+fn member<'a>(jwk: &'a Value, name: &'static str) -> Result<&'a str, KeyError> {
+    jwk[name].as_str().ok_or(KeyError::MissingMember(name))
+}
+
+fn member_bytes(jwk: &Value, name: &'static str) -> Result<Vec<u8>, KeyError> {
+    b64_decode(member(jwk, name)?).map_err(|_| KeyError::NotBase64Url(name))
+}
+
+fn member_number(jwk: &Value, name: &'static str) -> Result<BigUint, KeyError> {
+    member_bytes(jwk, name).map(|bytes| BigUint::from_bytes_be(&bytes))
+}
+
+impl Key {
+    pub fn key_type(&self) -> KeyType {
+        match self {
+            Self::Oct(_) => KeyType::Oct,
+            Self::RsaPublic(_) | Self::RsaPrivate(_) => KeyType::Rsa,
+        }
+    }
+
+    /// A key from a JWK (RFC 7517 section 4; members of RFC 7518 section
+    /// 6). An RSA JWK with `d` is a private key, which also verifies.
+    pub fn from_jwk(jwk: &Value) -> Result<Self, KeyError> {
+        if !jwk.is_object() {
+            return Err(KeyError::NotAnObject);
+        }
+        match member(jwk, "kty")? {
+            "oct" => Ok(Self::Oct(member_bytes(jwk, "k")?)),
+            "RSA" if jwk.get("d").is_some() => {
+                let primes = vec![member_number(jwk, "p")?, member_number(jwk, "q")?];
+                RsaPrivateKey::from_components(
+                    member_number(jwk, "n")?,
+                    member_number(jwk, "e")?,
+                    member_number(jwk, "d")?,
+                    primes,
+                )
+                .map(|key| Self::RsaPrivate(Box::new(key)))
+                .map_err(|error| KeyError::Rsa(error.to_string()))
+            }
+            "RSA" => RsaPublicKey::new(member_number(jwk, "n")?, member_number(jwk, "e")?)
+                .map(Self::RsaPublic)
+                .map_err(|error| KeyError::Rsa(error.to_string())),
+            other => Err(KeyError::UnsupportedKeyType(other.to_owned())),
+        }
+    }
+
+    /// The key of a JWKS (RFC 7517 section 5) that a token's header names
+    /// by `kid`, or its only key when the header names none.
+    pub fn from_jwks(jwks: &Value, kid: Option<&str>) -> Result<Self, KeyError> {
+        let keys = jwks["keys"]
+            .as_array()
+            .ok_or(KeyError::MissingMember("keys"))?;
+        let jwk = match kid {
+            Some(kid) => keys
+                .iter()
+                .find(|jwk| jwk["kid"] == kid)
+                .ok_or_else(|| KeyError::NoKeyWithKid(kid.to_owned()))?,
+            None => match keys.as_slice() {
+                [only] => only,
+                _ => return Err(KeyError::AmbiguousJwks(keys.len())),
+            },
+        };
+        Self::from_jwk(jwk)
+    }
+
+    fn rsa_public(&self) -> Option<RsaPublicKey> {
+        match self {
+            Self::RsaPublic(key) => Some(key.clone()),
+            Self::RsaPrivate(key) => Some(key.to_public_key()),
+            Self::Oct(_) => None,
+        }
+    }
+}
+
+/// Why a token's signature does not check out, in the words a learner
+/// needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerifyError {
+    /// Not three base64url parts with a JSON header naming an `alg`.
+    Malformed(String),
+    /// `alg: none` carries no signature; a verifier must refuse it (RFC
+    /// 8725 section 3.1).
+    AlgNone,
+    UnknownAlg(String),
+    Unsupported(Alg),
+    /// The header's `alg` needs another kind of key than the one given:
+    /// the HS/RS confusion attack tries exactly this (RFC 8725 section
+    /// 2.1).
+    KeyTypeMismatch {
+        alg: Alg,
+        key: KeyType,
+    },
+    /// The signature has the wrong length for this key and algorithm.
+    SignatureLength {
+        expected: usize,
+        actual: usize,
+    },
+    /// A well-formed signature that this key did not make, or a token
+    /// changed since it was signed.
+    Mismatch,
+}
+
+impl fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Malformed(why) => write!(f, "not a JWS: {why}"),
+            Self::AlgNone => f.write_str(
+                "alg is \"none\": the token is unsigned and anyone could have written it; \
+                 a verifier must refuse it (RFC 8725 section 3.1)",
+            ),
+            Self::UnknownAlg(alg) => write!(f, "alg \"{alg}\" is not a JWS algorithm of RFC 7518"),
+            Self::Unsupported(alg) => {
+                write!(f, "{} is not supported here yet", alg.name())
+            }
+            Self::KeyTypeMismatch { alg, key } => write!(
+                f,
+                "the header says {} but the key is {}: {} needs {}. Accepting this is the \
+                 algorithm confusion attack, where an RSA public key is used as an HMAC \
+                 secret (RFC 8725 section 2.1)",
+                alg.name(),
+                key.describe(),
+                alg.name(),
+                alg.key_type().describe()
+            ),
+            Self::SignatureLength { expected, actual } => write!(
+                f,
+                "the signature is {actual} bytes but this key and algorithm make {expected}"
+            ),
+            Self::Mismatch => f.write_str(
+                "the signature does not match: wrong key, or the header or payload changed \
+                 after signing",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for VerifyError {}
+
+/// A compact JWS split into what verification needs.
+struct Parts<'t> {
+    alg: Alg,
+    signing_input: &'t str,
+    signature: Vec<u8>,
+}
+
+fn parts(token: &str) -> Result<Parts<'_>, VerifyError> {
+    let token = token.trim();
+    let pieces: Vec<&str> = token.split('.').collect();
+    let [header_b64, payload_b64, signature_b64] = pieces[..] else {
+        return Err(VerifyError::Malformed(format!(
+            "a JWS has 3 dot-separated parts, this has {}",
+            pieces.len()
+        )));
+    };
+    let header_bytes = b64_decode(header_b64)
+        .map_err(|_| VerifyError::Malformed("the header is not base64url".into()))?;
+    let header: Map<String, Value> = serde_json::from_slice(&header_bytes)
+        .map_err(|_| VerifyError::Malformed("the header is not a JSON object".into()))?;
+    let signature = b64_decode(signature_b64)
+        .map_err(|_| VerifyError::Malformed("the signature is not base64url".into()))?;
+    let alg_name = header
+        .get("alg")
+        .and_then(Value::as_str)
+        .ok_or_else(|| VerifyError::Malformed("the header has no \"alg\"".into()))?;
+    if alg_name == "none" {
+        return Err(VerifyError::AlgNone);
+    }
+    let alg = Alg::from_name(alg_name).ok_or_else(|| VerifyError::UnknownAlg(alg_name.into()))?;
+    Ok(Parts {
+        alg,
+        // RFC 7515 section 5.2 step 8: the signing input is the text as
+        // received, never re-serialized JSON.
+        signing_input: &token[..header_b64.len() + 1 + payload_b64.len()],
+        signature,
+    })
+}
+
+/// Checks a compact JWS's signature with `key`, for the `alg` its header
+/// names; returns that `alg`.
+pub fn verify(token: &str, key: &Key) -> Result<Alg, VerifyError> {
+    let Parts {
+        alg,
+        signing_input,
+        signature,
+    } = parts(token)?;
+    if !alg.is_supported() {
+        return Err(VerifyError::Unsupported(alg));
+    }
+    if alg.key_type() != key.key_type() {
+        return Err(VerifyError::KeyTypeMismatch {
+            alg,
+            key: key.key_type(),
+        });
+    }
+    let input = signing_input.as_bytes();
+    if let Key::Oct(secret) = key {
+        let expected = hmac(alg.hash(), secret, input);
+        if signature.len() != expected.len() {
+            return Err(VerifyError::SignatureLength {
+                expected: expected.len(),
+                actual: signature.len(),
+            });
+        }
+        // Constant-time comparison, as a server must (RFC 7515 section 10.7).
+        return if crate::types::constant_time_eq(&expected, &signature) {
+            Ok(alg)
+        } else {
+            Err(VerifyError::Mismatch)
+        };
+    }
+    let public = key.rsa_public().ok_or(VerifyError::Mismatch)?;
+    let expected = rsa::traits::PublicKeyParts::size(&public);
+    if signature.len() != expected {
+        return Err(VerifyError::SignatureLength {
+            expected,
+            actual: signature.len(),
+        });
+    }
+    let valid = match alg {
+        Alg::Rs256 | Alg::Rs384 | Alg::Rs512 => {
+            let signature = pkcs1v15::Signature::try_from(signature.as_slice())
+                .map_err(|_| VerifyError::Mismatch)?;
+            match alg.hash() {
+                Hash::Sha256 => pkcs1v15::VerifyingKey::<Sha256>::new(public)
+                    .verify(input, &signature)
+                    .is_ok(),
+                Hash::Sha384 => pkcs1v15::VerifyingKey::<Sha384>::new(public)
+                    .verify(input, &signature)
+                    .is_ok(),
+                Hash::Sha512 => pkcs1v15::VerifyingKey::<Sha512>::new(public)
+                    .verify(input, &signature)
+                    .is_ok(),
+            }
+        }
+        _ => {
+            let signature = pss::Signature::try_from(signature.as_slice())
+                .map_err(|_| VerifyError::Mismatch)?;
+            match alg.hash() {
+                Hash::Sha256 => pss::VerifyingKey::<Sha256>::new(public)
+                    .verify(input, &signature)
+                    .is_ok(),
+                Hash::Sha384 => pss::VerifyingKey::<Sha384>::new(public)
+                    .verify(input, &signature)
+                    .is_ok(),
+                Hash::Sha512 => pss::VerifyingKey::<Sha512>::new(public)
+                    .verify(input, &signature)
+                    .is_ok(),
+            }
+        }
+    };
+    if valid {
+        Ok(alg)
+    } else {
+        Err(VerifyError::Mismatch)
+    }
+}
+
+fn hmac(hash: Hash, secret: &[u8], input: &[u8]) -> Vec<u8> {
+    // HMAC takes a key of any length (RFC 2104 section 2), so new_from_slice
+    // cannot fail; an empty result would simply never verify.
+    fn mac<M: Mac + hmac::digest::KeyInit>(secret: &[u8], input: &[u8]) -> Vec<u8> {
+        <M as Mac>::new_from_slice(secret)
+            .map(|mut mac| {
+                mac.update(input);
+                mac.finalize().into_bytes().to_vec()
+            })
+            .unwrap_or_default()
+    }
+    match hash {
+        Hash::Sha256 => mac::<Hmac<Sha256>>(secret, input),
+        Hash::Sha384 => mac::<Hmac<Sha384>>(secret, input),
+        Hash::Sha512 => mac::<Hmac<Sha512>>(secret, input),
+    }
+}
+
+/// Why a token could not be signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignError {
+    Unsupported(Alg),
+    KeyTypeMismatch {
+        alg: Alg,
+        key: KeyType,
+    },
+    /// Signing with RSA needs the private key.
+    PublicKeyOnly,
+    Randomness(RandomnessUnavailable),
+    Rsa(String),
+}
+
+impl fmt::Display for SignError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unsupported(alg) => write!(f, "{} is not supported here yet", alg.name()),
+            Self::KeyTypeMismatch { alg, key } => write!(
+                f,
+                "{} needs {}, and the key is {}",
+                alg.name(),
+                alg.key_type().describe(),
+                key.describe()
+            ),
+            Self::PublicKeyOnly => {
+                f.write_str("this is a public key: signing needs the private key (with \"d\")")
+            }
+            Self::Randomness(error) => write!(f, "{error}"),
+            Self::Rsa(why) => write!(f, "RSA signing failed: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for SignError {}
+
+/// `rsa`'s randomized signers want a `rand_core` generator; this lends
+/// them the engine's `Rng` and keeps any failure to report it, rather than
+/// signing with a salt that is not random.
+struct RandCore<'r> {
+    rng: &'r mut dyn Rng,
+    failed: Option<RandomnessUnavailable>,
+}
+
+impl rand_core::RngCore for RandCore<'_> {
+    fn next_u32(&mut self) -> u32 {
+        let mut bytes = [0; 4];
+        self.fill_bytes(&mut bytes);
+        u32::from_le_bytes(bytes)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        let mut bytes = [0; 8];
+        self.fill_bytes(&mut bytes);
+        u64::from_le_bytes(bytes)
+    }
+
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        if let Err(error) = self.rng.fill_bytes(dest) {
+            self.failed.get_or_insert(error);
+        }
+    }
+
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
+        self.fill_bytes(dest);
+        Ok(())
+    }
+}
+
+impl rand_core::CryptoRng for RandCore<'_> {}
+
+/// Signs `header` and `payload` with `key` as a compact JWS, with the
+/// `alg` the header names. PS* salts come from `rng` (RFC 7518 section
+/// 3.5); the other algorithms are deterministic.
+pub fn sign(
+    header: &Map<String, Value>,
+    payload: &[u8],
+    key: &Key,
+    rng: &mut dyn Rng,
+) -> Result<String, SignError> {
+    let alg_name = header.get("alg").and_then(Value::as_str).unwrap_or("");
+    let alg = Alg::from_name(alg_name).ok_or(SignError::Unsupported(Alg::Hs256))?;
+    if !alg.is_supported() {
+        return Err(SignError::Unsupported(alg));
+    }
+    if alg.key_type() != key.key_type() {
+        return Err(SignError::KeyTypeMismatch {
+            alg,
+            key: key.key_type(),
+        });
+    }
+    let header_json = Value::Object(header.clone()).to_string();
+    let signing_input = format!("{}.{}", b64_encode(header_json), b64_encode(payload));
+    let input = signing_input.as_bytes();
+    let signature = match key {
+        Key::Oct(secret) => hmac(alg.hash(), secret, input),
+        Key::RsaPublic(_) => return Err(SignError::PublicKeyOnly),
+        Key::RsaPrivate(private) => {
+            let private = (**private).clone();
+            match alg {
+                Alg::Rs256 => pkcs1v15::SigningKey::<Sha256>::new(private)
+                    .sign(input)
+                    .to_vec(),
+                Alg::Rs384 => pkcs1v15::SigningKey::<Sha384>::new(private)
+                    .sign(input)
+                    .to_vec(),
+                Alg::Rs512 => pkcs1v15::SigningKey::<Sha512>::new(private)
+                    .sign(input)
+                    .to_vec(),
+                _ => {
+                    let mut rand = RandCore { rng, failed: None };
+                    let signature = match alg.hash() {
+                        Hash::Sha256 => pss::SigningKey::<Sha256>::new(private)
+                            .try_sign_with_rng(&mut rand, input)
+                            .map(|s| s.to_vec()),
+                        Hash::Sha384 => pss::SigningKey::<Sha384>::new(private)
+                            .try_sign_with_rng(&mut rand, input)
+                            .map(|s| s.to_vec()),
+                        Hash::Sha512 => pss::SigningKey::<Sha512>::new(private)
+                            .try_sign_with_rng(&mut rand, input)
+                            .map(|s| s.to_vec()),
+                    }
+                    .map_err(|error| SignError::Rsa(error.to_string()))?;
+                    if let Some(error) = rand.failed {
+                        return Err(SignError::Randomness(error));
+                    }
+                    signature
+                }
+            }
+        }
+    };
+    Ok(format!("{signing_input}.{}", b64_encode(signature)))
+}

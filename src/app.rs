@@ -56,6 +56,7 @@ pub fn App() -> impl IntoView {
                 <FlatRoutes fallback=NotFound>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/flow") view={Lazy::<FlowRoute>::new()} />
+                    <Route path=path!("/jwt") view={Lazy::<JwtRoute>::new()} />
                     <Route path=path!("/pkce") view=PkceScreen />
                 </FlatRoutes>
             </main>
@@ -79,6 +80,21 @@ impl LazyRoute for FlowRoute {
 
     fn view(_this: Self) -> AnyView {
         crate::flow::FlowScreen().into_any()
+    }
+}
+
+/// The JWT debugger, code-split like the Flow screen: its algorithms load
+/// only when /jwt is opened.
+struct JwtRoute;
+
+#[lazy_route]
+impl LazyRoute for JwtRoute {
+    fn data() -> Self {
+        JwtRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        crate::jwt::JwtScreen().into_any()
     }
 }
 

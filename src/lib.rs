@@ -6,6 +6,7 @@ pub mod browser;
 pub mod components;
 pub mod flow;
 pub mod home;
+pub mod jwt;
 pub mod panic_screen;
 pub mod pkce;
 pub mod screens;

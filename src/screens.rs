@@ -22,6 +22,14 @@ pub const SCREENS: &[Screen] = &[
                   and every error path one click away.",
     },
     Screen {
+        path: "/jwt",
+        nav_label: "JWT",
+        title: "JWT debugger",
+        summary: "Paste a token to read its header and claims, with what each claim means, \
+                  its times in UTC and relative, and warnings; check its signature with a \
+                  secret, a JWK or a JWKS.",
+    },
+    Screen {
         path: "/pkce",
         nav_label: "PKCE",
         title: "PKCE generator",

@@ -19,7 +19,7 @@ describe("app shell", () => {
     assert.equal(await page.title(), "Home · OAuth Playground");
     const nav = await page.locator("nav.site-nav a").allTextContents();
     const cards = await page.locator(".home__cards .card__title a").count();
-    assert.deepEqual(nav, ["Flows", "PKCE"]);
+    assert.deepEqual(nav, ["Flows", "JWT", "PKCE"]);
     assert.equal(cards, nav.length);
     assert.doesNotMatch(await page.textContent("body"), /coming soon/i);
     page.assertClean();
@@ -129,7 +129,7 @@ describe("app shell", () => {
     assert.ok(wall >= 22, `text on a 2560px screen is ${wall}px`);
   });
 
-  for (const path of ["/", "/flow", "/pkce", "/missing"]) {
+  for (const path of ["/", "/flow", "/jwt", "/pkce", "/missing"]) {
     test(`fits a 360 px phone without sideways scrolling: ${path}`, async () => {
       const page = await openPage(app, path, { viewport: { width: 360, height: 740 } });
       await page.waitForSelector("h1");

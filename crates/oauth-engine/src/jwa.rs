@@ -164,7 +164,10 @@ impl fmt::Display for KeyError {
             Self::MissingMember(name) => write!(f, "the JWK has no \"{name}\""),
             Self::NotBase64Url(name) => write!(f, "the JWK's \"{name}\" is not base64url"),
             Self::UnsupportedKeyType(kty) => {
-                write!(f, "kty \"{kty}\" is not supported here yet: use oct or RSA")
+                write!(
+                    f,
+                    "the key type (kty) \"{kty}\" is not supported here yet: use oct or RSA"
+                )
             }
             Self::NoKeyWithKid(kid) => write!(f, "the JWKS has no key with kid \"{kid}\""),
             Self::AmbiguousJwks(count) => write!(

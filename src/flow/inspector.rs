@@ -12,7 +12,17 @@ use oauth_engine::sim::trace::Exchange;
 use serde_json::Value;
 
 use super::use_flow_state;
-use crate::components::{ChannelBadge, CopyButton};
+use crate::components::{AppLink, ChannelBadge, CopyButton};
+
+/// The simulated server's public keys as a JWKS, for checking its tokens
+/// in the JWT debugger. The server signs with the demo key.
+fn server_jwks() -> String {
+    oauth_engine::keys::demo_signing_key()
+        .ok()
+        .and_then(|key| key.verifying_key().public_jwk())
+        .map(|jwk| serde_json::json!({ "keys": [jwk] }).to_string())
+        .unwrap_or_default()
+}
 
 /// Where a parameter was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,6 +162,8 @@ pub fn response_rows(response: &Response) -> Vec<ParamRow> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FoundJwt {
     pub name: String,
+    /// The token as it travelled.
+    pub token: String,
     pub header: String,
     pub payload: String,
 }
@@ -169,6 +181,7 @@ pub fn jwts(rows: &[ParamRow]) -> Vec<FoundJwt> {
                     header, payload, ..
                 } => Some(FoundJwt {
                     name: row.name.clone(),
+                    token: token.to_owned(),
                     header: serde_json::to_string_pretty(&header).ok()?,
                     payload: match payload {
                         Payload::Claims(claims) => serde_json::to_string_pretty(&claims).ok()?,
@@ -431,10 +444,22 @@ fn exchange_view(exchange: Exchange) -> impl IntoView {
                         {found
                             .into_iter()
                             .map(|jwt| {
+                                let token = jwt.token.clone();
+                                let open = move |_| crate::jwt::preload(&token, &server_jwks());
+                                let hidden = format!(" ({}, with the server's keys)", jwt.name);
                                 view! {
                                     <div class="jwt-decoded">
                                         <h4>
                                             <code>{jwt.name}</code>
+                                            " "
+                                            <span class="jwt-decoded__open" on:click=open>
+                                                <AppLink path="/jwt">
+                                                    "Open in the JWT debugger"
+                                                    <span class="visually-hidden">
+                                                        {hidden}
+                                                    </span>
+                                                </AppLink>
+                                            </span>
                                         </h4>
                                         <div class="jwt-decoded__parts">
                                             <pre tabindex="0" aria-label="Header">

@@ -11,11 +11,25 @@ use oauth_engine::jwt::{DecodeError, Decoded, Payload, decode, warnings};
 use serde_json::Value;
 
 use self::model::{KeyFormat, claim_rows, coloured_parts, read_key};
-use crate::browser::set_title;
+use crate::browser::{Store, save_setting, set_title};
 use crate::components::session_text;
 
 /// Clock skew allowed when judging exp and nbf, in seconds.
 const SKEW: u64 = 60;
+
+/// Where the screen keeps its fields in `sessionStorage`.
+const TOKEN_KEY: &str = "jwt.token";
+const KEY_KEY: &str = "jwt.key";
+const KEY_FORMAT_KEY: &str = "jwt.key-format";
+
+/// Puts `token` and a JWKS to check it with into the debugger's fields,
+/// for the next time it opens: the Flow screen's "open in the JWT
+/// debugger" links use it.
+pub fn preload(token: &str, jwks: &str) {
+    save_setting(Store::Session, TOKEN_KEY, Some(token));
+    save_setting(Store::Session, KEY_KEY, Some(jwks));
+    save_setting(Store::Session, KEY_FORMAT_KEY, Some(KeyFormat::Jwk.value()));
+}
 
 /// The screen's state, shared with its panels through context.
 #[derive(Clone, Copy)]
@@ -33,11 +47,11 @@ fn now() -> UnixTime {
 #[component]
 pub fn JwtScreen() -> impl IntoView {
     set_title("JWT debugger");
-    let token_text = session_text("jwt.token", String::new);
+    let token_text = session_text(TOKEN_KEY, String::new);
     let state = JwtState {
         token_text,
-        key_text: session_text("jwt.key", String::new),
-        key_format: session_text("jwt.key-format", || KeyFormat::SecretText.value().into()),
+        key_text: session_text(KEY_KEY, String::new),
+        key_format: session_text(KEY_FORMAT_KEY, || KeyFormat::SecretText.value().into()),
         decoded: Memo::new(move |_| token_text.with(|text| decode(text))),
     };
     provide_context(state);

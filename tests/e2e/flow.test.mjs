@@ -113,6 +113,13 @@ describe("Flow screen", () => {
     const oidc = await openFlow(app, "oidc");
     await goToRequest(oidc, "POST /token");
     assert.match(await byTestId(oidc, "flow-jwts").textContent(), /id_token[\s\S]*"nonce"/);
+    const idToken = (await byTestId(oidc, "flow-response").textContent()).match(/"id_token":"([^"]+)"/)[1];
+
+    // Each token opens in the JWT debugger with the server's keys, and verifies there.
+    await oidc.getByRole("link", { name: /Open in the JWT debugger \(id_token/ }).click();
+    await byTestId(oidc, "jwt-token").waitFor();
+    assert.equal(await byTestId(oidc, "jwt-token").inputValue(), idToken);
+    assert.equal(await byTestId(oidc, "jwt-verify-result").textContent(), "Signature verified (RS256).");
     page.assertClean();
     oidc.assertClean();
   });

@@ -5,6 +5,8 @@
 mod support;
 
 use leptos::prelude::*;
+use leptos_router::components::Router;
+use oauth_playground::components::AppBase;
 use oauth_playground::flow::FlowScreen;
 use support::{clear_session, find, mount, settle, text, type_into};
 use wasm_bindgen::JsCast;
@@ -23,6 +25,17 @@ fn fresh_tab() {
         .unwrap();
 }
 
+/// The screen as the app mounts it: inside the router, with the app's base
+/// path (its links need both).
+fn flow_screen() -> impl IntoView {
+    provide_context(AppBase(String::new()));
+    view! {
+        <Router>
+            <FlowScreen />
+        </Router>
+    }
+}
+
 fn count(root: &web_sys::Element, selector: &str) -> u32 {
     root.query_selector_all(selector).unwrap().length()
 }
@@ -36,7 +49,7 @@ fn input_value(root: &web_sys::Element, testid: &str) -> String {
 #[wasm_bindgen_test]
 async fn the_single_page_app_flow_is_drawn_with_two_arrows_per_message() {
     fresh_tab();
-    let (root, _handle) = mount(|| view! { <FlowScreen /> });
+    let (root, _handle) = mount(flow_screen);
     settle().await;
     assert_eq!(text(&root, "flow-step-counter"), "Step 1 of 7");
     assert_eq!(count(&root, ".diagram__step"), 14);
@@ -48,7 +61,7 @@ async fn the_single_page_app_flow_is_drawn_with_two_arrows_per_message() {
 #[wasm_bindgen_test]
 async fn stepping_forward_moves_the_narration_the_browser_and_the_url() {
     fresh_tab();
-    let (root, _handle) = mount(|| view! { <FlowScreen /> });
+    let (root, _handle) = mount(flow_screen);
     settle().await;
     find(&root, "flow-forward").click();
     settle().await;
@@ -65,7 +78,7 @@ async fn stepping_forward_moves_the_narration_the_browser_and_the_url() {
 #[wasm_bindgen_test]
 async fn an_invalid_scope_gets_its_message_and_keeps_the_last_valid_run() {
     fresh_tab();
-    let (root, _handle) = mount(|| view! { <FlowScreen /> });
+    let (root, _handle) = mount(flow_screen);
     settle().await;
     type_into(&find(&root, "flow-scope"), "read \\write");
     settle().await;
@@ -80,11 +93,13 @@ async fn an_invalid_scope_gets_its_message_and_keeps_the_last_valid_run() {
 #[wasm_bindgen_test]
 async fn client_credentials_has_no_browser_and_three_messages() {
     fresh_tab();
-    let (root, _handle) = mount(|| view! { <FlowScreen /> });
+    let (root, _handle) = mount(flow_screen);
     settle().await;
     find(&root, "flow-preset-client-credentials").click();
     settle().await;
     assert_eq!(text(&root, "flow-step-counter"), "Step 1 of 3");
     assert!(text(&root, "flow-no-browser").contains("No browser"));
     assert!(text(&root, "flow-when-to-use").contains("on its own behalf"));
+    // Step 1 returns an access token: decoded, with its debugger link.
+    assert!(text(&root, "flow-jwts").contains("Open in the JWT debugger"));
 }

@@ -1,24 +1,34 @@
-//! The JWS algorithms of RFC 7518 section 3, for the JWT debugger: verify
-//! and sign with HS256/384/512, RS256/384/512 and PS256/384/512, and say
-//! exactly why a signature does not check out.
+//! The JWS algorithms of RFC 7518 section 3 and RFC 8037, for the JWT
+//! debugger: verify and sign with HS256/384/512, RS256/384/512,
+//! PS256/384/512, ES256/384 and EdDSA (Ed25519), and say exactly why a
+//! signature does not check out. Keys come from JWKs, JWK Sets and PEM, go
+//! back out as JWKs and PEM, and can be made fresh (all but RSA).
 //!
 //! Kept apart from `jose`, which the simulated servers use: the protocol
 //! path (and the Flow screen's wasm chunk) carries RS256 only, and the
 //! debugger's wider set of algorithms stays out of it.
 //!
-//! ES256/384/512 and EdDSA are recognised and reported as not supported
-//! yet: they need elliptic-curve crates that are not in the build.
+//! ES512 is recognised and reported as not supported: P-521 is not in the
+//! build.
 
 use std::fmt;
 
 use hmac::{Hmac, Mac};
 use rsa::signature::{RandomizedSigner, SignatureEncoding, Signer, Verifier};
-use rsa::{BigUint, RsaPrivateKey, RsaPublicKey, pkcs1v15, pss};
+use rsa::{RsaPublicKey, pkcs1v15, pss};
 use serde_json::{Map, Value};
 use sha2::{Sha256, Sha384, Sha512};
 
 use crate::jose::{b64_decode, b64_encode};
 use crate::rng::{RandomnessUnavailable, Rng};
+
+mod ec;
+mod key;
+mod okp;
+mod pem;
+
+pub use ec::{EcCurve, EcPrivateKey, EcPublicKey};
+pub use key::{Key, KeyError, KeyKind};
 
 /// A JWS `alg` (RFC 7518 section 3.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,138 +129,17 @@ impl Alg {
         }
     }
 
+    /// Every algorithm but ES512, whose curve (P-521) is not in the build.
     pub fn is_supported(self) -> bool {
-        matches!(self.key_type(), KeyType::Oct | KeyType::Rsa)
+        self != Self::Es512
     }
-}
 
-/// A key the debugger verifies or signs with.
-#[derive(Clone)]
-pub enum Key {
-    /// An HMAC secret (RFC 7518 section 6.4).
-    Oct(Vec<u8>),
-    RsaPublic(RsaPublicKey),
-    RsaPrivate(Box<RsaPrivateKey>),
-}
-
-impl fmt::Debug for Key {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// The curve an ES algorithm signs with (RFC 7518 section 3.4).
+    pub fn curve(self) -> Option<EcCurve> {
         match self {
-            Self::Oct(secret) => write!(f, "Key::Oct({} bytes, [redacted])", secret.len()),
-            Self::RsaPublic(_) => f.write_str("Key::RsaPublic"),
-            Self::RsaPrivate(_) => f.write_str("Key::RsaPrivate([redacted])"),
-        }
-    }
-}
-
-/// Why a key could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeyError {
-    NotAnObject,
-    MissingMember(&'static str),
-    NotBase64Url(&'static str),
-    UnsupportedKeyType(String),
-    /// A JWKS has no key with this `kid` (RFC 7517 section 4.5).
-    NoKeyWithKid(String),
-    /// A JWKS has several keys and the token names none.
-    AmbiguousJwks(usize),
-    Rsa(String),
-}
-
-impl fmt::Display for KeyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::NotAnObject => f.write_str("a JWK is a JSON object (RFC 7517 section 4)"),
-            Self::MissingMember(name) => write!(f, "the JWK has no \"{name}\""),
-            Self::NotBase64Url(name) => write!(f, "the JWK's \"{name}\" is not base64url"),
-            Self::UnsupportedKeyType(kty) => {
-                write!(
-                    f,
-                    "the key type (kty) \"{kty}\" is not supported here yet: use oct or RSA"
-                )
-            }
-            Self::NoKeyWithKid(kid) => write!(f, "the JWKS has no key with kid \"{kid}\""),
-            Self::AmbiguousJwks(count) => write!(
-                f,
-                "the JWKS has {count} keys and the token's header names no kid: pick one"
-            ),
-            Self::Rsa(why) => write!(f, "not a usable RSA key: {why}"),
-        }
-    }
-}
-
-impl std::error::Error for KeyError {}
-
-fn member<'a>(jwk: &'a Value, name: &'static str) -> Result<&'a str, KeyError> {
-    jwk[name].as_str().ok_or(KeyError::MissingMember(name))
-}
-
-fn member_bytes(jwk: &Value, name: &'static str) -> Result<Vec<u8>, KeyError> {
-    b64_decode(member(jwk, name)?).map_err(|_| KeyError::NotBase64Url(name))
-}
-
-fn member_number(jwk: &Value, name: &'static str) -> Result<BigUint, KeyError> {
-    member_bytes(jwk, name).map(|bytes| BigUint::from_bytes_be(&bytes))
-}
-
-impl Key {
-    pub fn key_type(&self) -> KeyType {
-        match self {
-            Self::Oct(_) => KeyType::Oct,
-            Self::RsaPublic(_) | Self::RsaPrivate(_) => KeyType::Rsa,
-        }
-    }
-
-    /// A key from a JWK (RFC 7517 section 4; members of RFC 7518 section
-    /// 6). An RSA JWK with `d` is a private key, which also verifies.
-    pub fn from_jwk(jwk: &Value) -> Result<Self, KeyError> {
-        if !jwk.is_object() {
-            return Err(KeyError::NotAnObject);
-        }
-        match member(jwk, "kty")? {
-            "oct" => Ok(Self::Oct(member_bytes(jwk, "k")?)),
-            "RSA" if jwk.get("d").is_some() => {
-                let primes = vec![member_number(jwk, "p")?, member_number(jwk, "q")?];
-                RsaPrivateKey::from_components(
-                    member_number(jwk, "n")?,
-                    member_number(jwk, "e")?,
-                    member_number(jwk, "d")?,
-                    primes,
-                )
-                .map(|key| Self::RsaPrivate(Box::new(key)))
-                .map_err(|error| KeyError::Rsa(error.to_string()))
-            }
-            "RSA" => RsaPublicKey::new(member_number(jwk, "n")?, member_number(jwk, "e")?)
-                .map(Self::RsaPublic)
-                .map_err(|error| KeyError::Rsa(error.to_string())),
-            other => Err(KeyError::UnsupportedKeyType(other.to_owned())),
-        }
-    }
-
-    /// The key of a JWKS (RFC 7517 section 5) that a token's header names
-    /// by `kid`, or its only key when the header names none.
-    pub fn from_jwks(jwks: &Value, kid: Option<&str>) -> Result<Self, KeyError> {
-        let keys = jwks["keys"]
-            .as_array()
-            .ok_or(KeyError::MissingMember("keys"))?;
-        let jwk = match kid {
-            Some(kid) => keys
-                .iter()
-                .find(|jwk| jwk["kid"] == kid)
-                .ok_or_else(|| KeyError::NoKeyWithKid(kid.to_owned()))?,
-            None => match keys.as_slice() {
-                [only] => only,
-                _ => return Err(KeyError::AmbiguousJwks(keys.len())),
-            },
-        };
-        Self::from_jwk(jwk)
-    }
-
-    fn rsa_public(&self) -> Option<RsaPublicKey> {
-        match self {
-            Self::RsaPublic(key) => Some(key.clone()),
-            Self::RsaPrivate(key) => Some(key.to_public_key()),
-            Self::Oct(_) => None,
+            Self::Es256 => Some(EcCurve::P256),
+            Self::Es384 => Some(EcCurve::P384),
+            _ => None,
         }
     }
 }
@@ -272,6 +161,12 @@ pub enum VerifyError {
     KeyTypeMismatch {
         alg: Alg,
         key: KeyType,
+    },
+    /// An EC key on another curve than the `alg` signs with: ES256 is
+    /// P-256 only, ES384 P-384 only (RFC 7518 section 3.4).
+    CurveMismatch {
+        alg: Alg,
+        curve: EcCurve,
     },
     /// The signature has the wrong length for this key and algorithm.
     SignatureLength {
@@ -295,15 +190,35 @@ impl fmt::Display for VerifyError {
             Self::Unsupported(alg) => {
                 write!(f, "{} is not supported here yet", alg.name())
             }
-            Self::KeyTypeMismatch { alg, key } => write!(
+            Self::KeyTypeMismatch { alg, key } => {
+                write!(
+                    f,
+                    "the header says {} but the key is {}: {} needs {}. ",
+                    alg.name(),
+                    key.describe(),
+                    alg.name(),
+                    alg.key_type().describe()
+                )?;
+                if alg.key_type() == KeyType::Oct || *key == KeyType::Oct {
+                    f.write_str(
+                        "Accepting this is the algorithm confusion attack, where a public key \
+                         is used as an HMAC secret (RFC 8725 section 2.1)",
+                    )
+                } else {
+                    f.write_str(
+                        "A verifier takes the algorithm from its key, not from the token, or \
+                         it falls to algorithm confusion attacks (RFC 8725 section 2.1)",
+                    )
+                }
+            }
+            Self::CurveMismatch { alg, curve } => write!(
                 f,
-                "the header says {} but the key is {}: {} needs {}. Accepting this is the \
-                 algorithm confusion attack, where an RSA public key is used as an HMAC \
-                 secret (RFC 8725 section 2.1)",
+                "the header says {} but the key is on {}: {} signs with {} only (RFC 7518 \
+                 section 3.4)",
                 alg.name(),
-                key.describe(),
+                curve,
                 alg.name(),
-                alg.key_type().describe()
+                alg.curve().map_or("another curve", EcCurve::name)
             ),
             Self::SignatureLength { expected, actual } => write!(
                 f,
@@ -358,6 +273,24 @@ fn parts(token: &str) -> Result<Parts<'_>, VerifyError> {
     })
 }
 
+/// Whether `key` is the kind of key `alg` needs (RFC 7518 section 3.1's
+/// table; RFC 8037 section 3.1) and, for ECDSA, on its curve (RFC 7518
+/// section 3.4). Checked before any signature: RFC 8725 section 3.1.
+enum Unfit {
+    KeyType(KeyType),
+    Curve(EcCurve),
+}
+
+fn unfit(alg: Alg, key: &Key) -> Option<Unfit> {
+    if alg.key_type() != key.key_type() {
+        return Some(Unfit::KeyType(key.key_type()));
+    }
+    match (alg.curve(), key.curve()) {
+        (Some(wanted), Some(curve)) if wanted != curve => Some(Unfit::Curve(curve)),
+        _ => None,
+    }
+}
+
 /// Checks a compact JWS's signature with `key`, for the `alg` its header
 /// names; returns that `alg`.
 pub fn verify(token: &str, key: &Key) -> Result<Alg, VerifyError> {
@@ -369,29 +302,47 @@ pub fn verify(token: &str, key: &Key) -> Result<Alg, VerifyError> {
     if !alg.is_supported() {
         return Err(VerifyError::Unsupported(alg));
     }
-    if alg.key_type() != key.key_type() {
-        return Err(VerifyError::KeyTypeMismatch {
-            alg,
-            key: key.key_type(),
-        });
+    match unfit(alg, key) {
+        Some(Unfit::KeyType(key)) => return Err(VerifyError::KeyTypeMismatch { alg, key }),
+        Some(Unfit::Curve(curve)) => return Err(VerifyError::CurveMismatch { alg, curve }),
+        None => {}
     }
     let input = signing_input.as_bytes();
-    if let Key::Oct(secret) = key {
-        let expected = hmac(alg.hash(), secret, input);
-        if signature.len() != expected.len() {
-            return Err(VerifyError::SignatureLength {
-                expected: expected.len(),
-                actual: signature.len(),
-            });
+    match key {
+        Key::Oct(secret) => {
+            let expected = hmac(alg.hash(), secret, input);
+            if signature.len() != expected.len() {
+                return Err(VerifyError::SignatureLength {
+                    expected: expected.len(),
+                    actual: signature.len(),
+                });
+            }
+            // Constant-time comparison, as a server must (RFC 7515 section
+            // 10.7).
+            if !crate::types::constant_time_eq(&expected, &signature) {
+                return Err(VerifyError::Mismatch);
+            }
         }
-        // Constant-time comparison, as a server must (RFC 7515 section 10.7).
-        return if crate::types::constant_time_eq(&expected, &signature) {
-            Ok(alg)
-        } else {
-            Err(VerifyError::Mismatch)
-        };
+        Key::RsaPublic(_) | Key::RsaPrivate(_) => {
+            let public = key.rsa_public().ok_or(VerifyError::Mismatch)?;
+            verify_rsa(alg, public, input, &signature)?;
+        }
+        Key::EcPublic(public) => public.verify(input, &signature)?,
+        Key::EcPrivate(private) => private.public_key().verify(input, &signature)?,
+        Key::Ed25519Public(public) => okp::verify(public, input, &signature)?,
+        Key::Ed25519Private(private) => okp::verify(&private.verifying_key(), input, &signature)?,
     }
-    let public = key.rsa_public().ok_or(VerifyError::Mismatch)?;
+    Ok(alg)
+}
+
+/// RS* (RFC 7518 section 3.3) and PS* (section 3.5): the signature is as
+/// long as the modulus.
+fn verify_rsa(
+    alg: Alg,
+    public: RsaPublicKey,
+    input: &[u8],
+    signature: &[u8],
+) -> Result<(), VerifyError> {
     let expected = rsa::traits::PublicKeyParts::size(&public);
     if signature.len() != expected {
         return Err(VerifyError::SignatureLength {
@@ -401,8 +352,8 @@ pub fn verify(token: &str, key: &Key) -> Result<Alg, VerifyError> {
     }
     let valid = match alg {
         Alg::Rs256 | Alg::Rs384 | Alg::Rs512 => {
-            let signature = pkcs1v15::Signature::try_from(signature.as_slice())
-                .map_err(|_| VerifyError::Mismatch)?;
+            let signature =
+                pkcs1v15::Signature::try_from(signature).map_err(|_| VerifyError::Mismatch)?;
             match alg.hash() {
                 Hash::Sha256 => pkcs1v15::VerifyingKey::<Sha256>::new(public)
                     .verify(input, &signature)
@@ -416,8 +367,8 @@ pub fn verify(token: &str, key: &Key) -> Result<Alg, VerifyError> {
             }
         }
         _ => {
-            let signature = pss::Signature::try_from(signature.as_slice())
-                .map_err(|_| VerifyError::Mismatch)?;
+            let signature =
+                pss::Signature::try_from(signature).map_err(|_| VerifyError::Mismatch)?;
             match alg.hash() {
                 Hash::Sha256 => pss::VerifyingKey::<Sha256>::new(public)
                     .verify(input, &signature)
@@ -432,7 +383,7 @@ pub fn verify(token: &str, key: &Key) -> Result<Alg, VerifyError> {
         }
     };
     if valid {
-        Ok(alg)
+        Ok(())
     } else {
         Err(VerifyError::Mismatch)
     }
@@ -459,20 +410,32 @@ fn hmac(hash: Hash, secret: &[u8], input: &[u8]) -> Vec<u8> {
 /// Why a token could not be signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignError {
+    /// The header's `alg` is missing or not a JWS algorithm of RFC 7518.
+    UnknownAlg(String),
     Unsupported(Alg),
     KeyTypeMismatch {
         alg: Alg,
         key: KeyType,
     },
-    /// Signing with RSA needs the private key.
+    /// ES256 needs a P-256 key, ES384 a P-384 one (RFC 7518 section 3.4).
+    CurveMismatch {
+        alg: Alg,
+        curve: EcCurve,
+    },
+    /// Signing with RSA, EC or Ed25519 needs the private key.
     PublicKeyOnly,
     Randomness(RandomnessUnavailable),
     Rsa(String),
+    Ecdsa(String),
 }
 
 impl fmt::Display for SignError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::UnknownAlg(alg) if alg.is_empty() => {
+                f.write_str("the header names no \"alg\" to sign with")
+            }
+            Self::UnknownAlg(alg) => write!(f, "alg \"{alg}\" is not a JWS algorithm of RFC 7518"),
             Self::Unsupported(alg) => write!(f, "{} is not supported here yet", alg.name()),
             Self::KeyTypeMismatch { alg, key } => write!(
                 f,
@@ -481,11 +444,19 @@ impl fmt::Display for SignError {
                 alg.key_type().describe(),
                 key.describe()
             ),
+            Self::CurveMismatch { alg, curve } => write!(
+                f,
+                "{} signs with {} only, and the key is on {} (RFC 7518 section 3.4)",
+                alg.name(),
+                alg.curve().map_or("another curve", EcCurve::name),
+                curve
+            ),
             Self::PublicKeyOnly => {
                 f.write_str("this is a public key: signing needs the private key (with \"d\")")
             }
             Self::Randomness(error) => write!(f, "{error}"),
             Self::Rsa(why) => write!(f, "RSA signing failed: {why}"),
+            Self::Ecdsa(why) => write!(f, "ECDSA signing failed: {why}"),
         }
     }
 }
@@ -529,7 +500,8 @@ impl rand_core::CryptoRng for RandCore<'_> {}
 
 /// Signs `header` and `payload` with `key` as a compact JWS, with the
 /// `alg` the header names. PS* salts come from `rng` (RFC 7518 section
-/// 3.5); the other algorithms are deterministic.
+/// 3.5); the other algorithms are deterministic: HMAC, PKCS#1 v1.5,
+/// ECDSA with RFC 6979 nonces, and Ed25519 (RFC 8032 section 5.1.6).
 pub fn sign(
     header: &Map<String, Value>,
     payload: &[u8],
@@ -537,55 +509,106 @@ pub fn sign(
     rng: &mut dyn Rng,
 ) -> Result<String, SignError> {
     let alg_name = header.get("alg").and_then(Value::as_str).unwrap_or("");
-    let alg = Alg::from_name(alg_name).ok_or(SignError::Unsupported(Alg::Hs256))?;
+    let alg = Alg::from_name(alg_name).ok_or_else(|| SignError::UnknownAlg(alg_name.into()))?;
     if !alg.is_supported() {
         return Err(SignError::Unsupported(alg));
     }
-    if alg.key_type() != key.key_type() {
-        return Err(SignError::KeyTypeMismatch {
-            alg,
-            key: key.key_type(),
-        });
+    match unfit(alg, key) {
+        Some(Unfit::KeyType(key)) => return Err(SignError::KeyTypeMismatch { alg, key }),
+        Some(Unfit::Curve(curve)) => return Err(SignError::CurveMismatch { alg, curve }),
+        None => {}
     }
     let header_json = Value::Object(header.clone()).to_string();
     let signing_input = format!("{}.{}", b64_encode(header_json), b64_encode(payload));
     let input = signing_input.as_bytes();
     let signature = match key {
         Key::Oct(secret) => hmac(alg.hash(), secret, input),
-        Key::RsaPublic(_) => return Err(SignError::PublicKeyOnly),
-        Key::RsaPrivate(private) => {
-            let private = (**private).clone();
-            match alg {
-                Alg::Rs256 => pkcs1v15::SigningKey::<Sha256>::new(private)
-                    .sign(input)
-                    .to_vec(),
-                Alg::Rs384 => pkcs1v15::SigningKey::<Sha384>::new(private)
-                    .sign(input)
-                    .to_vec(),
-                Alg::Rs512 => pkcs1v15::SigningKey::<Sha512>::new(private)
-                    .sign(input)
-                    .to_vec(),
-                _ => {
-                    let mut rand = RandCore { rng, failed: None };
-                    let signature = match alg.hash() {
-                        Hash::Sha256 => pss::SigningKey::<Sha256>::new(private)
-                            .try_sign_with_rng(&mut rand, input)
-                            .map(|s| s.to_vec()),
-                        Hash::Sha384 => pss::SigningKey::<Sha384>::new(private)
-                            .try_sign_with_rng(&mut rand, input)
-                            .map(|s| s.to_vec()),
-                        Hash::Sha512 => pss::SigningKey::<Sha512>::new(private)
-                            .try_sign_with_rng(&mut rand, input)
-                            .map(|s| s.to_vec()),
-                    }
-                    .map_err(|error| SignError::Rsa(error.to_string()))?;
-                    if let Some(error) = rand.failed {
-                        return Err(SignError::Randomness(error));
-                    }
-                    signature
-                }
-            }
+        Key::RsaPublic(_) | Key::EcPublic(_) | Key::Ed25519Public(_) => {
+            return Err(SignError::PublicKeyOnly);
         }
+        Key::RsaPrivate(private) => sign_rsa(alg, (**private).clone(), input, rng)?,
+        Key::EcPrivate(private) => private.sign(input)?,
+        Key::Ed25519Private(private) => okp::sign(private, input),
     };
     Ok(format!("{signing_input}.{}", b64_encode(signature)))
+}
+
+fn sign_rsa(
+    alg: Alg,
+    private: rsa::RsaPrivateKey,
+    input: &[u8],
+    rng: &mut dyn Rng,
+) -> Result<Vec<u8>, SignError> {
+    Ok(match alg {
+        Alg::Rs256 => pkcs1v15::SigningKey::<Sha256>::new(private)
+            .sign(input)
+            .to_vec(),
+        Alg::Rs384 => pkcs1v15::SigningKey::<Sha384>::new(private)
+            .sign(input)
+            .to_vec(),
+        Alg::Rs512 => pkcs1v15::SigningKey::<Sha512>::new(private)
+            .sign(input)
+            .to_vec(),
+        _ => {
+            let mut rand = RandCore { rng, failed: None };
+            let signature = match alg.hash() {
+                Hash::Sha256 => pss::SigningKey::<Sha256>::new(private)
+                    .try_sign_with_rng(&mut rand, input)
+                    .map(|s| s.to_vec()),
+                Hash::Sha384 => pss::SigningKey::<Sha384>::new(private)
+                    .try_sign_with_rng(&mut rand, input)
+                    .map(|s| s.to_vec()),
+                Hash::Sha512 => pss::SigningKey::<Sha512>::new(private)
+                    .try_sign_with_rng(&mut rand, input)
+                    .map(|s| s.to_vec()),
+            }
+            .map_err(|error| SignError::Rsa(error.to_string()))?;
+            if let Some(error) = rand.failed {
+                return Err(SignError::Randomness(error));
+            }
+            signature
+        }
+    })
+}
+
+/// An HMAC key shorter than its hash: RFC 7518 section 3.2 says "A key of
+/// the same size as the hash output (for instance, 256 bits for "HS256")
+/// or larger MUST be used with this algorithm."
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShortHmacKey {
+    pub key_bits: usize,
+    pub required_bits: usize,
+}
+
+impl fmt::Display for ShortHmacKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the secret is only {} bits: RFC 7518 section 3.2 requires an HMAC key at least as \
+             long as the hash output, here {} bits, or it can be guessed offline from any token",
+            self.key_bits, self.required_bits
+        )
+    }
+}
+
+/// Whether `key` is too short for the HMAC `alg` (RFC 7518 section 3.2);
+/// `None` when it is long enough, or when `alg` is not an HMAC algorithm
+/// or `key` not a secret.
+pub fn hmac_key_too_short(alg: Alg, key: &Key) -> Option<ShortHmacKey> {
+    let Key::Oct(secret) = key else {
+        return None;
+    };
+    if alg.key_type() != KeyType::Oct {
+        return None;
+    }
+    let required_bits = match alg.hash() {
+        Hash::Sha256 => 256,
+        Hash::Sha384 => 384,
+        Hash::Sha512 => 512,
+    };
+    let key_bits = secret.len() * 8;
+    (key_bits < required_bits).then_some(ShortHmacKey {
+        key_bits,
+        required_bits,
+    })
 }

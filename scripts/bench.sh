@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks (numbers, not pass/fail): the engine's full scenario natively
 # and in headless Chromium, with the wasm/native ratio; then the Flow
-# screen in the release build (step to paint, long tasks). Writes the report
-# to target/bench-report.txt as well.
+# screen in the release build (step to paint, long tasks); then JWT decode
+# and verify, the engine against jose in one Chromium page, and the JWT
+# debugger per keystroke. Writes the report to target/bench-report.txt as
+# well.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -35,6 +37,46 @@ trunk build --release --locked >/dev/null 2>&1
 report="$report
 
 $(node tests/e2e/flow-bench.mjs)"
+
+# The engine's JWT functions for JavaScript (crates/jwt-bench-web), built
+# and optimized as the app's wasm is (release profile, then wasm-opt with
+# the app's flags from index.html). A plain wasm-bindgen call like this one
+# goes straight through scripts/split/wasm-bindgen to the real CLI.
+echo "Building the engine's JWT functions for the JWT benchmark..."
+cargo build -q --release --locked --target wasm32-unknown-unknown -p jwt-bench-web
+rm -rf target/jwt-bench
+wasm-bindgen --target web --out-dir target/jwt-bench target/wasm32-unknown-unknown/release/jwt_bench_web.wasm
+# --emit-relocs (.cargo/config.toml, for the app's wasm-split) leaves the
+# linker's "linking" and "reloc.*" sections in this wasm; wasm-opt cannot
+# keep them right and nothing here needs them, so they go first.
+node -e '
+  const fs = require("fs");
+  const [file] = process.argv.slice(1);
+  const wasm = fs.readFileSync(file);
+  const kept = [wasm.subarray(0, 8)];
+  let at = 8;
+  const leb = () => {
+    let value = 0, shift = 0, byte;
+    do { byte = wasm[at++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+    return value;
+  };
+  while (at < wasm.length) {
+    const start = at, id = wasm[at++], size = leb(), end = at + size;
+    let name = "";
+    if (id === 0) {
+      const length = leb();
+      name = wasm.toString("utf8", at, at + length);
+    }
+    if (name !== "linking" && !name.startsWith("reloc.")) kept.push(wasm.subarray(start, end));
+    at = end;
+  }
+  fs.writeFileSync(file, Buffer.concat(kept));
+' target/jwt-bench/jwt_bench_web_bg.wasm
+read -r -a opt_params <<<"$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)"
+wasm-opt -Oz "${opt_params[@]}" target/jwt-bench/jwt_bench_web_bg.wasm -o target/jwt-bench/jwt_bench_web_bg.wasm
+report="$report
+
+$(node tests/e2e/jwt-bench.mjs)"
 echo "$report"
 mkdir -p target
 echo "$report" >target/bench-report.txt

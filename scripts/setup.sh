@@ -73,12 +73,20 @@ else
       "run as root: apt-get update && apt-get install -y chromium chromium-driver"
 fi
 
-# 5. Node packages: playwright-core, axe-core and binaryen's wasm-opt.
+# 5. Node packages: playwright-core, axe-core, jose (an independent JOSE
+#    implementation for the JWT tests and benchmark) and binaryen's wasm-opt.
 command -v npm >/dev/null ||
   fail "node and npm are not on PATH" "install Node.js 20 or newer (apt-get install nodejs npm)"
-# npm ci runs again whenever package-lock.json changes (its hash is stamped).
+# npm ci runs again whenever package-lock.json changes (its hash is stamped)
+# or a package the tests and scripts load is missing.
 lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
-if [ "$(cat node_modules/.setup-stamp 2>/dev/null)" = "$lock_hash" ]; then
+node_packages_present() {
+  local package
+  for package in playwright-core @axe-core/playwright binaryen jose; do
+    [ -f "node_modules/$package/package.json" ] || return 1
+  done
+}
+if [ "$(cat node_modules/.setup-stamp 2>/dev/null)" = "$lock_hash" ] && node_packages_present; then
   ok "node packages (package-lock.json)"
 else
   doing "node packages (npm ci)"

@@ -29,8 +29,11 @@ async function fileAt(root, relative) {
   }
 }
 
-/** Starts serving `root` at http://127.0.0.1:<free port><base>. */
-export async function serve(root, base = "/") {
+/**
+ * Starts serving `root` at http://127.0.0.1:<free port><base>, adding
+ * `headers` to every answer.
+ */
+export async function serve(root, base = "/", headers = {}) {
   const server = createServer(async (request, response) => {
     const url = new URL(request.url, "http://127.0.0.1");
     const path = decodeURIComponent(url.pathname);
@@ -43,6 +46,7 @@ export async function serve(root, base = "/") {
       response.writeHead(status, {
         "content-type": TYPES[extname(file)] ?? "application/octet-stream",
         "cache-control": "no-store",
+        ...headers,
       });
       response.end(body);
     } catch {

@@ -2,10 +2,9 @@
 //! colouring, the claims table rows, and the key as the user typed it.
 
 use oauth_engine::clock::UnixTime;
-use oauth_engine::jose::b64_decode;
-use oauth_engine::jwa::{Key, KeyError};
+use oauth_engine::jose::b64_encode;
 use oauth_engine::jwt::{Decoded, Payload, claim_info, relative, utc};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// The token split at its dots, for showing each part in its colour. Any
 /// text splits; whether it decodes is `jwt::decode`'s business.
@@ -25,8 +24,8 @@ pub struct ClaimRow {
     pub value: String,
     pub meaning: Option<&'static str>,
     pub defined_in: Option<&'static str>,
-    /// For a NumericDate: the time in UTC and relative to `now`.
-    pub time: Option<(String, String)>,
+    /// For a NumericDate: the time, in UTC and relative to `now`.
+    pub time: Option<(UnixTime, String, String)>,
 }
 
 /// One row per claim, in name order (the JSON object as serde_json keeps
@@ -46,7 +45,10 @@ pub fn claim_rows(decoded: &Decoded, now: UnixTime) -> Vec<ClaimRow> {
             let time = info
                 .filter(|info| info.is_time)
                 .and_then(|_| value.as_u64())
-                .map(|seconds| (utc(UnixTime(seconds)), relative(UnixTime(seconds), now)));
+                .map(|seconds| {
+                    let time = UnixTime(seconds);
+                    (time, utc(time), relative(time, now))
+                });
             ClaimRow {
                 name: name.clone(),
                 value: match value {
@@ -61,25 +63,26 @@ pub fn claim_rows(decoded: &Decoded, now: UnixTime) -> Vec<ClaimRow> {
         .collect()
 }
 
-/// How the key field is read.
+/// How a key field is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyFormat {
     /// An HMAC secret as typed (its UTF-8 bytes).
     SecretText,
     /// An HMAC secret as base64url, as a JWK's `k` holds it.
     SecretBase64Url,
-    /// A JWK, or a JWKS whose key the token's `kid` picks.
-    Jwk,
+    /// A JWK, a JWKS whose key the token's `kid` picks, or a PEM block:
+    /// the first character tells which.
+    JwkOrPem,
 }
 
 impl KeyFormat {
-    pub const ALL: [KeyFormat; 3] = [Self::SecretText, Self::SecretBase64Url, Self::Jwk];
+    pub const ALL: [KeyFormat; 3] = [Self::SecretText, Self::SecretBase64Url, Self::JwkOrPem];
 
     pub fn value(self) -> &'static str {
         match self {
             Self::SecretText => "secret-text",
             Self::SecretBase64Url => "secret-base64url",
-            Self::Jwk => "jwk",
+            Self::JwkOrPem => "jwk",
         }
     }
 
@@ -87,7 +90,7 @@ impl KeyFormat {
         match self {
             Self::SecretText => "Secret, as text",
             Self::SecretBase64Url => "Secret, base64url",
-            Self::Jwk => "JWK or JWKS (JSON)",
+            Self::JwkOrPem => "JWK, JWKS or PEM",
         }
     }
 
@@ -95,37 +98,201 @@ impl KeyFormat {
         Self::ALL
             .into_iter()
             .find(|format| format.value() == value)
-            .unwrap_or(Self::Jwk)
+            .unwrap_or(Self::JwkOrPem)
     }
 }
 
-/// The key the user gave, or why it cannot be used.
-pub fn read_key(text: &str, format: KeyFormat, kid: Option<&str>) -> Result<Key, String> {
-    match format {
-        KeyFormat::SecretText if text.is_empty() => Err("Enter the shared secret.".into()),
-        KeyFormat::SecretText => Ok(Key::Oct(text.as_bytes().to_vec())),
-        KeyFormat::SecretBase64Url => b64_decode(text.trim()).map(Key::Oct).map_err(|_| {
-            "The secret is not base64url (A-Z, a-z, 0-9, - and _, no padding).".into()
-        }),
-        KeyFormat::Jwk => {
-            let json: Value = serde_json::from_str(text)
-                .map_err(|error| format!("The key is not JSON: {error}. Paste a JWK or a JWKS."))?;
-            let key = if json.get("keys").is_some() {
-                Key::from_jwks(&json, kid)
-            } else {
-                Key::from_jwk(&json)
-            };
-            key.map_err(|error: KeyError| format!("{}.", capitalise(&error.to_string())))
+/// The algorithms the debugger signs with, in the order the menu lists
+/// them (RFC 7518 section 3.1, RFC 8037 section 3.1).
+pub const SIGNING_ALGS: [&str; 12] = [
+    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
+    "ES384", "EdDSA",
+];
+
+/// The keys the page can make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyChoice {
+    /// A random HMAC secret as long as the hash of the header's HS alg.
+    Secret,
+    Rsa2048,
+    P256,
+    P384,
+    Ed25519,
+}
+
+impl KeyChoice {
+    pub const ALL: [KeyChoice; 5] = [
+        Self::Secret,
+        Self::Rsa2048,
+        Self::P256,
+        Self::P384,
+        Self::Ed25519,
+    ];
+
+    pub fn value(self) -> &'static str {
+        match self {
+            Self::Secret => "secret",
+            Self::Rsa2048 => "rsa-2048",
+            Self::P256 => "p-256",
+            Self::P384 => "p-384",
+            Self::Ed25519 => "ed25519",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Secret => "HMAC secret (HS256/384/512)",
+            Self::Rsa2048 => "RSA 2048 (RS/PS)",
+            Self::P256 => "EC P-256 (ES256)",
+            Self::P384 => "EC P-384 (ES384)",
+            Self::Ed25519 => "Ed25519 (EdDSA)",
+        }
+    }
+
+    pub fn from_value(value: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|choice| choice.value() == value)
+            .unwrap_or(Self::Secret)
+    }
+
+    /// The alg a token signed with a new key of this kind gets, keeping
+    /// `current` when it already suits the key.
+    pub fn alg(self, current: &str) -> &'static str {
+        let suits = |family: &str| current.starts_with(family);
+        match self {
+            Self::Secret => SIGNING_ALGS[..3]
+                .iter()
+                .find(|alg| **alg == current)
+                .copied()
+                .unwrap_or("HS256"),
+            Self::Rsa2048 if suits("RS") || suits("PS") => SIGNING_ALGS[3..9]
+                .iter()
+                .find(|alg| **alg == current)
+                .copied()
+                .unwrap_or("RS256"),
+            Self::Rsa2048 => "RS256",
+            Self::P256 => "ES256",
+            Self::P384 => "ES384",
+            Self::Ed25519 => "EdDSA",
         }
     }
 }
 
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().collect::<String>() + chars.as_str())
-        .unwrap_or_default()
+/// The header's `alg`, if the header text is a JSON object naming one.
+pub fn header_alg(header_text: &str) -> Option<String> {
+    let header: Map<String, Value> = serde_json::from_str(header_text).ok()?;
+    header.get("alg")?.as_str().map(str::to_owned)
+}
+
+/// The header text with its `alg` set to `alg`, pretty-printed; the text
+/// unchanged when it is not a JSON object (its own message says why).
+pub fn with_alg(header_text: &str, alg: &str) -> String {
+    match serde_json::from_str::<Map<String, Value>>(header_text) {
+        Ok(mut header) => {
+            header.insert("alg".into(), Value::String(alg.into()));
+            pretty(&header)
+        }
+        Err(_) => header_text.to_owned(),
+    }
+}
+
+pub fn pretty<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+/// What the header and payload editors start from for a decoded token:
+/// pretty JSON (the payload as text when it is not JSON).
+pub fn editor_texts(decoded: &Decoded) -> (String, String) {
+    match decoded {
+        Decoded::Signed {
+            header, payload, ..
+        } => (
+            pretty(header),
+            match payload {
+                Payload::Claims(claims) => pretty(claims),
+                Payload::Text(text) => text.clone(),
+            },
+        ),
+        Decoded::Encrypted { header } => (pretty(header), String::new()),
+    }
+}
+
+/// The header editor's text as a JOSE header, or why it is not one.
+pub fn parse_header(text: &str) -> Result<Map<String, Value>, String> {
+    serde_json::from_str(text).map_err(|error| {
+        if error.is_data() {
+            "The header must be a JSON object.".to_owned()
+        } else {
+            format!("The header is not JSON: {error}.")
+        }
+    })
+}
+
+/// The payload editor's text as the bytes to sign: the JSON with the white
+/// space between tokens removed (the claims keep the order they were typed
+/// in), or why it is not a claims set. RFC 7519 section 7.2 step 10: a
+/// JWT's payload is a JSON object.
+pub fn compact_payload(text: &str) -> Result<String, String> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(_)) => {}
+        Ok(_) => return Err("The payload must be a JSON object of claims.".into()),
+        Err(error) => return Err(format!("The payload is not JSON: {error}.")),
+    }
+    let mut compact = String::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in text.chars() {
+        if in_string {
+            compact.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if !c.is_whitespace() {
+            in_string = c == '"';
+            compact.push(c);
+        }
+    }
+    Ok(compact)
+}
+
+/// A token made of the edited header and payload that keeps `token`'s
+/// signature, as it is: the debugger's way to show that editing a signed
+/// token breaks its signature.
+pub fn reencode_keeping_signature(
+    header: &Map<String, Value>,
+    payload: &str,
+    token: &str,
+) -> String {
+    let signature = token.trim().rsplit('.').next().unwrap_or_default();
+    format!(
+        "{}.{}.{signature}",
+        b64_encode(Value::Object(header.clone()).to_string()),
+        b64_encode(payload)
+    )
+}
+
+/// The fragment of a share link carrying `token`. Only ever the fragment:
+/// browsers do not send it to the server that hosts the page.
+pub fn share_fragment(token: &str) -> String {
+    format!("#token={}", token.trim())
+}
+
+/// The token a share link's fragment carries, if any.
+pub fn token_from_fragment(fragment: &str) -> Option<String> {
+    let token = fragment.strip_prefix('#')?.strip_prefix("token=")?;
+    (!token.is_empty()).then(|| token.to_owned())
+}
+
+/// The clock-skew field as seconds, or why it is not a number of seconds.
+pub fn parse_skew(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(seconds) if seconds <= 86_400 => Ok(seconds),
+        Ok(_) => Err("At most a day (86400 seconds).".into()),
+        Err(_) => Err("A whole number of seconds, 0 or more.".into()),
+    }
 }
 
 #[cfg(test)]
@@ -142,7 +309,11 @@ mod tests {
         let exp = rows.iter().find(|row| row.name == "exp").unwrap();
         assert_eq!(
             exp.time,
-            Some(("2011-03-22 18:43:00 UTC".into(), "3 h ago".into()))
+            Some((
+                UnixTime(1_300_819_380),
+                "2011-03-22 18:43:00 UTC".into(),
+                "3 h ago".into()
+            ))
         );
         assert!(exp.meaning.is_some());
         let custom = rows
@@ -160,21 +331,79 @@ mod tests {
     }
 
     #[test]
-    fn each_key_format_says_what_is_wrong() {
-        assert!(read_key("", KeyFormat::SecretText, None).is_err());
+    fn the_payload_is_compacted_keeping_claim_order_and_string_spaces() {
+        let text = "{\n  \"sub\": \"a b\",\n  \"aud\": \"say \\\" hi\",\n  \"n\": [1, 2]\n}";
         assert_eq!(
-            read_key("a+b", KeyFormat::SecretBase64Url, None).unwrap_err(),
-            "The secret is not base64url (A-Z, a-z, 0-9, - and _, no padding)."
+            compact_payload(text).unwrap(),
+            r#"{"sub":"a b","aud":"say \" hi","n":[1,2]}"#
+        );
+    }
+
+    #[test]
+    fn rfc7519_7_2_the_payload_must_be_a_json_object() {
+        assert_eq!(
+            compact_payload("[1]").unwrap_err(),
+            "The payload must be a JSON object of claims."
         );
         assert!(
-            read_key("{", KeyFormat::Jwk, None)
+            compact_payload("{\"a\":")
                 .unwrap_err()
-                .starts_with("The key is not JSON")
+                .starts_with("The payload is not JSON: EOF while parsing")
         );
         assert_eq!(
-            read_key(r#"{"kty":"EC"}"#, KeyFormat::Jwk, None).unwrap_err(),
-            "The key type (kty) \"EC\" is not supported here yet: use oct or RSA."
+            parse_header("\"x\"").unwrap_err(),
+            "The header must be a JSON object."
         );
-        assert!(read_key(r#"{"keys":[{"kty":"oct","k":"AA"}]}"#, KeyFormat::Jwk, None).is_ok());
+    }
+
+    #[test]
+    fn editing_keeps_the_old_signature_so_verification_fails() {
+        let Decoded::Signed { header, .. } = decode(A1).unwrap() else {
+            panic!("A1 is a JWS");
+        };
+        let edited = reencode_keeping_signature(&header, r#"{"iss":"mallory"}"#, A1);
+        assert!(edited.ends_with(".dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
+        let Decoded::Signed { payload, .. } = decode(&edited).unwrap() else {
+            panic!("still a JWS");
+        };
+        assert_eq!(
+            payload,
+            Payload::Claims(serde_json::from_str(r#"{"iss":"mallory"}"#).unwrap())
+        );
+    }
+
+    #[test]
+    fn the_alg_menu_rewrites_the_header_alg_only() {
+        let header = with_alg("{\"typ\":\"JWT\",\"alg\":\"HS256\"}", "ES256");
+        assert_eq!(header_alg(&header).as_deref(), Some("ES256"));
+        assert!(header.contains("\"typ\": \"JWT\""));
+        assert_eq!(with_alg("not json", "ES256"), "not json");
+    }
+
+    #[test]
+    fn a_new_key_keeps_a_suitable_alg_and_replaces_one_that_is_not() {
+        assert_eq!(KeyChoice::Rsa2048.alg("PS384"), "PS384");
+        assert_eq!(KeyChoice::Rsa2048.alg("HS256"), "RS256");
+        assert_eq!(KeyChoice::Secret.alg("HS512"), "HS512");
+        assert_eq!(KeyChoice::Secret.alg("ES256"), "HS256");
+        assert_eq!(KeyChoice::Ed25519.alg("HS256"), "EdDSA");
+    }
+
+    #[test]
+    fn a_share_link_carries_the_token_in_the_fragment_only() {
+        let fragment = share_fragment(&format!(" {A1}\n"));
+        assert_eq!(fragment, format!("#token={A1}"));
+        assert_eq!(token_from_fragment(&fragment).as_deref(), Some(A1));
+        assert_eq!(token_from_fragment("#token="), None);
+        assert_eq!(token_from_fragment("#other=1"), None);
+        assert_eq!(token_from_fragment(""), None);
+    }
+
+    #[test]
+    fn clock_skew_is_whole_seconds_up_to_a_day() {
+        assert_eq!(parse_skew(" 120 "), Ok(120));
+        assert!(parse_skew("-1").is_err());
+        assert!(parse_skew("1.5").is_err());
+        assert!(parse_skew("86401").is_err());
     }
 }

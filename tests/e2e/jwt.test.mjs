@@ -3,8 +3,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
+import { generateKeyPairSync } from "node:crypto";
 import { join } from "node:path";
-import { ROOT, assertNoAxeViolations, byTestId, openPage, useApp } from "./support.mjs";
+import { ROOT, assertNoAxeViolations, byTestId, openPage, useApp, withJose } from "./support.mjs";
 
 // RFC 7515 appendix A.1 (HS256) and its key.
 const A1_TOKEN =
@@ -20,7 +21,21 @@ async function openJwt(app) {
 }
 
 const message = (page) => byTestId(page, "jwt-token-message").textContent();
-const result = (page) => byTestId(page, "jwt-verify-result").textContent();
+
+/**
+ * Waits until the verification result matches `expected` and returns it.
+ * The key and signature code loads on first use, so the first verdict can
+ * come a moment after the key is typed.
+ */
+async function verdict(page, expected) {
+  const locator = byTestId(page, "jwt-verify-result");
+  try {
+    await locator.filter({ hasText: expected }).waitFor({ timeout: 5000 });
+  } catch {
+    assert.fail(`verification result ${JSON.stringify(await locator.textContent())} never matched ${expected}`);
+  }
+  return locator.textContent();
+}
 
 describe("JWT debugger", () => {
   const app = useApp({ before, after });
@@ -29,18 +44,18 @@ describe("JWT debugger", () => {
     const page = await openJwt(app);
     await byTestId(page, "jwt-token").fill(A1_TOKEN);
     assert.match(await message(page), /A signed token/);
-    assert.match(await byTestId(page, "jwt-header").textContent(), /"alg": "HS256"/);
+    assert.match(await byTestId(page, "jwt-header").inputValue(), /"alg": "HS256"/);
     const claims = await byTestId(page, "jwt-claims").textContent();
-    assert.match(claims, /exp[\s\S]*1300819380[\s\S]*2011-03-22 18:43:00 UTC, \d+ days ago/);
+    assert.match(claims, /exp[\s\S]*1300819380[\s\S]*2011-03-22 18:43:00 UTC[\s\S]*2011[\s\S]*\d+ days ago/);
     assert.match(claims, /http:\/\/example\.com\/is_root[\s\S]*Not a registered claim/);
     assert.match(await byTestId(page, "jwt-warnings").textContent(), /Expired/);
     assert.equal(await page.locator(".jwt__part--2").textContent(), A1_TOKEN.split(".")[2]);
 
     await byTestId(page, "jwt-key-format").selectOption("secret-base64url");
     await byTestId(page, "jwt-key").fill(A1_KEY);
-    assert.equal(await result(page), "Signature verified (HS256).");
+    await verdict(page, /^Signature verified \(HS256\)\.$/);
     await byTestId(page, "jwt-key").fill(A1_KEY.replace("A", "B"));
-    assert.match(await result(page), /^Not verified: the signature does not match/);
+    await verdict(page, /^Not verified: the signature does not match/);
     page.assertClean();
   });
 
@@ -51,10 +66,10 @@ describe("JWT debugger", () => {
     await byTestId(page, "jwt-key-format").selectOption("jwk");
     const { kty, n, e } = vector.key;
     await byTestId(page, "jwt-key").fill(JSON.stringify({ keys: [{ kty, n, e }] }));
-    assert.equal(await result(page), "Signature verified (RS256).");
+    await verdict(page, /^Signature verified \(RS256\)\.$/);
     await byTestId(page, "jwt-key-format").selectOption("secret-text");
     await byTestId(page, "jwt-key").fill(n);
-    assert.match(await result(page), /algorithm confusion attack/);
+    await verdict(page, /algorithm confusion attack/);
     page.assertClean();
   });
 
@@ -78,7 +93,8 @@ describe("JWT debugger", () => {
     const page = await openJwt(app);
     const payload = b64url(JSON.stringify({ name: "<img src=x onerror=window.__pwned=1><script>window.__pwned=2</script>" }));
     await byTestId(page, "jwt-token").fill(`${b64url('{"alg":"HS256"}')}.${payload}.c2ln`);
-    assert.match(await byTestId(page, "jwt-payload").textContent(), /<script>window.__pwned=2<\/script>/);
+    assert.match(await byTestId(page, "jwt-payload").inputValue(), /<script>window.__pwned=2<\/script>/);
+    assert.match(await byTestId(page, "jwt-claims").textContent(), /<script>window.__pwned=2<\/script>/);
     assert.equal(await page.locator("article.jwt img, article.jwt script").count(), 0);
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
     page.assertClean();
@@ -101,6 +117,7 @@ describe("JWT debugger", () => {
       await byTestId(page, "jwt-token").fill(A1_TOKEN);
       await byTestId(page, "jwt-key").fill("wrong");
       await byTestId(page, "jwt-claims").waitFor();
+      await verdict(page, /Not verified/);
       await assertNoAxeViolations(page, `jwt (${colorScheme})`);
       await byTestId(page, "jwt-token").fill("not.a");
       await assertNoAxeViolations(page, `jwt with an error (${colorScheme})`);
@@ -117,6 +134,303 @@ describe("JWT debugger", () => {
     await byTestId(page, "jwt-token").waitFor();
     assert.equal(await byTestId(page, "jwt-token").inputValue(), A1_TOKEN);
     assert.equal(await byTestId(page, "jwt-key").inputValue(), "my secret");
+    page.assertClean();
+  });
+
+  test("a token jose signs in the same page (HS256) verifies with its secret", async () => {
+    const page = await withJose(await openJwt(app));
+    const secret = "a shared secret that jose and the debugger both know";
+    const token = await page.evaluate(
+      (secret) =>
+        new window.jose.SignJWT({ sub: "alice", scope: "read" })
+          .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+          .setIssuer("https://as.example")
+          .setIssuedAt()
+          .setExpirationTime("5m")
+          .sign(new TextEncoder().encode(secret)),
+      secret,
+    );
+    await byTestId(page, "jwt-token").fill(token);
+    await byTestId(page, "jwt-key-format").selectOption("secret-text");
+    await byTestId(page, "jwt-key").fill(secret);
+    await verdict(page, /^Signature verified \(HS256\)\.$/);
+    page.assertClean();
+  });
+  // Every algorithm the debugger signs with, the key jose makes for it, and
+  // the menu entry that makes one here.
+  const ALGS = [
+    ["HS256", "secret"], ["HS384", "secret"], ["HS512", "secret"],
+    ["RS256", "rsa-2048"], ["RS384", "rsa-2048"], ["RS512", "rsa-2048"],
+    ["PS256", "rsa-2048"], ["PS384", "rsa-2048"], ["PS512", "rsa-2048"],
+    ["ES256", "p-256"], ["ES384", "p-384"], ["EdDSA", "ed25519"],
+  ];
+
+  async function setPayload(page, claims) {
+    await byTestId(page, "jwt-payload").fill(JSON.stringify(claims, null, 2));
+  }
+
+  test("interop: a token signed here verifies with jose, for every algorithm", async () => {
+    const page = await withJose(await openJwt(app));
+    await byTestId(page, "jwt-token").fill(A1_TOKEN);
+    let rsaKey = null;
+    for (const [alg, keyKind] of ALGS) {
+      await byTestId(page, "jwt-sign-alg").selectOption(alg);
+      // One RSA key serves the six RS/PS algorithms; the others get a new key each.
+      if (keyKind !== "rsa-2048" || !rsaKey) {
+        await byTestId(page, "jwt-new-key").selectOption(keyKind);
+        await byTestId(page, "jwt-generate").click();
+        await byTestId(page, "jwt-generate").filter({ hasText: "Make key" }).waitFor();
+        if (keyKind === "rsa-2048") rsaKey = true;
+      }
+      await setPayload(page, { sub: "alice", alg_under_test: alg });
+      await verdict(page, new RegExp(`^Signature verified \\(${alg}\\)\\.$`));
+      const token = await byTestId(page, "jwt-token").inputValue();
+      assert.equal(JSON.parse(Buffer.from(token.split(".")[0], "base64url")).alg, alg);
+      const keyText = await byTestId(page, "jwt-key").inputValue();
+      const keyFormat = await byTestId(page, "jwt-key-format").inputValue();
+      const payload = await page.evaluate(
+        async ({ token, keyText, keyFormat, alg }) => {
+          const { jose } = window;
+          const key = keyFormat === "secret-base64url"
+            ? jose.base64url.decode(keyText)
+            : await jose.importJWK(JSON.parse(keyText), alg);
+          return (await jose.jwtVerify(token, key, { algorithms: [alg] })).payload;
+        },
+        { token, keyText, keyFormat, alg },
+      );
+      assert.deepEqual(payload, { sub: "alice", alg_under_test: alg }, alg);
+      // The exports are the same key: jose verifies with the public PEM too.
+      if (!alg.startsWith("HS")) {
+        const pem = await byTestId(page, "jwt-export-public-pem").inputValue();
+        assert.match(pem, /^-----BEGIN PUBLIC KEY-----\n/);
+        assert.match(await byTestId(page, "jwt-export-private-pem").inputValue(), /^-----BEGIN PRIVATE KEY-----\n/);
+        const verified = await page.evaluate(
+          async ({ token, pem, alg }) => {
+            const key = await window.jose.importSPKI(pem, alg);
+            return (await window.jose.jwtVerify(token, key)).protectedHeader.alg;
+          },
+          { token, pem, alg },
+        );
+        assert.equal(verified, alg);
+      }
+    }
+    page.assertClean();
+  });
+
+  test("interop: tokens jose signs verify here with its JWK and its PEM, for every algorithm", async () => {
+    const page = await withJose(await openJwt(app));
+    for (const [alg] of ALGS) {
+      const { token, jwk, pem } = await page.evaluate(async (alg) => {
+        const { jose } = window;
+        const sign = (key) =>
+          new jose.SignJWT({ sub: "bob", scope: "read" })
+            .setProtectedHeader({ alg, typ: "JWT", kid: "k1" })
+            .setIssuedAt()
+            .setExpirationTime("10m")
+            .sign(key);
+        if (alg.startsWith("HS")) {
+          const secret = crypto.getRandomValues(new Uint8Array(Number(alg.slice(2)) / 8));
+          return { token: await sign(secret), jwk: jose.base64url.encode(secret), pem: null };
+        }
+        const options = alg === "EdDSA" ? { crv: "Ed25519", extractable: true } : { extractable: true };
+        const { publicKey, privateKey } = await jose.generateKeyPair(alg, options);
+        return {
+          token: await sign(privateKey),
+          jwk: JSON.stringify({ keys: [{ ...(await jose.exportJWK(publicKey)), kid: "k1" }] }),
+          pem: await jose.exportSPKI(publicKey),
+        };
+      }, alg);
+      await byTestId(page, "jwt-token").fill(token);
+      if (alg.startsWith("HS")) {
+        await byTestId(page, "jwt-key-format").selectOption("secret-base64url");
+        await byTestId(page, "jwt-key").fill(jwk);
+        await verdict(page, new RegExp(`^Signature verified \\(${alg}\\)\\.$`));
+        continue;
+      }
+      await byTestId(page, "jwt-key-format").selectOption("jwk");
+      await byTestId(page, "jwt-key").fill(jwk);
+      await verdict(page, new RegExp(`^Signature verified \\(${alg}\\)\\.$`));
+      await byTestId(page, "jwt-key").fill(pem);
+      await verdict(page, new RegExp(`^Signature verified \\(${alg}\\)\\.$`));
+    }
+    page.assertClean();
+  });
+
+  test("PEM keys: PKCS#1 RSA public keys verify, and a bad PEM says what is wrong", async () => {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const pkcs8 = privateKey.export({ type: "pkcs8", format: "pem" });
+    const pkcs1 = publicKey.export({ type: "pkcs1", format: "pem" });
+    assert.match(pkcs1, /^-----BEGIN RSA PUBLIC KEY-----/);
+    const page = await withJose(await openJwt(app));
+    const token = await page.evaluate(async (pkcs8) => {
+      const key = await window.jose.importPKCS8(pkcs8, "RS256");
+      return new window.jose.SignJWT({ sub: "carol" }).setProtectedHeader({ alg: "RS256" }).sign(key);
+    }, pkcs8);
+    await byTestId(page, "jwt-token").fill(token);
+    await byTestId(page, "jwt-key-format").selectOption("jwk");
+    await byTestId(page, "jwt-key").fill(pkcs1);
+    await verdict(page, /^Signature verified \(RS256\)\.$/);
+    await byTestId(page, "jwt-key").fill(pkcs1.replace("RSA PUBLIC KEY", "CERTIFICATE REQUEST"));
+    await verdict(page, /CERTIFICATE REQUEST/);
+    page.assertClean();
+  });
+
+  test("editing the payload keeps the old signature until a signing key signs it again", async () => {
+    const page = await openJwt(app);
+    await byTestId(page, "jwt-token").fill(A1_TOKEN);
+    await byTestId(page, "jwt-key-format").selectOption("secret-base64url");
+    await byTestId(page, "jwt-key").fill(A1_KEY);
+    await verdict(page, /^Signature verified/);
+    await setPayload(page, { iss: "mallory", admin: true });
+    await verdict(page, /^Not verified: the signature does not match/);
+    const edited = await byTestId(page, "jwt-token").inputValue();
+    assert.equal(edited.split(".")[2], A1_TOKEN.split(".")[2], "the old signature is kept");
+    assert.match(await byTestId(page, "jwt-claims").textContent(), /mallory/);
+
+    // Half-typed JSON stays in the editor, with its message, and the token waits.
+    await byTestId(page, "jwt-payload").fill('{"iss": "mall');
+    assert.match(await byTestId(page, "jwt-payload-message").textContent(), /not JSON/);
+    assert.equal(await byTestId(page, "jwt-token").inputValue(), edited);
+
+    // With the same secret as the signing key, the edit is signed again.
+    await byTestId(page, "jwt-sign-key-format").selectOption("secret-base64url");
+    await byTestId(page, "jwt-sign-key").fill(A1_KEY);
+    await setPayload(page, { iss: "joe", exp: 4102444800 });
+    await verdict(page, /^Signature verified \(HS256\)\.$/);
+    assert.notEqual(await byTestId(page, "jwt-token").inputValue(), edited);
+
+    // A signing key that cannot sign the header's alg says why.
+    await byTestId(page, "jwt-sign-alg").selectOption("ES256");
+    await byTestId(page, "jwt-sign-status").filter({ hasText: /Cannot sign/ }).waitFor();
+    page.assertClean();
+  });
+
+  test("RFC 7518 3.2: an HMAC secret shorter than the hash verifies with a warning", async () => {
+    const page = await openJwt(app);
+    await byTestId(page, "jwt-token").fill(A1_TOKEN);
+    await byTestId(page, "jwt-sign-key").fill("short");
+    await setPayload(page, { sub: "x" });
+    await byTestId(page, "jwt-key").fill("short");
+    await verdict(page, /^Signature verified \(HS256\)\.$/);
+    assert.match(await byTestId(page, "jwt-key-warning").textContent(), /RFC 7518/);
+    page.assertClean();
+  });
+
+  test("times are judged now or at a time the user sets, with the skew they set", async () => {
+    const page = await openJwt(app);
+    await byTestId(page, "jwt-token").fill(A1_TOKEN); // exp 2011-03-22 18:43:00 UTC
+    assert.match(await byTestId(page, "jwt-warnings").textContent(), /Expired/);
+    // The browser runs in UTC here (TZ is unset on the test machine); the field is local time.
+    const offset = await page.evaluate(() => new Date(1300819380000).getTimezoneOffset());
+    const local = (utcSeconds) =>
+      new Date((utcSeconds - offset * 60) * 1000).toISOString().slice(0, 19);
+    await byTestId(page, "jwt-judged-at").fill(local(1300819380 - 3600));
+    await page.waitForFunction(() => !document.querySelector('[data-testid="jwt-warnings"]')?.textContent.includes("Expired"));
+    assert.match(await byTestId(page, "jwt-claims").textContent(), /in 1 h/);
+    await byTestId(page, "jwt-judged-at").fill(local(1300819380 + 30));
+    await byTestId(page, "jwt-skew").fill("0");
+    await byTestId(page, "jwt-warnings").filter({ hasText: "Expired" }).waitFor();
+    await byTestId(page, "jwt-skew").fill("soon");
+    assert.match(await byTestId(page, "jwt-skew-message").textContent(), /whole number of seconds/);
+    page.assertClean();
+  });
+
+  test("a share link is made only when asked, carries the token in the fragment, and opens it", async () => {
+    const page = await openJwt(app);
+    await byTestId(page, "jwt-token").fill(A1_TOKEN);
+    assert.equal(await byTestId(page, "jwt-share-link").count(), 0);
+    await byTestId(page, "jwt-share").check();
+    const link = await byTestId(page, "jwt-share-link").inputValue();
+    assert.equal(link, app.url(`/jwt#token=${A1_TOKEN}`));
+    await byTestId(page, "jwt-key").fill("never in the link");
+    assert.ok(!(await byTestId(page, "jwt-share-link").inputValue()).includes("never"));
+
+    const other = await openPage(app, null);
+    await other.goto(link);
+    await byTestId(other, "jwt-token").waitFor();
+    assert.equal(await byTestId(other, "jwt-token").inputValue(), A1_TOKEN);
+    assert.match(await byTestId(other, "jwt-header").inputValue(), /"alg": "HS256"/);
+    other.assertClean();
+    await other.context().close();
+    page.assertClean();
+  });
+
+  test("fetching a JWKS happens only on the click, from the URL typed", async () => {
+    const vector = JSON.parse(await readFile(join(ROOT, "crates/oauth-engine/src/keys/rfc7515_a2.json"), "utf8"));
+    const jwksUrl = "https://issuer.example/.well-known/jwks.json";
+    const page = await openJwt(app);
+    let served = 0;
+    await page.route(jwksUrl, (route) => {
+      served += 1;
+      const { kty, n, e } = vector.key;
+      route.fulfill({
+        status: 200,
+        headers: { "content-type": "application/json", "access-control-allow-origin": "*" },
+        body: JSON.stringify({ keys: [{ kty, n, e, kid: "a2" }] }),
+      });
+    });
+    await page.route("https://issuer.example/missing", (route) =>
+      route.fulfill({ status: 404, headers: { "access-control-allow-origin": "*" }, body: "no" }),
+    );
+    await byTestId(page, "jwt-token").fill(vector.compact);
+    await byTestId(page, "jwt-jwks-url").fill(jwksUrl);
+    await page.waitForTimeout(300);
+    assert.equal(served, 0, "typing the URL fetches nothing");
+    await byTestId(page, "jwt-jwks-fetch").click();
+    await byTestId(page, "jwt-jwks-status").filter({ hasText: "1 key" }).waitFor();
+    assert.equal(served, 1);
+    await verdict(page, /^Signature verified \(RS256\)\.$/);
+
+    await byTestId(page, "jwt-jwks-url").fill("https://issuer.example/missing");
+    await byTestId(page, "jwt-jwks-fetch").click();
+    await byTestId(page, "jwt-jwks-status").filter({ hasText: "404" }).waitFor();
+    await byTestId(page, "jwt-jwks-url").fill("ftp://issuer.example/jwks");
+    await byTestId(page, "jwt-jwks-fetch").click();
+    await byTestId(page, "jwt-jwks-status").filter({ hasText: "Only http and https" }).waitFor();
+    page.assertClean({ allow: ["https://issuer.example/"] });
+  });
+
+  test("making an RSA key leaves the page responsive", async () => {
+    const page = await openJwt(app);
+    await page.evaluate(() => {
+      window.__longest = 0;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.__longest = Math.max(window.__longest, entry.duration);
+      }).observe({ type: "longtask" });
+    });
+    await byTestId(page, "jwt-new-key").selectOption("rsa-2048");
+    await byTestId(page, "jwt-generate").click();
+    await byTestId(page, "jwt-generate").filter({ hasText: "Make key" }).waitFor();
+    assert.match(await byTestId(page, "jwt-sign-key").inputValue(), /"kty": "RSA"/);
+    assert.match(await byTestId(page, "jwt-exports").textContent(), /RSA/);
+    const longest = await page.evaluate(() => window.__longest);
+    assert.ok(longest < 250, `the main thread was blocked for ${longest} ms`);
+    page.assertClean();
+  });
+
+  test("axe-core finds nothing with the signing panel, a made key and its exports on screen", async () => {
+    const page = await openJwt(app);
+    await byTestId(page, "jwt-token").fill(A1_TOKEN);
+    await byTestId(page, "jwt-new-key").selectOption("p-256");
+    await byTestId(page, "jwt-generate").click();
+    await byTestId(page, "jwt-exports").waitFor();
+    await verdict(page, /^Signature verified \(ES256\)\.$/);
+    await byTestId(page, "jwt-share").check();
+    await assertNoAxeViolations(page, "jwt signing");
+    page.assertClean();
+  });
+  test("reading a token loads no signature code; the first key loads it, once", async () => {
+    const page = await openJwt(app);
+    const cryptoChunks = () => page.requests.filter((url) => /\/split_load_[^/]*\.wasm$/.test(new URL(url).pathname));
+    await byTestId(page, "jwt-token").fill(A1_TOKEN);
+    await byTestId(page, "jwt-claims").waitFor();
+    await page.waitForLoadState("networkidle");
+    assert.deepEqual(cryptoChunks(), [], "decoding needs no crypto chunk");
+    await byTestId(page, "jwt-example").click();
+    await verdict(page, /^Signature verified \(HS256\)\.$/);
+    await byTestId(page, "jwt-key").fill(A1_KEY.replace("A", "B"));
+    await verdict(page, /^Not verified/);
+    assert.equal(cryptoChunks().length, 1);
     page.assertClean();
   });
 });

@@ -3,7 +3,7 @@
 // budgets below. Two visits: the home page, and the Flow screen opened
 // directly (the home page's files plus the lazily loaded simulator chunks).
 // Prints a table each; exits non-zero over budget. A visit straight to /jwt
-// is measured the same way. Run after
+// is measured the same way, before and after a key is typed. Run after
 // `trunk build --release`.
 import { gzipSync } from "node:zlib";
 import { readFile } from "node:fs/promises";
@@ -21,13 +21,18 @@ export const FIRST_VISIT_BUDGET_KB = 165;
 // goal is open (see the README's "Size").
 export const FLOW_VISIT_BUDGET_KB = 440;
 // A first visit straight to /jwt: the home page's files plus the
-// debugger's chunk and the code it shares with the Flow screen.
-export const JWT_VISIT_BUDGET_KB = 250;
+// debugger's chunk (decoding, claims, the editors and panels) and the code
+// it shares with the Flow screen. Over the 250 KB goal by its signing UI;
+// the signature code is not in it (next budget).
+export const JWT_VISIT_BUDGET_KB = 275;
+// The same visit once a key is typed: plus the key and signature chunk
+// (RSA, P-256, P-384, Ed25519, PEM), which loads only then.
+export const JWT_WITH_KEY_BUDGET_KB = 420;
 
 const server = await serve(DIST, "/");
 const browser = await launch();
 
-async function visit(path, ready) {
+async function visit(path, ready, act = async () => {}) {
   const page = await browser.newPage();
   const paths = new Set();
   page.on("request", (request) => {
@@ -36,6 +41,8 @@ async function visit(path, ready) {
   });
   await page.goto(server.url + path, { waitUntil: "networkidle" });
   await page.waitForSelector(ready);
+  await act(page);
+  await page.waitForLoadState("networkidle");
   await page.close();
   const rows = [];
   for (const path of paths) {
@@ -63,6 +70,16 @@ try {
   report("First visit download, home page", await visit("", "header.site-header"), FIRST_VISIT_BUDGET_KB);
   report("First visit download, straight to /flow", await visit("flow", '[data-testid="diagram"]'), FLOW_VISIT_BUDGET_KB);
   report("First visit download, straight to /jwt", await visit("jwt", '[data-testid="jwt-token"]'), JWT_VISIT_BUDGET_KB);
+  const typeKey = async (page) => {
+    await page.fill('[data-testid="jwt-token"]', "eyJhbGciOiJIUzI1NiJ9.e30.ZRrHA1JJJW8opsbCGfG_HACGpVUMN_a9IV7pAx_Zmeo");
+    await page.fill('[data-testid="jwt-key"]', "secret");
+    await page.waitForSelector('[data-testid="jwt-verify-result"]:has-text("verified")');
+  };
+  report(
+    "Straight to /jwt, then a key typed",
+    await visit("jwt", '[data-testid="jwt-token"]', typeKey),
+    JWT_WITH_KEY_BUDGET_KB,
+  );
 } finally {
   await browser.close();
   await server.close();

@@ -5,7 +5,8 @@ import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
+import { dirname, join, normalize, sep } from "node:path";
+import { readFile } from "node:fs/promises";
 import { serve } from "./server.mjs";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -74,9 +75,13 @@ export async function openPage(app, path = "", contextOptions = {}) {
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.requests = requests;
-  page.assertClean = () => {
-    assert.deepEqual(problems, [], "the page logged errors");
-    const foreign = requests.filter((url) => !url.startsWith(app.server.origin + "/"));
+  // `allow`: URL prefixes a test asked the page to request (a JWKS fetch).
+  page.assertClean = ({ allow = [] } = {}) => {
+    const unexpected = problems.filter((problem) => !allow.some((prefix) => problem.includes(prefix)));
+    assert.deepEqual(unexpected, [], "the page logged errors");
+    const foreign = requests.filter(
+      (url) => !url.startsWith(app.server.origin + "/") && !allow.some((prefix) => url.startsWith(prefix)),
+    );
     assert.deepEqual(foreign, [], "the page requested something other than its own files");
   };
   if (path !== null) await gotoApp(page, app.url(path));
@@ -99,3 +104,42 @@ export async function assertNoAxeViolations(page, label) {
 }
 
 export const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
+
+// jose (npm, devDependency) for tests that need an independent JOSE
+// implementation in the same page as the app: its Web API build, an ES
+// module tree under node_modules/jose/dist/webapi/ (no single-file bundle
+// since jose 6).
+export const JOSE_DIR = join(ROOT, "node_modules", "jose", "dist", "webapi");
+const JOSE_PATH = "/__test__/jose/";
+
+/**
+ * Makes jose available as `window.jose` in the page's current document
+ * (call it again after a navigation or reload), without changing the app
+ * and without any request leaving 127.0.0.1. Playwright answers requests
+ * for /__test__/jose/* on the app's own origin from JOSE_DIR, so the
+ * module loads look like the page's own files to `page.assertClean()` (a
+ * missing file is a 404 there, and fails the test). The server never sees
+ * them. Then a module script imports it and the helper waits until
+ * `window.jose` is set. Returns the page.
+ */
+export async function withJose(page) {
+  const origin = new URL(page.url()).origin;
+  if (!page.__joseRouted) {
+    page.__joseRouted = true;
+    await page.route(`${origin}${JOSE_PATH}**`, async (route) => {
+      const relative = decodeURIComponent(new URL(route.request().url()).pathname.slice(JOSE_PATH.length));
+      const file = normalize(join(JOSE_DIR, relative));
+      let body = null;
+      if (file.startsWith(JOSE_DIR + sep)) body = await readFile(file).catch(() => null);
+      await (body
+        ? route.fulfill({ status: 200, contentType: "text/javascript; charset=utf-8", body })
+        : route.fulfill({ status: 404, contentType: "text/plain", body: "not in jose" }));
+    });
+  }
+  await page.addScriptTag({
+    type: "module",
+    content: `import * as jose from ${JSON.stringify(origin + JOSE_PATH + "index.js")}; window.jose = jose;`,
+  });
+  await page.waitForFunction(() => window.jose !== undefined);
+  return page;
+}

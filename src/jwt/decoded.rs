@@ -1,0 +1,250 @@
+//! The decoded token: header and payload editors, the claims table with
+//! times in UTC, local time and relative, and the warnings, judged at a
+//! time and with a clock skew the user can set.
+
+use leptos::prelude::*;
+use oauth_engine::clock::UnixTime;
+use oauth_engine::jwt::{Decoded, warnings};
+
+use super::JwtState;
+use super::model::{claim_rows, compact_payload, parse_header, parse_skew};
+
+/// Used while the skew field holds something that is not a number.
+const DEFAULT_SKEW: u64 = 60;
+
+/// The moment times are judged at: now, or the time the user set (a
+/// `datetime-local` value, read in the browser's time zone).
+fn judged_at(setting: &str) -> Result<UnixTime, String> {
+    if setting.is_empty() {
+        return Ok(UnixTime((js_sys::Date::now() / 1000.0) as u64));
+    }
+    let millis = js_sys::Date::new(&setting.into()).get_time();
+    if millis.is_finite() && millis >= 0.0 {
+        Ok(UnixTime((millis / 1000.0) as u64))
+    } else {
+        Err("Not a date and time this page can use (from 1970 on).".into())
+    }
+}
+
+/// A NumericDate in the browser's time zone and locale.
+fn local_time(time: UnixTime) -> String {
+    let date = js_sys::Date::new(&((time.0 as f64) * 1000.0).into());
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"timeZoneName".into(), &"short".into());
+    String::from(date.to_locale_string("default", &options))
+}
+
+#[component]
+pub fn DecodedPanel() -> impl IntoView {
+    let state: JwtState = expect_context();
+    let judged = move || state.judged_at.with(|setting| judged_at(setting));
+    let skew = move || state.skew_text.with(|text| parse_skew(text));
+    let now = move || judged().unwrap_or_else(|_| judged_at("").unwrap_or(UnixTime(0)));
+    let is_signed = move || matches!(state.decoded.get(), Ok(Decoded::Signed { .. }));
+    view! {
+        <section class="panel" aria-labelledby="decoded-heading">
+            <h2 id="decoded-heading">"Decoded"</h2>
+            <p class="muted">
+                "Edit the header or the payload and the token above is rebuilt: signed again \
+                 with the signing key below if there is one, else with its old signature, \
+                 which then no longer matches."
+            </p>
+            <div class="jwt__json">
+                <Editor
+                    id="jwt-header"
+                    label="Header"
+                    part=0
+                    text=state.header_text
+                    check=|text| parse_header(text).map(|_| ())
+                />
+                <Editor
+                    id="jwt-payload"
+                    label="Payload"
+                    part=1
+                    text=state.payload_text
+                    check=|text| compact_payload(text).map(|_| ())
+                />
+            </div>
+            {move || {
+                let decoded = state.decoded.get().ok()?;
+                let found = warnings(&decoded, now(), skew().unwrap_or(DEFAULT_SKEW));
+                (!found.is_empty())
+                    .then(|| {
+                        view! {
+                            <ul
+                                class="jwt__warnings"
+                                data-testid="jwt-warnings"
+                                aria-label="Warnings"
+                            >
+                                {found
+                                    .iter()
+                                    .map(|warning| view! { <li>{warning.to_string()}</li> })
+                                    .collect_view()}
+                            </ul>
+                        }
+                    })
+            }}
+            <fieldset class="jwt__clock" disabled=move || !is_signed()>
+                <legend>"Judge the times"</legend>
+                <div class="field">
+                    <label for="jwt-judged-at">"At (empty: now)"</label>
+                    <input
+                        id="jwt-judged-at"
+                        data-testid="jwt-judged-at"
+                        type="datetime-local"
+                        step="1"
+                        prop:value=move || state.judged_at.get()
+                        on:input=move |event| state.judged_at.set(event_target_value(&event))
+                        aria-describedby="jwt-judged-at-message"
+                        aria-invalid=move || judged().is_err().to_string()
+                    />
+                    <p id="jwt-judged-at-message" data-testid="jwt-judged-at-message" class="field-message field-message--error">
+                        {move || judged().err()}
+                    </p>
+                </div>
+                <div class="field">
+                    <label for="jwt-skew">"Allowed clock skew (seconds)"</label>
+                    <input
+                        id="jwt-skew"
+                        data-testid="jwt-skew"
+                        type="text"
+                        inputmode="numeric"
+                        prop:value=move || state.skew_text.get()
+                        on:input=move |event| state.skew_text.set(event_target_value(&event))
+                        aria-describedby="jwt-skew-message"
+                        aria-invalid=move || skew().is_err().to_string()
+                    />
+                    <p id="jwt-skew-message" data-testid="jwt-skew-message" class="field-message field-message--error">
+                        {move || {
+                            skew()
+                                .err()
+                                .map(|error| format!("{error} Using {DEFAULT_SKEW} until then."))
+                        }}
+                    </p>
+                </div>
+            </fieldset>
+            <ClaimsTable now=Signal::derive(now) />
+        </section>
+    }
+}
+
+/// A JSON editor for one part of the token; typing in it rebuilds the
+/// token. What the user types stays, valid or not; `check` says what is
+/// wrong with it.
+#[component]
+fn Editor(
+    id: &'static str,
+    label: &'static str,
+    part: usize,
+    text: RwSignal<String>,
+    check: fn(&str) -> Result<(), String>,
+) -> impl IntoView {
+    let state: JwtState = expect_context();
+    let message_id = format!("{id}-message");
+    // An empty editor (no token yet) is not an error.
+    let error = move || {
+        text.with(|text| {
+            (!text.trim().is_empty())
+                .then(|| check(text).err())
+                .flatten()
+        })
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <textarea
+                id=id
+                data-testid=id
+                class=format!("mono jwt__editor jwt__part--{part}-box")
+                rows="8"
+                spellcheck="false"
+                autocomplete="off"
+                autocapitalize="off"
+                prop:value=move || text.get()
+                on:input=move |event| {
+                    text.set(event_target_value(&event));
+                    state.rebuild_token();
+                }
+                aria-invalid=move || error().is_some().to_string()
+                aria-describedby=message_id.clone()
+            ></textarea>
+            <p
+                id=message_id.clone()
+                data-testid=message_id
+                class="field-message field-message--error"
+            >
+                {error}
+            </p>
+        </div>
+    }
+}
+
+#[component]
+fn ClaimsTable(#[prop(into)] now: Signal<UnixTime>) -> impl IntoView {
+    let state: JwtState = expect_context();
+    move || {
+        let rows = state.decoded.with(|decoded| match decoded {
+            Ok(decoded) => claim_rows(decoded, now.get()),
+            Err(_) => Vec::new(),
+        });
+        (!rows.is_empty()).then(|| {
+            view! {
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Claims">
+                    <table class="params" data-testid="jwt-claims">
+                        <caption>"Claims"</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Claim"</th>
+                                <th scope="col">"Value"</th>
+                                <th scope="col">"Meaning"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows
+                                .into_iter()
+                                .map(|row| {
+                                    view! {
+                                        <tr>
+                                            <th scope="row">
+                                                <code>{row.name}</code>
+                                            </th>
+                                            <td class="params__value">
+                                                <code>{row.value}</code>
+                                                {row
+                                                    .time
+                                                    .map(|(seconds, utc, relative)| {
+                                                        view! {
+                                                            <span class="params__decoded">
+                                                                {utc}
+                                                                <br />
+                                                                {local_time(seconds)}
+                                                                <br />
+                                                                {relative}
+                                                            </span>
+                                                        }
+                                                    })}
+                                            </td>
+                                            <td>
+                                                {row.meaning.unwrap_or("Not a registered claim.")}
+                                                {row
+                                                    .defined_in
+                                                    .map(|source| {
+                                                        view! {
+                                                            " "
+                                                            <span class="params__source">
+                                                                {source}
+                                                            </span>
+                                                        }
+                                                    })}
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }
+        })
+    }
+}

@@ -1,0 +1,163 @@
+//! The token field, its parts in colour, and the opt-in share link.
+
+use leptos::prelude::*;
+use oauth_engine::jwt::Decoded;
+
+use super::JwtState;
+use super::model::{KeyFormat, coloured_parts, share_fragment, token_from_fragment};
+use crate::components::CopyButton;
+
+/// The HS256 example of RFC 7515 appendix A.1 and its key, for a first
+/// look: an expired token, so its warnings have something to say.
+const RFC7515_A1_TOKEN: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const RFC7515_A1_KEY: &str =
+    "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
+
+/// The token a share link opened this page with, if any.
+pub fn token_in_link() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    token_from_fragment(&hash)
+}
+
+/// This page's address with `fragment` in place of its own.
+fn link_with(fragment: &str) -> Option<String> {
+    let href = web_sys::window()?.location().href().ok()?;
+    let page = href.split('#').next().unwrap_or_default();
+    Some(format!("{page}{fragment}"))
+}
+
+#[component]
+pub fn TokenPanel() -> impl IntoView {
+    let state: JwtState = expect_context();
+    let message = move || match state.decoded.get() {
+        Ok(Decoded::Signed { .. }) => (false, "A signed token (JWS): decoded below.".to_owned()),
+        Ok(Decoded::Encrypted { .. }) => (
+            false,
+            "An encrypted token (JWE): only its header can be read without the key.".to_owned(),
+        ),
+        Err(error) => (true, error.to_string()),
+    };
+    view! {
+        <section class="panel" aria-labelledby="token-heading">
+            <h2 id="token-heading">"Token"</h2>
+            <div class="field">
+                <label for="jwt-token">"Encoded token"</label>
+                <textarea
+                    id="jwt-token"
+                    data-testid="jwt-token"
+                    class="mono"
+                    rows="6"
+                    spellcheck="false"
+                    autocomplete="off"
+                    prop:value=move || state.token_text.get()
+                    on:input=move |event| state.set_token(event_target_value(&event))
+                    aria-invalid=move || message().0.to_string()
+                    aria-describedby="jwt-token-message"
+                ></textarea>
+                <p
+                    id="jwt-token-message"
+                    data-testid="jwt-token-message"
+                    class="field-message"
+                    class:field-message--error=move || message().0
+                    class:field-message--ok=move || !message().0
+                >
+                    {move || message().1}
+                </p>
+            </div>
+            <p class="jwt__parts mono" data-testid="jwt-parts">
+                <span class="visually-hidden">"The token's parts, coloured: "</span>
+                {move || {
+                    state
+                        .token_text
+                        .with(|text| {
+                            let parts = coloured_parts(text);
+                            let last = parts.len().saturating_sub(1);
+                            parts
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, (kind, part))| {
+                                    view! {
+                                        <span class=format!("jwt__part jwt__part--{kind}")>
+                                            {part.to_owned()}
+                                        </span>
+                                        {(i < last).then_some(".")}
+                                    }
+                                })
+                                .collect_view()
+                        })
+                }}
+            </p>
+            <button
+                type="button"
+                class="button button--small"
+                data-testid="jwt-example"
+                on:click=move |_| {
+                    state.set_token(RFC7515_A1_TOKEN.to_owned());
+                    state.verify_key.set(RFC7515_A1_KEY.to_owned(), KeyFormat::SecretBase64Url);
+                }
+            >
+                "Load an example: RFC 7515 A.1 and its key"
+            </button>
+            <ShareLink />
+        </section>
+    }
+}
+
+/// A link that opens the debugger on this token. Off until asked for: a
+/// token in a link is readable by anyone the link reaches.
+#[component]
+fn ShareLink() -> impl IntoView {
+    let state: JwtState = expect_context();
+    let wanted = RwSignal::new(false);
+    let link = Signal::derive(move || {
+        (wanted.get() && state.decoded.with(Result::is_ok))
+            .then(|| {
+                state
+                    .token_text
+                    .with(|token| link_with(&share_fragment(token)))
+            })
+            .flatten()
+    });
+    view! {
+        <div class="jwt__share">
+            <label class="check">
+                <input
+                    type="checkbox"
+                    data-testid="jwt-share"
+                    prop:checked=move || wanted.get()
+                    on:change=move |event| wanted.set(event_target_checked(&event))
+                    aria-describedby="jwt-share-warning"
+                />
+                "Make a link that opens this token"
+            </label>
+            <p id="jwt-share-warning" class="muted">
+                "Anyone who gets the link can read the token, and use it if it is still \
+                 valid. The token goes after the # (the fragment), which browsers do not send \
+                 to the server hosting this page, but it stays in browser history and \
+                 wherever the link is pasted. Share only tokens that are expired or made up."
+            </p>
+            {move || {
+                wanted
+                    .get()
+                    .then(|| {
+                        view! {
+                            <div class="field">
+                                <label for="jwt-share-link">"Share link"</label>
+                                <input
+                                    id="jwt-share-link"
+                                    data-testid="jwt-share-link"
+                                    type="text"
+                                    class="mono"
+                                    readonly
+                                    prop:value=move || {
+                                        link.get().unwrap_or_else(|| "Fix the token first.".into())
+                                    }
+                                />
+                                <CopyButton text=link what="share link" testid="jwt-share-copy" />
+                            </div>
+                        }
+                    })
+            }}
+        </div>
+    }
+}

@@ -26,12 +26,26 @@ fn judged_at(setting: &str) -> Result<UnixTime, String> {
     }
 }
 
+thread_local! {
+    /// The browser's date format with its time zone named. Made once:
+    /// building an `Intl.DateTimeFormat` costs far more than using one, and
+    /// the claims table formats its times on every keystroke.
+    static LOCAL_FORMAT: js_sys::Function = {
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+        let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"long".into());
+        js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options).format()
+    };
+}
+
 /// A NumericDate in the browser's time zone and locale.
 fn local_time(time: UnixTime) -> String {
     let date = js_sys::Date::new(&((time.0 as f64) * 1000.0).into());
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"timeZoneName".into(), &"short".into());
-    String::from(date.to_locale_string("default", &options))
+    LOCAL_FORMAT
+        .with(|format| format.call1(&wasm_bindgen::JsValue::NULL, &date))
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_default()
 }
 
 #[component]

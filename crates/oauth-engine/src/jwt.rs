@@ -163,7 +163,7 @@ pub fn decode(text: &str) -> Result<Decoded, DecodeError> {
             let header = json_object(Segment::Header, &base64url(Segment::Header, parts[0])?)?;
             let payload_bytes = base64url(Segment::Payload, parts[1])?;
             let signature = base64url(Segment::Signature, parts[2])?;
-            let payload = match serde_json::from_slice::<Value>(&payload_bytes) {
+            let payload = match parse_json(&payload_bytes) {
                 Ok(Value::Object(claims)) => Payload::Claims(claims),
                 _ => Payload::Text(String::from_utf8_lossy(&payload_bytes).into_owned()),
             };
@@ -182,19 +182,34 @@ pub fn decode(text: &str) -> Result<Decoded, DecodeError> {
 }
 
 fn base64url(segment: Segment, text: &str) -> Result<Vec<u8>, DecodeError> {
-    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-    if let Some((index, character)) = text.chars().enumerate().find(|(_, c)| !allowed(*c)) {
-        return Err(DecodeError::NotBase64Url {
-            segment,
-            character,
-            position: index + 1,
-        });
+    // Decode first and look for the culprit only when that fails: the scan
+    // for a character's position costs more than the decoding itself, and
+    // the debugger decodes on every keystroke.
+    b64_decode(text).map_err(|_| {
+        let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        match text.chars().enumerate().find(|(_, c)| !allowed(*c)) {
+            Some((index, character)) => DecodeError::NotBase64Url {
+                segment,
+                character,
+                position: index + 1,
+            },
+            None => DecodeError::TruncatedBase64Url { segment },
+        }
+    })
+}
+
+/// JSON from bytes. Checking the UTF-8 once up front and parsing a `str`
+/// is faster than letting serde_json check each string as it goes; bytes
+/// that are not UTF-8 still get serde_json's own error and position.
+fn parse_json(bytes: &[u8]) -> serde_json::Result<Value> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
     }
-    b64_decode(text).map_err(|_| DecodeError::TruncatedBase64Url { segment })
 }
 
 fn json_object(segment: Segment, bytes: &[u8]) -> Result<Map<String, Value>, DecodeError> {
-    match serde_json::from_slice::<Value>(bytes) {
+    match parse_json(bytes) {
         Ok(Value::Object(object)) => Ok(object),
         Ok(_) => Err(DecodeError::NotAnObject { segment }),
         Err(error) => Err(DecodeError::NotJson {

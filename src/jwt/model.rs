@@ -6,12 +6,12 @@ use oauth_engine::jose::b64_encode;
 use oauth_engine::jwt::{Decoded, Payload, claim_info, relative, utc};
 use serde_json::{Map, Value};
 
-/// The token split at its dots, for showing each part in its colour. Any
-/// text splits; whether it decodes is `jwt::decode`'s business.
-pub fn coloured_parts(token: &str) -> Vec<(usize, &str)> {
-    token
-        .trim()
-        .split('.')
+/// The token field's text split at its dots, exactly as typed (white
+/// space included), for colouring each part in place: the part's index
+/// (a JWE's fourth and fifth share one colour) and its text. Any text
+/// splits; whether it decodes is `jwt::decode`'s business.
+pub fn coloured_parts(text: &str) -> Vec<(usize, &str)> {
+    text.split('.')
         .enumerate()
         .map(|(index, part)| (index.min(4), part))
         .collect()
@@ -328,6 +328,8 @@ mod tests {
         assert_eq!(coloured_parts("a.b.c"), vec![(0, "a"), (1, "b"), (2, "c")]);
         assert_eq!(coloured_parts("").len(), 1);
         assert_eq!(coloured_parts("a.b.c.d.e.f").last(), Some(&(4, "f")));
+        // The field's text as typed, so the colours line up with it.
+        assert_eq!(coloured_parts(" a.b\n"), vec![(0, " a"), (1, "b\n")]);
     }
 
     #[test]

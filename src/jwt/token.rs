@@ -37,23 +37,62 @@ pub fn TokenPanel() -> impl IntoView {
         ),
         Err(error) => (true, error.to_string()),
     };
+    let highlight = NodeRef::<leptos::html::Pre>::new();
+    // The coloured copy scrolls with the field.
+    let follow_scroll = move |event: leptos::ev::Event| {
+        if let Some(pre) = highlight.get() {
+            let field = event_target::<web_sys::HtmlElement>(&event);
+            pre.set_scroll_top(field.scroll_top());
+        }
+    };
     view! {
         <section class="panel" aria-labelledby="token-heading">
             <h2 id="token-heading">"Token"</h2>
             <div class="field">
                 <label for="jwt-token">"Encoded token"</label>
-                <textarea
-                    id="jwt-token"
-                    data-testid="jwt-token"
-                    class="mono"
-                    rows="6"
-                    spellcheck="false"
-                    autocomplete="off"
-                    prop:value=move || state.token_text.get()
-                    on:input=move |event| state.set_token(event_target_value(&event))
-                    aria-invalid=move || message().0.to_string()
-                    aria-describedby="jwt-token-message"
-                ></textarea>
+                // The field's text, coloured part by part, drawn under the
+                // field, whose own text is transparent: the colours appear
+                // in place, where the user types.
+                <div class="jwt__token-stack">
+                    <pre class="jwt__highlight mono" aria-hidden="true" node_ref=highlight>
+                        {move || {
+                            state
+                                .token_text
+                                .with(|text| {
+                                    let parts = coloured_parts(text);
+                                    let last = parts.len().saturating_sub(1);
+                                    parts
+                                        .into_iter()
+                                        .enumerate()
+                                        .map(|(i, (kind, part))| {
+                                            view! {
+                                                <span class=format!(
+                                                    "jwt__part jwt__part--{kind}",
+                                                )>{part.to_owned()}</span>
+                                                {(i < last).then_some(".")}
+                                            }
+                                        })
+                                        .collect_view()
+                                })
+                        }}
+                        // A last line break, as the field has, keeps the heights equal.
+                        "\n"
+                    </pre>
+                    <textarea
+                        id="jwt-token"
+                        data-testid="jwt-token"
+                        class="mono jwt__token-input"
+                        rows="6"
+                        spellcheck="false"
+                        autocomplete="off"
+                        autocapitalize="off"
+                        prop:value=move || state.token_text.get()
+                        on:input=move |event| state.set_token(event_target_value(&event))
+                        on:scroll=follow_scroll
+                        aria-invalid=move || message().0.to_string()
+                        aria-describedby="jwt-token-message"
+                    ></textarea>
+                </div>
                 <p
                     id="jwt-token-message"
                     data-testid="jwt-token-message"
@@ -64,29 +103,6 @@ pub fn TokenPanel() -> impl IntoView {
                     {move || message().1}
                 </p>
             </div>
-            <p class="jwt__parts mono" data-testid="jwt-parts">
-                <span class="visually-hidden">"The token's parts, coloured: "</span>
-                {move || {
-                    state
-                        .token_text
-                        .with(|text| {
-                            let parts = coloured_parts(text);
-                            let last = parts.len().saturating_sub(1);
-                            parts
-                                .into_iter()
-                                .enumerate()
-                                .map(|(i, (kind, part))| {
-                                    view! {
-                                        <span class=format!("jwt__part jwt__part--{kind}")>
-                                            {part.to_owned()}
-                                        </span>
-                                        {(i < last).then_some(".")}
-                                    }
-                                })
-                                .collect_view()
-                        })
-                }}
-            </p>
             <button
                 type="button"
                 class="button button--small"

@@ -19,7 +19,7 @@ export const FIRST_VISIT_BUDGET_KB = 165;
 // engine with RSA signing and the Flow screen). The project's goal is a
 // whole app under 250 KB; this budget only stops it growing while that
 // goal is open (see the README's "Size").
-export const FLOW_VISIT_BUDGET_KB = 440;
+export const FLOW_VISIT_BUDGET_KB = 445;
 // A first visit straight to /jwt: the home page's files plus the
 // debugger's chunk (decoding, claims, the editors and panels) and the code
 // it shares with the Flow screen. Over the 250 KB goal by its signing UI;

@@ -48,7 +48,10 @@ step "lint, wasm32 (cargo clippy -D warnings)" \
   cargo clippy --workspace --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
 step "native tests (cargo test)" cargo test --workspace --locked
 # --tests: doctests cannot run on wasm32.
+# The runner gives a test binary 20 s to load and run by default; a debug
+# build of the Flow screen's tests can take longer on a busy 2-core machine.
 step "browser tests (wasm-bindgen-test, headless Chromium)" \
+  env WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}" \
   cargo test --workspace --locked --tests --target wasm32-unknown-unknown
 step "release build (trunk build --release)" trunk build --release --locked
 step "release build under a sub-path" \

@@ -59,6 +59,12 @@ export async function serve(root, base = "/", headers = {}) {
   return {
     origin: `http://127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}${base}`,
-    close: () => new Promise((resolve) => server.close(resolve)),
+    // Also drops the browser's kept-alive connections: after close() nothing
+    // answers on the port, as when the network is gone.
+    close: () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
   };
 }

@@ -55,7 +55,13 @@ export function useApp({ before, after }, { dist = DIST, base = "/" } = {}) {
  * errors. Call `page.assertClean()` at the end of a test.
  */
 export async function openPage(app, path = "", contextOptions = {}) {
-  const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, ...contextOptions });
+  // No service worker unless a test asks for one (offline.test.mjs): a
+  // worker would answer requests the tests route or count themselves.
+  const context = await app.browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    serviceWorkers: "block",
+    ...contextOptions,
+  });
   const page = await context.newPage();
   const requests = [];
   const problems = [];

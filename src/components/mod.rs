@@ -4,10 +4,12 @@ mod app_link;
 mod channel_badge;
 mod code_field;
 mod copy_button;
+mod meaning_table;
 mod persisted;
 
 pub use app_link::{AppBase, AppLink, app_href};
 pub use channel_badge::ChannelBadge;
 pub use code_field::CodeField;
 pub use copy_button::CopyButton;
+pub use meaning_table::{MeaningRow, MeaningTable, Reference};
 pub use persisted::session_text;

@@ -12,7 +12,7 @@ use oauth_engine::sim::trace::Exchange;
 use serde_json::Value;
 
 use super::use_flow_state;
-use crate::components::{AppLink, ChannelBadge, CopyButton};
+use crate::components::{AppLink, ChannelBadge, CopyButton, MeaningRow, MeaningTable, Reference};
 
 /// The simulated server's public keys as a JWKS, for checking its tokens
 /// in the JWT debugger. The server signs with the demo key.
@@ -282,70 +282,27 @@ fn HttpText(text: String, label: &'static str, testid: &'static str) -> impl Int
     }
 }
 
+/// The inspector's rows for the shared table: where each value was found,
+/// and Basic credentials decoded (RFC 6749 section 2.3.1).
 #[component]
 fn ParamTable(rows: Vec<ParamRow>, caption: &'static str, testid: &'static str) -> impl IntoView {
-    if rows.is_empty() {
-        return None;
-    }
-    Some(view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label=caption>
-            <table class="params" data-testid=testid>
-                <caption>{caption}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Value"</th>
-                        <th scope="col">"Meaning"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {rows
-                        .into_iter()
-                        .map(|row| {
-                            let decoded = (row.name == "Authorization")
-                                .then(|| basic_credentials(&row.value))
-                                .flatten();
-                            view! {
-                                <tr>
-                                    <th scope="row">
-                                        <code>{row.name.clone()}</code>
-                                        <span class="params__source">{row.source.label()}</span>
-                                    </th>
-                                    <td class="params__value">
-                                        <code>{row.value.clone()}</code>
-                                        {decoded
-                                            .map(|credentials| {
-                                                view! {
-                                                    <span class="params__decoded">
-                                                        "base64-decoded: " <code>{credentials}</code>
-                                                    </span>
-                                                }
-                                            })}
-                                    </td>
-                                    <td>
-                                        {row.meaning.unwrap_or("")}
-                                        {row
-                                            .rfc_url
-                                            .map(|url| {
-                                                view! {
-                                                    " "
-                                                    <a href=url target="_blank" rel="noopener noreferrer">
-                                                        "spec"
-                                                        <span class="visually-hidden">
-                                                            {format!(" for {}", row.name)}
-                                                        </span>
-                                                    </a>
-                                                }
-                                            })}
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
-    })
+    let rows = rows
+        .into_iter()
+        .map(|row| MeaningRow {
+            notes: (row.name == "Authorization")
+                .then(|| basic_credentials(&row.value))
+                .flatten()
+                .map(|credentials| format!("base64-decoded: {credentials}"))
+                .into_iter()
+                .collect(),
+            origin: Some(row.source.label()),
+            meaning: row.meaning.unwrap_or(""),
+            reference: row.rfc_url.map(Reference::Link),
+            name: row.name,
+            value: row.value,
+        })
+        .collect();
+    view! { <MeaningTable rows caption testid name_heading="Name" /> }
 }
 
 #[component]

@@ -8,6 +8,7 @@ use oauth_engine::jwt::{Decoded, warnings};
 
 use super::JwtState;
 use super::model::{claim_rows, compact_payload, parse_header, parse_skew};
+use crate::components::{MeaningRow, MeaningTable, Reference};
 
 /// Used while the skew field holds something that is not a number.
 const DEFAULT_SKEW: u64 = 60;
@@ -193,6 +194,7 @@ fn Editor(
     }
 }
 
+/// The claims, with their times in UTC, local time and relative.
 #[component]
 fn ClaimsTable(#[prop(into)] now: Signal<UnixTime>) -> impl IntoView {
     let state: JwtState = expect_context();
@@ -201,64 +203,20 @@ fn ClaimsTable(#[prop(into)] now: Signal<UnixTime>) -> impl IntoView {
             Ok(decoded) => claim_rows(decoded, now.get()),
             Err(_) => Vec::new(),
         });
-        (!rows.is_empty()).then(|| {
-            view! {
-                <div class="table-scroll" tabindex="0" role="region" aria-label="Claims">
-                    <table class="params" data-testid="jwt-claims">
-                        <caption>"Claims"</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"Claim"</th>
-                                <th scope="col">"Value"</th>
-                                <th scope="col">"Meaning"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {rows
-                                .into_iter()
-                                .map(|row| {
-                                    view! {
-                                        <tr>
-                                            <th scope="row">
-                                                <code>{row.name}</code>
-                                            </th>
-                                            <td class="params__value">
-                                                <code>{row.value}</code>
-                                                {row
-                                                    .time
-                                                    .map(|(seconds, utc, relative)| {
-                                                        view! {
-                                                            <span class="params__decoded">
-                                                                {utc}
-                                                                <br />
-                                                                {local_time(seconds)}
-                                                                <br />
-                                                                {relative}
-                                                            </span>
-                                                        }
-                                                    })}
-                                            </td>
-                                            <td>
-                                                {row.meaning.unwrap_or("Not a registered claim.")}
-                                                {row
-                                                    .defined_in
-                                                    .map(|source| {
-                                                        view! {
-                                                            " "
-                                                            <span class="params__source">
-                                                                {source}
-                                                            </span>
-                                                        }
-                                                    })}
-                                            </td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
-                </div>
-            }
-        })
+        let rows = rows
+            .into_iter()
+            .map(|row| MeaningRow {
+                origin: None,
+                notes: row
+                    .time
+                    .map(|(time, utc, relative)| vec![utc, local_time(time), relative])
+                    .unwrap_or_default(),
+                meaning: row.meaning.unwrap_or("Not a registered claim."),
+                reference: row.defined_in.map(Reference::Named),
+                name: row.name,
+                value: row.value,
+            })
+            .collect();
+        view! { <MeaningTable rows caption="Claims" testid="jwt-claims" name_heading="Claim" /> }
     }
 }

@@ -46,6 +46,9 @@ step "lint, native (cargo clippy -D warnings)" \
   cargo clippy --workspace --all-targets --locked -- -D warnings
 step "lint, wasm32 (cargo clippy -D warnings)" \
   cargo clippy --workspace --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
+# The app as Trunk builds it, with its split points (feature "split").
+step "lint, wasm32 app with code splitting (cargo clippy -D warnings)" \
+  cargo clippy -p oauth-playground --features split --locked --target wasm32-unknown-unknown -- -D warnings
 step "native tests (cargo test)" cargo test --workspace --locked
 # --tests: doctests cannot run on wasm32.
 # The runner gives a test binary 20 s to load and run by default; a debug

@@ -4,7 +4,6 @@
 //! size. `load()` is the one way in; `wasm-split` cuts the code it reaches
 //! into a chunk of its own (see scripts/split/).
 
-use leptos::lazy;
 use oauth_engine::jose::b64_decode;
 use oauth_engine::jwa::{Key, KeyKind, hmac_key_too_short, sign, verify};
 use serde_json::Value;
@@ -22,8 +21,10 @@ pub struct Toolkit {
 }
 
 /// Fetches the toolkit's chunk the first time; afterwards it is at hand.
-#[lazy]
-pub fn load() -> Toolkit {
+/// A split point only in the app's build (feature "split", see
+/// Cargo.toml); elsewhere, as in the browser tests, a plain async fn.
+#[cfg_attr(feature = "split", leptos::lazy)]
+pub async fn load() -> Toolkit {
     Toolkit {
         verify: check,
         sign: sign_token,

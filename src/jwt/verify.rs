@@ -1,7 +1,6 @@
 //! Checking the token's signature with a key the user gives: typed,
 //! pasted, or fetched as a JWKS from a URL they enter.
 
-use leptos::lazy;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use oauth_engine::jwt::Decoded;
@@ -227,7 +226,7 @@ fn check_url(address: &str) -> Result<(), String> {
 
 /// Fetches and checks a JWKS: the JSON text and its key count. Its own
 /// chunk: the HTTP client loads only if the button is used.
-#[lazy]
+#[cfg_attr(feature = "split", leptos::lazy)]
 async fn fetch_jwks(url: String) -> Result<(String, usize), String> {
     let response = gloo_net::http::Request::get(url.trim())
         .send()

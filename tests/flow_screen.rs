@@ -1,5 +1,6 @@
 //! The Flow screen mounted in headless Chromium: the default flow on the
-//! diagram, stepping, a field's message, and a flow without a browser.
+//! diagram, stepping, a field's message, a flow without a browser, and
+//! share links.
 #![cfg(target_arch = "wasm32")]
 
 mod support;
@@ -102,4 +103,100 @@ async fn client_credentials_has_no_browser_and_three_messages() {
     assert!(text(&root, "flow-when-to-use").contains("on its own behalf"));
     // Step 1 returns an access token: decoded, with its debugger link.
     assert!(text(&root, "flow-jwts").contains("Open in the JWT debugger"));
+}
+
+/// Puts `query` in the address bar, as if the page were opened with it.
+fn open_with(query: &str) {
+    let path = window().location().pathname().unwrap();
+    window()
+        .history()
+        .unwrap()
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{query}")),
+        )
+        .unwrap();
+}
+
+fn session(key: &str) -> Option<String> {
+    window()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+        .get_item(key)
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_share_link_sets_the_screen_up_and_names_what_it_left_out() {
+    fresh_tab();
+    open_with("?flow=web-app&step=5&seed=42&start=1767225600&scope=read&pkce_method=xyz");
+    let (root, _handle) = mount(flow_screen);
+    settle().await;
+    assert_eq!(input_value(&root, "flow-scope"), "read");
+    assert_eq!(text(&root, "flow-step-counter"), "Step 5 of 7");
+    assert!(text(&root, "flow-share-intro").contains("seed (42)"));
+    assert_eq!(session("flow.seed").as_deref(), Some("42"));
+    assert_eq!(session("flow.start").as_deref(), Some("1767225600"));
+    assert_eq!(
+        text(&root, "flow-link-note"),
+        "The link's 'pkce_method=xyz' was not understood and was left out.Dismiss"
+    );
+    // Applied once: the address bar goes back to the flow and step, and the
+    // tab's storage holds the rest.
+    assert_eq!(
+        window().location().search().unwrap(),
+        "?flow=web-app&step=5"
+    );
+    assert!(session("flow.forms").unwrap().contains(r#""scope":"read""#));
+    assert!(
+        input_value(&root, "flow-share-link")
+            .ends_with("?flow=web-app&step=5&seed=42&start=1767225600&scope=read")
+    );
+    assert!(!find(&root, "flow-link-note").hidden());
+    find(&root, "flow-link-note-dismiss").click();
+    settle().await;
+    assert!(find(&root, "flow-link-note").hidden());
+}
+
+#[wasm_bindgen_test]
+async fn the_share_link_leaves_a_typed_secret_out_until_asked() {
+    fresh_tab();
+    let (root, _handle) = mount(flow_screen);
+    settle().await;
+    find(&root, "flow-preset-web-app").click();
+    settle().await;
+    type_into(&find(&root, "flow-client-secret"), "typed-secret");
+    settle().await;
+    let link = input_value(&root, "flow-share-link");
+    assert!(link.contains("?flow=web-app&step=1&seed="), "{link}");
+    assert!(!link.contains("typed-secret"), "{link}");
+    let note = text(&root, "flow-share-secrets-note");
+    assert!(note.contains("client_secret the client sends"), "{note}");
+
+    find(&root, "flow-share-secrets").click();
+    settle().await;
+    let link = input_value(&root, "flow-share-link");
+    assert!(link.ends_with("&client_secret=typed-secret"), "{link}");
+    let note = find(&root, "flow-share-secrets-note");
+    assert!(note.text_content().unwrap().contains("reveals the secrets"));
+    assert!(note.class_name().contains("callout--warning"));
+}
+
+#[wasm_bindgen_test]
+async fn a_form_with_a_wrong_field_offers_no_link() {
+    fresh_tab();
+    let (root, _handle) = mount(flow_screen);
+    settle().await;
+    type_into(&find(&root, "flow-redirect-uri"), "/callback");
+    settle().await;
+    assert!(text(&root, "flow-redirect-uri-message").contains("absolute URL"));
+    // The link field follows a tick after the field's message.
+    settle().await;
+    assert_eq!(
+        input_value(&root, "flow-share-link"),
+        "Fix the fields marked in the form first."
+    );
+    assert!(find(&root, "flow-share-copy").has_attribute("disabled"));
 }

@@ -1,11 +1,13 @@
-//! Take the run away: the trace as a Mermaid sequence diagram, the diagram
-//! as an SVG file, and every back-channel request as a curl command.
+//! Take the run away: a link to the scenario, the trace as a Mermaid
+//! sequence diagram, the diagram as an SVG file, and every back-channel
+//! request as a curl command.
 
 use leptos::prelude::*;
 use oauth_engine::channel::Channel;
 use oauth_engine::sim::export::to_mermaid;
 
 use super::layout::Layout;
+use super::share_link::ShareScenario;
 use super::{Played, use_flow_state};
 use crate::browser::download;
 use crate::components::CopyButton;
@@ -55,6 +57,7 @@ pub fn Exports() -> impl IntoView {
     view! {
         <section class="exports panel" aria-labelledby="exports-heading">
             <h2 id="exports-heading">"Take it away"</h2>
+            <ShareScenario />
             <div class="exports__item">
                 <h3>"Mermaid sequence diagram"</h3>
                 <div class="exports__buttons">

@@ -10,6 +10,8 @@ pub mod layout;
 pub mod model;
 mod narration;
 mod settings;
+pub mod share;
+mod share_link;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -23,6 +25,7 @@ use oauth_engine::sim::scenario::{Flow, Scenario};
 use oauth_engine::sim::trace::Exchange;
 
 use self::model::{FieldErrors, FlowForm, Preset};
+use self::share::{Opened, Shared};
 use crate::browser::{BrowserRng, Store, load_setting, save_setting, set_title};
 
 /// A finished run, as the screen shows it.
@@ -121,6 +124,9 @@ pub struct FlowState {
     pub step: RwSignal<usize>,
     pub playing: RwSignal<bool>,
     pub speed: RwSignal<Speed>,
+    /// The tab's seed and simulated start time: every run uses them.
+    pub seed: u64,
+    pub start_time: u64,
 }
 
 const FORMS_KEY: &str = "flow.forms";
@@ -186,6 +192,19 @@ impl FlowState {
             step: RwSignal::new(initial_step),
             playing: RwSignal::new(false),
             speed: RwSignal::new(Speed::Normal),
+            seed,
+            start_time,
+        }
+    }
+
+    /// The scenario on screen, as a share link carries it.
+    pub fn shared(&self) -> Shared {
+        Shared {
+            preset: self.preset.get(),
+            form: self.form.get(),
+            step: self.current(),
+            seed: self.seed,
+            start_time: self.start_time,
         }
     }
 
@@ -293,29 +312,20 @@ fn session_seed_and_start() -> (u64, u64) {
     (seed, start)
 }
 
-/// `flow` and `step` from the address bar (`?flow=spa&step=3`, the step
-/// counted from 1 as the screen shows it).
-fn flow_and_step_from_url() -> (Option<Preset>, usize) {
+/// What the address bar's query asks for: a flow and step, or a whole
+/// scenario from a share link (see `share`).
+fn opened_from_url() -> Opened {
     let search = web_sys::window()
         .and_then(|window| window.location().search().ok())
         .unwrap_or_default();
-    let mut preset = None;
-    let mut step = 0;
-    for pair in search.trim_start_matches('?').split('&') {
-        match pair.split_once('=') {
-            Some(("flow", slug)) => preset = Preset::from_slug(slug),
-            Some(("step", number)) => {
-                step = number.parse::<usize>().unwrap_or(1).saturating_sub(1);
-            }
-            _ => {}
-        }
-    }
-    (preset, step)
+    Opened::parse(&search)
 }
 
 /// Keeps `?flow=…&step=…` in the address bar in step with the screen, so a
 /// copied link opens the same flow at the same step. `replaceState`, not a
-/// navigation: stepping must not fill the history.
+/// navigation: stepping must not fill the history. A share link's other
+/// parameters go once they are applied: from then on the tab's storage
+/// holds the scenario, secrets included, so a reload keeps all of it.
 fn write_flow_and_step_to_url(preset: Preset, step: usize) {
     let Some(window) = web_sys::window() else {
         return;
@@ -332,14 +342,28 @@ const LAST_PRESET_KEY: &str = "flow.preset";
 #[component]
 pub fn FlowScreen() -> impl IntoView {
     set_title("Flow simulator");
-    let (url_preset, url_step) = flow_and_step_from_url();
-    let preset = url_preset
+    let opened = opened_from_url();
+    let preset = opened
+        .preset
         .or_else(|| {
             load_setting(Store::Session, LAST_PRESET_KEY).and_then(|s| Preset::from_slug(&s))
         })
         .unwrap_or(Preset::Spa);
-    let state = FlowState::new(preset, url_step);
+    // A share link's scenario wins over what the tab had, and is kept as
+    // the tab's own from now on.
+    for (key, value) in [(SEED_KEY, opened.seed), (START_KEY, opened.start_time)] {
+        if let Some(value) = value {
+            save_setting(Store::Session, key, Some(&value.to_string()));
+        }
+    }
+    let state = FlowState::new(preset, opened.step.unwrap_or(0));
+    if let Some(form) = opened.form(preset) {
+        state.forms.update(|forms| {
+            forms.insert(preset, form);
+        });
+    }
     provide_context(state);
+    let link_note = RwSignal::new(opened.note());
     Effect::new(move || {
         let preset = state.preset.get();
         save_setting(Store::Session, LAST_PRESET_KEY, Some(preset.slug()));
@@ -348,13 +372,18 @@ pub fn FlowScreen() -> impl IntoView {
     view! {
         <article class="flow" aria-labelledby="flow-title">
             <header class="screen-header">
-                <h1 id="flow-title">"Flow simulator"</h1>
+                // Focusable from script only: dismissing the link note moves the
+                // focus here.
+                <h1 id="flow-title" tabindex="-1">
+                    "Flow simulator"
+                </h1>
                 <p class="screen-header__lead">
                     "Four parties run OAuth inside this page: your browser, the client app, the \
                      authorization server and the API. Pick a flow, change what you like, and \
                      step through every message. Violet dashed arrows travel through the \
                      browser (front channel); teal solid ones go server to server (back channel)."
                 </p>
+                <share_link::LinkNote note=link_note />
             </header>
             <settings::FlowPicker />
             <div class="flow__stage">

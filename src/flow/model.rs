@@ -190,6 +190,25 @@ pub enum ChoiceField {
 }
 
 impl TextField {
+    pub const ALL: [TextField; 16] = [
+        Self::ClientId,
+        Self::ClientSecret,
+        Self::RegisteredSecret,
+        Self::RedirectUri,
+        Self::RegisteredRedirectUris,
+        Self::Scope,
+        Self::RegisteredScope,
+        Self::Username,
+        Self::Password,
+        Self::CodeLifetime,
+        Self::AccessTokenLifetime,
+        Self::RefreshTokenLifetime,
+        Self::WaitBeforeTokenRequest,
+        Self::WaitBetweenApiCalls,
+        Self::DeviceUserDelay,
+        Self::DevicePollEvery,
+    ];
+
     /// The element id, and the `data-testid`.
     pub fn id(self) -> &'static str {
         match self {
@@ -246,9 +265,29 @@ impl TextField {
                 | Self::DevicePollEvery
         )
     }
+
+    /// Whether the field holds something a user would not want passed on:
+    /// the client's secret, as sent or as registered, and the user's
+    /// password. Share links leave these out unless asked.
+    pub fn is_secret(self) -> bool {
+        matches!(
+            self,
+            Self::ClientSecret | Self::RegisteredSecret | Self::Password
+        )
+    }
 }
 
 impl CheckField {
+    pub const ALL: [CheckField; 7] = [
+        Self::SendState,
+        Self::UsePkce,
+        Self::Approve,
+        Self::ProactiveRefresh,
+        Self::RotateRefreshTokens,
+        Self::ReloadCallback,
+        Self::VerifierLost,
+    ];
+
     pub fn id(self) -> &'static str {
         match self {
             Self::SendState => "flow-send-state",
@@ -275,6 +314,8 @@ impl CheckField {
 }
 
 impl ChoiceField {
+    pub const ALL: [ChoiceField; 3] = [Self::AuthMethod, Self::PkceMethod, Self::ServerPkce];
+
     pub fn id(self) -> &'static str {
         match self {
             Self::AuthMethod => "flow-auth-method",
@@ -419,28 +460,33 @@ impl FlowForm {
             (ChoiceField::PkceMethod, safeguards.pkce_method.as_str()),
             (ChoiceField::ServerPkce, server_pkce_value(policy.pkce)),
         ];
-        Self {
-            texts: texts.into_iter().collect(),
-            checks: checks.into_iter().collect(),
-            choices: choices
-                .into_iter()
-                .map(|(field, value)| (field, value.to_owned()))
-                .collect(),
-            withheld_scopes: scenario
-                .user
-                .granted_scope
-                .as_deref()
-                .map(|granted| {
-                    let granted: BTreeSet<&str> = granted.split(' ').collect();
-                    client
-                        .scope
-                        .split(' ')
-                        .filter(|token| !granted.contains(token))
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default(),
+        // Filled by insert rather than collected: collecting into a
+        // BTreeMap sorts first, and each sort is code the Flow screen's
+        // chunk would download for nothing (the fields are few).
+        let mut form = Self {
+            texts: BTreeMap::new(),
+            checks: BTreeMap::new(),
+            choices: BTreeMap::new(),
+            withheld_scopes: BTreeSet::new(),
+        };
+        for (field, value) in texts {
+            form.texts.insert(field, value);
         }
+        for (field, value) in checks {
+            form.checks.insert(field, value);
+        }
+        for (field, value) in choices {
+            form.choices.insert(field, value.to_owned());
+        }
+        if let Some(granted) = scenario.user.granted_scope.as_deref() {
+            let granted: Vec<&str> = granted.split(' ').collect();
+            for token in client.scope.split(' ') {
+                if !granted.contains(&token) {
+                    form.withheld_scopes.insert(token.to_owned());
+                }
+            }
+        }
+        form
     }
 
     pub fn text(&self, field: TextField) -> &str {

@@ -49,29 +49,7 @@ wasm-bindgen --target web --out-dir target/jwt-bench target/wasm32-unknown-unkno
 # --emit-relocs (.cargo/config.toml, for the app's wasm-split) leaves the
 # linker's "linking" and "reloc.*" sections in this wasm; wasm-opt cannot
 # keep them right and nothing here needs them, so they go first.
-node -e '
-  const fs = require("fs");
-  const [file] = process.argv.slice(1);
-  const wasm = fs.readFileSync(file);
-  const kept = [wasm.subarray(0, 8)];
-  let at = 8;
-  const leb = () => {
-    let value = 0, shift = 0, byte;
-    do { byte = wasm[at++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
-    return value;
-  };
-  while (at < wasm.length) {
-    const start = at, id = wasm[at++], size = leb(), end = at + size;
-    let name = "";
-    if (id === 0) {
-      const length = leb();
-      name = wasm.toString("utf8", at, at + length);
-    }
-    if (name !== "linking" && !name.startsWith("reloc.")) kept.push(wasm.subarray(start, end));
-    at = end;
-  }
-  fs.writeFileSync(file, Buffer.concat(kept));
-' target/jwt-bench/jwt_bench_web_bg.wasm
+node scripts/strip-link-sections.mjs target/jwt-bench/jwt_bench_web_bg.wasm
 read -r -a opt_params <<<"$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)"
 wasm-opt -Oz "${opt_params[@]}" target/jwt-bench/jwt_bench_web_bg.wasm -o target/jwt-bench/jwt_bench_web_bg.wasm
 report="$report

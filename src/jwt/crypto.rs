@@ -209,11 +209,8 @@ fn export(key: &Key, typed: Option<KeyInput>) -> KeyExport {
         signing_format,
         verifying_text,
         verifying_format,
-        private_pem: key
-            .is_private()
-            .then(|| key.to_pem().ok())
-            .flatten()
-            .filter(|_| !matches!(key, Key::Oct(_))),
+        // A secret has no PEM form: to_pem says so, and there is none to show.
+        private_pem: key.is_private().then(|| key.to_pem().ok()).flatten(),
         public_pem: public.as_ref().and_then(|public| public.to_pem().ok()),
         public_jwk,
         private_jwk,

@@ -145,12 +145,15 @@ struct JwtState {
 impl JwtState {
     /// The token field changed: the editors follow it.
     fn set_token(self, token: String) {
-        if let Ok(decoded) = decode(&token) {
-            let (header, payload) = editor_texts(&decoded);
+        self.token_text.set(token);
+        // The memo decodes the new token once, for the editors and the panels.
+        let texts = self
+            .decoded
+            .with_untracked(|decoded| decoded.as_ref().ok().map(editor_texts));
+        if let Some((header, payload)) = texts {
             self.header_text.set(header);
             self.payload_text.set(payload);
         }
-        self.token_text.set(token);
     }
 
     /// The editors or the signing key changed: the token is rebuilt.

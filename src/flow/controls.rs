@@ -35,7 +35,7 @@ pub enum KeyAction {
 }
 
 impl KeyAction {
-    fn apply(self, state: FlowState) {
+    pub fn apply(self, state: FlowState) {
         if self != Self::PlayPause {
             state.playing.set(false);
         }

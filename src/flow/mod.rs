@@ -9,6 +9,7 @@ mod inspector;
 pub mod layout;
 pub mod model;
 mod narration;
+mod presenter;
 mod settings;
 pub mod share;
 mod share_link;
@@ -369,14 +370,20 @@ pub fn FlowScreen() -> impl IntoView {
         save_setting(Store::Session, LAST_PRESET_KEY, Some(preset.slug()));
         write_flow_and_step_to_url(preset, state.current());
     });
+    let presenting = presenter::Presenting::new();
     view! {
-        <article class="flow" aria-labelledby="flow-title">
-            <header class="screen-header">
+        <article
+            class="flow"
+            class:flow--presenter=move || presenting.get()
+            aria-labelledby="flow-title"
+        >
+            <header class="screen-header flow__header">
                 // Focusable from script only: dismissing the link note moves the
                 // focus here.
                 <h1 id="flow-title" tabindex="-1">
                     "Flow simulator"
                 </h1>
+                <presenter::PresenterToggle presenting />
                 <p class="screen-header__lead">
                     "Four parties run OAuth inside this page: your browser, the client app, the \
                      authorization server and the API. Pick a flow, change what you like, and \

@@ -386,4 +386,43 @@ describe("Flow screen", () => {
     assert.equal(await byTestId(page, "flow-copy-curl").count(), 1);
     page.assertClean();
   });
+
+  test("presenter view: diagram and narration only, a clicker's Page Down/Up step from anywhere, Esc leaves", async () => {
+    for (const colorScheme of ["light", "dark"]) {
+      const page = await openPage(app, null, { colorScheme });
+      await page.goto(app.url("/flow?flow=web-app&step=1"));
+      await byTestId(page, "diagram").waitFor();
+      // Into presenter view by keyboard.
+      await byTestId(page, "flow-presenter").focus();
+      await page.keyboard.press("Enter");
+      await page.locator("article.flow--presenter").waitFor();
+      for (const hidden of [".inspector", ".flow__lower", ".flow-picker", ".browser-window", ".site-header"]) {
+        assert.equal(await page.locator(hidden).first().isVisible(), false, `${hidden} is hidden`);
+      }
+      for (const shown of ['[data-testid="diagram"]', ".narration", '[data-testid="flow-step-counter"]']) {
+        assert.equal(await page.locator(shown).isVisible(), true, `${shown} is shown`);
+      }
+      // A clicker sends Page Down and Page Up; the focus is nowhere in particular.
+      await page.evaluate(() => document.activeElement?.blur());
+      await page.keyboard.press("PageDown");
+      await page.keyboard.press("PageDown");
+      assert.match(await counter(page), /^Step 3 of \d+$/);
+      await page.keyboard.press("PageUp");
+      assert.match(await counter(page), /^Step 2 of \d+$/);
+      await assertNoAxeViolations(page, `presenter view (${colorScheme})`);
+      // A reload keeps it; Escape leaves it.
+      await page.reload();
+      await page.locator("article.flow--presenter").waitFor();
+      await page.keyboard.press("Escape");
+      await page.locator("article.flow:not(.flow--presenter)").waitFor();
+      assert.equal(await page.locator(".inspector").isVisible(), true);
+      // Outside presenter view, keys typed elsewhere on the page do not step.
+      await page.evaluate(() => document.activeElement?.blur());
+      const before = await counter(page);
+      await page.keyboard.press("PageDown");
+      assert.equal(await counter(page), before);
+      page.assertClean();
+      await page.context().close();
+    }
+  });
 });

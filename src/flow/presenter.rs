@@ -1,0 +1,76 @@
+//! Presenter view, for a projector: large type, high contrast, nothing but
+//! the diagram, the narration and the step counter. The player's keys work
+//! from anywhere on the page, so a presentation clicker (which sends Page
+//! Up and Page Down) steps through the flow; Escape leaves.
+
+use leptos::ev;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::controls::key_action;
+use super::use_flow_state;
+use crate::components::session_text;
+
+/// Where the tab remembers the view, so a reload keeps it.
+const PRESENTING_KEY: &str = "flow.presenting";
+
+/// Whether the Flow screen is in presenter view.
+#[derive(Clone, Copy)]
+pub struct Presenting(RwSignal<String>);
+
+impl Presenting {
+    pub fn new() -> Self {
+        Self(session_text(PRESENTING_KEY, String::new))
+    }
+
+    pub fn get(self) -> bool {
+        self.0.with(|value| value == "yes")
+    }
+
+    fn get_untracked(self) -> bool {
+        self.0.with_untracked(|value| value == "yes")
+    }
+
+    fn set(self, on: bool) {
+        self.0.set(if on { "yes".into() } else { String::new() });
+    }
+}
+
+/// The button that enters and leaves presenter view, and the page-wide
+/// keys while it is on.
+#[component]
+pub fn PresenterToggle(presenting: Presenting) -> impl IntoView {
+    let state = use_flow_state();
+    let keys = window_event_listener(ev::keydown, move |event| {
+        if !presenting.get_untracked() || event.default_prevented() {
+            return;
+        }
+        if event.key() == "Escape" {
+            presenting.set(false);
+            return;
+        }
+        let tag = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .map(|element| element.tag_name())
+            .unwrap_or_default();
+        if let Some(action) = key_action(&event.key(), &tag) {
+            event.prevent_default();
+            action.apply(state);
+        }
+    });
+    on_cleanup(move || keys.remove());
+    view! {
+        <button
+            type="button"
+            class="button presenter-toggle"
+            data-testid="flow-presenter"
+            aria-pressed=move || presenting.get().to_string()
+            on:click=move |_| presenting.set(!presenting.get_untracked())
+        >
+            {move || {
+                if presenting.get() { "Leave presenter view (Esc)" } else { "Presenter view" }
+            }}
+        </button>
+    }
+}

@@ -35,7 +35,7 @@ pub enum KeyAction {
 }
 
 impl KeyAction {
-    pub fn apply(self, state: FlowState) {
+    fn apply(self, state: FlowState) {
         if self != Self::PlayPause {
             state.playing.set(false);
         }
@@ -46,6 +46,20 @@ impl KeyAction {
             Self::Last => state.go_to(usize::MAX),
             Self::PlayPause => state.toggle_play(),
         }
+    }
+}
+
+/// Does what `event`'s key does on the player, if anything, and then keeps
+/// the browser from doing it too (scrolling, say).
+pub fn handle_key(event: &KeyboardEvent, state: FlowState) {
+    let tag = event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+        .map(|element| element.tag_name())
+        .unwrap_or_default();
+    if let Some(action) = key_action(&event.key(), &tag) {
+        event.prevent_default();
+        action.apply(state);
     }
 }
 
@@ -76,24 +90,12 @@ pub fn Player() -> impl IntoView {
         .ok()
     });
 
-    let on_keydown = move |event: KeyboardEvent| {
-        let tag = event
-            .target()
-            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
-            .map(|element| element.tag_name())
-            .unwrap_or_default();
-        if let Some(action) = key_action(&event.key(), &tag) {
-            event.prevent_default();
-            action.apply(state);
-        }
-    };
-
     view! {
         <section
             class="player panel"
             aria-labelledby="player-heading"
             aria-describedby="player-keys"
-            on:keydown=on_keydown
+            on:keydown=move |event| handle_key(&event, state)
         >
             <h2 id="player-heading" class="visually-hidden">
                 "Sequence diagram and playback"

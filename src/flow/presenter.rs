@@ -5,9 +5,8 @@
 
 use leptos::ev;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
-use super::controls::key_action;
+use super::controls::handle_key;
 use super::use_flow_state;
 use crate::components::session_text;
 
@@ -49,15 +48,7 @@ pub fn PresenterToggle(presenting: Presenting) -> impl IntoView {
             presenting.set(false);
             return;
         }
-        let tag = event
-            .target()
-            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
-            .map(|element| element.tag_name())
-            .unwrap_or_default();
-        if let Some(action) = key_action(&event.key(), &tag) {
-            event.prevent_default();
-            action.apply(state);
-        }
+        handle_key(&event, state);
     });
     on_cleanup(move || keys.remove());
     view! {

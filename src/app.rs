@@ -58,6 +58,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/flow") view={Lazy::<FlowRoute>::new()} />
                     <Route path=path!("/jwt") view={Lazy::<JwtRoute>::new()} />
                     <Route path=path!("/pkce") view=PkceScreen />
+                    <Route path=path!("/compare") view={Lazy::<CompareRoute>::new()} />
+                    <Route path=path!("/attacks") view={Lazy::<AttacksRoute>::new()} />
                 </FlatRoutes>
             </main>
             <footer class="site-footer">
@@ -95,6 +97,35 @@ impl LazyRoute for JwtRoute {
 
     fn view(_this: Self) -> AnyView {
         crate::jwt::JwtScreen().into_any()
+    }
+}
+
+/// Implicit vs Code, code-split: it runs the engine's servers, like the
+/// Flow screen.
+struct CompareRoute;
+
+#[lazy_route]
+impl LazyRoute for CompareRoute {
+    fn data() -> Self {
+        CompareRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        crate::lab::compare::CompareScreen().into_any()
+    }
+}
+
+/// The attack lab, code-split for the same reason.
+struct AttacksRoute;
+
+#[lazy_route]
+impl LazyRoute for AttacksRoute {
+    fn data() -> Self {
+        AttacksRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        crate::lab::attacks::AttackLab().into_any()
     }
 }
 

@@ -7,6 +7,7 @@ pub mod components;
 pub mod flow;
 pub mod home;
 pub mod jwt;
+pub mod lab;
 pub mod panic_screen;
 pub mod pkce;
 pub mod screens;

@@ -30,6 +30,22 @@ pub const SCREENS: &[Screen] = &[
                   secret, a JWK or a JWKS.",
     },
     Screen {
+        path: "/compare",
+        nav_label: "Implicit vs Code",
+        title: "Implicit vs Code",
+        summary: "The same sign-in run with the implicit grant and with authorization code \
+                  and PKCE, side by side: watch where the access token leaks, step by step, \
+                  and read the verdict.",
+    },
+    Screen {
+        path: "/attacks",
+        nav_label: "Attacks",
+        title: "Attack lab",
+        summary: "Eight attacks on OAuth (login CSRF, code interception, PKCE downgrade, \
+                  code replay, redirect_uri tricks, refresh token theft, mix-up, implicit \
+                  leakage): switch each defence off and on and see what stops the attacker.",
+    },
+    Screen {
         path: "/pkce",
         nav_label: "PKCE",
         title: "PKCE generator",

@@ -52,15 +52,23 @@ impl KeyAction {
 /// Does what `event`'s key does on the player, if anything, and then keeps
 /// the browser from doing it too (scrolling, say).
 pub fn handle_key(event: &KeyboardEvent, state: FlowState) {
+    if let Some(action) = claim_key(event) {
+        action.apply(state);
+    }
+}
+
+/// The player action `event`'s key asks for, if any; the browser's own
+/// action for that key (scrolling, say) is then cancelled. Every screen
+/// that steps through a trace reads its keys with this.
+pub fn claim_key(event: &KeyboardEvent) -> Option<KeyAction> {
     let tag = event
         .target()
         .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
         .map(|element| element.tag_name())
         .unwrap_or_default();
-    if let Some(action) = key_action(&event.key(), &tag) {
-        event.prevent_default();
-        action.apply(state);
-    }
+    let action = key_action(&event.key(), &tag)?;
+    event.prevent_default();
+    Some(action)
 }
 
 #[component]

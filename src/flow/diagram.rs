@@ -1,23 +1,53 @@
 //! The sequence diagram: a lane per party, two arrows per exchange, the
-//! current one animated.
+//! current one animated. The Flow screen and the lab screens draw with it.
 
 use leptos::prelude::*;
 
 use super::layout::{Arrow, HEADER_HEIGHT, Layout, Leg, MARKERS, ROW_HEIGHT};
 use super::use_flow_state;
 
+/// The Flow screen's diagram: its run, its step, its speed.
 #[component]
 pub fn Diagram() -> impl IntoView {
     let state = use_flow_state();
     let layout =
         Memo::new(move |_| state.with_played(|played| Layout::new(&played.trace, played.flow())));
+    view! {
+        <SequenceDiagram
+            layout=layout.into()
+            current=Signal::derive(move || state.current())
+            step_millis=Signal::derive(move || state.speed.get().step_millis())
+            on_select=Callback::new(move |step| {
+                state.playing.set(false);
+                state.go_to(step);
+            })
+        />
+    }
+}
 
+/// A sequence diagram of `layout` with the exchange at `current` animated;
+/// a click on an arrow selects its step.
+#[component]
+pub fn SequenceDiagram(
+    layout: Signal<Option<Layout>>,
+    current: Signal<usize>,
+    /// How long the packet takes over one exchange.
+    step_millis: Signal<u64>,
+    on_select: Callback<usize>,
+    /// Names the diagram's scroll region where a page has more than one.
+    #[prop(default = "Sequence diagram, scrollable")]
+    region_label: &'static str,
+    /// Leave the steps after `current` out, for a learner who is asked to
+    /// predict them.
+    #[prop(optional)]
+    hide_future: bool,
+) -> impl IntoView {
     // Keep the current arrow in view as the steps go by: scroll the
     // diagram's own box only, never the page (scrollIntoView would move the
     // whole page on every step).
     let scroller = NodeRef::<leptos::html::Div>::new();
     Effect::new(move || {
-        let step = state.current();
+        let step = current.get();
         let Some(scroller) = scroller.get() else {
             return;
         };
@@ -42,7 +72,7 @@ pub fn Diagram() -> impl IntoView {
                 node_ref=scroller
                 tabindex="0"
                 role="region"
-                aria-label="Sequence diagram, scrollable"
+                aria-label=region_label
             >
                 {move || {
                     layout
@@ -87,8 +117,11 @@ pub fn Diagram() -> impl IntoView {
                                             }
                                         })
                                         .collect_view()}
-                                    {arrows.into_iter().map(arrow_view).collect_view()}
-                                    <Packet layout=layout />
+                                    {arrows
+                                        .into_iter()
+                                        .map(|arrow| arrow_view(arrow, current, on_select, hide_future))
+                                        .collect_view()}
+                                    <Packet layout current step_millis />
                                 </svg>
                             }
                         })
@@ -115,8 +148,12 @@ pub fn Diagram() -> impl IntoView {
     }
 }
 
-fn arrow_view(arrow: Arrow) -> impl IntoView {
-    let state = use_flow_state();
+fn arrow_view(
+    arrow: Arrow,
+    current: Signal<usize>,
+    on_select: Callback<usize>,
+    hide_future: bool,
+) -> impl IntoView {
     let step = arrow.step;
     let marker = match (arrow.leg, arrow.channel) {
         (Leg::Request, oauth_engine::channel::Channel::Front) => "url(#head-front)",
@@ -128,13 +165,12 @@ fn arrow_view(arrow: Arrow) -> impl IntoView {
     view! {
         <g
             class="diagram__step"
-            class:diagram__step--current=move || state.current() == step
-            class:diagram__step--future=move || state.current() < step
+            class:diagram__step--current=move || current.get() == step
+            class:diagram__step--future=move || current.get() < step
             data-step=(arrow.leg == Leg::Request).then_some(step)
-            on:click=move |_| {
-                state.playing.set(false);
-                state.go_to(step);
-            }
+            class:diagram__step--hidden=move || hide_future && current.get() < step
+            class:diagram__step--attacker=arrow.attacker
+            on:click=move |_| on_select.run(step)
         >
             // A wide invisible stroke makes the thin arrow easy to click.
             <line class="diagram__hit" x1=arrow.x1 y1=arrow.y x2=arrow.x2 y2=arrow.y />
@@ -158,10 +194,13 @@ fn arrow_view(arrow: Arrow) -> impl IntoView {
 /// with reduced motion the stylesheet drops the animation and the dot
 /// simply sits at the end of the response.
 #[component]
-fn Packet(layout: Memo<Option<Layout>>) -> impl IntoView {
-    let state = use_flow_state();
+fn Packet(
+    layout: Signal<Option<Layout>>,
+    current: Signal<usize>,
+    step_millis: Signal<u64>,
+) -> impl IntoView {
     move || {
-        let step = state.current();
+        let step = current.get();
         let (request, response) = layout.with(|layout| {
             let arrows = &layout.as_ref()?.arrows;
             let leg = |leg| {
@@ -178,7 +217,7 @@ fn Packet(layout: Memo<Option<Layout>>) -> impl IntoView {
             request.x2,
             request.y,
             response.y,
-            state.speed.get_untracked().step_millis()
+            step_millis.get_untracked()
         );
         Some(view! {
             <circle class="packet" r="6" cx="0" cy="0" style=style data-testid="diagram-packet" />

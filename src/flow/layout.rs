@@ -36,6 +36,8 @@ pub struct Arrow {
     pub x2: f64,
     pub y: f64,
     pub label: String,
+    /// Sent or received by an attacker: drawn in the warning colour.
+    pub attacker: bool,
 }
 
 impl Arrow {
@@ -87,6 +89,7 @@ impl Layout {
         let mut arrows = Vec::with_capacity(trace.len() * 2);
         for (step, exchange) in trace.iter().enumerate() {
             let (from, to) = (x_of(exchange.from), x_of(exchange.to));
+            let attacker = [exchange.from, exchange.to].contains(&Party::Attacker);
             let top = HEADER_HEIGHT + (2 * step) as f64 * ROW_HEIGHT + ROW_HEIGHT * 0.75;
             arrows.push(Arrow {
                 step,
@@ -96,6 +99,7 @@ impl Layout {
                 x2: to,
                 y: top,
                 label: exchange.request_line(),
+                attacker,
             });
             arrows.push(Arrow {
                 step,
@@ -105,6 +109,7 @@ impl Layout {
                 x2: from,
                 y: top + ROW_HEIGHT,
                 label: exchange.status_line(),
+                attacker,
             });
         }
         let width = MARGIN_X * 2.0 + lanes.len().saturating_sub(1) as f64 * LANE_GAP;

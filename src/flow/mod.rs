@@ -2,13 +2,13 @@
 //! run on a sequence diagram, step by step.
 
 mod browser_window;
-mod controls;
-mod diagram;
+pub mod controls;
+pub mod diagram;
 mod export;
 mod inspector;
 pub mod layout;
 pub mod model;
-mod narration;
+pub mod narration;
 mod presenter;
 mod settings;
 pub mod share;

@@ -659,7 +659,7 @@ impl FlowForm {
                 scenario.timeline.device_user_delay = seconds(T::DeviceUserDelay, 0);
                 scenario.timeline.device_poll_every = seconds(T::DevicePollEvery, 0);
             }
-            Flow::ClientCredentials => {}
+            Flow::ClientCredentials | Flow::Implicit => {}
         }
 
         if errors.is_empty() {

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use oauth_engine::clock::UnixTime;
 use oauth_engine::jwt::{duration, utc};
 use oauth_engine::sim::scenario::Flow;
+use oauth_engine::sim::trace::Exchange;
 
 use super::model::Breakage;
 use super::{Played, use_flow_state};
@@ -12,15 +13,20 @@ use super::{Played, use_flow_state};
 /// One line naming the step: "Step 3 of 12: Browser to Authorization
 /// server, POST /login, 200 OK."
 pub fn step_summary(played: &Played, step: usize) -> String {
-    let Some(exchange) = played.exchange(step) else {
-        return "No messages: the flow did not start.".into();
-    };
+    match played.exchange(step) {
+        Some(exchange) => exchange_summary(exchange, step, played.len(), played.flow()),
+        None => "No messages: the flow did not start.".into(),
+    }
+}
+
+/// The line `step_summary` writes, for any trace: the lab screens use it.
+pub fn exchange_summary(exchange: &Exchange, step: usize, len: usize, flow: Flow) -> String {
     format!(
         "Step {} of {}: {} to {}, {}, {} ({}).",
         step + 1,
-        played.len(),
-        exchange.from.lane_label(played.flow()),
-        exchange.to.lane_label(played.flow()),
+        len,
+        exchange.from.lane_label(flow),
+        exchange.to.lane_label(flow),
         exchange.request_line(),
         exchange.status_line(),
         exchange.channel.label(),
@@ -77,29 +83,7 @@ fn step_view(played: &Played, step: usize) -> impl IntoView + use<> {
     let at_end = step + 1 >= played.len();
     let outcome = at_end.then(|| outcome(played));
     view! {
-        {exchange
-            .map(|exchange| {
-                view! {
-                    <p class="narration__text" data-testid="flow-explanation">
-                        {exchange.explanation.clone()}
-                    </p>
-                    <ul class="narration__refs" aria-label="Specifications">
-                        {exchange
-                            .rfc_refs
-                            .iter()
-                            .map(|rfc| {
-                                view! {
-                                    <li>
-                                        <a href=rfc.url() target="_blank" rel="noopener noreferrer">
-                                            {rfc.to_string()}
-                                        </a>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
-                }
-            })}
+        {exchange.map(|exchange| view! { <Explanation exchange testid="flow-explanation" /> })}
         {outcome
             .map(|(ok, text)| {
                 view! {
@@ -113,6 +97,32 @@ fn step_view(played: &Played, step: usize) -> impl IntoView + use<> {
                     </p>
                 }
             })}
+    }
+}
+
+/// What an exchange does and why, with links to the sections of the RFCs
+/// that say so.
+#[component]
+pub fn Explanation(exchange: Exchange, testid: &'static str) -> impl IntoView {
+    view! {
+        <p class="narration__text" data-testid=testid>
+            {exchange.explanation}
+        </p>
+        <ul class="narration__refs" aria-label="Specifications">
+            {exchange
+                .rfc_refs
+                .into_iter()
+                .map(|rfc| {
+                    view! {
+                        <li>
+                            <a href=rfc.url() target="_blank" rel="noopener noreferrer">
+                                {rfc.to_string()}
+                            </a>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
     }
 }
 

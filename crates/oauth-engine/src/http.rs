@@ -21,7 +21,9 @@ impl Method {
     }
 }
 
-/// An absolute `http`/`https` URL, split as far as OAuth needs it.
+/// An absolute `http`/`https` URL, split as far as OAuth needs it; or a
+/// native app's private-use URI (`com.example.app:/callback`, RFC 8252
+/// section 7.1), whose `origin` is then the scheme and its colon.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Url {
     /// `https://host[:port]`
@@ -68,7 +70,9 @@ impl Url {
         if text.chars().any(char::is_whitespace) {
             return Err(UrlError::Whitespace);
         }
-        let (scheme, rest) = text.split_once("://").ok_or(UrlError::NotAbsolute)?;
+        let Some((scheme, rest)) = text.split_once("://") else {
+            return Self::parse_private_use(text);
+        };
         if !matches!(scheme, "https" | "http") {
             return Err(UrlError::UnsupportedScheme(scheme.to_owned()));
         }
@@ -93,6 +97,64 @@ impl Url {
             query,
             fragment,
         })
+    }
+
+    /// A private-use URI scheme (RFC 8252 section 7.1): a reverse domain
+    /// name such as `com.example.app`, then `:/` and a path. The period is
+    /// what tells it from `javascript:` or `data:`, which are refused.
+    fn parse_private_use(text: &str) -> Result<Self, UrlError> {
+        let (scheme, rest) = text.split_once(':').ok_or(UrlError::NotAbsolute)?;
+        let valid_scheme = scheme.contains('.')
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+        if !valid_scheme || !rest.starts_with('/') || rest.starts_with("//") {
+            return Err(UrlError::NotAbsolute);
+        }
+        let (rest, fragment) = match rest.split_once('#') {
+            Some((rest, fragment)) => (rest, Some(fragment.to_owned())),
+            None => (rest, None),
+        };
+        let (path, query) = match rest.split_once('?') {
+            Some((path, query)) => (path, Some(query.to_owned())),
+            None => (rest, None),
+        };
+        Ok(Self {
+            origin: format!("{scheme}:"),
+            path: path.to_owned(),
+            query,
+            fragment,
+        })
+    }
+
+    /// This URL with `.` and `..` path segments resolved, as a browser
+    /// resolves them before it sends a request (RFC 3986 section 5.2.4).
+    /// A server that compares redirect URIs as raw strings sees
+    /// `/callback/../uploads/x` start with `/callback`; the browser then
+    /// goes to `/uploads/x`.
+    pub fn without_dot_segments(&self) -> Self {
+        let mut output: Vec<&str> = Vec::new();
+        let segments: Vec<&str> = self.path.split('/').skip(1).collect();
+        let last = segments.len().saturating_sub(1);
+        for (index, segment) in segments.iter().enumerate() {
+            match *segment {
+                "." | ".." => {
+                    if *segment == ".." {
+                        output.pop();
+                    }
+                    // A trailing dot segment leaves a directory: "/a/.." is "/".
+                    if index == last {
+                        output.push("");
+                    }
+                }
+                other => output.push(other),
+            }
+        }
+        Self {
+            path: format!("/{}", output.join("/")),
+            ..self.clone()
+        }
     }
 
     /// The host and port, as the `Host` header carries them.
@@ -399,6 +461,40 @@ mod tests {
             Url::parse("https://a.example/ x"),
             Err(UrlError::Whitespace)
         );
+    }
+
+    #[test]
+    fn rfc8252_7_1_private_use_schemes_parse_and_print_back() {
+        let url = Url::parse("com.example.app:/callback?code=x#f").unwrap();
+        assert_eq!(url.origin, "com.example.app:");
+        assert_eq!(url.path, "/callback");
+        assert_eq!(url.query.as_deref(), Some("code=x"));
+        assert_eq!(url.to_string(), "com.example.app:/callback?code=x#f");
+        // No period, or no path: not a private-use redirect URI.
+        assert_eq!(
+            Url::parse("javascript:alert(1)"),
+            Err(UrlError::NotAbsolute)
+        );
+        assert_eq!(Url::parse("com.example.app:x"), Err(UrlError::NotAbsolute));
+    }
+
+    #[test]
+    fn rfc3986_5_2_4_dot_segments_are_removed() {
+        let url = Url::parse("https://spa.example/callback/../uploads/m.html?code=x").unwrap();
+        let resolved = url.without_dot_segments();
+        assert_eq!(resolved.path, "/uploads/m.html");
+        assert_eq!(resolved.query.as_deref(), Some("code=x"));
+        let path = |p: &str| {
+            Url::parse(&format!("https://a.example{p}"))
+                .unwrap()
+                .without_dot_segments()
+                .path
+        };
+        assert_eq!(path("/a/b/./c"), "/a/b/c");
+        assert_eq!(path("/a/.."), "/");
+        assert_eq!(path("/../../x"), "/x");
+        assert_eq!(path("/a/b/"), "/a/b/");
+        assert_eq!(path("/"), "/");
     }
 
     #[test]

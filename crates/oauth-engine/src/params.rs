@@ -32,7 +32,7 @@ pub const PARAMS: &[ParamInfo] = &[
     // The authorization request (RFC 6749 section 4.1.1, RFC 7636 4.3).
     entry(
         "response_type",
-        "Which grant the client starts: code for the authorization code flow.",
+        "Which grant the client starts: code for the code flow, token for the retired implicit grant.",
         6749,
         "3.1.1",
     ),
@@ -252,6 +252,18 @@ pub const PARAMS: &[ParamInfo] = &[
         "The simulated API's own data, not an OAuth parameter: the user's email address.",
         6749,
         "7",
+    ),
+    entry(
+        "client",
+        "The simulated API's own data: a client credentials token speaks for the client itself.",
+        6749,
+        "4.4",
+    ),
+    entry(
+        "page",
+        "Not OAuth: the page address an analytics script reports, location.href, fragment included.",
+        9700,
+        "2.1.2",
     ),
     // Headers. Their names compare case-insensitively (RFC 9110 5.1).
     entry(

@@ -2,6 +2,8 @@
 //! accepts JWT access tokens (RFC 9068) signed by a key in the
 //! authorization server's JWKS.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use crate::clock::UnixTime;
@@ -16,8 +18,14 @@ pub struct Resource {
     pub method: Method,
     pub path: String,
     pub required_scope: String,
-    /// What the API answers once the token checks out.
+    /// What the API answers once the token checks out, for a subject not
+    /// in `by_subject`.
     pub body: Value,
+    /// What the API answers for each subject (the token's `sub`): the
+    /// resource belongs to whoever the token speaks for, so a token for
+    /// Mallory gets Mallory's profile, and a client's own token (client
+    /// credentials, RFC 6749 section 4.4) gets the client's data.
+    pub by_subject: BTreeMap<String, Value>,
 }
 
 /// The keys of a JWKS (RFC 7517 section 5), by `kid`.
@@ -114,7 +122,12 @@ impl ResourceServer {
             );
             return challenge(403, &error, Some(&resource.required_scope));
         }
-        let mut body = resource.body.clone();
+        let subject = claims["sub"].as_str().unwrap_or_default();
+        let mut body = resource
+            .by_subject
+            .get(subject)
+            .unwrap_or(&resource.body)
+            .clone();
         if let Some(object) = body.as_object_mut() {
             object.insert("sub".into(), claims["sub"].clone());
         }

@@ -141,6 +141,7 @@ proptest! {
                 path: "/profile".into(),
                 required_scope: "read".into(),
                 body: serde_json::json!({}),
+                by_subject: Default::default(),
             }],
         };
         let url = Url::parse(&format!("https://api.example/profile?{query}")).unwrap();

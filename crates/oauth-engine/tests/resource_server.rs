@@ -20,6 +20,7 @@ fn api(sim: &Sim) -> ResourceServer {
         path: path.into(),
         required_scope: scope.into(),
         body: json!({ "resource": path }),
+        by_subject: Default::default(),
     };
     ResourceServer {
         issuer: sim.server.issuer_id(),

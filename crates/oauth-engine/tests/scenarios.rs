@@ -1001,6 +1001,11 @@ fn every_parameter_member_and_header_in_every_trace_has_a_glossary_entry() {
         lost,
         leaky,
         reloading(),
+        Scenario::implicit(),
+        Scenario {
+            callback_page_loads: vec!["https://analytics.example/a.js".into()],
+            ..Scenario::implicit()
+        },
     ];
     let mut seen = 0;
     for scenario in &scenarios {
@@ -1018,4 +1023,165 @@ fn every_parameter_member_and_header_in_every_trace_has_a_glossary_entry() {
     assert!(seen > 100);
     // What a run's text shows besides: the request line's headers.
     assert!(param_info("Host").is_some() && param_info("Content-Length").is_some());
+}
+
+fn profile_name(run: &Run) -> serde_json::Value {
+    let call = run
+        .trace
+        .iter()
+        .find(|e| e.request.url.path == "/profile")
+        .unwrap();
+    call.response.json_body().unwrap()
+}
+
+#[test]
+fn rfc6750_the_api_answers_with_the_profile_of_the_tokens_subject() {
+    assert_eq!(
+        profile_name(&run(&Scenario::default()))["name"],
+        "Alice Liddell"
+    );
+    let mut bob = Scenario::default();
+    bob.user.username = "bob".into();
+    bob.user.password = "builder".into();
+    let body = profile_name(&run(&bob));
+    assert_eq!(body["name"], "Bob Builder");
+    assert_eq!(body["sub"], "user-bob");
+    let mut mallory = Scenario::default();
+    mallory.user.username = "mallory".into();
+    mallory.user.password = "evil".into();
+    assert_eq!(
+        profile_name(&run(&mallory))["name"],
+        "Mallory (the attacker)"
+    );
+    // RFC 6749 section 4.4: a client credentials token speaks for the
+    // client itself, which has no profile of a person.
+    let body = profile_name(&run(&service()));
+    assert_eq!(body["client"], "reporting-service");
+    assert_eq!(body["sub"], "reporting-service");
+    assert!(body.get("name").is_none());
+}
+
+#[test]
+fn rfc6749_4_2_the_implicit_grant_returns_the_token_in_the_fragment_and_no_refresh_token() {
+    use Channel::*;
+    use Method::*;
+    use Party::*;
+    let run = run(&Scenario::implicit());
+    assert_eq!(run.stopped, None);
+    assert_eq!(
+        steps(&run),
+        vec![
+            (
+                Browser,
+                AuthorizationServer,
+                Front,
+                Get,
+                "/authorize".into(),
+                200
+            ),
+            (
+                Browser,
+                AuthorizationServer,
+                Front,
+                Post,
+                "/login".into(),
+                200
+            ),
+            (
+                Browser,
+                AuthorizationServer,
+                Front,
+                Post,
+                "/consent".into(),
+                302
+            ),
+            (Browser, Client, Front, Get, "/callback".into(), 200),
+            (Client, ResourceServer, Back, Get, "/profile".into(), 200),
+            (Client, ResourceServer, Back, Get, "/profile".into(), 200),
+        ]
+    );
+    let authorize = run.trace[0].request.url.query.clone().unwrap();
+    assert!(authorize.contains("response_type=token") && authorize.contains("state="));
+    // PKCE does not apply: there is no token request to check it at.
+    assert!(!authorize.contains("code_challenge"));
+    let tokens = run.client.tokens.clone().unwrap();
+    assert!(tokens.refresh_token.is_none());
+    let location = run.trace[2].response.headers.get("Location").unwrap();
+    assert!(location.starts_with("https://spa.example/callback#access_token="));
+    assert!(location.contains("token_type=Bearer") && location.contains("expires_in=300"));
+    // The callback request carries no fragment; the browser keeps it.
+    let callback = &run.trace[3];
+    assert_eq!(callback.request.url.fragment, None);
+    assert!(
+        !callback
+            .to_http_text()
+            .contains(tokens.access_token.secret())
+    );
+    let browser = browser_at(&run.trace, 3);
+    assert!(
+        browser
+            .address
+            .unwrap()
+            .to_string()
+            .contains(tokens.access_token.secret())
+    );
+    assert_eq!(run.browser.history, browser_at(&run.trace, 99).history);
+    for exchange in &run.trace {
+        assert!(!exchange.explanation.is_empty() && !exchange.rfc_refs.is_empty());
+    }
+}
+
+#[test]
+fn rfc9700_2_1_2_a_server_without_the_implicit_grant_refuses_response_type_token() {
+    let scenario = Scenario {
+        flow: Flow::Implicit,
+        ..Scenario::default()
+    };
+    let run = run(&scenario);
+    assert!(
+        run.stopped
+            .as_deref()
+            .unwrap()
+            .starts_with("unsupported_response_type"),
+        "{:?}",
+        run.stopped
+    );
+}
+
+#[test]
+fn rfc6749_4_2_2_1_a_denied_implicit_request_reports_access_denied_in_the_fragment() {
+    let mut scenario = Scenario::implicit();
+    scenario.user.approve = false;
+    let run = run(&scenario);
+    let location = run.trace[2].response.headers.get("Location").unwrap();
+    assert!(location.contains("#error=access_denied"), "{location}");
+    assert!(run.stopped.unwrap().starts_with("access_denied"));
+}
+
+#[test]
+fn rfc6749_10_12_a_client_that_checks_state_refuses_a_callback_it_never_asked_for() {
+    use oauth_engine::sim::client::{Client, ClientError, ClientSettings};
+    let mut client = Client::new(ClientSettings::default());
+    let callback =
+        Url::parse("https://spa.example/callback?code=abc&iss=https%3A%2F%2Fas.example").unwrap();
+    assert_eq!(
+        client.handle_callback(&callback, "https://as.example"),
+        Err(ClientError::StateMismatch)
+    );
+    let mut careless = ClientSettings::default();
+    careless.safeguards.check_state = false;
+    let mut client = Client::new(careless);
+    assert!(
+        client
+            .handle_callback(&callback, "https://as.example")
+            .is_ok()
+    );
+}
+
+#[test]
+fn the_implicit_flow_round_trips_through_compact_json() {
+    let scenario = Scenario::implicit();
+    let json = scenario.to_compact_json();
+    assert!(json.contains("\"flow\":\"implicit\""), "{json}");
+    assert_eq!(serde_json::from_str::<Scenario>(&json).unwrap(), scenario);
 }

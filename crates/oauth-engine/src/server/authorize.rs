@@ -60,10 +60,11 @@ pub(super) struct Transaction {
 }
 
 /// Where an error goes: to the user (never redirect to a URI that was not
-/// verified, RFC 6749 section 4.1.2.1) or back to the client.
+/// verified, RFC 6749 section 4.1.2.1) or back to the client, in the
+/// fragment when the client asked for a token (section 4.2.2.1).
 enum Failure {
     ShowUser(String),
-    Redirect(RedirectUri, Option<State>, OAuthError),
+    Redirect(RedirectUri, Option<State>, OAuthError, bool),
 }
 
 impl AuthorizationServer {
@@ -76,15 +77,16 @@ impl AuthorizationServer {
         let validated = match self.validate_authorization_request(request) {
             Ok(validated) => validated,
             Err(Failure::ShowUser(message)) => return pages::error_page(&message),
-            Err(Failure::Redirect(uri, state, error)) => {
-                return self.error_redirect(&uri, state.as_ref(), &error);
+            Err(Failure::Redirect(uri, state, error, in_fragment)) => {
+                return self.error_redirect(&uri, state.as_ref(), &error, in_fragment);
             }
         };
         let (redirect_uri, state) = (validated.redirect_uri.clone(), validated.state.clone());
+        let in_fragment = validated.response_type == GrantType::Implicit;
         let (client_id, scope) = (validated.client_id.clone(), validated.scope.clone());
         match self.start_transaction(client_id, scope, Completion::Redirect(validated), now, rng) {
             Ok(page) => page,
-            Err(error) => self.error_redirect(&redirect_uri, state.as_ref(), &error),
+            Err(error) => self.error_redirect(&redirect_uri, state.as_ref(), &error, in_fragment),
         }
     }
 
@@ -164,11 +166,17 @@ impl AuthorizationServer {
 
         // From here on, errors go back to the client.
         let state = value("state").map(State::new);
+        // A client that asked for a token reads its answer from the
+        // fragment, errors included (RFC 6749 section 4.2.2.1); a server
+        // without the implicit grant answers as the code grant does.
+        let in_fragment =
+            value("response_type") == Some("token") && self.config.policy.allow_implicit;
         let fail = |code, description: String| {
             Failure::Redirect(
                 redirect_uri.clone(),
                 state.clone(),
                 OAuthError::new(code, description),
+                in_fragment,
             )
         };
         if self.config.policy.unavailable {
@@ -391,7 +399,13 @@ impl AuthorizationServer {
         };
         if !approved {
             let error = OAuthError::new(ErrorCode::AccessDenied, "the user denied the request");
-            return self.error_redirect(&request.redirect_uri, request.state.as_ref(), &error);
+            let in_fragment = request.response_type == GrantType::Implicit;
+            return self.error_redirect(
+                &request.redirect_uri,
+                request.state.as_ref(),
+                &error,
+                in_fragment,
+            );
         }
         match request.response_type {
             GrantType::Implicit => self.implicit_response(&request, subject, scope, now, rng),
@@ -422,7 +436,12 @@ impl AuthorizationServer {
         let code = match random_token(rng, 32) {
             Ok(code) => code,
             Err(error) => {
-                return self.error_redirect(&request.redirect_uri, request.state.as_ref(), &error);
+                return self.error_redirect(
+                    &request.redirect_uri,
+                    request.state.as_ref(),
+                    &error,
+                    false,
+                );
             }
         };
         self.codes.insert(
@@ -459,7 +478,12 @@ impl AuthorizationServer {
         let (token, _jti) = match issued {
             Ok(issued) => issued,
             Err(error) => {
-                return self.error_redirect(&request.redirect_uri, request.state.as_ref(), &error);
+                return self.error_redirect(
+                    &request.redirect_uri,
+                    request.state.as_ref(),
+                    &error,
+                    true,
+                );
             }
         };
         let mut pairs = vec![
@@ -475,16 +499,18 @@ impl AuthorizationServer {
         self.redirect_to(&request.redirect_uri, &pairs, true)
     }
 
-    /// RFC 6749 section 4.1.2.1: the error, state, and iss (RFC 9207).
+    /// RFC 6749 section 4.1.2.1 (in the query) and 4.2.2.1 (in the
+    /// fragment): the error, state, and iss (RFC 9207).
     fn error_redirect(
         &self,
         redirect_uri: &RedirectUri,
         state: Option<&State>,
         error: &OAuthError,
+        in_fragment: bool,
     ) -> Response {
         let mut pairs = error.to_pairs();
         self.add_state_and_issuer(&mut pairs, state);
-        self.redirect_to(redirect_uri, &pairs, false)
+        self.redirect_to(redirect_uri, &pairs, in_fragment)
     }
 
     fn add_state_and_issuer(&self, pairs: &mut Vec<(&'static str, String)>, state: Option<&State>) {

@@ -178,8 +178,28 @@ impl Client {
         authorization_endpoint: &Url,
         rng: &mut dyn Rng,
     ) -> Result<Url, ClientError> {
+        self.authorization_request(authorization_endpoint, rng, false)
+    }
+
+    /// The implicit grant's authorization request (RFC 6749 section
+    /// 4.2.1): response_type=token and a fresh state. No PKCE: there is no
+    /// token request at which a verifier could be checked.
+    pub fn implicit_authorization_url(
+        &mut self,
+        authorization_endpoint: &Url,
+        rng: &mut dyn Rng,
+    ) -> Result<Url, ClientError> {
+        self.authorization_request(authorization_endpoint, rng, true)
+    }
+
+    fn authorization_request(
+        &mut self,
+        authorization_endpoint: &Url,
+        rng: &mut dyn Rng,
+        implicit: bool,
+    ) -> Result<Url, ClientError> {
         let guards = self.settings.safeguards.clone();
-        let openid = self.settings.scope.split(' ').any(|s| s == "openid");
+        let openid = !implicit && self.settings.scope.split(' ').any(|s| s == "openid");
         let state = if guards.send_state {
             Some(random_value(rng)?)
         } else {
@@ -190,7 +210,7 @@ impl Client {
         } else {
             None
         };
-        let verifier = if guards.use_pkce {
+        let verifier = if guards.use_pkce && !implicit {
             Some(
                 CodeVerifier::generate(DEFAULT_LEN, rng).map_err(|error| match error {
                     crate::pkce::GenerateError::Randomness(error) => ClientError::Randomness(error),
@@ -204,7 +224,7 @@ impl Client {
             .as_ref()
             .map(|verifier| verifier.challenge(guards.pkce_method));
         let mut pairs = vec![
-            ("response_type", "code"),
+            ("response_type", if implicit { "token" } else { "code" }),
             ("client_id", self.settings.client_id.as_str()),
             ("redirect_uri", self.settings.redirect_uri.as_str()),
             ("scope", self.settings.scope.as_str()),
@@ -238,39 +258,88 @@ impl Client {
         let pairs = url
             .query_pairs()
             .map_err(|error| ClientError::Malformed(error.to_string()))?;
-        let get = |name: &str| {
-            pairs
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.clone())
-        };
-        let guards = &self.settings.safeguards;
-        let pending = self.pending.take().unwrap_or(PendingAuthorization {
-            state: None,
-            verifier: None,
-            nonce: None,
-        });
-        if guards.check_state && get("state") != pending.state {
-            return Err(ClientError::StateMismatch);
-        }
-        if guards.check_issuer && get("iss").as_deref() != Some(issuer) {
-            return Err(ClientError::IssuerMismatch {
-                expected: issuer.to_owned(),
-                received: get("iss"),
-            });
-        }
-        if let Some(code) = get("error") {
-            let code = error_code(&code);
-            let description = get("error_description").unwrap_or_default();
-            return Err(ClientError::Server(OAuthError::new(code, description)));
-        }
-        let code = AuthorizationCode::new(get("code").ok_or(ClientError::NoCode)?);
+        let pending = self.check_response(&pairs, issuer)?;
+        let code = AuthorizationCode::new(get(&pairs, "code").ok_or(ClientError::NoCode)?);
         // Keep the verifier for the token request, the nonce for the ID token.
         self.pending = Some(PendingAuthorization {
             state: None,
             ..pending
         });
         Ok(code)
+    }
+
+    /// The implicit grant's callback (RFC 6749 section 4.2.2): the page's
+    /// script reads the fragment of its own address, checks state and
+    /// issuer, and keeps the access token. There is no refresh token.
+    pub fn handle_implicit_callback(
+        &mut self,
+        url: &Url,
+        issuer: &str,
+        now: UnixTime,
+    ) -> Result<(), ClientError> {
+        // A server without the implicit grant answers in the query, as for
+        // the code grant; one with it, in the fragment (RFC 6749 section
+        // 4.2.2.1).
+        let part = match url.fragment.as_deref() {
+            Some(fragment) if !fragment.is_empty() => fragment,
+            _ => url.query.as_deref().unwrap_or_default(),
+        };
+        let pairs = crate::form::decode_form(part)
+            .map_err(|error| ClientError::Malformed(error.to_string()))?;
+        self.check_response(&pairs, issuer)?;
+        let access_token = get(&pairs, "access_token")
+            .ok_or_else(|| ClientError::Malformed("no access_token in the fragment".into()))?;
+        let expires_in = get(&pairs, "expires_in")
+            .and_then(|text| text.parse().ok())
+            .unwrap_or(0);
+        self.tokens = Some(Tokens {
+            access_token: AccessToken::new(access_token),
+            refresh_token: None,
+            expires_at: now.plus(expires_in),
+            scope: get(&pairs, "scope").unwrap_or_else(|| self.settings.scope.clone()),
+            id_token: None,
+        });
+        Ok(())
+    }
+
+    /// The checks every authorization response gets, before its code or
+    /// token is touched: state (RFC 6749 section 10.12), iss (RFC 9207
+    /// section 2.4), then any error (section 4.1.2.1). Returns what the
+    /// client had remembered for this response.
+    fn check_response(
+        &mut self,
+        pairs: &[(String, String)],
+        issuer: &str,
+    ) -> Result<PendingAuthorization, ClientError> {
+        let guards = &self.settings.safeguards;
+        let pending = self.pending.take();
+        // A client that checks state refuses a response to a request it
+        // never made: with nothing pending there is nothing to match, and
+        // this is exactly what a login CSRF delivers (RFC 9700 section 4.7).
+        if guards.check_state
+            && pending
+                .as_ref()
+                .is_none_or(|pending| get(pairs, "state") != pending.state)
+        {
+            return Err(ClientError::StateMismatch);
+        }
+        let pending = pending.unwrap_or(PendingAuthorization {
+            state: None,
+            verifier: None,
+            nonce: None,
+        });
+        if guards.check_issuer && get(pairs, "iss").as_deref() != Some(issuer) {
+            return Err(ClientError::IssuerMismatch {
+                expected: issuer.to_owned(),
+                received: get(pairs, "iss"),
+            });
+        }
+        if let Some(code) = get(pairs, "error") {
+            let code = error_code(&code);
+            let description = get(pairs, "error_description").unwrap_or_default();
+            return Err(ClientError::Server(OAuthError::new(code, description)));
+        }
+        Ok(pending)
     }
 
     /// The token request for a code (RFC 6749 section 4.1.3), with the
@@ -452,6 +521,14 @@ impl Client {
             None => request,
         }
     }
+}
+
+/// The first value of parameter `name`.
+fn get(pairs: &[(String, String)], name: &str) -> Option<String> {
+    pairs
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.clone())
 }
 
 /// 16 random bytes, base64url: a state or nonce.

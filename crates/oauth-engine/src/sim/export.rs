@@ -89,6 +89,7 @@ mod tests {
             to,
             channel,
             navigates: channel == Channel::Front,
+            fragment: None,
             request,
             response: Response::new(status),
             at: UnixTime(0),
@@ -146,6 +147,32 @@ mod tests {
             200,
         )];
         assert!(to_mermaid(&trace, Flow::Device).contains("participant C as Device (client)\n"));
+    }
+
+    #[test]
+    fn the_attacker_has_a_lane_of_its_own_last() {
+        let trace = [
+            exchange(
+                Party::Attacker,
+                Party::AuthorizationServer,
+                Channel::Back,
+                Request::post_form(url("https://as.example/token"), &[("code", "stolen")]),
+                400,
+            ),
+            exchange(
+                Party::Browser,
+                Party::ThirdParty,
+                Channel::Front,
+                Request::get(url("https://analytics.example/a.js")),
+                200,
+            ),
+        ];
+        let diagram = to_mermaid(&trace, Flow::AuthorizationCode);
+        assert!(
+            diagram
+                .contains("participant TP as Third-party site\n    participant ATK as Attacker\n")
+        );
+        assert!(diagram.contains("ATK->>AS: POST /token (back channel)\n"));
     }
 
     #[test]

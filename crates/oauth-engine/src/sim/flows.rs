@@ -17,6 +17,18 @@ const TOKEN: [RfcRef; 2] = [RfcRef::new(6749, "4.1.3"), RfcRef::new(7636, "4.5")
 const API_CALL: [RfcRef; 2] = [RfcRef::new(6750, "2.1"), RfcRef::new(9068, "4")];
 const REFRESH: [RfcRef; 2] = [RfcRef::new(6749, "6"), RfcRef::new(9700, "4.14.2")];
 const REFERER: [RfcRef; 1] = [RfcRef::new(9700, "4.2")];
+/// A script in the page can read everything in the page's address; a
+/// token there is as good as given to it.
+const PAGE_SCRIPT: [RfcRef; 2] = [RfcRef::new(9700, "2.1.2"), RfcRef::new(6749, "10.3")];
+const IMPLICIT_AUTHORIZE: [RfcRef; 2] = [RfcRef::new(6749, "4.2.1"), RfcRef::new(9700, "2.1.2")];
+const IMPLICIT_CONSENT: [RfcRef; 2] = [RfcRef::new(6749, "4.2.2"), RfcRef::new(9207, "2")];
+/// The token in the fragment: in the address bar and history (RFC 9700
+/// section 4.3.2), never sent to the server (RFC 3986 section 3.5).
+const IMPLICIT_CALLBACK: [RfcRef; 3] = [
+    RfcRef::new(6749, "4.2.2"),
+    RfcRef::new(9700, "4.3.2"),
+    RfcRef::new(3986, "3.5"),
+];
 /// The server refuses a verifier that does not match the challenge.
 const LOST_VERIFIER: [RfcRef; 2] = [RfcRef::new(6749, "4.1.3"), RfcRef::new(7636, "4.6")];
 /// A code works once (section 4.1.2); a second use should revoke what the
@@ -32,7 +44,7 @@ const CLIENT_CREDENTIALS: [RfcRef; 1] = [RfcRef::new(6749, "4.4.2")];
 /// the keys it is checked with are a JWKS.
 const ID_TOKEN: [RfcRef; 1] = [RfcRef::new(7517, "5")];
 
-fn api_url() -> Url {
+pub(super) fn api_url() -> Url {
     Url {
         origin: API.into(),
         path: API_PATH.into(),
@@ -88,58 +100,17 @@ pub(super) fn authorization_code(
         _ => return Err(Stop::ErrorPage(page_text(&page))),
     };
 
-    // 2. The user signs in.
-    let transaction = hidden_field(&page.body, "transaction");
-    let user = &scenario.user;
-    let consent_page = navigate(
+    // 2. The user signs in; 3. approves or denies, and the server
+    // redirects to the client.
+    let redirect = sign_in_and_consent(
+        scenario,
         network,
         browser,
-        Request::post_form(
-            network.server.endpoint("/login"),
-            &[
-                ("transaction", transaction.as_str()),
-                ("username", user.username.as_str()),
-                ("password", user.password.as_str()),
-            ],
-        ),
-        "The user signs in on the authorization server's own page. The client never sees the \
-         password: that is the point of OAuth.",
-        &LOGIN,
-    );
-    if consent_page.body.contains("Wrong username or password") {
-        return Err(Stop::WrongPassword);
-    }
-
-    // 3. The user approves or denies; the server redirects to the client.
-    let mut form = vec![("transaction", transaction.clone())];
-    if let Some(granted) = &user.granted_scope {
-        form.extend(
-            granted
-                .split(' ')
-                .filter(|s| !s.is_empty())
-                .map(|s| ("scope", s.to_owned())),
-        );
-    }
-    form.push((
-        "decision",
-        if user.approve { "approve" } else { "deny" }.to_owned(),
-    ));
-    let borrowed: Vec<(&str, &str)> = form.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    let redirect = navigate(
-        network,
-        browser,
-        Request::post_form(network.server.endpoint("/consent"), &borrowed),
-        if user.approve {
-            "The user approves. The server answers with a redirect to the client's redirect_uri \
-             carrying a short-lived, single-use code, the state, and iss naming the server."
-        } else {
-            "The user denies. The server redirects back with error=access_denied."
-        },
+        &page,
+        "The user approves. The server answers with a redirect to the client's redirect_uri \
+         carrying a short-lived, single-use code, the state, and iss naming the server.",
         &CONSENT,
-    );
-    if redirect.status != 302 {
-        return Err(Stop::ErrorPage(page_text(&redirect)));
-    }
+    )?;
     // Incident: while the browser is away, another login overwrites the
     // verifier this flow's code_challenge was made from.
     let verifier_lost = scenario.incidents.verifier_lost
@@ -207,6 +178,139 @@ pub(super) fn authorization_code(
     call_api_again_later(scenario, network, client)
 }
 
+/// The user signs in on the login `page`, then approves or denies on the
+/// consent page; returns the server's redirect back to the client.
+/// `approved` explains the redirect when the user approves.
+pub(super) fn sign_in_and_consent(
+    scenario: &Scenario,
+    network: &mut Network<'_>,
+    browser: &mut Browser,
+    page: &Response,
+    approved: &str,
+    rfc_refs: &[RfcRef],
+) -> Result<Response, Stop> {
+    let transaction = hidden_field(&page.body, "transaction");
+    let user = &scenario.user;
+    let consent_page = navigate(
+        network,
+        browser,
+        Request::post_form(
+            network.server.endpoint("/login"),
+            &[
+                ("transaction", transaction.as_str()),
+                ("username", user.username.as_str()),
+                ("password", user.password.as_str()),
+            ],
+        ),
+        "The user signs in on the authorization server's own page. The client never sees the \
+         password: that is the point of OAuth.",
+        &LOGIN,
+    );
+    if consent_page.body.contains("Wrong username or password") {
+        return Err(Stop::WrongPassword);
+    }
+
+    let mut form = vec![("transaction", transaction.clone())];
+    if let Some(granted) = &user.granted_scope {
+        form.extend(
+            granted
+                .split(' ')
+                .filter(|s| !s.is_empty())
+                .map(|s| ("scope", s.to_owned())),
+        );
+    }
+    form.push((
+        "decision",
+        if user.approve { "approve" } else { "deny" }.to_owned(),
+    ));
+    let borrowed: Vec<(&str, &str)> = form.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let redirect = navigate(
+        network,
+        browser,
+        Request::post_form(network.server.endpoint("/consent"), &borrowed),
+        if user.approve {
+            approved
+        } else {
+            "The user denies. The server redirects back with error=access_denied."
+        },
+        rfc_refs,
+    );
+    if redirect.status != 302 {
+        return Err(Stop::ErrorPage(page_text(&redirect)));
+    }
+    Ok(redirect)
+}
+
+/// The implicit grant (RFC 6749 section 4.2): the token comes back in the
+/// fragment, and the page's script takes it from there to the API.
+pub(super) fn implicit(
+    scenario: &Scenario,
+    network: &mut Network<'_>,
+    browser: &mut Browser,
+    client: &mut Client,
+) -> Result<(), Stop> {
+    let issuer = network.server.issuer_id();
+    let client_origin = Url::parse(&client.settings.redirect_uri)
+        .map(|url| url.origin)
+        .unwrap_or_default();
+
+    // 1. The page sends the browser to the authorization endpoint.
+    let authorize = client
+        .implicit_authorization_url(&network.server.endpoint("/authorize"), &mut *network.rng)?;
+    if let Some(state) = client.pending.as_ref().and_then(|p| p.state.clone()) {
+        browser.store(&client_origin, "oauth_state", state);
+    }
+    let page = navigate(
+        network,
+        browser,
+        Request::get(authorize),
+        "The app sends the browser to the authorization server with response_type=token: it \
+         asks for the access token itself, straight back through the browser. A state guards \
+         against CSRF; PKCE has no place here, as there is no token request to check a \
+         verifier at.",
+        &IMPLICIT_AUTHORIZE,
+    );
+    let redirect = match page.status {
+        200 => sign_in_and_consent(
+            scenario,
+            network,
+            browser,
+            &page,
+            "The user approves. The server redirects to the client's redirect_uri with the \
+             access token itself in the fragment (with token_type, expires_in, state and iss). \
+             No code, no token request, and no refresh token (RFC 6749 section 4.2.2).",
+            &IMPLICIT_CONSENT,
+        )?,
+        302 => page,
+        _ => return Err(Stop::ErrorPage(page_text(&page))),
+    };
+
+    // 2. The browser goes to the callback; the fragment stays behind.
+    let location = redirect
+        .headers
+        .get("Location")
+        .and_then(|value| Url::parse(value).ok())
+        .ok_or_else(|| Stop::ErrorPage("a redirect without a valid Location".into()))?;
+    open_callback_page(
+        scenario,
+        network,
+        browser,
+        &location,
+        "The browser follows the redirect. It sends only the path and query: the fragment, \
+         with the access token, is never sent to the server. But it stays in the address bar \
+         and the history, and every script on the page can read it.",
+        &IMPLICIT_CALLBACK,
+    );
+
+    // 3. The page's script reads the token from its own address.
+    let address = browser.address.clone().unwrap_or(location);
+    client.handle_implicit_callback(&address, &issuer, network.clock.now())?;
+
+    // 4. The page calls the API; later, again, with the same token.
+    call_api(network, client)?;
+    call_api_again_later(scenario, network, client)
+}
+
 /// Time passes and the client calls the API again: with a refresh token it
 /// refreshes first when its access token is about to expire (or, when it
 /// does not, meets the 401 and refreshes then).
@@ -271,7 +375,7 @@ fn open_callback_page(
     // browser's policy allows: the leak RFC 9700 section 4.2 describes.
     for resource in &scenario.callback_page_loads {
         if let Ok(url) = Url::parse(resource) {
-            let request = browser.subresource_request(url);
+            let request = browser.subresource_request(url.clone());
             from_browser(
                 network,
                 browser,
@@ -279,11 +383,43 @@ fn open_callback_page(
                 false,
                 "The callback page loads a resource from another site. The browser sends a \
                  Referer: with the default policy only the origin, with unsafe-url the whole \
-                 address, code included.",
+                 address (never the fragment).",
                 &REFERER,
             );
+            if url.path.ends_with(".js") {
+                run_third_party_script(network, browser, &url);
+            }
         }
     }
+}
+
+/// A script from `script`'s site runs in the page, reads `location.href`
+/// (query and fragment included: any script on the page can) and reports
+/// it home, as analytics scripts do.
+fn run_third_party_script(network: &mut Network<'_>, browser: &mut Browser, script: &Url) {
+    let Some(page) = browser.address.clone() else {
+        return;
+    };
+    let href = page.to_string();
+    let beacon = Url {
+        origin: script.origin.clone(),
+        path: "/collect".into(),
+        query: None,
+        fragment: None,
+    }
+    .with_query(&[("page", href.as_str())]);
+    let request = browser.subresource_request(beacon);
+    from_browser(
+        network,
+        browser,
+        request,
+        false,
+        "The script from the other site runs in the page with the page's own rights. Like any \
+         analytics script it reports the page it runs on: the whole location.href, query and \
+         fragment included. Whatever the address holds, a code or a token, is now on that \
+         site's servers and in its logs.",
+        &PAGE_SCRIPT,
+    );
 }
 
 /// Incident `verifier_lost`: another tab of the same client starts a login
@@ -412,13 +548,17 @@ pub(super) fn navigate(
     explanation: &str,
     rfc_refs: &[RfcRef],
 ) -> Response {
+    let request = Request {
+        url: request.url.without_dot_segments(),
+        ..request
+    };
     browser.visit(&request.url);
     from_browser(network, browser, request, true, explanation, rfc_refs)
 }
 
 /// A request from the browser: it carries the browser's cookies for the
 /// target's origin, and the browser keeps any cookie the response sets.
-fn from_browser(
+pub(super) fn from_browser(
     network: &mut Network<'_>,
     browser: &mut Browser,
     request: Request,
@@ -426,6 +566,12 @@ fn from_browser(
     explanation: &str,
     rfc_refs: &[RfcRef],
 ) -> Response {
+    // A browser resolves `.` and `..` before it sends anything (RFC 3986
+    // section 5.2.4).
+    let request = Request {
+        url: request.url.without_dot_segments(),
+        ..request
+    };
     let url = request.url.clone();
     let response = network.send(
         Party::Browser,
@@ -547,6 +693,7 @@ pub(super) fn page_text(response: &Response) -> String {
         .and_then(|start| body[start + 3..].split("</p>").next())
         .map(|text| {
             text.replace("&quot;", "\"")
+                .replace("&#39;", "'")
                 .replace("&lt;", "<")
                 .replace("&gt;", ">")
                 .replace("&amp;", "&")

@@ -1,8 +1,11 @@
 //! The simulation: the browser, the client, the in-page network that
 //! carries their messages to the servers, scenarios as data, and the trace.
 
+pub mod attacker;
+pub mod attacks;
 pub mod browser;
 pub mod client;
+pub mod compare;
 mod device;
 pub mod export;
 mod flows;

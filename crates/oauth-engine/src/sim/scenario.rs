@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::attacker::AttackerServer;
 use super::browser::{Browser, ReferrerPolicy};
 use super::client::{Client, ClientError, ClientSettings};
 use super::trace::{Exchange, Party, RfcRef};
@@ -21,6 +22,8 @@ use crate::types::{ClientId, ClientSecret, RedirectUri, Scope, Subject};
 
 pub const AUTHORIZATION_SERVER: &str = "https://as.example";
 pub const API: &str = "https://api.example";
+/// Where the attack lab's attacker lives.
+pub const ATTACKER: &str = "https://attacker.example";
 /// The API endpoint every flow calls, and the scope it needs.
 pub const API_PATH: &str = "/profile";
 pub const API_SCOPE: &str = "read";
@@ -38,6 +41,11 @@ pub enum Flow {
     /// Device authorization (RFC 8628): a device polls while the user
     /// approves on another screen.
     Device,
+    /// The implicit grant (RFC 6749 section 4.2): the access token comes
+    /// back in the redirect's fragment, for the page's script to read. No
+    /// refresh token (section 4.2.2). RFC 9700 section 2.1.2 says not to
+    /// use it; the server accepts it only with `policy.allow_implicit`.
+    Implicit,
 }
 
 /// What the user does on the authorization server's pages.
@@ -142,7 +150,11 @@ pub struct Scenario {
     pub timeline: Timeline,
     pub referrer_policy: ReferrerPolicy,
     /// Third-party resources (analytics, fonts, images) the client's
-    /// callback page loads: each request carries a Referer.
+    /// callback page loads: each request carries a Referer. A script (a
+    /// path ending in `.js`) then runs in the page, as every script does,
+    /// with the page's rights: like any analytics script it reports the
+    /// page it runs on, `location.href` with its query and fragment, to
+    /// `/collect` on its own site.
     pub callback_page_loads: Vec<String>,
     pub incidents: Incidents,
 }
@@ -186,6 +198,12 @@ pub struct Network<'o> {
     pub server: AuthorizationServer,
     pub api: ResourceServer,
     client_origin: String,
+    /// Everything the attacker controls: requests to its origins reach it.
+    pub attacker: AttackerServer,
+    /// What the client's origin answers to the next request, instead of
+    /// its usual page: a callback the client refuses, or a page a user
+    /// uploaded there. Used once.
+    pub next_client_page: Option<Response>,
     pub trace: Vec<Exchange>,
     /// Called after every exchange: a benchmark times the steps with it.
     observer: &'o mut dyn FnMut(&Exchange),
@@ -193,7 +211,11 @@ pub struct Network<'o> {
 
 impl Network<'_> {
     fn party_at(&self, url: &Url) -> Party {
-        if url.origin == AUTHORIZATION_SERVER {
+        // First: an app that claimed the client's URI scheme gets the
+        // redirect instead of the client (RFC 8252 section 8.1).
+        if self.attacker.answers(url) {
+            Party::Attacker
+        } else if url.origin == AUTHORIZATION_SERVER {
             Party::AuthorizationServer
         } else if url.origin == API {
             Party::ResourceServer
@@ -213,10 +235,15 @@ impl Network<'_> {
         from: Party,
         channel: Channel,
         navigates: bool,
-        request: Request,
+        mut request: Request,
         explanation: impl Into<String>,
         rfc_refs: &[RfcRef],
     ) -> Response {
+        // The fragment is never sent: the request target is the path and
+        // query only (RFC 3986 section 3.5, RFC 9112 section 3.2). A
+        // navigation keeps it in the address bar, so the trace keeps it
+        // beside the request.
+        let fragment = request.url.fragment.take().filter(|_| navigates);
         let to = self.party_at(&request.url);
         let response = match to {
             Party::AuthorizationServer => {
@@ -230,9 +257,18 @@ impl Network<'_> {
                 })
             }
             // The client's page: a static app that reads its own URL.
-            Party::Client => Response::new(200)
-                .with_header("Content-Type", "text/html; charset=utf-8")
-                .with_body("<!doctype html><title>App</title><p>Signing you in…</p>"),
+            Party::Client => self.next_client_page.take().unwrap_or_else(|| {
+                Response::new(200)
+                    .with_header("Content-Type", "text/html; charset=utf-8")
+                    .with_body("<!doctype html><title>App</title><p>Signing you in…</p>")
+            }),
+            Party::Attacker => self.attacker.handle(&request),
+            // A third-party script, which reports the page it runs on.
+            Party::ThirdParty if request.url.path.ends_with(".js") => Response::new(200)
+                .with_header("Content-Type", "text/javascript")
+                .with_body(
+                    "new Image().src = '/collect?page=' + encodeURIComponent(location.href);",
+                ),
             Party::Browser | Party::ThirdParty => Response::new(204),
         };
         let exchange = Exchange {
@@ -242,6 +278,7 @@ impl Network<'_> {
             request,
             response: response.clone(),
             navigates,
+            fragment,
             at: self.clock.now(),
             explanation: explanation.into(),
             rfc_refs: rfc_refs.to_vec(),
@@ -270,6 +307,9 @@ impl Scenario {
             Flow::AuthorizationCode => vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
             Flow::ClientCredentials => vec![GrantType::ClientCredentials],
             Flow::Device => vec![GrantType::DeviceCode, GrantType::RefreshToken],
+            // The authorization endpoint issues the token itself: no token
+            // endpoint grant, and no refresh token (RFC 6749 section 4.2.2).
+            Flow::Implicit => vec![GrantType::Implicit],
         };
         let registration = ClientRegistration {
             client_id: ClientId::new(&client.client_id),
@@ -305,10 +345,10 @@ impl Scenario {
             audience: API.into(),
             policy: self.policy.clone(),
             clients: vec![registration],
-            users: vec![
-                user("alice", "wonderland", "Alice Liddell"),
-                user("bob", "builder", "Bob Builder"),
-            ],
+            users: USERS
+                .iter()
+                .map(|(name, password, full_name)| user(name, password, full_name))
+                .collect(),
         };
         AuthorizationServer::new(config, key)
     }
@@ -332,7 +372,41 @@ impl Scenario {
         rng: &mut dyn Rng,
         observer: &mut dyn FnMut(&Exchange),
     ) -> Run {
+        let mut network = self.network(key, rng, observer);
+        let mut browser = Browser::new(self.referrer_policy);
+        let mut client = Client::new(self.client.clone());
+        let result = self.play(&mut network, &mut browser, &mut client);
+        Run::new(network, browser, client, result)
+    }
+
+    /// The in-page network this scenario sets up: its authorization
+    /// server, its API, an attacker who does nothing until an attack
+    /// gives it something to do, and an empty trace.
+    pub(crate) fn network<'o>(
+        &self,
+        key: SigningKey,
+        rng: &'o mut dyn Rng,
+        observer: &'o mut dyn FnMut(&Exchange),
+    ) -> Network<'o> {
         let server = self.authorization_server(key);
+        // The profile belongs to whoever the token speaks for: its `sub`.
+        let mut by_subject: std::collections::BTreeMap<String, serde_json::Value> = server
+            .config()
+            .users
+            .iter()
+            .map(|user| {
+                (
+                    user.subject.as_str().to_owned(),
+                    json!({ "name": user.name, "email": user.email }),
+                )
+            })
+            .collect();
+        // A client credentials token speaks for the client itself (RFC
+        // 6749 section 4.4): its subject is the client_id.
+        by_subject.insert(
+            self.client.client_id.clone(),
+            json!({ "client": self.client.client_id }),
+        );
         let api = ResourceServer {
             issuer: server.issuer_id(),
             audience: API.into(),
@@ -341,40 +415,81 @@ impl Scenario {
                 method: Method::Get,
                 path: API_PATH.into(),
                 required_scope: API_SCOPE.into(),
-                body: json!({ "name": "Alice Liddell", "email": "alice@example.com" }),
+                body: json!({}),
+                by_subject,
             }],
         };
         let client_origin = Url::parse(&self.client.redirect_uri)
             .map(|url| url.origin)
             .unwrap_or_default();
-        let mut network = Network {
+        Network {
             clock: SimulatedClock::starting_at(UnixTime(self.start_time)),
             rng,
             server,
             api,
             client_origin,
+            attacker: AttackerServer::default(),
+            next_client_page: None,
             trace: Vec::new(),
             observer,
-        };
-        let mut browser = Browser::new(self.referrer_policy);
-        let mut client = Client::new(self.client.clone());
-        let result = match self.flow {
+        }
+    }
+
+    /// Plays the scenario's flow on `network`.
+    pub(crate) fn play(
+        &self,
+        network: &mut Network<'_>,
+        browser: &mut Browser,
+        client: &mut Client,
+    ) -> Result<(), Stop> {
+        match self.flow {
             Flow::AuthorizationCode => {
-                super::flows::authorization_code(self, &mut network, &mut browser, &mut client)
+                super::flows::authorization_code(self, network, browser, client)
             }
-            Flow::ClientCredentials => {
-                super::flows::client_credentials(self, &mut network, &mut client)
-            }
-            Flow::Device => {
-                super::device::device_flow(self, &mut network, &mut browser, &mut client)
-            }
-        };
-        Run {
+            Flow::ClientCredentials => super::flows::client_credentials(self, network, client),
+            Flow::Device => super::device::device_flow(self, network, browser, client),
+            Flow::Implicit => super::flows::implicit(self, network, browser, client),
+        }
+    }
+
+    /// The implicit grant, set up so that it runs: the server allows it
+    /// (RFC 9700 section 2.1.2 would have it off) and the client may use
+    /// it. Everything else as in the default scenario.
+    pub fn implicit() -> Self {
+        Self {
+            flow: Flow::Implicit,
+            policy: ServerPolicy {
+                allow_implicit: true,
+                ..ServerPolicy::default()
+            },
+            ..Self::default()
+        }
+    }
+}
+
+/// The people who can sign in at the scenario's authorization server:
+/// username, password and full name. Mallory is the attack lab's attacker,
+/// with an account of her own like anybody else.
+pub const USERS: [(&str, &str, &str); 3] = [
+    ("alice", "wonderland", "Alice Liddell"),
+    ("bob", "builder", "Bob Builder"),
+    ("mallory", "evil", "Mallory (the attacker)"),
+];
+
+impl Run {
+    /// The run that ended with `result` on `network`.
+    pub(crate) fn new(
+        network: Network<'_>,
+        browser: Browser,
+        client: Client,
+        result: Result<(), Stop>,
+    ) -> Self {
+        Self {
+            end_time: network.clock.now(),
             trace: network.trace,
             browser,
             client,
             stopped: result.err().map(|error| error.to_string()),
-            end_time: network.clock.now(),
         }
     }
 }

@@ -20,8 +20,11 @@ pub enum Party {
     AuthorizationServer,
     ResourceServer,
     /// Whatever outside the protocol receives a leaked value: a third-party
-    /// host loaded by a page, or an attacker.
+    /// host loaded by a page.
     ThirdParty,
+    /// The attacker of the attack lab: its site, its app on the victim's
+    /// device, its own authorization server, and the requests it sends.
+    Attacker,
 }
 
 impl Party {
@@ -32,6 +35,7 @@ impl Party {
             Self::AuthorizationServer => "Authorization server",
             Self::ResourceServer => "Resource server",
             Self::ThirdParty => "Third party",
+            Self::Attacker => "Attacker",
         }
     }
 
@@ -46,6 +50,7 @@ impl Party {
             Self::AuthorizationServer => "Authorization server",
             Self::ResourceServer => "Resource server",
             Self::ThirdParty => "Third-party site",
+            Self::Attacker => "Attacker",
         }
     }
 
@@ -58,18 +63,20 @@ impl Party {
             Self::AuthorizationServer => "AS",
             Self::ResourceServer => "RS",
             Self::ThirdParty => "TP",
+            Self::Attacker => "ATK",
         }
     }
 }
 
 /// Every party, in the order of the diagram's lanes: the user on the left,
 /// the client between them and the servers, outsiders on the right.
-const LANE_ORDER: [Party; 5] = [
+const LANE_ORDER: [Party; 6] = [
     Party::Browser,
     Party::Client,
     Party::AuthorizationServer,
     Party::ResourceServer,
     Party::ThirdParty,
+    Party::Attacker,
 ];
 
 /// The parties that send or receive anything in `trace`, in lane order.
@@ -119,6 +126,11 @@ pub struct Exchange {
     /// requests and for what a page loads (images, scripts), which never
     /// show in the address bar.
     pub navigates: bool,
+    /// The fragment of the URL the browser navigated to: it stays in the
+    /// address bar and the history, where the page's scripts can read it,
+    /// but is never sent, so `request.url` has none (RFC 3986 section 3.5,
+    /// RFC 9112 section 3.2). Where the implicit grant's token travels.
+    pub fragment: Option<String>,
     /// Simulated time when the request was sent.
     pub at: UnixTime,
     /// What happens in this step and why, in a sentence or two.
@@ -140,6 +152,15 @@ impl Exchange {
         match reason_phrase(status) {
             "" => status.to_string(),
             reason => format!("{status} {reason}"),
+        }
+    }
+
+    /// The URL the browser shows for this request: the one requested,
+    /// with the fragment that was kept back.
+    pub fn address(&self) -> Url {
+        Url {
+            fragment: self.fragment.clone(),
+            ..self.request.url.clone()
         }
     }
 
@@ -170,7 +191,7 @@ pub fn browser_at(trace: &[Exchange], step: usize) -> BrowserAt {
     let history: Vec<Url> = trace[..end]
         .iter()
         .filter(|exchange| exchange.navigates)
-        .map(|exchange| exchange.request.url.clone())
+        .map(Exchange::address)
         .collect();
     BrowserAt {
         address: history.last().cloned(),

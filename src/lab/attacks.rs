@@ -1,0 +1,397 @@
+//! The attack lab: eight attacks on OAuth, each run through the engine's
+//! servers with an attacker lane on the diagram. A toggle turns the defence
+//! off (the attacker gets what the attack is for) or on (the attack fails,
+//! at the step and with the error that stops it).
+
+use leptos::prelude::*;
+use oauth_engine::form::decode_form;
+use oauth_engine::sim::attacks::{Attack, AttackRun, Outcome, run_attack};
+use oauth_engine::sim::scenario::Flow;
+
+use super::stepper::{StepControls, Stepper};
+use super::{LAB_SEED, STEP_MILLIS, replace_query};
+use crate::browser::{Store, load_setting, save_setting, set_title};
+use crate::flow::diagram::SequenceDiagram;
+use crate::flow::layout::Layout;
+use crate::flow::narration::{Explanation, exchange_summary};
+
+const ATTACK_KEY: &str = "attacks.attack";
+const DEFENCE_KEY: &str = "attacks.defence";
+
+/// What a link to the lab names: `?attack=mix-up&defence=on&step=4`.
+/// Every part is optional; a part that cannot be used is listed, never
+/// guessed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct LabLink {
+    pub attack: Option<Attack>,
+    pub defended: Option<bool>,
+    /// Zero-based; the link counts from 1.
+    pub step: Option<usize>,
+    pub not_understood: Vec<String>,
+}
+
+impl LabLink {
+    pub fn parse(query: &str) -> Self {
+        let mut link = Self::default();
+        let query = query.strip_prefix('?').unwrap_or(query);
+        for part in query.split('&').filter(|part| !part.is_empty()) {
+            let pair = decode_form(part)
+                .ok()
+                .and_then(|pairs| pairs.into_iter().next());
+            let understood = match &pair {
+                Some((name, value)) => match name.as_str() {
+                    "attack" => Attack::from_slug(value).map(|a| link.attack = Some(a)),
+                    "defence" => defence_from_param(value).map(|d| link.defended = Some(d)),
+                    "step" => value
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|n| n.checked_sub(1))
+                        .map(|s| link.step = Some(s)),
+                    _ => None,
+                },
+                None => None,
+            };
+            if understood.is_none() {
+                link.not_understood.push(part.to_owned());
+            }
+        }
+        link
+    }
+
+    pub fn to_query(attack: Attack, defended: bool, step: usize) -> String {
+        format!(
+            "?attack={}&defence={}&step={}",
+            attack.slug(),
+            defence_param(defended),
+            step + 1
+        )
+    }
+}
+
+fn defence_param(defended: bool) -> &'static str {
+    if defended { "on" } else { "off" }
+}
+
+fn defence_from_param(value: &str) -> Option<bool> {
+    match value {
+        "on" => Some(true),
+        "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// The outcome as the screen words it: a heading and the detail.
+pub fn outcome_text(run: &AttackRun) -> (bool, String, String) {
+    match &run.outcome {
+        Outcome::Succeeded { step, gained } => (
+            false,
+            format!("The attack worked (step {})", step + 1),
+            gained.clone(),
+        ),
+        Outcome::Stopped { step, error } => (
+            true,
+            format!("The defence stopped the attack (step {})", step + 1),
+            error.clone(),
+        ),
+    }
+}
+
+#[component]
+pub fn AttackLab() -> impl IntoView {
+    set_title("Attack lab");
+    let link = LabLink::parse(
+        &web_sys::window()
+            .and_then(|window| window.location().search().ok())
+            .unwrap_or_default(),
+    );
+    let attack = RwSignal::new(
+        link.attack
+            .or_else(|| {
+                load_setting(Store::Session, ATTACK_KEY).and_then(|s| Attack::from_slug(&s))
+            })
+            .unwrap_or(Attack::ALL[0]),
+    );
+    let defended = RwSignal::new(
+        link.defended
+            .or_else(|| {
+                load_setting(Store::Session, DEFENCE_KEY).and_then(|s| defence_from_param(&s))
+            })
+            .unwrap_or(false),
+    );
+    let run = Memo::new(move |_| run_attack(attack.get(), defended.get(), LAB_SEED));
+    let len = Signal::derive(move || run.with(|run| run.trace.len()));
+    let stepper = Stepper::new(link.step.unwrap_or(0), len);
+    let not_understood = RwSignal::new(link.not_understood);
+
+    Effect::new(move || {
+        let (attack, defended, step) = (attack.get(), defended.get(), stepper.current());
+        save_setting(Store::Session, ATTACK_KEY, Some(attack.slug()));
+        save_setting(Store::Session, DEFENCE_KEY, Some(defence_param(defended)));
+        replace_query(&LabLink::to_query(attack, defended, step));
+    });
+
+    view! {
+        <article
+            class="attacks"
+            aria-labelledby="attacks-title"
+            on:keydown=move |event| stepper.handle_key(&event)
+        >
+            <header class="screen-header">
+                <h1 id="attacks-title">"Attack lab"</h1>
+                <p class="screen-header__lead">
+                    "Eight attacks on OAuth, each run for real against the simulated servers, \
+                     with the attacker in a lane of their own. Switch the defence off to see \
+                     what the attacker gains; switch it on to see the step and the error that \
+                     stop it."
+                </p>
+                {move || {
+                    not_understood
+                        .with(|parts| !parts.is_empty())
+                        .then(|| {
+                            view! {
+                                <p class="callout callout--warning" role="status" data-testid="attacks-link-note">
+                                    {move || {
+                                        format!(
+                                            "This link had parts the lab cannot use, left out: {}.",
+                                            not_understood.get().join(", "),
+                                        )
+                                    }}
+                                    " "
+                                    <button
+                                        type="button"
+                                        class="button button--small"
+                                        on:click=move |_| not_understood.set(Vec::new())
+                                    >
+                                        "Dismiss"
+                                    </button>
+                                </p>
+                            }
+                        })
+                }}
+            </header>
+            <div class="attacks__layout">
+                <fieldset class="attacks__picker panel">
+                    <legend>"Attack"</legend>
+                    {Attack::ALL
+                        .into_iter()
+                        .map(|choice| {
+                            view! {
+                                <label class="attacks__choice">
+                                    <input
+                                        type="radio"
+                                        name="attack"
+                                        value=choice.slug()
+                                        data-testid=format!("attack-{}", choice.slug())
+                                        prop:checked=move || attack.get() == choice
+                                        on:change=move |_| {
+                                            attack.set(choice);
+                                            stepper.go_to(0);
+                                        }
+                                    />
+                                    {choice.title()}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <div class="attacks__main">
+                    <AttackInfo attack defended />
+                    <section class="panel player" aria-labelledby="attack-run-heading">
+                        <h2 id="attack-run-heading" class="visually-hidden">
+                            "The run, step by step"
+                        </h2>
+                        <SequenceDiagram
+                            layout=Signal::derive(move || {
+                                run.with(|run| Some(Layout::new(&run.trace, Flow::AuthorizationCode)))
+                            })
+                            current=Signal::derive(move || stepper.current())
+                            step_millis=Signal::stored(STEP_MILLIS)
+                            on_select=Callback::new(move |step| stepper.go_to(step))
+                            region_label="Attack sequence diagram, scrollable"
+                        />
+                        <StepControls stepper testid="attack-steps" label="Step through the attack" />
+                        <p class="player__keys">
+                            "Keys: ← → step, Home and End jump to the first and last step."
+                        </p>
+                    </section>
+                    <OutcomeView run stepper />
+                    <StepDetail run stepper />
+                </div>
+            </div>
+        </article>
+    }
+}
+
+/// The attack's explanation, its RFC 9700 section, and the defence toggle.
+#[component]
+fn AttackInfo(attack: RwSignal<Attack>, defended: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <section class="panel attacks__info" aria-labelledby="attack-heading">
+            <h2 id="attack-heading" data-testid="attack-title">
+                {move || attack.get().title()}
+            </h2>
+            <p data-testid="attack-explanation">{move || attack.get().explanation()}</p>
+            <ul class="narration__refs" aria-label="Specifications" data-testid="attack-refs">
+                {move || {
+                    attack
+                        .get()
+                        .refs()
+                        .into_iter()
+                        .map(|rfc| {
+                            view! {
+                                <li>
+                                    <a href=rfc.url() target="_blank" rel="noopener noreferrer">
+                                        {rfc.to_string()}
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            <label class="toggle attacks__defence">
+                <input
+                    type="checkbox"
+                    role="switch"
+                    data-testid="attack-defence"
+                    prop:checked=move || defended.get()
+                    on:change=move |event| defended.set(event_target_checked(&event))
+                />
+                {move || format!("Defence: {}", attack.get().defence())}
+                <span class="attacks__defence-state" data-testid="attack-defence-state">
+                    {move || if defended.get() { " (on)" } else { " (off)" }}
+                </span>
+            </label>
+        </section>
+    }
+}
+
+/// How the run ended, revealed once the steps reach the deciding one.
+#[component]
+fn OutcomeView(run: Memo<AttackRun>, stepper: Stepper) -> impl IntoView {
+    let decided = move || run.with(|run| run.outcome.step());
+    view! {
+        <section class="panel attacks__outcome" aria-labelledby="outcome-heading" aria-live="polite">
+            <h2 id="outcome-heading">"Outcome"</h2>
+            {move || {
+                if stepper.current() >= decided() {
+                    let (stopped, heading, detail) = run.with(outcome_text);
+                    view! {
+                        <div
+                            class="outcome"
+                            class:outcome--ok=stopped
+                            class:outcome--stopped=!stopped
+                            data-testid="attack-outcome"
+                            data-outcome=if stopped { "stopped" } else { "succeeded" }
+                        >
+                            <p>
+                                <strong data-testid="attack-outcome-heading">{heading}</strong>
+                            </p>
+                            <p class="attacks__detail" data-testid="attack-outcome-detail">
+                                {detail}
+                            </p>
+                        </div>
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <p>
+                            "Step on to see whether the attack works, or "
+                            <button
+                                type="button"
+                                class="button button--small"
+                                data-testid="attack-jump"
+                                on:click=move |_| stepper.go_to(decided())
+                            >
+                                "jump to the deciding step"
+                            </button>
+                        </p>
+                    }
+                        .into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// The current step: who sends what, why, and the message as it travels.
+#[component]
+fn StepDetail(run: Memo<AttackRun>, stepper: Stepper) -> impl IntoView {
+    move || {
+        let step = stepper.current();
+        run.with(|run| {
+            let exchange = run.trace.get(step)?.clone();
+            let summary =
+                exchange_summary(&exchange, step, run.trace.len(), Flow::AuthorizationCode);
+            let http = exchange.to_http_text();
+            Some(view! {
+                <section class="panel narration" aria-labelledby="attack-step-heading">
+                    <h2 id="attack-step-heading">"What happens"</h2>
+                    <p class="narration__summary" data-testid="attack-step-summary">
+                        {summary}
+                    </p>
+                    <Explanation exchange testid="attack-step-explanation" />
+                    <pre
+                        class="http attacks__http"
+                        tabindex="0"
+                        aria-label="The message as it travels"
+                        data-testid="attack-step-http"
+                    >
+                        {http}
+                    </pre>
+                </section>
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lab_link_round_trips_attack_defence_and_step() {
+        for attack in Attack::ALL {
+            for defended in [false, true] {
+                let link = LabLink::parse(&LabLink::to_query(attack, defended, 3));
+                assert_eq!(
+                    link,
+                    LabLink {
+                        attack: Some(attack),
+                        defended: Some(defended),
+                        step: Some(3),
+                        not_understood: Vec::new(),
+                    }
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_lab_link_names_what_it_cannot_use_and_keeps_the_rest() {
+        let link = LabLink::parse("?attack=nope&defence=maybe&step=0&x=1&attack=mix-up");
+        assert_eq!(link.attack, Some(Attack::MixUp));
+        assert_eq!(link.defended, None);
+        assert_eq!(link.step, None);
+        assert_eq!(
+            link.not_understood,
+            ["attack=nope", "defence=maybe", "step=0", "x=1"]
+        );
+    }
+
+    #[test]
+    fn every_attack_has_an_outcome_at_a_step_of_its_run() {
+        for attack in Attack::ALL {
+            for defended in [false, true] {
+                let run = run_attack(attack, defended, LAB_SEED);
+                assert!(
+                    run.outcome.step() < run.trace.len(),
+                    "{attack:?} {defended}"
+                );
+                let (stopped, _, detail) = outcome_text(&run);
+                assert_eq!(stopped, defended, "{attack:?}: {detail}");
+                assert!(!detail.is_empty());
+            }
+        }
+    }
+}

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use oauth_engine::clock::UnixTime;
 use oauth_engine::jwt::{duration, utc};
 use oauth_engine::sim::scenario::Flow;
-use oauth_engine::sim::trace::Exchange;
+use oauth_engine::sim::trace::{Exchange, RfcRef};
 
 use super::model::Breakage;
 use super::{Played, use_flow_state};
@@ -108,9 +108,16 @@ pub fn Explanation(exchange: Exchange, testid: &'static str) -> impl IntoView {
         <p class="narration__text" data-testid=testid>
             {exchange.explanation}
         </p>
+        <RfcLinks refs=exchange.rfc_refs />
+    }
+}
+
+/// Links to sections of RFCs, in a row.
+#[component]
+pub fn RfcLinks(refs: Vec<RfcRef>) -> impl IntoView {
+    view! {
         <ul class="narration__refs" aria-label="Specifications">
-            {exchange
-                .rfc_refs
+            {refs
                 .into_iter()
                 .map(|rfc| {
                     view! {

@@ -13,7 +13,7 @@ use super::{LAB_SEED, STEP_MILLIS, replace_query};
 use crate::browser::{Store, load_setting, save_setting, set_title};
 use crate::flow::diagram::SequenceDiagram;
 use crate::flow::layout::Layout;
-use crate::flow::narration::{Explanation, exchange_summary};
+use crate::flow::narration::{Explanation, RfcLinks, exchange_summary};
 
 const ATTACK_KEY: &str = "attacks.attack";
 const DEFENCE_KEY: &str = "attacks.defence";
@@ -231,24 +231,7 @@ fn AttackInfo(attack: RwSignal<Attack>, defended: RwSignal<bool>) -> impl IntoVi
                 {move || attack.get().title()}
             </h2>
             <p data-testid="attack-explanation">{move || attack.get().explanation()}</p>
-            <ul class="narration__refs" aria-label="Specifications" data-testid="attack-refs">
-                {move || {
-                    attack
-                        .get()
-                        .refs()
-                        .into_iter()
-                        .map(|rfc| {
-                            view! {
-                                <li>
-                                    <a href=rfc.url() target="_blank" rel="noopener noreferrer">
-                                        {rfc.to_string()}
-                                    </a>
-                                </li>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </ul>
+            {move || view! { <RfcLinks refs=attack.get().refs() /> }}
             <label class="toggle attacks__defence">
                 <input
                     type="checkbox"

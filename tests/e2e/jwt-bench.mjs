@@ -323,8 +323,10 @@ ${row(`decode, ${hugeMb} token`, r.huge.oursDecode, r.huge.joseDecode)}
 ${row(`decode + verify RS256, ${hugeMb} token`, r.huge.ours, r.huge.jose)}
 
   (engine, key read per call: JSON, JWK, decode, verify, as the debugger does per
-   keystroke; jose: JSON.parse, importJWK, jwtVerify. jose decode: decodeProtectedHeader
-   + decodeJwt.)
+   keystroke; jose: JSON.parse, importJWK, jwtVerify. Decode, engine: the token copied
+   into wasm memory, header and claims parsed into JSON maps, the signature checked as
+   base64url; jose: decodeProtectedHeader + decodeJwt, header and claims JSON.parse'd,
+   the signature not read.)
 
 The JWT debugger (release build, dist/): an input event on the token field
 (two ${rs256.length}-byte RS256 tokens in turn, key format "jwk"), ${KEYSTROKES} keystrokes

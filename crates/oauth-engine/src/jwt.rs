@@ -8,7 +8,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use crate::clock::UnixTime;
-use crate::jose::b64_decode;
+use crate::jose::b64_decode_into;
 
 /// The parts of a compact serialization (RFC 7515 section 7.1, RFC 7516
 /// section 7.1).
@@ -126,7 +126,9 @@ fn describe(c: char) -> String {
     }
 }
 
-/// A decoded token: what each part says. Nothing here is verified.
+/// A decoded token: what its header and payload say (the signature is only
+/// checked to be base64url: its bytes mean nothing without the key).
+/// Nothing here is verified.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decoded {
     /// A signed token (JWS). The payload is a claims object when it is
@@ -134,7 +136,6 @@ pub enum Decoded {
     Signed {
         header: Map<String, Value>,
         payload: Payload,
-        signature: Vec<u8>,
     },
     /// An encrypted token (JWE, RFC 7516): only its header can be read
     /// without the key.
@@ -158,34 +159,35 @@ pub fn decode(text: &str) -> Result<Decoded, DecodeError> {
         return Err(DecodeError::Empty);
     }
     let parts: Vec<&str> = token.split('.').collect();
+    // One buffer for every part: each is read before the next is decoded.
+    let mut bytes = Vec::with_capacity(token.len() / 4 * 3);
     match parts.len() {
         3 => {
-            let header = json_object(Segment::Header, &base64url(Segment::Header, parts[0])?)?;
-            let payload_bytes = base64url(Segment::Payload, parts[1])?;
-            let signature = base64url(Segment::Signature, parts[2])?;
-            let payload = match parse_json(&payload_bytes) {
+            base64url(Segment::Header, parts[0], &mut bytes)?;
+            let header = json_object(Segment::Header, &bytes)?;
+            base64url(Segment::Payload, parts[1], &mut bytes)?;
+            let payload = match parse_json(&bytes) {
                 Ok(Value::Object(claims)) => Payload::Claims(claims),
-                _ => Payload::Text(String::from_utf8_lossy(&payload_bytes).into_owned()),
+                _ => Payload::Text(String::from_utf8_lossy(&bytes).into_owned()),
             };
-            Ok(Decoded::Signed {
-                header,
-                payload,
-                signature,
-            })
+            base64url(Segment::Signature, parts[2], &mut bytes)?;
+            Ok(Decoded::Signed { header, payload })
         }
         5 => {
-            let header = json_object(Segment::Header, &base64url(Segment::Header, parts[0])?)?;
+            base64url(Segment::Header, parts[0], &mut bytes)?;
+            let header = json_object(Segment::Header, &bytes)?;
             Ok(Decoded::Encrypted { header })
         }
         count => Err(DecodeError::WrongSegmentCount(count)),
     }
 }
 
-fn base64url(segment: Segment, text: &str) -> Result<Vec<u8>, DecodeError> {
+/// Decodes a part into `bytes`, replacing what was there.
+fn base64url(segment: Segment, text: &str, bytes: &mut Vec<u8>) -> Result<(), DecodeError> {
     // Decode first and look for the culprit only when that fails: the scan
     // for a character's position costs more than the decoding itself, and
     // the debugger decodes on every keystroke.
-    b64_decode(text).map_err(|_| {
+    b64_decode_into(text, bytes).map_err(|_| {
         let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
         match text.chars().enumerate().find(|(_, c)| !allowed(*c)) {
             Some((index, character)) => DecodeError::NotBase64Url {

@@ -218,3 +218,34 @@ fn secret_keys_are_redacted_in_debug_output() {
         "SigningKey::Hmac([redacted])"
     );
 }
+
+/// The engine decodes base64url by hand; it must agree with the base64
+/// crate's strict base64url without padding on every text up to 5
+/// characters made of these: alphabet characters whose spare bits are zero
+/// or not, padding, standard base64, a dot, a space and a non-ASCII letter.
+#[test]
+fn b64_decode_agrees_with_the_base64_crate() {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    const CHARACTERS: [char; 10] = ['A', 'B', 'Q', 'g', '_', '-', '=', '+', '.', 'é'];
+    let mut texts = vec![String::new()];
+    for _ in 0..5 {
+        let longer: Vec<String> = texts
+            .iter()
+            .filter(|text| text.chars().count() == texts.last().unwrap().chars().count())
+            .flat_map(|text| CHARACTERS.iter().map(move |c| format!("{text}{c}")))
+            .collect();
+        texts.extend(longer);
+    }
+    for text in &texts {
+        assert_eq!(
+            b64_decode(text).ok(),
+            URL_SAFE_NO_PAD.decode(text).ok(),
+            "{text:?}"
+        );
+    }
+    for len in 0..=70 {
+        let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + len * 11) as u8).collect();
+        assert_eq!(b64_decode(&b64_encode(&bytes)).unwrap(), bytes);
+    }
+}

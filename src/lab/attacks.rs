@@ -9,7 +9,7 @@ use oauth_engine::sim::attacks::{Attack, AttackRun, Outcome, run_attack};
 use oauth_engine::sim::scenario::Flow;
 
 use super::stepper::{StepControls, Stepper};
-use super::{LAB_SEED, STEP_MILLIS, replace_query};
+use super::{LAB_SEED, STEP_MILLIS, current_query, replace_query};
 use crate::browser::{Store, load_setting, save_setting, set_title};
 use crate::flow::diagram::SequenceDiagram;
 use crate::flow::layout::Layout;
@@ -99,11 +99,7 @@ pub fn outcome_text(run: &AttackRun) -> (bool, String, String) {
 #[component]
 pub fn AttackLab() -> impl IntoView {
     set_title("Attack lab");
-    let link = LabLink::parse(
-        &web_sys::window()
-            .and_then(|window| window.location().search().ok())
-            .unwrap_or_default(),
-    );
+    let link = LabLink::parse(&current_query());
     let attack = RwSignal::new(
         link.attack
             .or_else(|| {

@@ -9,8 +9,9 @@ use oauth_engine::sim::compare::{Cell, Comparison, Side, compare};
 use oauth_engine::sim::scenario::Flow;
 use oauth_engine::sim::trace::browser_at;
 
+use super::attacks::LabLink;
 use super::stepper::{StepControls, Stepper};
-use super::{LAB_SEED, STEP_MILLIS};
+use super::{LAB_SEED, STEP_MILLIS, current_query, replace_query};
 use crate::browser::set_title;
 use crate::flow::diagram::SequenceDiagram;
 use crate::flow::layout::Layout;
@@ -26,7 +27,10 @@ pub fn CompareScreen() -> impl IntoView {
         .trace
         .len()
         .max(comparison.code.run.trace.len());
-    let stepper = Stepper::new(0, Signal::stored(longest));
+    // `?step=4` opens (and a reload keeps) the fourth step of both runs.
+    let link = LabLink::parse(&current_query());
+    let stepper = Stepper::new(link.step.unwrap_or(0), Signal::stored(longest));
+    Effect::new(move || replace_query(&format!("?step={}", stepper.current() + 1)));
     view! {
         <article
             class="compare"

@@ -147,6 +147,18 @@ describe("Implicit vs Code", () => {
     page.assertClean();
   });
 
+  test("the step is in the address bar: a link opens it and a reload keeps it", async () => {
+    const page = await openPage(app, "/compare?step=5");
+    await byTestId(page, "compare-verdicts").waitFor();
+    assert.equal((await counter(page, "compare-steps"))[1], "5");
+    await byTestId(page, "compare-steps-forward").click();
+    assert.match(page.url(), /\/compare\?step=6$/);
+    await page.reload();
+    await byTestId(page, "compare-verdicts").waitFor();
+    assert.equal((await counter(page, "compare-steps"))[1], "6");
+    page.assertClean();
+  });
+
   test("axe-core finds nothing, in both themes", async () => {
     for (const colorScheme of ["light", "dark"]) {
       const page = await openPage(app, null, { colorScheme });

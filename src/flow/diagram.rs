@@ -79,11 +79,25 @@ pub fn SequenceDiagram(
                         .get()
                         .map(|drawn| {
                             let Layout { width, height, lanes, arrows } = drawn;
-                            let description = format!(
-                                "Sequence diagram: {} messages between {}",
-                                arrows.len() / 2,
-                                lanes.iter().map(|lane| lane.label).collect::<Vec<_>>().join(", "),
-                            );
+                            let messages = arrows.len() / 2;
+                            let parties = lanes
+                                .iter()
+                                .map(|lane| lane.label)
+                                .collect::<Vec<_>>()
+                                .join(", ");
+                            // A learner predicting the next step must not hear
+                            // how many are left.
+                            let description = move || {
+                                if hide_future {
+                                    let shown = (current.get() + 1).min(messages);
+                                    format!(
+                                        "Sequence diagram: the first {shown} messages between \
+                                         {parties}"
+                                    )
+                                } else {
+                                    format!("Sequence diagram: {messages} messages between {parties}")
+                                }
+                            };
                             view! {
                                 <svg
                                     class="diagram__svg"

@@ -999,9 +999,15 @@ fn pkce_downgrade(
         network,
         browser,
         downgraded,
-        "The browser arrives at the authorization server with the downgraded request. A server \
-         that requires PKCE with S256 refuses it: an error redirect with invalid_request, and \
-         no code is ever issued.",
+        if scenario.policy.pkce == PkcePolicy::RequireS256 {
+            "The browser arrives at the authorization server with the downgraded request. This \
+             server requires PKCE with S256, so it refuses: an error redirect with \
+             invalid_request, and no code is ever issued."
+        } else {
+            "The browser arrives at the authorization server with the downgraded request. This \
+             server treats PKCE as optional (and accepts plain), so it goes along: the sign-in \
+             page, and a code bound to no challenge the real app made."
+        },
         &DOWNGRADE,
     ) {
         Ok(redirect) => redirect,
@@ -1110,9 +1116,14 @@ fn redirect_uri_manipulation(
         network,
         browser,
         authorize,
-        "The authorization server compares the redirect_uri with the registered one. By prefix \
-         it matches; compared exactly, as it must be, it does not, and the server shows an \
-         error page instead of redirecting anywhere.",
+        if scenario.policy.redirect_matching == RedirectMatching::Exact {
+            "The authorization server compares the redirect_uri with the registered one, \
+             exactly, as it must: they differ, so it shows an error page and redirects nowhere."
+        } else {
+            "The authorization server compares the redirect_uri with the registered one by \
+             prefix: it starts with https://spa.example/callback, so the server accepts it and \
+             shows Alice its sign-in page."
+        },
         &PREFIX_LINK,
     ) {
         Ok(redirect) => redirect,

@@ -3,9 +3,10 @@
 // At install it caches every file of the build (the list and the version
 // below are written in by scripts/offline/post-build.mjs at each release
 // build). Pages are fetched from the network first, so a new deploy shows
-// at once, and from the cache when there is no network. Every other file
-// has a content hash in its name, so the cached copy is always the right
-// one. A new build has a new version: the browser installs it beside the
+// at once, and from the cache when there is no network. So are the lesson
+// files, which keep their names when an instructor edits them. Every other
+// file has a content hash in its name, so the cached copy is always the
+// right one. A new build has a new version: the browser installs it beside the
 // old one, and once no tab runs the old version it takes over and deletes
 // the old cache.
 const VERSION = "development";
@@ -44,6 +45,23 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (FILES.length === 0) return; // a development build caches nothing
+  // Lesson files (lessons/*.json) are the one part of the app an instructor
+  // changes without a rebuild: from the network first, so an edited or an
+  // added lesson shows at once, each fresh copy kept for offline use.
+  if (url.pathname.startsWith(`${scope.pathname}lessons/`)) {
+    event.respondWith(
+      fetch(request)
+        .then((response) => {
+          if (response.ok) {
+            const copy = response.clone();
+            caches.open(CACHE).then((cache) => cache.put(url.href, copy));
+          }
+          return response;
+        })
+        .catch(() => caches.match(request, { ignoreSearch: true }).then((cached) => cached ?? Response.error())),
+    );
+    return;
+  }
   if (request.mode === "navigate") {
     event.respondWith(
       fetch(request).catch(() =>

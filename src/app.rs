@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/pkce") view=PkceScreen />
                     <Route path=path!("/compare") view={Lazy::<CompareRoute>::new()} />
                     <Route path=path!("/attacks") view={Lazy::<AttacksRoute>::new()} />
+                    <Route path=path!("/lessons") view={Lazy::<LessonsRoute>::new()} />
                 </FlatRoutes>
             </main>
             <footer class="site-footer">
@@ -126,6 +127,21 @@ impl LazyRoute for AttacksRoute {
 
     fn view(_this: Self) -> AnyView {
         crate::lab::attacks::AttackLab().into_any()
+    }
+}
+
+/// Guided lessons, code-split: they run the engine's servers too, and
+/// load their lesson files only when opened.
+struct LessonsRoute;
+
+#[lazy_route]
+impl LazyRoute for LessonsRoute {
+    fn data() -> Self {
+        LessonsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        crate::lessons::LessonsScreen().into_any()
     }
 }
 

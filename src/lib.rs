@@ -8,6 +8,7 @@ pub mod flow;
 pub mod home;
 pub mod jwt;
 pub mod lab;
+pub mod lessons;
 pub mod panic_screen;
 pub mod pkce;
 pub mod screens;

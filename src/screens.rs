@@ -46,6 +46,14 @@ pub const SCREENS: &[Screen] = &[
                   leakage): switch each defence off and on and see what stops the attacker.",
     },
     Screen {
+        path: "/lessons",
+        nav_label: "Lessons",
+        title: "Guided lessons",
+        summary: "Step through authorization code, PKCE, refresh rotation, client \
+                  credentials, the device flow, implicit vs code and each attack, predicting \
+                  who sends the next message and whether it succeeds before it is shown.",
+    },
+    Screen {
         path: "/pkce",
         nav_label: "PKCE",
         title: "PKCE generator",

@@ -19,7 +19,7 @@ describe("app shell", () => {
     assert.equal(await page.title(), "Home · OAuth Playground");
     const nav = await page.locator("nav.site-nav a").allTextContents();
     const cards = await page.locator(".home__cards .card__title a").count();
-    assert.deepEqual(nav, ["Flows", "JWT", "PKCE"]);
+    assert.deepEqual(nav, ["Flows", "JWT", "Implicit vs Code", "Attacks", "Lessons", "PKCE"]);
     assert.equal(cards, nav.length);
     assert.doesNotMatch(await page.textContent("body"), /coming soon/i);
     page.assertClean();
@@ -90,7 +90,7 @@ describe("app shell", () => {
     // Tab from the top reaches the PKCE link; Enter follows it.
     await page.evaluate(() => document.activeElement.blur());
     let focused = "";
-    for (let i = 0; i < 10 && focused !== "PKCE"; i++) {
+    for (let i = 0; i < 20 && focused !== "PKCE"; i++) {
       await page.keyboard.press("Tab");
       focused = await page.evaluate(() => document.activeElement.textContent.trim());
     }

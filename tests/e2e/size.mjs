@@ -28,6 +28,10 @@ export const JWT_VISIT_BUDGET_KB = 275;
 // The same visit once a key is typed: plus the key and signature chunk
 // (RSA, P-256, P-384, Ed25519, PEM), which loads only then.
 export const JWT_WITH_KEY_BUDGET_KB = 420;
+// A first visit straight to /lessons: the home page's files plus the
+// lessons' chunk and the engine's simulated servers it shares with /flow,
+// and the lesson files the list reads (lessons/*.json).
+export const LESSONS_VISIT_BUDGET_KB = 440;
 
 const server = await serve(DIST, "/");
 const browser = await launch();
@@ -46,7 +50,7 @@ async function visit(path, ready, act = async () => {}) {
   await page.close();
   const rows = [];
   for (const path of paths) {
-    const file = ["/", "/flow", "/jwt"].includes(path) ? "index.html" : decodeURIComponent(path.slice(1));
+    const file = ["/", "/flow", "/jwt", "/lessons"].includes(path) ? "index.html" : decodeURIComponent(path.slice(1));
     const bytes = await readFile(join(DIST, file));
     rows.push({ file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length });
   }
@@ -70,6 +74,11 @@ try {
   report("First visit download, home page", await visit("", "header.site-header"), FIRST_VISIT_BUDGET_KB);
   report("First visit download, straight to /flow", await visit("flow", '[data-testid="diagram"]'), FLOW_VISIT_BUDGET_KB);
   report("First visit download, straight to /jwt", await visit("jwt", '[data-testid="jwt-token"]'), JWT_VISIT_BUDGET_KB);
+  report(
+    "First visit download, straight to /lessons",
+    await visit("lessons", '[data-testid="lesson-link"]'),
+    LESSONS_VISIT_BUDGET_KB,
+  );
   const typeKey = async (page) => {
     await page.fill('[data-testid="jwt-token"]', "eyJhbGciOiJIUzI1NiJ9.e30.ZRrHA1JJJW8opsbCGfG_HACGpVUMN_a9IV7pAx_Zmeo");
     await page.fill('[data-testid="jwt-key"]', "secret");

@@ -107,6 +107,27 @@ pub fn download(file_name: &str, mime_type: &str, text: &str) -> Result<(), JsVa
     web_sys::Url::revoke_object_url(&url)
 }
 
+/// The page's query, `?` included (empty when there is none).
+pub fn current_query() -> String {
+    web_sys::window()
+        .and_then(|window| window.location().search().ok())
+        .unwrap_or_default()
+}
+
+/// Puts `query` (with its `?`) in the address bar without a navigation:
+/// a copied link or a reload opens the same view, and stepping through a
+/// screen does not fill the history.
+pub fn replace_query(query: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let path = window.location().pathname().unwrap_or_default();
+    if let Ok(history) = window.history() {
+        let url = format!("{path}{query}");
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
 /// Sets the document title to "`screen` · OAuth Playground".
 pub fn set_title(screen: &str) {
     if let Some(document) = web_sys::window().and_then(|window| window.document()) {

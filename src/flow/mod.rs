@@ -27,7 +27,9 @@ use oauth_engine::sim::trace::Exchange;
 
 use self::model::{FieldErrors, FlowForm, Preset};
 use self::share::{Opened, Shared};
-use crate::browser::{BrowserRng, Store, load_setting, save_setting, set_title};
+use crate::browser::{
+    BrowserRng, Store, current_query, load_setting, replace_query, save_setting, set_title,
+};
 
 /// A finished run, as the screen shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -316,10 +318,7 @@ fn session_seed_and_start() -> (u64, u64) {
 /// What the address bar's query asks for: a flow and step, or a whole
 /// scenario from a share link (see `share`).
 fn opened_from_url() -> Opened {
-    let search = web_sys::window()
-        .and_then(|window| window.location().search().ok())
-        .unwrap_or_default();
-    Opened::parse(&search)
+    Opened::parse(&current_query())
 }
 
 /// Keeps `?flow=…&step=…` in the address bar in step with the screen, so a
@@ -328,14 +327,7 @@ fn opened_from_url() -> Opened {
 /// parameters go once they are applied: from then on the tab's storage
 /// holds the scenario, secrets included, so a reload keeps all of it.
 fn write_flow_and_step_to_url(preset: Preset, step: usize) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let path = window.location().pathname().unwrap_or_default();
-    let url = format!("{path}?flow={}&step={}", preset.slug(), step + 1);
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-    }
+    replace_query(&format!("?flow={}&step={}", preset.slug(), step + 1));
 }
 
 const LAST_PRESET_KEY: &str = "flow.preset";

@@ -9,8 +9,8 @@ use oauth_engine::sim::attacks::{Attack, AttackRun, Outcome, run_attack};
 use oauth_engine::sim::scenario::Flow;
 
 use super::stepper::{StepControls, Stepper};
-use super::{LAB_SEED, STEP_MILLIS, current_query, replace_query};
-use crate::browser::{Store, load_setting, save_setting, set_title};
+use super::{LAB_SEED, STEP_MILLIS};
+use crate::browser::{Store, current_query, load_setting, replace_query, save_setting, set_title};
 use crate::flow::diagram::SequenceDiagram;
 use crate::flow::layout::Layout;
 use crate::flow::narration::{Explanation, RfcLinks, exchange_summary};

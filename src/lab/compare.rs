@@ -11,8 +11,8 @@ use oauth_engine::sim::trace::browser_at;
 
 use super::attacks::LabLink;
 use super::stepper::{StepControls, Stepper};
-use super::{LAB_SEED, STEP_MILLIS, current_query, replace_query};
-use crate::browser::set_title;
+use super::{LAB_SEED, STEP_MILLIS};
+use crate::browser::{current_query, replace_query, set_title};
 use crate::flow::diagram::SequenceDiagram;
 use crate::flow::layout::Layout;
 use crate::flow::narration::{Explanation, exchange_summary};

@@ -49,15 +49,8 @@ fn lesson_href(file: &str) -> String {
     ))
 }
 
-/// Puts `?file=…&stop=…` in the address bar without a navigation, so a
-/// reload or a copied link comes back to the same stop.
+/// Puts `?file=…&stop=…` in the address bar, so a reload or a copied link
+/// comes back to the same stop.
 fn write_place_to_url(file: &str, place: Place) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let path = window.location().pathname().unwrap_or_default();
-    let url = format!("{path}{}", LessonLink::to_query(file, place));
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-    }
+    crate::browser::replace_query(&LessonLink::to_query(file, place));
 }

@@ -12,26 +12,29 @@ import { DIST, launch } from "./support.mjs";
 import { serve } from "./server.mjs";
 
 // The one place the budgets live. 1 KB = 1000 bytes.
-// A first visit (home page): the shell, the PKCE screen, and the loader
-// of the lazily loaded chunks.
-export const FIRST_VISIT_BUDGET_KB = 165;
+// A first visit (home page): the shell, the PKCE screen, the loader of the
+// lazily loaded chunks, and every screen's stylesheet.
+export const FIRST_VISIT_BUDGET_KB = 170;
 // A first visit straight to /flow: the above plus the simulator chunk (the
 // engine with RSA signing and the Flow screen). The project's goal is a
 // whole app under 250 KB; this budget only stops it growing while that
 // goal is open (see the README's "Size").
-export const FLOW_VISIT_BUDGET_KB = 445;
+export const FLOW_VISIT_BUDGET_KB = 470;
 // A first visit straight to /jwt: the home page's files plus the
 // debugger's chunk (decoding, claims, the editors and panels) and the code
 // it shares with the Flow screen. Over the 250 KB goal by its signing UI;
 // the signature code is not in it (next budget).
-export const JWT_VISIT_BUDGET_KB = 275;
+export const JWT_VISIT_BUDGET_KB = 283;
 // The same visit once a key is typed: plus the key and signature chunk
 // (RSA, P-256, P-384, Ed25519, PEM), which loads only then.
 export const JWT_WITH_KEY_BUDGET_KB = 420;
-// A first visit straight to /lessons: the home page's files plus the
-// lessons' chunk and the engine's simulated servers it shares with /flow,
-// and the lesson files the list reads (lessons/*.json).
-export const LESSONS_VISIT_BUDGET_KB = 440;
+// A first visit straight to /lessons: the home page's files plus the lab
+// chunk (the lessons, Implicit vs Code and the attack lab share one), the
+// engine's simulated servers it shares with /flow, and the lesson files
+// the list reads (lessons/*.json).
+export const LESSONS_VISIT_BUDGET_KB = 470;
+// A first visit straight to /attacks: the same chunks without the lessons.
+export const ATTACKS_VISIT_BUDGET_KB = 460;
 
 const server = await serve(DIST, "/");
 const browser = await launch();
@@ -50,7 +53,7 @@ async function visit(path, ready, act = async () => {}) {
   await page.close();
   const rows = [];
   for (const path of paths) {
-    const file = ["/", "/flow", "/jwt", "/lessons"].includes(path) ? "index.html" : decodeURIComponent(path.slice(1));
+    const file = ["/", "/flow", "/jwt", "/lessons", "/attacks"].includes(path) ? "index.html" : decodeURIComponent(path.slice(1));
     const bytes = await readFile(join(DIST, file));
     rows.push({ file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length });
   }
@@ -79,6 +82,11 @@ try {
     await visit("lessons", '[data-testid="lesson-link"]'),
     LESSONS_VISIT_BUDGET_KB,
   );
+  report(
+    "First visit download, straight to /attacks",
+    await visit("attacks", '[data-testid="attack-steps-counter"]'),
+    ATTACKS_VISIT_BUDGET_KB,
+  );
   const typeKey = async (page) => {
     await page.fill('[data-testid="jwt-token"]', "eyJhbGciOiJIUzI1NiJ9.e30.ZRrHA1JJJW8opsbCGfG_HACGpVUMN_a9IV7pAx_Zmeo");
     await page.fill('[data-testid="jwt-key"]', "secret");
@@ -93,9 +101,10 @@ try {
   // in the background, for offline use: reported, not budgeted.
   const { readdir } = await import("node:fs/promises");
   const offline = [];
-  for (const file of await readdir(DIST)) {
-    if (file === "404.html") continue;
-    const bytes = await readFile(join(DIST, file));
+  for (const entry of await readdir(DIST, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || entry.name === "404.html") continue;
+    const file = join(entry.parentPath, entry.name);
+    const bytes = await readFile(file);
     offline.push({ file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length });
   }
   const offlineTotal = offline.reduce((sum, row) => sum + row.gzip, 0);

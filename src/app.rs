@@ -114,7 +114,9 @@ impl LazyRoute for LabRoute {
     }
 
     fn view(_this: Self) -> AnyView {
-        let path = leptos_router::hooks::use_location().pathname.get_untracked();
+        let path = leptos_router::hooks::use_location()
+            .pathname
+            .get_untracked();
         if path.ends_with("/compare") {
             crate::lab::compare::CompareScreen().into_any()
         } else if path.ends_with("/attacks") {

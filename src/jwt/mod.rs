@@ -145,11 +145,14 @@ struct JwtState {
 impl JwtState {
     /// The token field changed: the editors follow it.
     fn set_token(self, token: String) {
-        self.token_text.set(token);
+        self.token_text.set(token.clone());
         // The memo decodes the new token once, for the editors and the panels.
-        let texts = self
-            .decoded
-            .with_untracked(|decoded| decoded.as_ref().ok().map(editor_texts));
+        let texts = self.decoded.with_untracked(|decoded| {
+            decoded
+                .as_ref()
+                .ok()
+                .map(|decoded| editor_texts(&token, decoded))
+        });
         if let Some((header, payload)) = texts {
             self.header_text.set(header);
             self.payload_text.set(payload);
@@ -212,7 +215,7 @@ pub fn JwtScreen() -> impl IntoView {
     let decoded = Memo::new(move |_| token_text.with(|text| decode(text)));
     let (header, payload) = decoded
         .get_untracked()
-        .map(|decoded| editor_texts(&decoded))
+        .map(|decoded| token_text.with_untracked(|token| editor_texts(token, &decoded)))
         .unwrap_or_default();
     let editor = |key: &'static str, initial: String| {
         let text = session_text(key, || initial.clone());

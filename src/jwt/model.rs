@@ -2,7 +2,7 @@
 //! colouring, the claims table rows, and the key as the user typed it.
 
 use oauth_engine::clock::UnixTime;
-use oauth_engine::jose::b64_encode;
+use oauth_engine::jose::{b64_decode, b64_encode};
 use oauth_engine::jwt::{Decoded, Payload, claim_info, relative, utc};
 use serde_json::{Map, Value};
 
@@ -202,20 +202,87 @@ pub fn pretty<T: serde::Serialize>(value: &T) -> String {
 }
 
 /// What the header and payload editors start from for a decoded token:
-/// pretty JSON (the payload as text when it is not JSON).
-pub fn editor_texts(decoded: &Decoded) -> (String, String) {
+/// pretty JSON (the payload as text when it is not JSON). The claims keep
+/// the order `token` writes them in: serde_json's map would sort them, and
+/// an edit (which re-encodes the editor's text as written, see
+/// `compact_payload`) would then reorder the whole payload.
+pub fn editor_texts(token: &str, decoded: &Decoded) -> (String, String) {
     match decoded {
         Decoded::Signed {
             header, payload, ..
         } => (
             pretty(header),
             match payload {
-                Payload::Claims(claims) => pretty(claims),
+                Payload::Claims(claims) => {
+                    payload_as_written(token).unwrap_or_else(|| pretty(claims))
+                }
                 Payload::Text(text) => text.clone(),
             },
         ),
         Decoded::Encrypted { header } => (pretty(header), String::new()),
     }
+}
+
+/// The payload's JSON as `token` carries it, pretty-printed.
+fn payload_as_written(token: &str) -> Option<String> {
+    let segment = token.trim().split('.').nth(1)?;
+    let bytes = b64_decode(segment).ok()?;
+    Some(pretty_as_written(std::str::from_utf8(&bytes).ok()?))
+}
+
+/// Valid JSON laid out as `serde_json::to_string_pretty` lays it out, by
+/// its characters alone: members keep their order and numbers their
+/// spelling. The counterpart of `compact_payload`.
+pub fn pretty_as_written(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() * 2);
+    let mut depth = 0usize;
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n("  ", depth));
+    };
+    let mut chars = json.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // A string is copied as it is, up to its closing quote.
+            '"' => {
+                out.push('"');
+                let mut escaped = false;
+                for c in chars.by_ref() {
+                    out.push(c);
+                    match (escaped, c) {
+                        (true, _) => escaped = false,
+                        (false, '\\') => escaped = true,
+                        (false, '"') => break,
+                        _ => {}
+                    }
+                }
+            }
+            '{' | '[' => {
+                out.push(c);
+                let close = if c == '{' { '}' } else { ']' };
+                while chars.next_if(|c| c.is_whitespace()).is_some() {}
+                if chars.next_if_eq(&close).is_some() {
+                    out.push(close);
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(',');
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The header editor's text as a JOSE header, or why it is not one.
@@ -338,6 +405,48 @@ mod tests {
         assert_eq!(
             compact_payload(text).unwrap(),
             r#"{"sub":"a b","aud":"say \" hi","n":[1,2]}"#
+        );
+    }
+
+    #[test]
+    fn pretty_as_written_lays_out_json_as_serde_json_does() {
+        // serde_json writes maps sorted, so for its own compact output the
+        // two layouts must agree character for character.
+        let values = [
+            r#"{"a":1,"b":[1,2,{"c":null}],"d":{},"e":[],"f":"x, y: {z}","g":"q\"\\"}"#,
+            r#"[]"#,
+            r#"{"nested":{"deeper":{"deepest":[true,false]}},"n":-1.5e3}"#,
+            r#"{"unicode":"é ✓","amr":["pwd","otp"]}"#,
+        ];
+        for text in values {
+            let value: Value = serde_json::from_str(text).unwrap();
+            let compact = value.to_string();
+            assert_eq!(
+                pretty_as_written(&compact),
+                serde_json::to_string_pretty(&value).unwrap(),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_payload_editor_keeps_the_order_the_token_writes_claims_in() {
+        let payload = r#"{"sub":"alice","iss":"https://as.example","aud":["api", "b"],"big":12345678901234567890}"#;
+        let token = format!(
+            "{}.{}.c2ln",
+            b64_encode(r#"{"alg":"HS256"}"#),
+            b64_encode(payload)
+        );
+        let decoded = oauth_engine::jwt::decode(&token).unwrap();
+        let (_, editor) = editor_texts(&token, &decoded);
+        assert_eq!(
+            editor,
+            "{\n  \"sub\": \"alice\",\n  \"iss\": \"https://as.example\",\n  \"aud\": [\n    \"api\",\n    \"b\"\n  ],\n  \"big\": 12345678901234567890\n}"
+        );
+        // Re-encoded from the editor as it stands, the payload is the token's.
+        assert_eq!(
+            compact_payload(&editor).unwrap(),
+            payload.replace(", ", ",")
         );
     }
 

@@ -305,6 +305,25 @@ describe("JWT debugger", () => {
     page.assertClean();
   });
 
+  test("the payload editor shows the claims in the token's order, and an edit keeps it", async () => {
+    const page = await openJwt(app);
+    const claims = '{"sub":"alice","iss":"https://as.example","exp":4102444800,"aud":"api"}';
+    await byTestId(page, "jwt-token").fill(`${b64url('{"alg":"HS256"}')}.${b64url(claims)}.c2ln`);
+    const editor = await byTestId(page, "jwt-payload").inputValue();
+    assert.deepEqual(Object.keys(JSON.parse(editor)), ["sub", "iss", "exp", "aud"]);
+    assert.match(editor, /^\{\n  "sub": "alice",\n/);
+    const before = await byTestId(page, "jwt-token").inputValue();
+    await byTestId(page, "jwt-payload").fill(editor.replace('"alice"', '"bob"'));
+    // The token is rebuilt once the editing code has loaded.
+    await page.waitForFunction(
+      (before) => document.querySelector('[data-testid="jwt-token"]').value !== before,
+      before,
+    );
+    const payload = (await byTestId(page, "jwt-token").inputValue()).split(".")[1];
+    assert.equal(Buffer.from(payload, "base64url").toString(), claims.replace("alice", "bob"));
+    page.assertClean();
+  });
+
   test("RFC 7518 3.2: an HMAC secret shorter than the hash verifies with a warning", async () => {
     const page = await openJwt(app);
     await byTestId(page, "jwt-token").fill(A1_TOKEN);

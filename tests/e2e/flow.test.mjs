@@ -119,7 +119,10 @@ describe("Flow screen", () => {
     await oidc.getByRole("link", { name: /Open in the JWT debugger \(id_token/ }).click();
     await byTestId(oidc, "jwt-token").waitFor();
     assert.equal(await byTestId(oidc, "jwt-token").inputValue(), idToken);
-    assert.equal(await byTestId(oidc, "jwt-verify-result").textContent(), "Signature verified (RS256).");
+    // The verdict follows once the signature code has loaded.
+    const verdict = byTestId(oidc, "jwt-verify-result");
+    await verdict.filter({ hasNotText: /^Loading/ }).waitFor();
+    assert.equal(await verdict.textContent(), "Signature verified (RS256).");
     page.assertClean();
     oidc.assertClean();
   });

@@ -10,8 +10,8 @@ use super::browser::Browser;
 use super::client::{Client, ClientSettings};
 use super::compare::{code_scenario, implicit_scenario};
 use super::flows::{
-    api_url, authorization_code, call_api_again_later, from_browser, navigate, page_text,
-    sign_in_and_consent,
+    api_url, authorization_code, call_api_again_later, from_browser, keep_pending_in_browser,
+    navigate, page_text, sign_in_and_consent,
 };
 use super::scenario::{ATTACKER, Network, Scenario, USERS};
 use super::trace::{Exchange, Party, RfcRef};
@@ -1282,14 +1282,7 @@ fn mix_up(
     else {
         return no_randomness(network);
     };
-    if let Some(pending) = &client.pending {
-        if let Some(state) = &pending.state {
-            browser.store(&origin, "oauth_state", state.clone());
-        }
-        if let Some(verifier) = &pending.verifier {
-            browser.store(&origin, "pkce_code_verifier", verifier.as_str());
-        }
-    }
+    keep_pending_in_browser(browser, client, &origin);
     navigate(
         network,
         browser,

@@ -68,21 +68,7 @@ pub(super) fn authorization_code(
     // 1. The client sends the browser to the authorization endpoint.
     let authorize =
         client.authorization_url(&network.server.endpoint("/authorize"), &mut *network.rng)?;
-    // A browser-based (public) client keeps these in session storage, where
-    // any script on its origin can read them; a server-side client keeps
-    // them in its own session.
-    if let Some(pending) = client
-        .pending
-        .as_ref()
-        .filter(|_| client.settings.client_secret.is_none())
-    {
-        if let Some(state) = &pending.state {
-            browser.store(&client_origin, "oauth_state", state.clone());
-        }
-        if let Some(verifier) = &pending.verifier {
-            browser.store(&client_origin, "pkce_code_verifier", verifier.as_str());
-        }
-    }
+    keep_pending_in_browser(browser, client, &client_origin);
     let page = navigate(
         network,
         browser,
@@ -257,9 +243,7 @@ pub(super) fn implicit(
     // 1. The page sends the browser to the authorization endpoint.
     let authorize = client
         .implicit_authorization_url(&network.server.endpoint("/authorize"), &mut *network.rng)?;
-    if let Some(state) = client.pending.as_ref().and_then(|p| p.state.clone()) {
-        browser.store(&client_origin, "oauth_state", state);
-    }
+    keep_pending_in_browser(browser, client, &client_origin);
     let page = navigate(
         network,
         browser,
@@ -309,6 +293,26 @@ pub(super) fn implicit(
     // 4. The page calls the API; later, again, with the same token.
     call_api(network, client)?;
     call_api_again_later(scenario, network, client)
+}
+
+/// Where the client keeps the state and code_verifier of the login it
+/// started: a browser-based (public) client in session storage, where any
+/// script on its origin can read them; a server-side client in its own
+/// session, out of the browser's reach.
+pub(super) fn keep_pending_in_browser(browser: &mut Browser, client: &Client, origin: &str) {
+    let Some(pending) = client
+        .pending
+        .as_ref()
+        .filter(|_| client.settings.client_secret.is_none())
+    else {
+        return;
+    };
+    if let Some(state) = &pending.state {
+        browser.store(origin, "oauth_state", state.clone());
+    }
+    if let Some(verifier) = &pending.verifier {
+        browser.store(origin, "pkce_code_verifier", verifier.as_str());
+    }
 }
 
 /// Time passes and the client calls the API again: with a refresh token it

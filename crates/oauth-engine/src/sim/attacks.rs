@@ -1196,9 +1196,7 @@ fn refresh_token_theft(
             .err()
             .unwrap_or_else(|| stopped_here(network));
     }
-    let origin = Url::parse(&scenario.client.redirect_uri)
-        .map(|url| url.origin)
-        .unwrap_or_default();
+    let origin = scenario.client.origin();
     // This app keeps its refresh token in the browser's storage.
     if let Some(refresh) = client.tokens.as_ref().and_then(|t| t.refresh_token.clone()) {
         browser.store(&origin, "refresh_token", refresh.secret());
@@ -1275,9 +1273,7 @@ fn mix_up(
             }),
         ),
     );
-    let origin = Url::parse(&scenario.client.redirect_uri)
-        .map(|url| url.origin)
-        .unwrap_or_default();
+    let origin = scenario.client.origin();
     let Ok(authorize) = client.authorization_url(&attacker_url("/authorize"), &mut *network.rng)
     else {
         return no_randomness(network);

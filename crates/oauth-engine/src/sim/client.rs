@@ -80,6 +80,16 @@ impl Default for ClientSettings {
     }
 }
 
+impl ClientSettings {
+    /// The origin of the redirect_uri: where the client's pages run, and
+    /// whose session storage a browser-based client keeps things in.
+    pub fn origin(&self) -> String {
+        Url::parse(&self.redirect_uri)
+            .map(|url| url.origin)
+            .unwrap_or_default()
+    }
+}
+
 /// Seconds before expiry at which a token is refreshed (or, for client
 /// credentials, fetched anew).
 pub const REFRESH_MARGIN: u64 = 30;

@@ -61,9 +61,7 @@ pub(super) fn authorization_code(
     client: &mut Client,
 ) -> Result<(), Stop> {
     let issuer = network.server.issuer_id();
-    let client_origin = Url::parse(&client.settings.redirect_uri)
-        .map(|url| url.origin)
-        .unwrap_or_default();
+    let client_origin = client.settings.origin();
 
     // 1. The client sends the browser to the authorization endpoint.
     let authorize =
@@ -236,9 +234,7 @@ pub(super) fn implicit(
     client: &mut Client,
 ) -> Result<(), Stop> {
     let issuer = network.server.issuer_id();
-    let client_origin = Url::parse(&client.settings.redirect_uri)
-        .map(|url| url.origin)
-        .unwrap_or_default();
+    let client_origin = client.settings.origin();
 
     // 1. The page sends the browser to the authorization endpoint.
     let authorize = client

@@ -419,9 +419,7 @@ impl Scenario {
                 by_subject,
             }],
         };
-        let client_origin = Url::parse(&self.client.redirect_uri)
-            .map(|url| url.origin)
-            .unwrap_or_default();
+        let client_origin = self.client.origin();
         Network {
             clock: SimulatedClock::starting_at(UnixTime(self.start_time)),
             rng,

@@ -9,5 +9,6 @@ mod stepper;
 /// tokens to everyone in a room, and a link reproduces them.
 pub const LAB_SEED: u64 = 1;
 
-/// How long the packet takes over one exchange when a step is shown.
-const STEP_MILLIS: u64 = 700;
+/// How long the packet takes over one exchange when a step is shown (the
+/// lessons step at the same pace).
+pub const STEP_MILLIS: u64 = 700;

@@ -688,7 +688,7 @@ impl RunSpec {
                 }
             }
             Self::Attack { attack, defended } => LessonRun {
-                trace: run_attack(attack, defended, LAB_SEED).trace.to_vec().into(),
+                trace: run_attack(attack, defended, LAB_SEED).trace.into(),
                 flow: Flow::AuthorizationCode,
             },
             Self::Compare(side) => {
@@ -698,7 +698,7 @@ impl RunSpec {
                     CompareSide::Code => comparison.code,
                 };
                 LessonRun {
-                    trace: side.run.trace.to_vec().into(),
+                    trace: side.run.trace.into(),
                     flow: Flow::AuthorizationCode,
                 }
             }

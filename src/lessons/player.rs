@@ -19,9 +19,7 @@ use crate::components::{AppBase, app_href};
 use crate::flow::diagram::SequenceDiagram;
 use crate::flow::layout::Layout;
 use crate::flow::narration::Explanation;
-
-/// How long the packet takes over one exchange when a step is revealed.
-const STEP_MILLIS: u64 = 700;
+use crate::lab::STEP_MILLIS;
 
 /// A lesson read, and its run made and checked against it.
 #[derive(Clone)]

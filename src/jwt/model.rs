@@ -3,8 +3,9 @@
 
 use oauth_engine::clock::UnixTime;
 use oauth_engine::jose::{b64_decode, b64_encode};
+use oauth_engine::json::{JsonObject, ObjectError};
 use oauth_engine::jwt::{Decoded, Payload, claim_info, relative, utc};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// The token field's text split at its dots, exactly as typed (white
 /// space included), for colouring each part in place: the part's index
@@ -28,8 +29,9 @@ pub struct ClaimRow {
     pub time: Option<(UnixTime, String, String)>,
 }
 
-/// One row per claim, in name order (the JSON object as serde_json keeps
-/// it; the payload box shows the same order).
+/// One row per claim, in the order the token writes them (the payload
+/// editor shows the same order); a name given twice gets a row each, and
+/// the warnings say so.
 pub fn claim_rows(decoded: &Decoded, now: UnixTime) -> Vec<ClaimRow> {
     let Decoded::Signed {
         payload: Payload::Claims(claims),
@@ -50,7 +52,7 @@ pub fn claim_rows(decoded: &Decoded, now: UnixTime) -> Vec<ClaimRow> {
                     (time, utc(time), relative(time, now))
                 });
             ClaimRow {
-                name: name.clone(),
+                name: name.to_owned(),
                 value: match value {
                     Value::String(text) => text.clone(),
                     other => other.to_string(),
@@ -181,16 +183,17 @@ impl KeyChoice {
 
 /// The header's `alg`, if the header text is a JSON object naming one.
 pub fn header_alg(header_text: &str) -> Option<String> {
-    let header: Map<String, Value> = serde_json::from_str(header_text).ok()?;
+    let header = JsonObject::from_json(header_text).ok()?;
     header.get("alg")?.as_str().map(str::to_owned)
 }
 
-/// The header text with its `alg` set to `alg`, pretty-printed; the text
-/// unchanged when it is not a JSON object (its own message says why).
+/// The header text with its `alg` set to `alg` (in its place, the other
+/// members in their order), pretty-printed; the text unchanged when it is
+/// not a JSON object (its own message says why).
 pub fn with_alg(header_text: &str, alg: &str) -> String {
-    match serde_json::from_str::<Map<String, Value>>(header_text) {
+    match JsonObject::from_json(header_text) {
         Ok(mut header) => {
-            header.insert("alg".into(), Value::String(alg.into()));
+            header.insert("alg", Value::String(alg.into()));
             pretty(&header)
         }
         Err(_) => header_text.to_owned(),
@@ -202,10 +205,12 @@ pub fn pretty<T: serde::Serialize>(value: &T) -> String {
 }
 
 /// What the header and payload editors start from for a decoded token:
-/// pretty JSON (the payload as text when it is not JSON). The claims keep
-/// the order `token` writes them in: serde_json's map would sort them, and
-/// an edit (which re-encodes the editor's text as written, see
-/// `compact_payload`) would then reorder the whole payload.
+/// pretty JSON (the payload as text when it is not JSON), members in the
+/// order `token` writes them. The payload is laid out from its own
+/// characters rather than from the parsed claims, which would respell
+/// numbers (`1e3` as `1000.0`) and escapes: an edit re-encodes the
+/// editor's text as written (see `compact_payload`), and would then change
+/// claims nobody touched.
 pub fn editor_texts(token: &str, decoded: &Decoded) -> (String, String) {
     match decoded {
         Decoded::Signed {
@@ -286,13 +291,10 @@ pub fn pretty_as_written(json: &str) -> String {
 }
 
 /// The header editor's text as a JOSE header, or why it is not one.
-pub fn parse_header(text: &str) -> Result<Map<String, Value>, String> {
-    serde_json::from_str(text).map_err(|error| {
-        if error.is_data() {
-            "The header must be a JSON object.".to_owned()
-        } else {
-            format!("The header is not JSON: {error}.")
-        }
+pub fn parse_header(text: &str) -> Result<JsonObject, String> {
+    JsonObject::from_json(text).map_err(|error| match error {
+        ObjectError::NotAnObject => "The header must be a JSON object.".to_owned(),
+        error => format!("The header is not JSON: {error}."),
     })
 }
 
@@ -328,15 +330,11 @@ pub fn compact_payload(text: &str) -> Result<String, String> {
 /// A token made of the edited header and payload that keeps `token`'s
 /// signature, as it is: the debugger's way to show that editing a signed
 /// token breaks its signature.
-pub fn reencode_keeping_signature(
-    header: &Map<String, Value>,
-    payload: &str,
-    token: &str,
-) -> String {
+pub fn reencode_keeping_signature(header: &JsonObject, payload: &str, token: &str) -> String {
     let signature = token.trim().rsplit('.').next().unwrap_or_default();
     format!(
         "{}.{}.{signature}",
-        b64_encode(Value::Object(header.clone()).to_string()),
+        b64_encode(serde_json::to_string(header).unwrap_or_default()),
         b64_encode(payload)
     )
 }
@@ -430,15 +428,21 @@ mod tests {
     }
 
     #[test]
-    fn the_payload_editor_keeps_the_order_the_token_writes_claims_in() {
+    fn the_editors_and_the_claims_table_keep_the_order_the_token_writes() {
         let payload = r#"{"sub":"alice","iss":"https://as.example","aud":["api", "b"],"big":12345678901234567890}"#;
         let token = format!(
             "{}.{}.c2ln",
-            b64_encode(r#"{"alg":"HS256"}"#),
+            b64_encode(r#"{"typ":"JWT","alg":"HS256"}"#),
             b64_encode(payload)
         );
         let decoded = oauth_engine::jwt::decode(&token).unwrap();
-        let (_, editor) = editor_texts(&token, &decoded);
+        let (header, editor) = editor_texts(&token, &decoded);
+        assert_eq!(header, "{\n  \"typ\": \"JWT\",\n  \"alg\": \"HS256\"\n}");
+        let names: Vec<String> = claim_rows(&decoded, UnixTime(0))
+            .into_iter()
+            .map(|row| row.name)
+            .collect();
+        assert_eq!(names, ["sub", "iss", "aud", "big"]);
         assert_eq!(
             editor,
             "{\n  \"sub\": \"alice\",\n  \"iss\": \"https://as.example\",\n  \"aud\": [\n    \"api\",\n    \"b\"\n  ],\n  \"big\": 12345678901234567890\n}"
@@ -485,9 +489,13 @@ mod tests {
 
     #[test]
     fn the_alg_menu_rewrites_the_header_alg_only() {
-        let header = with_alg("{\"typ\":\"JWT\",\"alg\":\"HS256\"}", "ES256");
+        let header = with_alg("{\"typ\":\"JWT\",\"alg\":\"HS256\",\"kid\":\"k\"}", "ES256");
         assert_eq!(header_alg(&header).as_deref(), Some("ES256"));
-        assert!(header.contains("\"typ\": \"JWT\""));
+        // In its place: the header is signed as the editor shows it.
+        assert_eq!(
+            header,
+            "{\n  \"typ\": \"JWT\",\n  \"alg\": \"ES256\",\n  \"kid\": \"k\"\n}"
+        );
         assert_eq!(with_alg("not json", "ES256"), "not json");
     }
 

@@ -5,10 +5,11 @@
 
 use std::fmt;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::clock::UnixTime;
-use crate::jose::b64_decode_into;
+use crate::jose::{b64_decode_into, is_b64url};
+use crate::json::{JsonObject, ObjectError};
 
 /// The parts of a compact serialization (RFC 7515 section 7.1, RFC 7516
 /// section 7.1).
@@ -128,23 +129,24 @@ fn describe(c: char) -> String {
 
 /// A decoded token: what its header and payload say (the signature is only
 /// checked to be base64url: its bytes mean nothing without the key).
-/// Nothing here is verified.
+/// Nothing here is verified. Header and claims keep their members as the
+/// token writes them: in order, duplicates included.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decoded {
     /// A signed token (JWS). The payload is a claims object when it is
     /// JSON, as a JWT's must be (RFC 7519 section 7.2).
     Signed {
-        header: Map<String, Value>,
+        header: JsonObject,
         payload: Payload,
     },
     /// An encrypted token (JWE, RFC 7516): only its header can be read
     /// without the key.
-    Encrypted { header: Map<String, Value> },
+    Encrypted { header: JsonObject },
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Payload {
-    Claims(Map<String, Value>),
+    Claims(JsonObject),
     /// Not JSON: shown as text (lossy UTF-8).
     Text(String),
 }
@@ -158,19 +160,31 @@ pub fn decode(text: &str) -> Result<Decoded, DecodeError> {
     if token.is_empty() {
         return Err(DecodeError::Empty);
     }
-    let parts: Vec<&str> = token.split('.').collect();
+    // The first five parts, and how many there are, in one pass.
+    let mut parts = [""; 5];
+    let mut count = 0;
+    for part in token.split('.') {
+        if let Some(slot) = parts.get_mut(count) {
+            *slot = part;
+        }
+        count += 1;
+    }
     // One buffer for every part: each is read before the next is decoded.
     let mut bytes = Vec::with_capacity(token.len() / 4 * 3);
-    match parts.len() {
+    match count {
         3 => {
             base64url(Segment::Header, parts[0], &mut bytes)?;
             let header = json_object(Segment::Header, &bytes)?;
             base64url(Segment::Payload, parts[1], &mut bytes)?;
-            let payload = match parse_json(&bytes) {
-                Ok(Value::Object(claims)) => Payload::Claims(claims),
-                _ => Payload::Text(String::from_utf8_lossy(&bytes).into_owned()),
+            let payload = match JsonObject::from_json_bytes(&bytes) {
+                Ok(claims) => Payload::Claims(claims),
+                Err(_) => Payload::Text(String::from_utf8_lossy(&bytes).into_owned()),
             };
-            base64url(Segment::Signature, parts[2], &mut bytes)?;
+            // The signature's bytes mean nothing until a key checks them:
+            // only its characters and length are checked here.
+            if !is_b64url(parts[2]) {
+                return Err(not_base64url(Segment::Signature, parts[2]));
+            }
             Ok(Decoded::Signed { header, payload })
         }
         5 => {
@@ -187,49 +201,43 @@ fn base64url(segment: Segment, text: &str, bytes: &mut Vec<u8>) -> Result<(), De
     // Decode first and look for the culprit only when that fails: the scan
     // for a character's position costs more than the decoding itself, and
     // the debugger decodes on every keystroke.
-    b64_decode_into(text, bytes).map_err(|_| {
-        let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-        match text.chars().enumerate().find(|(_, c)| !allowed(*c)) {
-            Some((index, character)) => DecodeError::NotBase64Url {
-                segment,
-                character,
-                position: index + 1,
-            },
-            None => DecodeError::TruncatedBase64Url { segment },
-        }
-    })
+    b64_decode_into(text, bytes).map_err(|_| not_base64url(segment, text))
 }
 
-/// JSON from bytes. Checking the UTF-8 once up front and parsing a `str`
-/// is faster than letting serde_json check each string as it goes; bytes
-/// that are not UTF-8 still get serde_json's own error and position.
-fn parse_json(bytes: &[u8]) -> serde_json::Result<Value> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => serde_json::from_str(text),
-        Err(_) => serde_json::from_slice(bytes),
-    }
-}
-
-fn json_object(segment: Segment, bytes: &[u8]) -> Result<Map<String, Value>, DecodeError> {
-    match parse_json(bytes) {
-        Ok(Value::Object(object)) => Ok(object),
-        Ok(_) => Err(DecodeError::NotAnObject { segment }),
-        Err(error) => Err(DecodeError::NotJson {
+/// What is wrong with a part that is not base64url: its first character
+/// outside the alphabet, else its length.
+fn not_base64url(segment: Segment, text: &str) -> DecodeError {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    match text.chars().enumerate().find(|(_, c)| !allowed(*c)) {
+        Some((index, character)) => DecodeError::NotBase64Url {
             segment,
-            line: error.line(),
-            column: error.column(),
-            reason: json_reason(&error),
-        }),
+            character,
+            position: index + 1,
+        },
+        None => DecodeError::TruncatedBase64Url { segment },
     }
 }
 
-/// serde_json's message without its own " at line L column C" suffix.
-fn json_reason(error: &serde_json::Error) -> String {
-    let message = error.to_string();
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_owned(),
-        None => message,
-    }
+fn json_object(segment: Segment, bytes: &[u8]) -> Result<JsonObject, DecodeError> {
+    JsonObject::from_json_bytes(bytes).map_err(|error| match error {
+        ObjectError::NotAnObject => DecodeError::NotAnObject { segment },
+        ObjectError::NotJson {
+            line,
+            column,
+            reason,
+        } => DecodeError::NotJson {
+            segment,
+            line,
+            column,
+            reason,
+        },
+        ObjectError::NotUtf8 { line, column } => DecodeError::NotJson {
+            segment,
+            line,
+            column,
+            reason: "the bytes are not UTF-8 text (RFC 8259 section 8.1)".into(),
+        },
+    })
 }
 
 /// What a claim means, and where it is defined.
@@ -389,6 +397,13 @@ pub enum Warning {
         in_seconds: u64,
     },
     NoAudience,
+    /// A name given twice in the header or the claims: the JWS or JWT
+    /// must be rejected, or read with the last value (RFC 7515 section 4,
+    /// RFC 7519 section 4), and libraries differ on which.
+    DuplicateName {
+        segment: Segment,
+        name: String,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -415,6 +430,13 @@ impl fmt::Display for Warning {
             Self::NoAudience => f.write_str(
                 "No aud claim: any service trusting the issuer would accept it (RFC 8725 section 3.9).",
             ),
+            Self::DuplicateName { segment, name } => write!(
+                f,
+                "The {} names \"{name}\" more than once. Names must be unique: a library must \
+                 reject the token or read the last one (RFC 7519 section 4), and two services \
+                 that choose differently read different tokens. Shown here: the last.",
+                segment.name()
+            ),
         }
     }
 }
@@ -435,9 +457,11 @@ pub fn warnings(decoded: &Decoded, now: UnixTime, skew: u64) -> Vec<Warning> {
     if header.get("alg").and_then(Value::as_str) == Some("none") {
         found.push(Warning::AlgNone);
     }
+    duplicate_names(Segment::Header, header, &mut found);
     let Payload::Claims(claims) = payload else {
         return found;
     };
+    duplicate_names(Segment::Payload, claims, &mut found);
     let time = |name: &str| claims.get(name).and_then(Value::as_u64);
     match time("exp") {
         None => found.push(Warning::NoExpiry),
@@ -471,6 +495,18 @@ pub fn warnings(decoded: &Decoded, now: UnixTime, skew: u64) -> Vec<Warning> {
         found.push(Warning::NoAudience);
     }
     found
+}
+
+fn duplicate_names(segment: Segment, object: &JsonObject, found: &mut Vec<Warning>) {
+    found.extend(
+        object
+            .duplicate_names()
+            .into_iter()
+            .map(|name| Warning::DuplicateName {
+                segment,
+                name: name.to_owned(),
+            }),
+    );
 }
 
 /// A duration for people: "45 s", "4 min", "3 h", "12 days".

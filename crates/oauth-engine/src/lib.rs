@@ -10,6 +10,7 @@ pub mod error;
 pub mod form;
 pub mod http;
 pub mod jose;
+pub mod json;
 pub mod jwa;
 pub mod jwt;
 pub mod keys;

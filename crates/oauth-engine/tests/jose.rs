@@ -2,7 +2,7 @@
 //! must refuse. Runs natively and in headless Chromium.
 
 use oauth_engine::jose::{
-    JoseError, SigningKey, VerifyingKey, b64_decode, b64_encode, rsa_thumbprint,
+    JoseError, SigningKey, VerifyingKey, b64_decode, b64_encode, is_b64url, rsa_thumbprint,
 };
 use serde_json::{Value, json};
 
@@ -223,6 +223,7 @@ fn secret_keys_are_redacted_in_debug_output() {
 /// crate's strict base64url without padding on every text up to 5
 /// characters made of these: alphabet characters whose spare bits are zero
 /// or not, padding, standard base64, a dot, a space and a non-ASCII letter.
+/// So must its check that does not decode (`is_b64url`).
 #[test]
 fn b64_decode_agrees_with_the_base64_crate() {
     use base64::Engine as _;
@@ -238,11 +239,9 @@ fn b64_decode_agrees_with_the_base64_crate() {
         texts.extend(longer);
     }
     for text in &texts {
-        assert_eq!(
-            b64_decode(text).ok(),
-            URL_SAFE_NO_PAD.decode(text).ok(),
-            "{text:?}"
-        );
+        let decoded = URL_SAFE_NO_PAD.decode(text).ok();
+        assert_eq!(b64_decode(text).ok(), decoded, "{text:?}");
+        assert_eq!(is_b64url(text), decoded.is_some(), "{text:?}");
     }
     for len in 0..=70 {
         let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + len * 11) as u8).collect();

@@ -3,10 +3,11 @@
 //! in headless Chromium (the property tests natively only).
 
 use oauth_engine::jose::b64_decode;
+use oauth_engine::json::JsonObject;
 use oauth_engine::jwa::{Alg, Key, KeyError, KeyType, SignError, VerifyError, sign, verify};
 use oauth_engine::keys::RFC7515_A2_JSON;
 use oauth_engine::rng::SeededRng;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -27,11 +28,10 @@ fn rfc7515_a2() -> (Key, String) {
     (key, vector["compact"].as_str().unwrap().to_owned())
 }
 
-fn header(alg: &str) -> Map<String, Value> {
-    json!({ "alg": alg, "typ": "JWT" })
-        .as_object()
-        .unwrap()
-        .clone()
+fn header(alg: &str) -> JsonObject {
+    [("alg", Value::from(alg)), ("typ", Value::from("JWT"))]
+        .into_iter()
+        .collect()
 }
 
 #[test]

@@ -4,12 +4,13 @@
 //! only).
 
 use oauth_engine::jose::{b64_decode, b64_encode};
+use oauth_engine::json::JsonObject;
 use oauth_engine::jwa::{
     Alg, EcCurve, Key, KeyError, KeyKind, KeyType, SignError, VerifyError, sign, verify,
 };
 use oauth_engine::keys::RFC7515_A2_JSON;
 use oauth_engine::rng::SeededRng;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -24,11 +25,10 @@ fn vector(text: &str) -> Value {
     serde_json::from_str(text).unwrap()
 }
 
-fn header(alg: &str) -> Map<String, Value> {
-    json!({ "alg": alg, "typ": "JWT" })
-        .as_object()
-        .unwrap()
-        .clone()
+fn header(alg: &str) -> JsonObject {
+    [("alg", Value::from(alg)), ("typ", Value::from("JWT"))]
+        .into_iter()
+        .collect()
 }
 
 fn generated(kind: KeyKind, seed: u64) -> Key {
@@ -131,7 +131,7 @@ fn rfc8037_a_4_ed25519_signs_to_the_exact_vector_signature_and_verifies() {
     let key = Key::from_jwk(&vector["input"]["key"]).unwrap();
     assert!(matches!(key, Key::Ed25519Private(_)));
     let payload = vector["input"]["payload"].as_str().unwrap();
-    let header = json!({ "alg": "EdDSA" }).as_object().unwrap().clone();
+    let header: JsonObject = [("alg", Value::from("EdDSA"))].into_iter().collect();
     let compact = sign(&header, payload.as_bytes(), &key, &mut SeededRng::new(1)).unwrap();
     assert_eq!(compact, vector["output"]["compact"].as_str().unwrap());
     assert_eq!(verify(&compact, &key), Ok(Alg::EdDsa));
@@ -345,7 +345,7 @@ fn signing_with_an_unknown_or_missing_alg_names_it() {
     let key = Key::Oct(vec![1; 32]);
     let error = sign(&header("HS257"), b"{}", &key, &mut SeededRng::new(1)).unwrap_err();
     assert_eq!(error, SignError::UnknownAlg("HS257".into()));
-    let error = sign(&Map::new(), b"{}", &key, &mut SeededRng::new(1)).unwrap_err();
+    let error = sign(&JsonObject::new(), b"{}", &key, &mut SeededRng::new(1)).unwrap_err();
     assert_eq!(
         error.to_string(),
         "the header names no \"alg\" to sign with"

@@ -3,6 +3,7 @@
 
 use oauth_engine::clock::UnixTime;
 use oauth_engine::jose::b64_encode;
+use oauth_engine::json::JsonObject;
 use oauth_engine::jwt::{
     DecodeError, Decoded, Payload, Segment, Warning, claim_info, decode, duration, relative, utc,
     warnings,
@@ -20,7 +21,7 @@ fn token(header: &str, payload: &str) -> String {
     format!("{}.{}.c2ln", b64_encode(header), b64_encode(payload))
 }
 
-fn claims(decoded: &Decoded) -> &serde_json::Map<String, serde_json::Value> {
+fn claims(decoded: &Decoded) -> &JsonObject {
     match decoded {
         Decoded::Signed {
             payload: Payload::Claims(claims),
@@ -33,8 +34,8 @@ fn claims(decoded: &Decoded) -> &serde_json::Map<String, serde_json::Value> {
 #[test]
 fn rfc7515_a1_decodes_with_its_claims() {
     let decoded = decode(A1).unwrap();
-    assert_eq!(claims(&decoded)["iss"], "joe");
-    assert_eq!(claims(&decoded)["exp"], 1_300_819_380);
+    assert_eq!(claims(&decoded).get("iss"), Some(&"joe".into()));
+    assert_eq!(claims(&decoded).get("exp"), Some(&1_300_819_380.into()));
 }
 
 #[test]
@@ -66,7 +67,7 @@ fn rfc7516_a_five_part_token_is_recognised_as_encrypted() {
     let Decoded::Encrypted { header } = decoded else {
         panic!("not a JWE")
     };
-    assert_eq!(header["enc"], "A256GCM");
+    assert_eq!(header.get("enc"), Some(&"A256GCM".into()));
 }
 
 #[test]
@@ -220,6 +221,65 @@ fn long_lifetimes_and_missing_audience_are_flagged() {
         found[0].to_string(),
         "Valid for 30 days: a stolen token stays useful that long."
     );
+}
+
+#[test]
+fn rfc7515_4_and_rfc7519_4_duplicate_names_are_flagged_and_the_last_counts() {
+    let found = warnings_for(
+        r#"{"alg":"RS256","kid":"a","kid":"b"}"#,
+        r#"{"sub":"alice","aud":"x","exp":1767225900,"sub":"mallory"}"#,
+        0,
+    );
+    assert_eq!(
+        found,
+        [
+            Warning::DuplicateName {
+                segment: Segment::Header,
+                name: "kid".into()
+            },
+            Warning::DuplicateName {
+                segment: Segment::Payload,
+                name: "sub".into()
+            },
+        ]
+    );
+    assert!(found[1].to_string().starts_with(
+        "The payload names \"sub\" more than once. Names must be unique: a library must reject"
+    ));
+    let Ok(Decoded::Signed {
+        header,
+        payload: Payload::Claims(claims),
+    }) = decode(&token(
+        r#"{"alg":"RS256","kid":"a","kid":"b"}"#,
+        r#"{"sub":"alice","sub":"mallory"}"#,
+    ))
+    else {
+        panic!("not decoded");
+    };
+    assert_eq!(header.get("kid"), Some(&"b".into()));
+    assert_eq!(claims.get("sub"), Some(&"mallory".into()));
+}
+
+#[test]
+fn claims_and_header_keep_the_order_the_token_writes_them_in() {
+    let Ok(Decoded::Signed {
+        header,
+        payload: Payload::Claims(claims),
+    }) = decode(&token(
+        r#"{"typ":"at+jwt","alg":"RS256","kid":"k"}"#,
+        r#"{"sub":"alice","iss":"https://as","aud":"api","exp":1767225900,"amr":["pwd"]}"#,
+    ))
+    else {
+        panic!("not decoded");
+    };
+    let names = |object: &JsonObject| {
+        object
+            .iter()
+            .map(|(name, _)| name.to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&header), ["typ", "alg", "kid"]);
+    assert_eq!(names(&claims), ["sub", "iss", "aud", "exp", "amr"]);
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! only).
 
 use oauth_engine::jose::b64_encode;
+use oauth_engine::json::JsonObject;
 use oauth_engine::jwa::{
     Alg, EcCurve, Key, KeyError, KeyKind, ShortHmacKey, hmac_key_too_short, sign, verify,
 };
@@ -42,8 +43,8 @@ mod pem {
     pub const ENCRYPTED_LEGACY: &str = include_str!("vectors/pem/p256.sec1-legacy-encrypted.pem");
 }
 
-fn header(alg: &str) -> serde_json::Map<String, Value> {
-    json!({ "alg": alg }).as_object().unwrap().clone()
+fn header(alg: &str) -> JsonObject {
+    [("alg", Value::from(alg))].into_iter().collect()
 }
 
 fn generated(kind: KeyKind, seed: u64) -> Key {

@@ -16,10 +16,11 @@ use std::fmt;
 use hmac::{Hmac, Mac};
 use rsa::signature::{RandomizedSigner, SignatureEncoding, Signer, Verifier};
 use rsa::{RsaPublicKey, pkcs1v15, pss};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sha2::{Sha256, Sha384, Sha512};
 
 use crate::jose::{b64_decode, b64_encode};
+use crate::json::JsonObject;
 use crate::rng::{RandomnessUnavailable, Rng};
 
 mod ec;
@@ -252,7 +253,7 @@ fn parts(token: &str) -> Result<Parts<'_>, VerifyError> {
     };
     let header_bytes = b64_decode(header_b64)
         .map_err(|_| VerifyError::Malformed("the header is not base64url".into()))?;
-    let header: Map<String, Value> = serde_json::from_slice(&header_bytes)
+    let header = JsonObject::from_json_bytes(&header_bytes)
         .map_err(|_| VerifyError::Malformed("the header is not a JSON object".into()))?;
     let signature = b64_decode(signature_b64)
         .map_err(|_| VerifyError::Malformed("the signature is not base64url".into()))?;
@@ -503,7 +504,7 @@ impl rand_core::CryptoRng for RandCore<'_> {}
 /// 3.5); the other algorithms are deterministic: HMAC, PKCS#1 v1.5,
 /// ECDSA with RFC 6979 nonces, and Ed25519 (RFC 8032 section 5.1.6).
 pub fn sign(
-    header: &Map<String, Value>,
+    header: &JsonObject,
     payload: &[u8],
     key: &Key,
     rng: &mut dyn Rng,
@@ -518,7 +519,8 @@ pub fn sign(
         Some(Unfit::Curve(curve)) => return Err(SignError::CurveMismatch { alg, curve }),
         None => {}
     }
-    let header_json = Value::Object(header.clone()).to_string();
+    // The header as given, its members in their order.
+    let header_json = serde_json::to_string(header).unwrap_or_default();
     let signing_input = format!("{}.{}", b64_encode(header_json), b64_encode(payload));
     let input = signing_input.as_bytes();
     let signature = match key {

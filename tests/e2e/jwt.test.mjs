@@ -305,13 +305,16 @@ describe("JWT debugger", () => {
     page.assertClean();
   });
 
-  test("the payload editor shows the claims in the token's order, and an edit keeps it", async () => {
+  test("the editors and the claims table show the token's order, and an edit keeps it", async () => {
     const page = await openJwt(app);
     const claims = '{"sub":"alice","iss":"https://as.example","exp":4102444800,"aud":"api"}';
-    await byTestId(page, "jwt-token").fill(`${b64url('{"alg":"HS256"}')}.${b64url(claims)}.c2ln`);
+    await byTestId(page, "jwt-token").fill(`${b64url('{"typ":"JWT","alg":"HS256"}')}.${b64url(claims)}.c2ln`);
     const editor = await byTestId(page, "jwt-payload").inputValue();
     assert.deepEqual(Object.keys(JSON.parse(editor)), ["sub", "iss", "exp", "aud"]);
     assert.match(editor, /^\{\n  "sub": "alice",\n/);
+    assert.deepEqual(Object.keys(JSON.parse(await byTestId(page, "jwt-header").inputValue())), ["typ", "alg"]);
+    const rowNames = () => byTestId(page, "jwt-claims").locator("tbody tr th").allTextContents();
+    assert.deepEqual(await rowNames(), ["sub", "iss", "exp", "aud"]);
     const before = await byTestId(page, "jwt-token").inputValue();
     await byTestId(page, "jwt-payload").fill(editor.replace('"alice"', '"bob"'));
     // The token is rebuilt once the editing code has loaded.
@@ -321,6 +324,18 @@ describe("JWT debugger", () => {
     );
     const payload = (await byTestId(page, "jwt-token").inputValue()).split(".")[1];
     assert.equal(Buffer.from(payload, "base64url").toString(), claims.replace("alice", "bob"));
+    page.assertClean();
+  });
+
+  test("RFC 7519 4: a claim named twice is listed twice and warned about; the last one counts", async () => {
+    const page = await openJwt(app);
+    const claims = '{"sub":"alice","aud":"api","exp":4102444800,"sub":"mallory"}';
+    await byTestId(page, "jwt-token").fill(`${b64url('{"alg":"HS256"}')}.${b64url(claims)}.c2ln`);
+    const warnings = byTestId(page, "jwt-warnings");
+    await warnings.filter({ hasText: 'The payload names "sub" more than once' }).waitFor();
+    assert.match(await warnings.textContent(), /RFC 7519 section 4/);
+    const rows = await byTestId(page, "jwt-claims").locator("tbody tr").allTextContents();
+    assert.equal(rows.filter((row) => row.startsWith("sub")).length, 2);
     page.assertClean();
   });
 

@@ -6,7 +6,8 @@ use oauth_engine::clock::UnixTime;
 use oauth_engine::form::{decode_form, encode_form};
 use oauth_engine::http::Url;
 use oauth_engine::http::{Method, Request};
-use oauth_engine::jose::VerifyingKey;
+use oauth_engine::jose::{VerifyingKey, b64_encode};
+use oauth_engine::jwt::{Decoded, Payload};
 use oauth_engine::pkce::{CodeChallenge, CodeVerifier, MAX_LEN, MIN_LEN, is_unreserved};
 use oauth_engine::rng::SeededRng;
 use oauth_engine::server::{
@@ -165,5 +166,66 @@ proptest! {
             }
             Err(error) => prop_assert!(!error.to_string().is_empty()),
         }
+    }
+
+    /// Any bytes at all inside the base64url (not UTF-8, not JSON, JSON of
+    /// any type): decoded, or a message.
+    #[test]
+    fn jwt_decoding_never_panics_on_any_bytes_inside(
+        header in proptest::collection::vec(any::<u8>(), 0..48),
+        payload in proptest::collection::vec(any::<u8>(), 0..48),
+        json in r#"\{("[a-c]":(1|"x"|\[\]|\{\}|null),?){0,4}\}?"#,
+    ) {
+        for (header, payload) in [
+            (header.clone(), payload),
+            (json.clone().into_bytes(), header),
+        ] {
+            let token = format!("{}.{}.c2ln", b64_encode(&header), b64_encode(&payload));
+            match oauth_engine::jwt::decode(&token) {
+                Ok(decoded) => {
+                    let _ = oauth_engine::jwt::warnings(&decoded, UnixTime(0), 0);
+                }
+                Err(error) => prop_assert!(!error.to_string().is_empty()),
+            }
+        }
+    }
+
+    /// RFC 7519 section 4: a claims set keeps its members as the token
+    /// writes them, repeated names included, and a name reads as its last
+    /// value.
+    #[test]
+    fn claims_keep_their_order_and_a_repeated_name_reads_as_its_last_value(
+        members in proptest::collection::vec(("[a-c]", any::<u32>()), 0..8),
+    ) {
+        let json = format!(
+            "{{{}}}",
+            members
+                .iter()
+                .map(|(name, value)| format!("\"{name}\":{value}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let token = format!("{}.{}.c2ln", b64_encode("{\"alg\":\"HS256\"}"), b64_encode(&json));
+        let Ok(Decoded::Signed { payload: Payload::Claims(claims), .. }) =
+            oauth_engine::jwt::decode(&token)
+        else {
+            return Err(TestCaseError::fail("not decoded"));
+        };
+        let read: Vec<(String, u64)> = claims
+            .iter()
+            .map(|(name, value)| (name.to_owned(), value.as_u64().unwrap_or(u64::MAX)))
+            .collect();
+        let written: Vec<(String, u64)> =
+            members.iter().map(|(name, value)| (name.clone(), u64::from(*value))).collect();
+        prop_assert_eq!(&read, &written);
+        for name in ["a", "b", "c"] {
+            let last = members.iter().rev().find(|(member, _)| member == name);
+            prop_assert_eq!(
+                claims.get(name).and_then(serde_json::Value::as_u64),
+                last.map(|(_, value)| u64::from(*value))
+            );
+        }
+        // Written back as it was read.
+        prop_assert_eq!(serde_json::to_string(&claims).ok(), Some(json));
     }
 }

@@ -23,11 +23,14 @@ export const FLOW_VISIT_BUDGET_KB = 470;
 // A first visit straight to /jwt: the home page's files plus the
 // debugger's chunk (decoding, claims, the editors and panels) and the code
 // it shares with the Flow screen. Over the 250 KB goal by its signing UI;
-// the signature code is not in it (next budget).
-export const JWT_VISIT_BUDGET_KB = 283;
+// the signature code is not in it (next budget). Raised from 283 when the
+// decoder was compiled for speed (crates/jose-parse, 1.8 KB) to decode
+// faster than jose.
+export const JWT_VISIT_BUDGET_KB = 285;
 // The same visit once a key is typed: plus the key and signature chunk
-// (RSA, P-256, P-384, Ed25519, PEM), which loads only then.
-export const JWT_WITH_KEY_BUDGET_KB = 420;
+// (RSA, P-256, P-384, Ed25519, PEM), which loads only then. Raised from
+// 420 with the one above.
+export const JWT_WITH_KEY_BUDGET_KB = 422;
 // A first visit straight to /lessons: the home page's files plus the lab
 // chunk (the lessons, Implicit vs Code and the attack lab share one), the
 // engine's simulated servers it shares with /flow, and the lesson files

@@ -48,6 +48,13 @@ pub enum DecodeError {
     TruncatedBase64Url {
         segment: Segment,
     },
+    /// A last character whose bits past the last whole byte are not zero:
+    /// no encoder writes it (RFC 4648 section 3.5), so the text was
+    /// changed by hand or cut.
+    NonZeroPaddingBits {
+        segment: Segment,
+        character: char,
+    },
     /// The segment decodes, but not to JSON.
     NotJson {
         segment: Segment,
@@ -88,6 +95,12 @@ impl fmt::Display for DecodeError {
                     _ => Ok(()),
                 }
             }
+            Self::NonZeroPaddingBits { segment, character } => write!(
+                f,
+                "The {} ends in '{character}', which no base64url encoder writes last: its \
+                 spare bits must be zero (RFC 4648 section 3.5). Was it edited or cut?",
+                segment.name()
+            ),
             Self::TruncatedBase64Url { segment } => write!(
                 f,
                 "The {} is cut short: its length is not one base64url can have.",
@@ -205,7 +218,7 @@ fn base64url(segment: Segment, text: &str, bytes: &mut Vec<u8>) -> Result<(), De
 }
 
 /// What is wrong with a part that is not base64url: its first character
-/// outside the alphabet, else its length.
+/// outside the alphabet, else its length, else its last character.
 fn not_base64url(segment: Segment, text: &str) -> DecodeError {
     let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
     match text.chars().enumerate().find(|(_, c)| !allowed(*c)) {
@@ -214,7 +227,11 @@ fn not_base64url(segment: Segment, text: &str) -> DecodeError {
             character,
             position: index + 1,
         },
-        None => DecodeError::TruncatedBase64Url { segment },
+        None if text.len() % 4 == 1 => DecodeError::TruncatedBase64Url { segment },
+        None => DecodeError::NonZeroPaddingBits {
+            segment,
+            character: text.chars().last().unwrap_or_default(),
+        },
     }
 }
 

@@ -108,6 +108,33 @@ fn a_truncated_segment_is_reported() {
 }
 
 #[test]
+fn rfc4648_3_5_a_last_character_with_spare_bits_set_is_named() {
+    // "e30" is "{}"; its last character carries 2 spare bits, zero in "0"
+    // and not in "1".
+    assert_eq!(decode("e30.e30.c2ln").map(|_| ()), Ok(()));
+    let error = decode("e31.e30.c2ln").unwrap_err();
+    assert_eq!(
+        error,
+        DecodeError::NonZeroPaddingBits {
+            segment: Segment::Header,
+            character: '1'
+        }
+    );
+    assert!(error.to_string().starts_with(
+        "The header ends in '1', which no base64url encoder writes last: its spare bits must be zero"
+    ));
+    // Four characters leave no spare bits.
+    assert!(decode("e30.e30.c2lp").is_ok());
+    assert_eq!(
+        decode("e30.e30.c2m").unwrap_err(),
+        DecodeError::NonZeroPaddingBits {
+            segment: Segment::Signature,
+            character: 'm'
+        }
+    );
+}
+
+#[test]
 fn json_errors_say_where() {
     let error = decode(&token("{\"alg\":\n \"HS256\",}", "{}")).unwrap_err();
     assert!(

@@ -6,6 +6,32 @@ use std::panic::PanicHookInfo;
 
 pub const SCREEN_ID: &str = "panic-screen";
 
+/// What wasm-split's loader panics with when a lazily loaded chunk cannot
+/// be fetched: Leptos's `#[lazy_route]` and `#[lazy]` do not ask it for
+/// the variant that returns an error instead. It happens when a screen is
+/// first opened without a network before the service worker has cached
+/// the app.
+const CHUNK_NOT_FETCHED: &str = "load callback should succeed";
+
+/// The screen's heading and explanation for a panic `message`.
+fn texts(message: &str) -> (&'static str, &'static str) {
+    if message.contains(CHUNK_NOT_FETCHED) {
+        (
+            "This screen could not be downloaded",
+            "Each screen's code is downloaded the first time it is opened, and this time \
+             the network did not answer: you may be offline. Nothing was sent anywhere. \
+             Reload when the connection is back; after one complete visit the playground \
+             works offline.",
+        )
+    } else {
+        (
+            "The playground stopped",
+            "An internal error stopped the app. Nothing was sent anywhere. \
+             Reload the page to start again.",
+        )
+    }
+}
+
 pub fn install() {
     std::panic::set_hook(Box::new(|info: &PanicHookInfo<'_>| {
         // "panicked at src/file.rs:12:5:\n<message>"
@@ -38,13 +64,11 @@ pub fn render_into(container: &web_sys::Element, message: &str) {
         screen.set_class_name("panic-screen");
         screen.set_attribute("role", "alert")?;
 
+        let (title, why) = texts(message);
         let heading = document.create_element("h1")?;
-        heading.set_text_content(Some("The playground stopped"));
+        heading.set_text_content(Some(title));
         let explanation = document.create_element("p")?;
-        explanation.set_text_content(Some(
-            "An internal error stopped the app. Nothing was sent anywhere. \
-             Reload the page to start again.",
-        ));
+        explanation.set_text_content(Some(why));
         let reload = document.create_element("button")?;
         reload.set_attribute("type", "button")?;
         reload.set_attribute("data-testid", "panic-reload")?;

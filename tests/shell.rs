@@ -87,3 +87,21 @@ fn panic_screen_shows_the_message_as_text_with_a_reload_button() {
     );
     assert_eq!(document().active_element().unwrap(), reload);
 }
+
+#[wasm_bindgen_test]
+fn a_chunk_that_could_not_be_fetched_is_named_as_such_not_as_an_internal_error() {
+    let container = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&container).unwrap();
+    panic_screen::render_into(
+        &container,
+        "panicked at wasm_split_helpers/src/lib.rs:1:1:\nload callback should succeed: SplitLoaderError",
+    );
+    let text = container.text_content().unwrap();
+    assert!(
+        text.contains("This screen could not be downloaded"),
+        "{text}"
+    );
+    assert!(text.contains("you may be offline"), "{text}");
+    assert!(!text.contains("internal error"), "{text}");
+    container.remove();
+}

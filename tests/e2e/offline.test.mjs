@@ -2,7 +2,9 @@
 // the whole app, so it loads and runs with no network at all: a deep link,
 // the lazily loaded Flow screen and the JWT debugger's signature code.
 // Each test serves the app itself, so that it can cut the network by
-// stopping the server as well as by taking the browser offline.
+// stopping the server as well as by taking the browser offline. Before
+// the worker has cached the app, a screen opened for the first time
+// without a network cannot load, and says so.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -127,6 +129,46 @@ describe("offline, after one visit", () => {
       }
       assert.ok(manifest.icons.some((icon) => icon.sizes === "512x512" && icon.purpose === "maskable"));
       await assertNoAxeViolations(page, "home page with the worker");
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  });
+});
+
+describe("offline, before the app is cached", () => {
+  let browser;
+  before(async () => (browser = await launch()));
+  after(async () => browser?.close());
+
+  test("a screen whose code cannot be fetched says so, and opens after a reload", async () => {
+    const server = await serve(DIST, "/");
+    // No worker: this is a first visit that loses the network before the
+    // worker has cached the app.
+    const context = await browser.newContext({ serviceWorkers: "block" });
+    try {
+      const page = await context.newPage();
+      const errors = [];
+      page.on("pageerror", (error) => errors.push(error.message));
+      await page.goto(server.url);
+      await page.waitForSelector("header.site-header");
+      const chunk = /\/(chunk|split)_[^/]*\.wasm$/;
+      await page.route(chunk, (route) => route.abort("internetdisconnected"));
+      await page.getByRole("navigation", { name: "Screens" }).getByRole("link", { name: "JWT" }).click();
+      const screen = page.locator("#panic-screen");
+      await screen.getByRole("heading", { name: "This screen could not be downloaded" }).waitFor();
+      assert.match(await screen.textContent(), /you may be offline/);
+      assert.doesNotMatch(await screen.textContent(), /internal error/);
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "panic-reload");
+      assert.ok(errors.length > 0, "the failed load aborts the module");
+
+      // The network is back: a reload restarts the app (on the page the
+      // click left, as the router had not moved yet), and the screen opens.
+      await page.unroute(chunk);
+      await byTestId(page, "panic-reload").click();
+      await page.waitForSelector("header.site-header");
+      await page.getByRole("navigation", { name: "Screens" }).getByRole("link", { name: "JWT" }).click();
+      await byTestId(page, "jwt-token").waitFor();
     } finally {
       await context.close();
       await server.close();

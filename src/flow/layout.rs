@@ -7,6 +7,10 @@ use oauth_engine::sim::scenario::Flow;
 use oauth_engine::sim::trace::{Exchange, Party, lanes};
 
 pub const LANE_GAP: f64 = 190.0;
+/// Lanes closer together, for two diagrams side by side (Implicit vs
+/// Code): still wide enough for two lane labels ("Authorization server")
+/// next to each other.
+pub const COMPACT_LANE_GAP: f64 = 140.0;
 pub const MARGIN_X: f64 = 100.0;
 pub const HEADER_HEIGHT: f64 = 56.0;
 pub const ROW_HEIGHT: f64 = 30.0;
@@ -71,13 +75,18 @@ impl Layout {
     /// One lane per party in the run; two rows per exchange: the request,
     /// then the response coming back.
     pub fn new(trace: &[Exchange], flow: Flow) -> Self {
+        Self::with_lane_gap(trace, flow, LANE_GAP)
+    }
+
+    /// [`Layout::new`] with the lanes `lane_gap` apart.
+    pub fn with_lane_gap(trace: &[Exchange], flow: Flow, lane_gap: f64) -> Self {
         let lanes: Vec<Lane> = lanes(trace)
             .into_iter()
             .enumerate()
             .map(|(i, party)| Lane {
                 party,
                 label: party.lane_label(flow),
-                x: MARGIN_X + i as f64 * LANE_GAP,
+                x: MARGIN_X + i as f64 * lane_gap,
             })
             .collect();
         let x_of = |party: Party| {
@@ -112,7 +121,7 @@ impl Layout {
                 attacker,
             });
         }
-        let width = MARGIN_X * 2.0 + lanes.len().saturating_sub(1) as f64 * LANE_GAP;
+        let width = MARGIN_X * 2.0 + lanes.len().saturating_sub(1) as f64 * lane_gap;
         let height = HEADER_HEIGHT + (2 * trace.len()) as f64 * ROW_HEIGHT + FOOTER;
         Self {
             width,
@@ -215,6 +224,31 @@ mod tests {
             assert!(pair[0].y < pair[1].y);
         }
         assert!(layout.arrows.last().unwrap().y < layout.height);
+    }
+
+    #[test]
+    fn a_compact_layout_only_brings_the_lanes_closer() {
+        let run = Scenario::default().run(demo_signing_key().unwrap());
+        let wide = Layout::new(&run.trace, Flow::AuthorizationCode);
+        let compact = Layout::with_lane_gap(&run.trace, Flow::AuthorizationCode, COMPACT_LANE_GAP);
+        let gaps = |layout: &Layout| {
+            let xs: Vec<f64> = layout.lanes.iter().map(|lane| lane.x).collect();
+            xs.windows(2)
+                .map(|pair| pair[1] - pair[0])
+                .collect::<Vec<_>>()
+        };
+        assert!(gaps(&compact).iter().all(|gap| *gap == COMPACT_LANE_GAP));
+        assert!(gaps(&wide).iter().all(|gap| *gap == LANE_GAP));
+        let lanes = wide.lanes.len() as f64 - 1.0;
+        assert_eq!(
+            wide.width - compact.width,
+            lanes * (LANE_GAP - COMPACT_LANE_GAP)
+        );
+        assert_eq!(compact.height, wide.height);
+        assert_eq!(compact.arrows.len(), wide.arrows.len());
+        for (a, b) in compact.arrows.iter().zip(&wide.arrows) {
+            assert_eq!((&a.label, a.y, a.step), (&b.label, b.y, b.step));
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use super::stepper::{StepControls, Stepper};
 use super::{LAB_SEED, STEP_MILLIS};
 use crate::browser::{current_query, replace_query, set_title};
 use crate::flow::diagram::SequenceDiagram;
-use crate::flow::layout::Layout;
+use crate::flow::layout::{COMPACT_LANE_GAP, Layout};
 use crate::flow::narration::{Explanation, exchange_summary};
 
 #[component]
@@ -69,7 +69,7 @@ fn SideView(side: Side, id: &'static str, stepper: Stepper) -> impl IntoView {
     let len = side.run.trace.len();
     // Each side stays on its last step once the other runs longer.
     let step = Signal::derive(move || stepper.current().min(len.saturating_sub(1)));
-    let layout = Layout::new(&side.run.trace, Flow::AuthorizationCode);
+    let layout = Layout::with_lane_gap(&side.run.trace, Flow::AuthorizationCode, COMPACT_LANE_GAP);
     let heading = format!("compare-{id}-title");
     let current = {
         let side = Arc::clone(&side);

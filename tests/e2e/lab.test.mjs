@@ -159,6 +159,30 @@ describe("Implicit vs Code", () => {
     page.assertClean();
   });
 
+  for (const width of [1280, 1920]) {
+    test(`at ${width} px both diagrams show every lane, with no sideways scrolling`, async () => {
+      const page = await openPage(app, "/compare?step=10", { viewport: { width, height: 900 } });
+      await byTestId(page, "compare-verdicts").waitFor();
+      const boxes = await page.locator(".compare__side .diagram__scroll").evaluateAll((boxes) =>
+        boxes.map((box) => ({
+          overflow: box.scrollWidth - box.clientWidth,
+          lanes: box.querySelectorAll(".lane-label").length,
+          // The last lane's label ends inside the box.
+          lastInside: (() => {
+            const labels = [...box.querySelectorAll(".lane-label")];
+            return labels.at(-1).getBoundingClientRect().right <= box.getBoundingClientRect().right;
+          })(),
+        })),
+      );
+      assert.equal(boxes.length, 2);
+      for (const box of boxes) {
+        assert.ok(box.overflow <= 1, `overflow ${box.overflow} px`);
+        assert.ok(box.lanes >= 5 && box.lastInside, JSON.stringify(box));
+      }
+      page.assertClean();
+    });
+  }
+
   test("axe-core finds nothing, in both themes", async () => {
     for (const colorScheme of ["light", "dark"]) {
       const page = await openPage(app, null, { colorScheme });

@@ -7,7 +7,7 @@ use oauth_engine::clock::UnixTime;
 use oauth_engine::jwt::{Decoded, warnings};
 
 use super::JwtState;
-use super::model::{claim_rows, compact_payload, parse_header, parse_skew};
+use super::model::{CLAIM_ROWS_SHOWN, claim_rows, compact_payload, parse_header, parse_skew};
 use crate::components::{MeaningRow, MeaningTable, Reference};
 
 /// Used while the skew field holds something that is not a number.
@@ -199,9 +199,9 @@ fn Editor(
 fn ClaimsTable(#[prop(into)] now: Signal<UnixTime>) -> impl IntoView {
     let state: JwtState = expect_context();
     move || {
-        let rows = state.decoded.with(|decoded| match decoded {
+        let (rows, more) = state.decoded.with(|decoded| match decoded {
             Ok(decoded) => claim_rows(decoded, now.get()),
-            Err(_) => Vec::new(),
+            Err(_) => (Vec::new(), 0),
         });
         let rows = rows
             .into_iter()
@@ -217,6 +217,19 @@ fn ClaimsTable(#[prop(into)] now: Signal<UnixTime>) -> impl IntoView {
                 value: row.value,
             })
             .collect();
-        view! { <MeaningTable rows caption="Claims" testid="jwt-claims" name_heading="Claim" /> }
+        view! {
+            <MeaningTable rows caption="Claims" testid="jwt-claims" name_heading="Claim" />
+            {(more > 0)
+                .then(|| {
+                    view! {
+                        <p class="muted" data-testid="jwt-claims-more">
+                            {format!(
+                                "The first {CLAIM_ROWS_SHOWN} claims are listed; {more} more \
+                                 follow. The payload editor shows them all.",
+                            )}
+                        </p>
+                    }
+                })}
+        }
     }
 }

@@ -29,19 +29,26 @@ pub struct ClaimRow {
     pub time: Option<(UnixTime, String, String)>,
 }
 
+/// How many claims the table lists: a pasted megabyte can hold a hundred
+/// thousand, far more rows than a page can redraw on every keystroke and
+/// stay responsive.
+pub const CLAIM_ROWS_SHOWN: usize = 200;
+
 /// One row per claim, in the order the token writes them (the payload
-/// editor shows the same order); a name given twice gets a row each, and
+/// editor shows the same order), for the first [`CLAIM_ROWS_SHOWN`]; and
+/// how many claims follow them. A name given twice gets a row each, and
 /// the warnings say so.
-pub fn claim_rows(decoded: &Decoded, now: UnixTime) -> Vec<ClaimRow> {
+pub fn claim_rows(decoded: &Decoded, now: UnixTime) -> (Vec<ClaimRow>, usize) {
     let Decoded::Signed {
         payload: Payload::Claims(claims),
         ..
     } = decoded
     else {
-        return Vec::new();
+        return (Vec::new(), 0);
     };
-    claims
+    let rows = claims
         .iter()
+        .take(CLAIM_ROWS_SHOWN)
         .map(|(name, value)| {
             let info = claim_info(name);
             let time = info
@@ -62,7 +69,8 @@ pub fn claim_rows(decoded: &Decoded, now: UnixTime) -> Vec<ClaimRow> {
                 time,
             }
         })
-        .collect()
+        .collect();
+    (rows, claims.len().saturating_sub(CLAIM_ROWS_SHOWN))
 }
 
 /// How a key field is read.
@@ -370,7 +378,8 @@ mod tests {
     #[test]
     fn rfc7519_4_1_4_exp_is_shown_in_utc_and_relative() {
         let decoded = decode(A1).unwrap();
-        let rows = claim_rows(&decoded, UnixTime(1_300_819_380 + 3 * 3600));
+        let (rows, more) = claim_rows(&decoded, UnixTime(1_300_819_380 + 3 * 3600));
+        assert_eq!(more, 0);
         let exp = rows.iter().find(|row| row.name == "exp").unwrap();
         assert_eq!(
             exp.time,
@@ -386,6 +395,24 @@ mod tests {
             .find(|row| row.name == "http://example.com/is_root")
             .unwrap();
         assert_eq!((custom.value.as_str(), custom.meaning), ("true", None));
+    }
+
+    #[test]
+    fn the_table_lists_the_first_claims_and_counts_the_rest() {
+        let claims: Vec<String> = (0..CLAIM_ROWS_SHOWN + 5)
+            .map(|i| format!("\"c{i}\":{i}"))
+            .collect();
+        let token = format!(
+            "{}.{}.c2ln",
+            b64_encode(r#"{"alg":"HS256"}"#),
+            b64_encode(format!("{{{}}}", claims.join(",")))
+        );
+        let (rows, more) = claim_rows(&decode(&token).unwrap(), UnixTime(0));
+        assert_eq!((rows.len(), more), (CLAIM_ROWS_SHOWN, 5));
+        assert_eq!(
+            rows.last().unwrap().name,
+            format!("c{}", CLAIM_ROWS_SHOWN - 1)
+        );
     }
 
     #[test]
@@ -439,6 +466,7 @@ mod tests {
         let (header, editor) = editor_texts(&token, &decoded);
         assert_eq!(header, "{\n  \"typ\": \"JWT\",\n  \"alg\": \"HS256\"\n}");
         let names: Vec<String> = claim_rows(&decoded, UnixTime(0))
+            .0
             .into_iter()
             .map(|row| row.name)
             .collect();

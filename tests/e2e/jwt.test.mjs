@@ -100,13 +100,26 @@ describe("JWT debugger", () => {
     page.assertClean();
   });
 
-  test("a megabyte of pasted text, emoji and binary gets an answer, not a dead page", async () => {
+  test("a megabyte of pasted text, emoji, binary or claims gets an answer, not a dead page", async () => {
     const page = await openJwt(app);
     const huge = "eyJhbGciOiJIUzI1NiJ9." + "A".repeat(1_000_000) + ".c2ln";
     await byTestId(page, "jwt-token").fill(huge);
     assert.match(await message(page), /./);
     await byTestId(page, "jwt-token").fill("🙂.\u0000\u0001.💥");
     assert.match(await message(page), /./);
+
+    // A megabyte of valid claims, 60,000 of them, each name twice: one
+    // warning, and the table lists the first claims and counts the rest.
+    const claims = Array.from({ length: 120_000 }, (_, i) => `"c${i >> 1}":${i}`).join(",");
+    const many = `${b64url('{"alg":"HS256"}')}.${b64url(`{${claims}}`)}.c2ln`;
+    assert.ok(many.length > 1_000_000);
+    await byTestId(page, "jwt-token").fill(many);
+    await byTestId(page, "jwt-claims-more").filter({ hasText: "119800 more follow" }).waitFor();
+    assert.equal(await byTestId(page, "jwt-claims").locator("tbody tr").count(), 200);
+    assert.match(
+      await byTestId(page, "jwt-warnings").textContent(),
+      /The payload names "c0", "c1", "c2" and 59997 others more than once/,
+    );
     page.assertClean();
   });
 

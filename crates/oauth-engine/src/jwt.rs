@@ -414,12 +414,13 @@ pub enum Warning {
         in_seconds: u64,
     },
     NoAudience,
-    /// A name given twice in the header or the claims: the JWS or JWT
-    /// must be rejected, or read with the last value (RFC 7515 section 4,
-    /// RFC 7519 section 4), and libraries differ on which.
-    DuplicateName {
+    /// Names given more than once in the header or the claims (each
+    /// once, in order): the JWS or JWT must be rejected, or read with the
+    /// last value (RFC 7515 section 4, RFC 7519 section 4), and libraries
+    /// differ on which.
+    DuplicateNames {
         segment: Segment,
-        name: String,
+        names: Vec<String>,
     },
 }
 
@@ -447,13 +448,32 @@ impl fmt::Display for Warning {
             Self::NoAudience => f.write_str(
                 "No aud claim: any service trusting the issuer would accept it (RFC 8725 section 3.9).",
             ),
-            Self::DuplicateName { segment, name } => write!(
-                f,
-                "The {} names \"{name}\" more than once. Names must be unique: a library must \
-                 reject the token or read the last one (RFC 7519 section 4), and two services \
-                 that choose differently read different tokens. Shown here: the last.",
-                segment.name()
-            ),
+            Self::DuplicateNames { segment, names } => {
+                // A few names, then a count: a pasted megabyte can repeat
+                // thousands.
+                const SHOWN: usize = 3;
+                let quoted: Vec<String> = names
+                    .iter()
+                    .take(SHOWN)
+                    .map(|name| format!("\"{name}\""))
+                    .collect();
+                let listed = match names.len() {
+                    0..=1 => quoted.concat(),
+                    2..=SHOWN => format!(
+                        "{} and {}",
+                        quoted[..quoted.len() - 1].join(", "),
+                        quoted[quoted.len() - 1]
+                    ),
+                    more => format!("{} and {} others", quoted.join(", "), more - SHOWN),
+                };
+                write!(
+                    f,
+                    "The {} names {listed} more than once. Names must be unique: a library must \
+                     reject the token or read the last value (RFC 7519 section 4), and two \
+                     services that choose differently read different tokens. Shown here: the last.",
+                    segment.name()
+                )
+            }
         }
     }
 }
@@ -515,15 +535,13 @@ pub fn warnings(decoded: &Decoded, now: UnixTime, skew: u64) -> Vec<Warning> {
 }
 
 fn duplicate_names(segment: Segment, object: &JsonObject, found: &mut Vec<Warning>) {
-    found.extend(
-        object
-            .duplicate_names()
-            .into_iter()
-            .map(|name| Warning::DuplicateName {
-                segment,
-                name: name.to_owned(),
-            }),
-    );
+    let names = object.duplicate_names();
+    if !names.is_empty() {
+        found.push(Warning::DuplicateNames {
+            segment,
+            names: names.into_iter().map(str::to_owned).collect(),
+        });
+    }
 }
 
 /// A duration for people: "45 s", "4 min", "3 h", "12 days".

@@ -260,13 +260,13 @@ fn rfc7515_4_and_rfc7519_4_duplicate_names_are_flagged_and_the_last_counts() {
     assert_eq!(
         found,
         [
-            Warning::DuplicateName {
+            Warning::DuplicateNames {
                 segment: Segment::Header,
-                name: "kid".into()
+                names: vec!["kid".into()]
             },
-            Warning::DuplicateName {
+            Warning::DuplicateNames {
                 segment: Segment::Payload,
-                name: "sub".into()
+                names: vec!["sub".into()]
             },
         ]
     );
@@ -285,6 +285,33 @@ fn rfc7515_4_and_rfc7519_4_duplicate_names_are_flagged_and_the_last_counts() {
     };
     assert_eq!(header.get("kid"), Some(&"b".into()));
     assert_eq!(claims.get("sub"), Some(&"mallory".into()));
+}
+
+#[test]
+fn thousands_of_repeated_names_make_one_short_warning() {
+    // 25,000 names, each twice: a pasted megabyte can hold that many, and
+    // finding them must not freeze the page.
+    let members: Vec<String> = (0..50_000).map(|i| format!("\"c{}\":{i}", i / 2)).collect();
+    let payload = format!("{{{}}}", members.join(","));
+    let found = warnings_for(r#"{"alg":"HS256"}"#, &payload, 0);
+    let Some(Warning::DuplicateNames { segment, names }) = found.first() else {
+        panic!("no duplicate warning: {found:?}");
+    };
+    assert_eq!((*segment, names.len()), (Segment::Payload, 25_000));
+    assert_eq!(&names[..2], ["c0", "c1"]);
+    assert!(
+        found[0].to_string().starts_with(
+            "The payload names \"c0\", \"c1\", \"c2\" and 24997 others more than once."
+        )
+    );
+    let two = Warning::DuplicateNames {
+        segment: Segment::Header,
+        names: vec!["kid".into(), "alg".into()],
+    };
+    assert!(
+        two.to_string()
+            .starts_with("The header names \"kid\" and \"alg\" more than once.")
+    );
 }
 
 #[test]

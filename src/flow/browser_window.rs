@@ -3,7 +3,8 @@
 //! pages are live: what the user types and clicks there changes the run.
 
 use leptos::prelude::*;
-use oauth_engine::http::Response;
+use oauth_engine::http::{Response, unescape_html};
+use oauth_engine::server::offered_scopes;
 use oauth_engine::sim::scenario::Flow;
 use oauth_engine::sim::trace::{Exchange, browser_at};
 
@@ -33,27 +34,23 @@ pub fn page_of(response: &Response) -> Page {
     }
     let body = &response.body;
     if body.contains("name=\"password\"") {
-        let error = between(body, "<p role=\"alert\">", "</p>").map(|text| decode_entities(&text));
+        let error = between(body, "<p role=\"alert\">", "</p>").map(|text| unescape_html(&text));
         return Page::SignIn { error };
     }
     if body.contains("name=\"decision\"") {
-        let scopes = body
-            .split("name=\"scope\" value=\"")
-            .skip(1)
-            .filter_map(|rest| rest.split('"').next())
-            .map(decode_entities)
-            .collect();
-        return Page::Consent { scopes };
+        return Page::Consent {
+            scopes: offered_scopes(body),
+        };
     }
     // The document's <title> is the tab's name, not page content.
     let body = body.rsplit("</title>").next().unwrap_or(body);
     let heading = between(body, "<h1>", "</h1>")
-        .map(|text| decode_entities(&strip_tags(&text)))
+        .map(|text| unescape_html(&strip_tags(&text)))
         .unwrap_or_default();
     let after_heading = body.split("</h1>").nth(1).unwrap_or(body);
     Page::Text {
         heading,
-        text: decode_entities(&strip_tags(after_heading)),
+        text: unescape_html(&strip_tags(after_heading)),
     }
 }
 
@@ -78,14 +75,6 @@ pub fn strip_tags(html: &str) -> String {
         }
     }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn decode_entities(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 /// The page on screen at `step`: the response to the latest navigation.
@@ -282,8 +271,25 @@ fn page_view(page: Page, live: bool) -> AnyView {
         }
         .into_any(),
         Page::Consent { scopes } => {
+            // Allow with every box unticked would grant nothing: the page
+            // says so instead of sending it (the server would answer
+            // access_denied, RFC 6749 section 4.1.2.1).
+            let offered = StoredValue::new(scopes.clone());
+            let nothing_ticked = move || {
+                offered.with_value(|scopes| {
+                    state
+                        .form
+                        .with(|f| scopes.iter().all(|scope| f.withheld_scopes.contains(scope)))
+                })
+            };
+            let refused = RwSignal::new(false);
             let decide = move |approve: bool| {
                 move |_| {
+                    if approve && nothing_ticked() {
+                        refused.set(true);
+                        return;
+                    }
+                    refused.set(false);
                     state.edit(|form| {
                         form.checks.insert(CheckField::Approve, approve);
                     });
@@ -291,6 +297,7 @@ fn page_view(page: Page, live: bool) -> AnyView {
                     state.forward();
                 }
             };
+            let show_refusal = move || refused.get() && nothing_ticked();
             view! {
                 <form class="sim-page" on:submit=|event| event.prevent_default() data-testid="flow-consent">
                     <h3>"Allow the app to access your account?"</h3>
@@ -330,6 +337,11 @@ fn page_view(page: Page, live: bool) -> AnyView {
                             })
                             .collect_view()}
                     </fieldset>
+                    <Show when=show_refusal>
+                        <p class="field-message field-message--error" role="alert" data-testid="flow-sim-consent-error">
+                            "Tick at least one permission to allow access, or press Deny."
+                        </p>
+                    </Show>
                     <div class="sim-page__buttons">
                         <button type="button" class="button button--primary" disabled=!live data-testid="flow-sim-allow" on:click=decide(true)>
                             "Allow"

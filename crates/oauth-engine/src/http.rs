@@ -265,6 +265,18 @@ impl Request {
         self
     }
 
+    /// The `Authorization` header as its scheme and what follows it
+    /// (RFC 9110 section 11.4); `None` without the header. Scheme names
+    /// are case-insensitive (section 11.1): compare them with
+    /// `eq_ignore_ascii_case`, never with `==`.
+    pub fn authorization(&self) -> Option<(&str, &str)> {
+        let value = self.headers.get("Authorization")?.trim();
+        Some(match value.split_once([' ', '\t']) {
+            Some((scheme, credentials)) => (scheme, credentials.trim()),
+            None => (value, ""),
+        })
+    }
+
     /// The body as form parameters (for POSTs) or the query (for GETs).
     pub fn params(&self) -> Result<Vec<(String, String)>, FormError> {
         match self.method {
@@ -412,6 +424,16 @@ pub fn escape_html(text: &str) -> String {
         }
     }
     out
+}
+
+/// The inverse of [`escape_html`]: text as it was before escaping.
+/// `&amp;` goes last, so "&amp;lt;" comes back as "&lt;", not "<".
+pub fn unescape_html(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// RFC 9110 section 15 reason phrases for the statuses OAuth uses.
@@ -571,6 +593,26 @@ mod tests {
         assert!(curl.ends_with("--data-raw 'username=o'\\''brien&x=$(rm -rf ~);`id`'"));
         assert_eq!(shell_quote("it's"), "'it'\\''s'");
         assert_eq!(shell_quote("a\0b"), "'ab'");
+    }
+
+    #[test]
+    fn rfc9110_11_1_the_authorization_scheme_is_read_whatever_its_case() {
+        let url = Url::parse("https://as.example/token").unwrap();
+        let with = |value: &str| Request::get(url.clone()).with_header("authorization", value);
+        assert_eq!(with("BASIC abc=").authorization(), Some(("BASIC", "abc=")));
+        assert_eq!(
+            with("Bearer  t0k ").authorization(),
+            Some(("Bearer", "t0k"))
+        );
+        assert_eq!(with("Negotiate").authorization(), Some(("Negotiate", "")));
+        assert_eq!(Request::get(url).authorization(), None);
+    }
+
+    #[test]
+    fn unescaping_html_gives_back_what_was_escaped() {
+        for text in ["a&b", "<x y='1'>", "&lt;", "\"&amp;\"", "plain"] {
+            assert_eq!(unescape_html(&escape_html(text)), text);
+        }
     }
 
     #[test]

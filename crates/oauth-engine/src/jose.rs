@@ -295,6 +295,29 @@ impl DecodedJws {
     pub fn claims(&self) -> Option<serde_json::Map<String, Value>> {
         serde_json::from_slice(&self.payload).ok()
     }
+
+    /// Whether the header's `typ` names the media type `expected` (given
+    /// without "application/", as in "at+jwt").
+    pub fn typ_is(&self, expected: &str) -> bool {
+        self.header
+            .get("typ")
+            .and_then(Value::as_str)
+            .is_some_and(|typ| media_type_is(typ, expected))
+    }
+}
+
+/// Whether a `typ` or `cty` value names the media type `expected`, written
+/// without its "application/" prefix. RFC 7515 section 4.1.9: a value
+/// without a "/" stands for "application/" and the value, so "at+jwt" and
+/// "application/at+jwt" are one type; and media type names compare
+/// case-insensitively (RFC 2045 section 5.1), so "AT+JWT" is it too.
+pub fn media_type_is(value: &str, expected: &str) -> bool {
+    let short = match value.split_once('/') {
+        Some((top, subtype)) if top.eq_ignore_ascii_case("application") => subtype,
+        Some(_) => return false,
+        None => value,
+    };
+    short.eq_ignore_ascii_case(expected)
 }
 
 fn hmac_sha256(secret: &[u8], input: &[u8]) -> Vec<u8> {

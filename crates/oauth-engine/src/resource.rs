@@ -143,9 +143,10 @@ impl ResourceServer {
     ) -> Result<serde_json::Map<String, Value>, OAuthError> {
         let invalid = |description: String| OAuthError::new(ErrorCode::InvalidToken, description);
         let decoded = self.keys.verify(token).map_err(invalid)?;
-        // RFC 9068 section 4: typ must be at+jwt, so an ID token or other
-        // JWT from the same issuer cannot be used as an access token.
-        if decoded.header.get("typ").and_then(Value::as_str) != Some("at+jwt") {
+        // RFC 9068 section 4: typ must be at+jwt (or application/at+jwt,
+        // in any case), so an ID token or other JWT from the same issuer
+        // cannot be used as an access token.
+        if !decoded.typ_is("at+jwt") {
             return Err(invalid("the token's typ is not at+jwt".into()));
         }
         let claims = decoded
@@ -154,12 +155,7 @@ impl ResourceServer {
         if claims.get("iss").and_then(Value::as_str) != Some(self.issuer.as_str()) {
             return Err(invalid("the token comes from another issuer".into()));
         }
-        let audience_matches = match claims.get("aud") {
-            Some(Value::String(aud)) => aud == &self.audience,
-            Some(Value::Array(auds)) => auds.iter().any(|aud| aud == self.audience.as_str()),
-            _ => false,
-        };
-        if !audience_matches {
+        if !has_audience(&claims, &self.audience) {
             return Err(invalid("the token is meant for another audience".into()));
         }
         let exp = claims.get("exp").and_then(Value::as_u64).unwrap_or(0);
@@ -174,6 +170,17 @@ impl ResourceServer {
             return Err(invalid("the token has been revoked".into()));
         }
         Ok(claims)
+    }
+}
+
+/// Whether a JWT's `aud` names `audience`: `aud` is one string or an
+/// array of them (RFC 7519 section 4.1.3), and a recipient that does not
+/// find itself there must reject the token.
+pub(crate) fn has_audience(claims: &serde_json::Map<String, Value>, audience: &str) -> bool {
+    match claims.get("aud") {
+        Some(Value::String(aud)) => aud == audience,
+        Some(Value::Array(auds)) => auds.iter().any(|aud| aud == audience),
+        _ => false,
     }
 }
 
@@ -192,15 +199,13 @@ pub(crate) fn bearer_token(request: &Request) -> Result<Option<&str>, OAuthError
             "access tokens in the URL are not accepted: send Authorization: Bearer",
         ));
     }
-    let Some(value) = request.headers.get("Authorization") else {
+    let Some((scheme, token)) = request.authorization() else {
         return Ok(None);
     };
-    let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
     if !scheme.eq_ignore_ascii_case("Bearer") {
         return Err(invalid("the Authorization header is not a Bearer token"));
     }
     // b64token syntax (RFC 6750 section 2.1): no spaces inside.
-    let token = token.trim();
     if token.is_empty() || token.contains(' ') {
         return Err(invalid("the Bearer token is missing or malformed"));
     }

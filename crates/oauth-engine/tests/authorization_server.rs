@@ -336,11 +336,32 @@ fn rfc6749_3_3_the_user_may_grant_fewer_scopes_than_asked() {
 }
 
 #[test]
+fn rfc6749_4_1_2_1_approving_with_every_scope_unticked_is_access_denied() {
+    let mut sim = Sim::new(server());
+    let transaction = sim.sign_in(&spa_query());
+    // The form as a browser submits it with every box unticked: no scope.
+    let back = location(&sim.consent(&transaction, &[("decision", "approve")]));
+    assert_eq!(
+        query_value(&back, "error").as_deref(),
+        Some("access_denied")
+    );
+    assert!(query_value(&back, "code").is_none());
+    assert_eq!(query_value(&back, "state").as_deref(), Some("af0ifjsldkj"));
+    // A scope the page never offered grants nothing either.
+    let transaction = sim.sign_in(&spa_query());
+    let back = location(&sim.consent(&transaction, &[("scope", "admin"), ("decision", "approve")]));
+    assert_eq!(
+        query_value(&back, "error").as_deref(),
+        Some("access_denied")
+    );
+}
+
+#[test]
 fn a_consent_cannot_be_replayed() {
     let mut sim = Sim::new(server());
     let transaction = sim.sign_in(&spa_query());
-    sim.consent(&transaction, &[("decision", "approve")]);
-    let replay = sim.consent(&transaction, &[("decision", "approve")]);
+    sim.decide(&transaction, "approve");
+    let replay = sim.decide(&transaction, "approve");
     assert_eq!(replay.status, 400);
 }
 
@@ -605,6 +626,18 @@ fn rfc6749_2_3_1_client_secret_basic_authenticates_a_confidential_client() {
         &[],
     );
     assert_eq!(response.status, 200, "{}", response.body);
+}
+
+#[test]
+fn rfc9110_11_1_the_basic_scheme_authenticates_in_any_case() {
+    let credentials = basic_credentials("webapp", "webapp-secret");
+    let encoded = credentials.strip_prefix("Basic ").unwrap();
+    for scheme in ["BASIC", "basic", "bAsIc"] {
+        let mut sim = Sim::new(server());
+        let code = webapp_code(&mut sim);
+        let response = webapp_exchange(&mut sim, &code, Some(format!("{scheme} {encoded}")), &[]);
+        assert_eq!(response.status, 200, "{scheme}: {}", response.body);
+    }
 }
 
 #[test]
@@ -953,10 +986,7 @@ fn consent_must_come_from_the_browser_that_signed_in() {
             .contains("does not come from the browser that signed in")
     );
     // The user's own browser still can.
-    assert_eq!(
-        sim.consent(&transaction, &[("decision", "approve")]).status,
-        302
-    );
+    assert_eq!(sim.decide(&transaction, "approve").status, 302);
 }
 
 #[test]

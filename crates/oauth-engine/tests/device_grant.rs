@@ -45,7 +45,7 @@ fn user_decides(sim: &mut Sim, user_code: &str, decision: &str) -> Response {
             ("password", "wonderland"),
         ],
     );
-    sim.consent(&transaction, &[("decision", decision)])
+    sim.decide(&transaction, decision)
 }
 
 fn code_of(body: &Value, name: &str) -> String {
@@ -87,6 +87,8 @@ fn rfc8628_3_5_polls_are_pending_until_the_user_approves_then_get_tokens() {
     let tokens = json(&tokens);
     assert_eq!(tokens["scope"], "read");
     assert!(tokens["refresh_token"].is_string());
+    // No openid, no ID token (OpenID Connect Core section 3.1.3.3).
+    assert!(tokens.get("id_token").is_none());
 }
 
 #[test]

@@ -99,10 +99,54 @@ fn oidc_core_5_3_userinfo_releases_the_claims_of_the_granted_scopes() {
 }
 
 #[test]
+fn rfc9068_4_userinfo_refuses_an_access_token_issued_for_another_api() {
+    let mut sim = Sim::new(server());
+    // Without openid, the token is for the API alone.
+    let tokens = webapp_tokens(&mut sim, "read");
+    let access_token = tokens["access_token"].as_str().unwrap();
+    assert_eq!(claims(&sim, access_token)["aud"], "https://api.example");
+    let response = userinfo(&mut sim, Some(access_token));
+    assert_eq!(response.status, 401);
+    let challenge = response.headers.get("WWW-Authenticate").unwrap();
+    assert!(challenge.contains("invalid_token"), "{challenge}");
+    assert!(challenge.contains("aud"), "{challenge}");
+}
+
+#[test]
+fn rfc9068_3_a_token_with_scope_openid_is_for_the_api_and_for_userinfo() {
+    let mut sim = Sim::new(server());
+    let tokens = webapp_tokens(&mut sim, "openid read");
+    let access_token = tokens["access_token"].as_str().unwrap();
+    assert_eq!(
+        claims(&sim, access_token)["aud"],
+        serde_json::json!(["https://api.example", "https://as.example/userinfo"])
+    );
+    assert_eq!(userinfo(&mut sim, Some(access_token)).status, 200);
+}
+
+#[test]
 fn oidc_core_5_3_3_userinfo_needs_a_token_with_scope_openid() {
     let mut sim = Sim::new(server());
-    let tokens = webapp_tokens(&mut sim, "read");
-    let response = userinfo(&mut sim, tokens["access_token"].as_str());
+    // A token for UserInfo without openid: this server never issues one
+    // (a refresh may narrow the scope, but then the audience narrows too),
+    // so it is signed here with the server's key.
+    let claims = serde_json::json!({
+        "iss": "https://as.example",
+        "sub": "user-alice",
+        "aud": "https://as.example/userinfo",
+        "client_id": "webapp",
+        "scope": "read",
+        "iat": T0.0,
+        "exp": T0.0 + 60,
+        "jti": "hand-made",
+    });
+    let mut header = serde_json::Map::new();
+    header.insert("typ".into(), "at+jwt".into());
+    let token = sim
+        .server
+        .signing_key()
+        .sign(header, claims.to_string().as_bytes());
+    let response = userinfo(&mut sim, Some(&token));
     assert_eq!(response.status, 403);
     assert!(
         response
@@ -120,6 +164,96 @@ fn oidc_core_5_3_3_userinfo_needs_a_token_with_scope_openid() {
             .unwrap()
             .contains("invalid_token")
     );
+}
+
+#[test]
+fn rfc7515_4_1_9_userinfo_accepts_typ_application_at_jwt_in_any_case() {
+    let mut sim = Sim::new(server());
+    let tokens = webapp_tokens(&mut sim, "openid");
+    let original = claims(&sim, tokens["access_token"].as_str().unwrap());
+    for typ in ["application/at+jwt", "AT+JWT", "Application/AT+JWT"] {
+        let mut header = serde_json::Map::new();
+        header.insert("typ".into(), typ.into());
+        let token = sim.server.signing_key().sign(
+            header,
+            Value::Object(original.clone()).to_string().as_bytes(),
+        );
+        let response = userinfo(&mut sim, Some(&token));
+        assert_eq!(response.status, 200, "typ {typ}: {}", response.body);
+    }
+}
+
+#[test]
+fn oidc_core_12_2_a_refresh_with_openid_brings_a_new_id_token_for_the_same_sign_in() {
+    let mut sim = Sim::new(server());
+    let first = webapp_tokens(&mut sim, "openid profile");
+    let original = claims(&sim, first["id_token"].as_str().unwrap());
+    sim.now = T0.plus(120);
+    let request = Request::post_form(
+        Url::parse("https://as.example/token").unwrap(),
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", first["refresh_token"].as_str().unwrap()),
+        ],
+    )
+    .with_header(
+        "Authorization",
+        basic_credentials("webapp", "webapp-secret"),
+    );
+    let refreshed = json(&sim.send(request));
+    let id_token = refreshed["id_token"]
+        .as_str()
+        .expect("an id_token on refresh");
+    let renewed = claims(&sim, id_token);
+    for same in ["iss", "sub", "aud", "auth_time"] {
+        assert_eq!(renewed[same], original[same], "{same}");
+    }
+    assert_eq!(renewed["auth_time"], T0.0);
+    assert_eq!(renewed["iat"], T0.0 + 120);
+    // A refresh is no authentication request: no nonce to echo.
+    assert!(renewed.get("nonce").is_none());
+    assert_eq!(
+        renewed["at_hash"],
+        at_hash(refreshed["access_token"].as_str().unwrap())
+    );
+}
+
+#[test]
+fn oidc_core_3_1_3_3_the_device_grant_with_openid_brings_an_id_token() {
+    let mut sim = Sim::new(server());
+    let started = json(&sim.post(
+        "/device_authorization",
+        &[("client_id", "tv"), ("scope", "openid read")],
+    ));
+    let login = sim.post(
+        "/device",
+        &[("user_code", started["user_code"].as_str().unwrap())],
+    );
+    let transaction = hidden_field(&login.body, "transaction");
+    sim.post(
+        "/login",
+        &[
+            ("transaction", &transaction),
+            ("username", "alice"),
+            ("password", "wonderland"),
+        ],
+    );
+    sim.decide(&transaction, "approve");
+    sim.now = T0.plus(5);
+    let tokens = json(&sim.post(
+        "/token",
+        &[
+            ("grant_type", oauth_engine::server::DEVICE_CODE_GRANT),
+            ("device_code", started["device_code"].as_str().unwrap()),
+            ("client_id", "tv"),
+        ],
+    ));
+    let id_token = tokens["id_token"].as_str().expect("an id_token");
+    let claims = claims(&sim, id_token);
+    assert_eq!(claims["sub"], "user-alice");
+    assert_eq!(claims["aud"], "tv");
+    assert_eq!(claims["auth_time"], T0.0);
+    assert!(claims.get("nonce").is_none());
 }
 
 #[test]

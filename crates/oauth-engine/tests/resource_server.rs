@@ -157,6 +157,42 @@ fn rfc9068_4_a_jwt_that_is_not_at_jwt_is_refused() {
 }
 
 #[test]
+fn rfc9068_4_typ_application_at_jwt_in_any_case_is_an_access_token() {
+    // RFC 7515 section 4.1.9: "at+jwt" is short for "application/at+jwt",
+    // and media types compare case-insensitively.
+    let sim = Sim::new(server());
+    let claims = json!({"iss": sim.server.issuer_id(), "aud": "https://api.example", "sub": "x", "scope": "read", "exp": sim.now.0 + 60});
+    for (typ, status) in [
+        ("application/at+jwt", 200),
+        ("AT+JWT", 200),
+        ("Application/At+Jwt", 200),
+        ("text/at+jwt", 401),
+        ("at+jwt2", 401),
+    ] {
+        let mut header = serde_json::Map::new();
+        header.insert("typ".into(), typ.into());
+        let token = sim
+            .server
+            .signing_key()
+            .sign(header, claims.to_string().as_bytes());
+        let authorization = format!("Bearer {token}");
+        let response = call(&sim, &api(&sim), "/profile", Some(&authorization));
+        assert_eq!(response.status, status, "typ {typ}: {}", response.body);
+    }
+}
+
+#[test]
+fn rfc9110_11_1_the_bearer_scheme_is_read_in_any_case() {
+    let mut sim = Sim::new(server());
+    let token = access_token(&mut sim, "read");
+    for scheme in ["Bearer", "bearer", "BEARER"] {
+        let authorization = format!("{scheme} {token}");
+        let response = call(&sim, &api(&sim), "/profile", Some(&authorization));
+        assert_eq!(response.status, 200, "{scheme}: {}", response.body);
+    }
+}
+
+#[test]
 fn rfc9068_4_a_token_signed_by_an_unknown_key_is_refused() {
     let sim = Sim::new(server());
     let vector: Value =

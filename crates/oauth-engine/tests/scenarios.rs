@@ -315,6 +315,27 @@ fn rfc9207_2_4_a_client_that_checks_iss_refuses_a_response_without_it() {
 }
 
 #[test]
+fn rfc6749_4_1_2_1_allowing_with_every_scope_unticked_is_access_denied() {
+    let mut scenario = Scenario::default();
+    scenario.user.granted_scope = Some(String::new());
+    let run = run(&scenario);
+    // The form goes as the browser sends it with no box ticked.
+    let consent = &run.trace[2];
+    assert!(consent.request.body.ends_with("&decision=approve"));
+    assert!(!consent.request.body.contains("scope="));
+    assert!(consent.explanation.contains("grants nothing"));
+    assert!(
+        run.trace[3]
+            .request
+            .url
+            .to_string()
+            .contains("error=access_denied")
+    );
+    assert!(run.stopped.unwrap().starts_with("access_denied"));
+    assert!(run.client.tokens.is_none());
+}
+
+#[test]
 fn the_user_can_grant_fewer_scopes_at_consent() {
     let mut scenario = Scenario::default();
     scenario.user.granted_scope = Some("read".into());

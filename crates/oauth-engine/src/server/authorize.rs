@@ -379,26 +379,41 @@ impl AuthorizationServer {
         }
         // Each approval ends the transaction: it cannot be replayed.
         self.transactions.remove(&id);
-        let approved = field("decision") == "approve";
-        // The user may grant fewer scopes than asked (RFC 6749 section 3.3).
+        // The user may grant fewer scopes than asked (RFC 6749 section
+        // 3.3): the scopes are the boxes left ticked, and a box that was
+        // not offered grants nothing.
         let granted: Vec<&str> = pairs
             .iter()
             .filter(|(n, v)| n == "scope" && transaction.scope.contains(v))
             .map(|(_, v)| v.as_str())
             .collect();
-        let scope = if pairs.iter().any(|(n, _)| n == "scope") {
-            Scope::parse(&granted.join(" ")).unwrap_or_default()
-        } else {
-            transaction.scope.clone()
-        };
+        let scope = Scope::parse(&granted.join(" ")).unwrap_or_default();
+        // Approving with every box unticked grants nothing, so it is no
+        // approval: the user denied access (RFC 6749 section 4.1.2.1,
+        // access_denied). Only a request for no scope at all can be
+        // approved with none.
+        let nothing_granted = scope.is_empty() && !transaction.scope.is_empty();
+        let approved = field("decision") == "approve" && !nothing_granted;
+        let auth_time = transaction.auth_time.unwrap_or(now);
         let request = match transaction.completion {
             Completion::Device { device_code } => {
-                return self.finish_device_authorization(&device_code, approved, subject, scope);
+                return self.finish_device_authorization(
+                    &device_code,
+                    approved,
+                    subject,
+                    scope,
+                    auth_time,
+                );
             }
             Completion::Redirect(request) => request,
         };
         if !approved {
-            let error = OAuthError::new(ErrorCode::AccessDenied, "the user denied the request");
+            let description = if nothing_granted && field("decision") == "approve" {
+                "the user approved without granting any scope, which grants nothing"
+            } else {
+                "the user denied the request"
+            };
+            let error = OAuthError::new(ErrorCode::AccessDenied, description);
             let in_fragment = request.response_type == GrantType::Implicit;
             return self.error_redirect(
                 &request.redirect_uri,
@@ -409,10 +424,7 @@ impl AuthorizationServer {
         }
         match request.response_type {
             GrantType::Implicit => self.implicit_response(&request, subject, scope, now, rng),
-            _ => {
-                let auth_time = transaction.auth_time.unwrap_or(now);
-                self.code_response(&request, subject, scope, auth_time, now, rng)
-            }
+            _ => self.code_response(&request, subject, scope, auth_time, now, rng),
         }
     }
 

@@ -25,11 +25,12 @@ impl AuthorizationServer {
         request: &Request,
         params: &BTreeMap<String, String>,
     ) -> Result<&ClientRegistration, AuthFailure> {
-        let basic = request.headers.get("Authorization").and_then(|value| {
-            value
-                .strip_prefix("Basic ")
-                .or_else(|| value.strip_prefix("basic "))
-        });
+        // Any spelling of the scheme: "Basic", "basic", "BASIC" (RFC 9110
+        // section 11.1).
+        let basic = request
+            .authorization()
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Basic"))
+            .map(|(_, credentials)| credentials);
         let used_basic = basic.is_some();
         let fail = |description: String| AuthFailure {
             error: OAuthError::new(ErrorCode::InvalidClient, description),

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::authorize::Completion;
+use super::token::Issue;
 use super::{
     AuthorizationServer, ClientRegistration, GrantType, pages, random_token, requested_scope,
     required_param, single_params,
@@ -33,6 +34,8 @@ pub(super) enum DeviceStatus {
     Approved {
         subject: Subject,
         scope: Scope,
+        /// When the user signed in on the other device.
+        auth_time: UnixTime,
     },
     Denied,
     /// Tokens were issued; the device code works once.
@@ -210,12 +213,17 @@ impl AuthorizationServer {
         approved: bool,
         subject: Subject,
         scope: Scope,
+        auth_time: UnixTime,
     ) -> Response {
         let Some(grant) = self.device_grants.get_mut(device_code) else {
             return pages::error_page("This device request no longer exists.");
         };
         grant.status = if approved {
-            DeviceStatus::Approved { subject, scope }
+            DeviceStatus::Approved {
+                subject,
+                scope,
+                auth_time,
+            }
         } else {
             DeviceStatus::Denied
         };
@@ -280,19 +288,26 @@ impl AuthorizationServer {
                 ErrorCode::InvalidGrant,
                 "the device_code was already used",
             )),
-            DeviceStatus::Approved { subject, scope } => {
+            DeviceStatus::Approved {
+                subject,
+                scope,
+                auth_time,
+            } => {
                 grant.status = DeviceStatus::Redeemed;
                 let family = self.new_family();
-                let issue_refresh = client.allows(GrantType::RefreshToken);
-                self.token_response(
+                // With scope openid, an ID token for the user who signed
+                // in on the other device, as for the code grant (OpenID
+                // Connect Core section 3.1.3.3); there was no nonce.
+                let issue = Issue {
                     client,
-                    &subject,
-                    &scope,
-                    Some(family),
-                    issue_refresh,
-                    now,
-                    rng,
-                )
+                    subject: &subject,
+                    scope: &scope,
+                    family: Some(family),
+                    refresh: client.allows(GrantType::RefreshToken),
+                    auth_time: Some(auth_time),
+                    nonce: None,
+                };
+                self.token_response(issue, now, rng)
             }
         }
     }

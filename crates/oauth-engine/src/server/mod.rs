@@ -25,6 +25,7 @@ pub use authorize::AuthorizationRequest;
 pub use client_auth::basic_credentials;
 pub use device::DEVICE_CODE_GRANT;
 pub use oidc::at_hash;
+pub use pages::offered_scopes;
 
 /// How strictly PKCE (RFC 7636) is enforced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -210,6 +211,9 @@ struct RefreshGrant {
     expires_at: UnixTime,
     /// Replaced by rotation; presenting it again is reuse.
     rotated: bool,
+    /// When the user signed in, for the ID tokens of later refreshes
+    /// (OpenID Connect Core section 12.2).
+    auth_time: Option<UnixTime>,
 }
 
 /// The simulated authorization server.

@@ -10,7 +10,7 @@ use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
 use crate::http::{Request, Response};
 use crate::jose::b64_encode;
-use crate::resource::{bearer_token, challenge};
+use crate::resource::{bearer_token, challenge, has_audience};
 use crate::types::{Scope, Subject};
 
 /// OpenID Connect Core section 3.1.3.6: the base64url of the left half of
@@ -80,10 +80,17 @@ impl AuthorizationServer {
             .map_err(|error| invalid(&format!("the token is rejected: {error}")))?;
         let claims = decoded.claims().unwrap_or_default();
         let text = |name: &str| claims.get(name).and_then(Value::as_str).unwrap_or_default();
-        if decoded.header.get("typ").and_then(Value::as_str) != Some("at+jwt")
-            || text("iss") != self.issuer_id()
-        {
+        if !decoded.typ_is("at+jwt") || text("iss") != self.issuer_id() {
             return Err(invalid("this is not an access token from this server"));
+        }
+        // UserInfo is a protected resource like any other (Core section
+        // 5.3): a token issued for another API is not for it (RFC 9068
+        // section 4, RFC 7519 section 4.1.3).
+        if !has_audience(&claims, &self.userinfo_audience()) {
+            return Err(invalid(
+                "the token's aud does not include the UserInfo endpoint: it was issued for \
+                 another API",
+            ));
         }
         if claims.get("exp").and_then(Value::as_u64).unwrap_or(0) <= now.0 {
             return Err(invalid("the token has expired"));
@@ -118,6 +125,12 @@ impl AuthorizationServer {
             }
         }
         Ok(body)
+    }
+
+    /// The audience an access token needs at the UserInfo endpoint: the
+    /// endpoint's URL. Tokens with scope openid carry it beside the API's.
+    pub fn userinfo_audience(&self) -> String {
+        self.endpoint("/userinfo").to_string()
     }
 
     /// OpenID Provider metadata (Discovery section 3).

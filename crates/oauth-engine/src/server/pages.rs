@@ -2,7 +2,7 @@
 //! browser between the authorization request and the redirect back. Every
 //! value is HTML-escaped: client ids and messages can carry user input.
 
-use crate::http::{Response, escape_html as escape};
+use crate::http::{Response, escape_html as escape, unescape_html};
 use crate::types::Scope;
 
 fn page(status: u16, title: &str, body: &str) -> Response {
@@ -61,6 +61,17 @@ pub(super) fn consent_page(transaction: &str, client_id: &str, scope: &Scope) ->
     )
 }
 
+/// The scopes a consent page offers, in order, as a browser reads its
+/// form: the value of each `scope` checkbox. A browser submits the ones
+/// left ticked.
+pub fn offered_scopes(html: &str) -> Vec<String> {
+    html.split("name=\"scope\" value=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(unescape_html)
+        .collect()
+}
+
 /// Where the user types the code the device shows (RFC 8628 section 3.3).
 pub(super) fn device_code_page(prefill: &str, error: Option<&str>) -> Response {
     let error = error
@@ -97,4 +108,19 @@ pub(super) fn error_page(message: &str) -> Response {
         "Authorization error",
         &format!("<h1>Authorization error</h1><p>{}</p>", escape(message)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn a_consent_page_offers_each_requested_scope_as_a_ticked_box() {
+        let scope = Scope::parse("openid read:a&b").unwrap();
+        let page = consent_page("t1", "spa", &scope);
+        assert_eq!(offered_scopes(&page.body), ["openid", "read:a&b"]);
+        assert_eq!(page.body.matches(" checked>").count(), 2);
+    }
 }

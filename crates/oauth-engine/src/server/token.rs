@@ -157,31 +157,16 @@ impl AuthorizationServer {
             stored.used = true;
             stored.family = Some(family);
         }
-        let issue_refresh = client.allows(GrantType::RefreshToken);
-        let mut body = self.token_response(
+        let issue = Issue {
             client,
-            &grant.subject,
-            &grant.scope,
-            Some(family),
-            issue_refresh,
-            now,
-            rng,
-        )?;
-        // OpenID Connect Core section 3.1.3.3: with scope openid, an ID token.
-        if grant.scope.contains("openid") {
-            let access_token = body["access_token"].as_str().unwrap_or_default().to_owned();
-            body["id_token"] = self
-                .issue_id_token(
-                    client,
-                    &grant.subject,
-                    grant.nonce.as_deref(),
-                    grant.auth_time,
-                    &access_token,
-                    now,
-                )
-                .into();
-        }
-        Ok(body)
+            subject: &grant.subject,
+            scope: &grant.scope,
+            family: Some(family),
+            refresh: client.allows(GrantType::RefreshToken),
+            auth_time: Some(grant.auth_time),
+            nonce: grant.nonce.as_deref(),
+        };
+        self.token_response(issue, now, rng)
     }
 
     /// RFC 6749 section 6, with rotation and reuse detection (RFC 9700
@@ -225,15 +210,19 @@ impl AuthorizationServer {
         if rotate && let Some(old) = self.refresh_tokens.get_mut(token) {
             old.rotated = true;
         }
-        self.token_response(
+        // OpenID Connect Core section 12.2: the new ID token keeps the
+        // original sign-in's auth_time (and iss, sub, aud) with a new iat,
+        // and carries no nonce: a refresh is not an authentication request.
+        let issue = Issue {
             client,
-            &grant.subject,
-            &scope,
-            Some(grant.family),
-            rotate,
-            now,
-            rng,
-        )
+            subject: &grant.subject,
+            scope: &scope,
+            family: Some(grant.family),
+            refresh: rotate,
+            auth_time: grant.auth_time,
+            nonce: None,
+        };
+        self.token_response(issue, now, rng)
     }
 
     /// RFC 6749 section 4.4: confidential clients only, and no refresh
@@ -254,25 +243,39 @@ impl AuthorizationServer {
         }
         let limit = format!("client {} may have", client.client_id);
         let scope = requested_scope(params, &client.allowed_scope, &client.allowed_scope, &limit)?;
-        // The client acts on its own behalf: it is the subject.
+        // The client acts on its own behalf: it is the subject, and no
+        // user signed in, so there is no ID token.
         let subject = Subject::new(client.client_id.as_str());
-        self.token_response(client, &subject, &scope, None, false, now, rng)
+        let issue = Issue {
+            client,
+            subject: &subject,
+            scope: &scope,
+            family: None,
+            refresh: false,
+            auth_time: None,
+            nonce: None,
+        };
+        self.token_response(issue, now, rng)
     }
 
-    /// RFC 6749 section 5.1. The access token is recorded in `family`, so
-    /// revoking the family revokes it; with `issue_refresh`, a new refresh
-    /// token is issued in the family too.
-    #[allow(clippy::too_many_arguments)]
+    /// RFC 6749 section 5.1: the access token, a refresh token if
+    /// `issue.refresh`, and an ID token when a user signed in with scope
+    /// openid (OpenID Connect Core sections 3.1.3.3 and 12.2).
     pub(super) fn token_response(
         &mut self,
-        client: &ClientRegistration,
-        subject: &Subject,
-        scope: &Scope,
-        family: Option<u64>,
-        issue_refresh: bool,
+        issue: Issue<'_>,
         now: UnixTime,
         rng: &mut dyn Rng,
     ) -> Result<Value, OAuthError> {
+        let Issue {
+            client,
+            subject,
+            scope,
+            family,
+            refresh,
+            auth_time,
+            nonce,
+        } = issue;
         let (access_token, jti) =
             self.issue_access_token(&client.client_id, subject, scope, now, rng)?;
         let mut body = json!({
@@ -282,7 +285,7 @@ impl AuthorizationServer {
             "scope": scope.to_string(),
         });
         if let Some(family) = family
-            && issue_refresh
+            && refresh
         {
             let refresh = random_token(rng, 32)?;
             self.refresh_tokens.insert(
@@ -294,6 +297,7 @@ impl AuthorizationServer {
                     family,
                     expires_at: now.plus(self.config.policy.refresh_token_lifetime),
                     rotated: false,
+                    auth_time,
                 },
             );
             body["refresh_token"] = refresh.into();
@@ -304,12 +308,20 @@ impl AuthorizationServer {
                 .or_default()
                 .push(jti);
         }
+        if let Some(auth_time) = auth_time
+            && scope.contains("openid")
+        {
+            body["id_token"] = self
+                .issue_id_token(client, subject, nonce, auth_time, &access_token, now)
+                .into();
+        }
         Ok(body)
     }
 
     /// A JWT access token in the RFC 9068 profile: `typ` at+jwt, signed by
     /// the server's key, with iss, sub, aud, client_id, scope, iat, exp, jti.
-    /// Returns the token and its jti.
+    /// With scope openid, `aud` names the UserInfo endpoint beside the API,
+    /// so the one token serves both. Returns the token and its jti.
     pub(super) fn issue_access_token(
         &self,
         client_id: &ClientId,
@@ -319,10 +331,15 @@ impl AuthorizationServer {
         rng: &mut dyn Rng,
     ) -> Result<(String, String), OAuthError> {
         let jti = random_token(rng, 16)?;
+        let audience = if scope.contains("openid") {
+            json!([self.config.audience, self.userinfo_audience()])
+        } else {
+            json!(self.config.audience)
+        };
         let claims = json!({
             "iss": self.issuer_id(),
             "sub": subject.as_str(),
-            "aud": self.config.audience,
+            "aud": audience,
             "client_id": client_id.as_str(),
             "scope": scope.to_string(),
             "iat": now.0,
@@ -334,6 +351,24 @@ impl AuthorizationServer {
         let token = self.signing_key.sign(header, claims.to_string().as_bytes());
         Ok((token, jti))
     }
+}
+
+/// What one token response is issued for.
+pub(super) struct Issue<'a> {
+    pub client: &'a ClientRegistration,
+    pub subject: &'a Subject,
+    pub scope: &'a Scope,
+    /// The refresh token family the tokens belong to, so that revoking the
+    /// family revokes them; `None` for client credentials.
+    pub family: Option<u64>,
+    /// Issue a refresh token in the family: the first, or by rotation.
+    pub refresh: bool,
+    /// When the user signed in: the ID token's `auth_time`, carried by the
+    /// refresh token to later ID tokens. `None` when no user signed in.
+    pub auth_time: Option<UnixTime>,
+    /// The authorization request's nonce, echoed in the ID token (OpenID
+    /// Connect Core section 3.1.2.1).
+    pub nonce: Option<&'a str>,
 }
 
 fn require_grant(client: &ClientRegistration, grant: GrantType) -> Result<(), OAuthError> {

@@ -10,10 +10,10 @@ use super::browser::Browser;
 use super::client::{Client, ClientSettings};
 use super::compare::{code_scenario, implicit_scenario};
 use super::flows::{
-    api_url, authorization_code, call_api_again_later, from_browser, keep_pending_in_browser,
-    navigate, page_text, sign_in_and_consent,
+    api_url, authorization_code, call_api_again_later, consent_request, from_browser,
+    keep_pending_in_browser, navigate, page_text, sign_in_and_consent,
 };
-use super::scenario::{ATTACKER, Network, Scenario, USERS};
+use super::scenario::{ATTACKER, Network, Scenario, USERS, UserChoices};
 use super::trace::{Exchange, Party, RfcRef};
 use crate::channel::Channel;
 use crate::form::decode_form;
@@ -661,7 +661,7 @@ fn login_csrf(
     );
     let transaction = super::flows::hidden_field(&page.body, "transaction");
     let (username, password, _) = USERS[2];
-    attacker_browses(
+    let consent_page = attacker_browses(
         network,
         &mut own_browser,
         Request::post_form(
@@ -675,16 +675,16 @@ fn login_csrf(
         "She signs in with her own account, mallory.",
         &ATTACKER_LOGIN,
     );
+    let consent = consent_request(
+        &network.server.endpoint("/consent"),
+        &consent_page,
+        &transaction,
+        &UserChoices::default(),
+    );
     let redirect = attacker_browses(
         network,
         &mut own_browser,
-        Request::post_form(
-            network.server.endpoint("/consent"),
-            &[
-                ("transaction", transaction.as_str()),
-                ("decision", "approve"),
-            ],
-        ),
+        consent,
         "She approves, and the server redirects to the client's callback with a code for \
          Mallory's account. Her browser does not follow the redirect: she keeps the URL.",
         &ATTACKER_LOGIN,

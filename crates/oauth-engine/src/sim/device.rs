@@ -3,7 +3,9 @@
 
 use super::browser::Browser;
 use super::client::{Client, ClientError, error_from_json};
-use super::flows::{call_api, call_api_again_later, hidden_field, navigate, page_text};
+use super::flows::{
+    call_api, call_api_again_later, consent_request, hidden_field, navigate, page_text,
+};
 use super::scenario::{Network, Scenario, Stop};
 use super::trace::{Party, RfcRef};
 use crate::channel::Channel;
@@ -119,17 +121,11 @@ pub(super) fn device_flow(
     if consent.body.contains("Wrong username or password") {
         return Err(Stop::WrongPassword);
     }
-    let decision = if user.approve { "approve" } else { "deny" };
+    let endpoint = network.server.endpoint("/consent");
     navigate(
         network,
         browser,
-        Request::post_form(
-            network.server.endpoint("/consent"),
-            &[
-                ("transaction", transaction.as_str()),
-                ("decision", decision),
-            ],
-        ),
+        consent_request(&endpoint, &consent, &transaction, user),
         "The user approves (or denies) the device. There is no redirect: the device learns the \
          outcome from its next poll.",
         &VERIFY,

@@ -2,11 +2,12 @@
 
 use super::browser::Browser;
 use super::client::{Client, ClientError, PendingAuthorization};
-use super::scenario::{API, API_PATH, Network, Scenario, Stop};
+use super::scenario::{API, API_PATH, Network, Scenario, Stop, UserChoices};
 use super::trace::{Party, RfcRef};
 use crate::channel::Channel;
 use crate::http::{Request, Response, Url};
 use crate::pkce::{CodeVerifier, DEFAULT_LEN, GenerateError};
+use crate::server::offered_scopes;
 use crate::types::AuthorizationCode;
 
 const AUTHORIZE: [RfcRef; 2] = [RfcRef::new(6749, "4.1.1"), RfcRef::new(7636, "4.3")];
@@ -194,28 +195,23 @@ pub(super) fn sign_in_and_consent(
         return Err(Stop::WrongPassword);
     }
 
-    let mut form = vec![("transaction", transaction.clone())];
-    if let Some(granted) = &user.granted_scope {
-        form.extend(
-            granted
-                .split(' ')
-                .filter(|s| !s.is_empty())
-                .map(|s| ("scope", s.to_owned())),
-        );
-    }
-    form.push((
-        "decision",
-        if user.approve { "approve" } else { "deny" }.to_owned(),
-    ));
-    let borrowed: Vec<(&str, &str)> = form.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    let consent = consent_request(
+        &network.server.endpoint("/consent"),
+        &consent_page,
+        &transaction,
+        user,
+    );
     let redirect = navigate(
         network,
         browser,
-        Request::post_form(network.server.endpoint("/consent"), &borrowed),
-        if user.approve {
-            approved
-        } else {
-            "The user denies. The server redirects back with error=access_denied."
+        consent,
+        match (user.approve, user.grants_nothing()) {
+            (true, false) => approved,
+            (true, true) => {
+                "The user presses Allow with every permission unticked. That grants nothing, so \
+                 the server takes it as a denial and redirects back with error=access_denied."
+            }
+            (false, _) => "The user denies. The server redirects back with error=access_denied.",
         },
         rfc_refs,
     );
@@ -223,6 +219,35 @@ pub(super) fn sign_in_and_consent(
         return Err(Stop::ErrorPage(page_text(&redirect)));
     }
     Ok(redirect)
+}
+
+/// The consent form as the browser submits it to `endpoint` for
+/// `choices`: the transaction, every scope the page offers that the user
+/// left ticked (all of them unless `granted_scope` says otherwise), and
+/// the decision.
+pub(super) fn consent_request(
+    endpoint: &Url,
+    consent_page: &Response,
+    transaction: &str,
+    choices: &UserChoices,
+) -> Request {
+    let ticked = |scope: &String| {
+        choices
+            .granted_scope
+            .as_deref()
+            .is_none_or(|granted| granted.split(' ').any(|token| token == scope))
+    };
+    let mut form = vec![("transaction", transaction.to_owned())];
+    form.extend(
+        offered_scopes(&consent_page.body)
+            .into_iter()
+            .filter(ticked)
+            .map(|scope| ("scope", scope)),
+    );
+    let decision = if choices.approve { "approve" } else { "deny" };
+    form.push(("decision", decision.to_owned()));
+    let form: Vec<(&str, &str)> = form.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    Request::post_form(endpoint.clone(), &form)
 }
 
 /// The implicit grant (RFC 6749 section 4.2): the token comes back in the

@@ -59,6 +59,15 @@ pub struct UserChoices {
     pub granted_scope: Option<String>,
 }
 
+impl UserChoices {
+    /// Whether the user unticked every scope at consent.
+    pub fn grants_nothing(&self) -> bool {
+        self.granted_scope
+            .as_deref()
+            .is_some_and(|granted| granted.trim().is_empty())
+    }
+}
+
 impl Default for UserChoices {
     fn default() -> Self {
         Self {

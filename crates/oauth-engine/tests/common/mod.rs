@@ -10,7 +10,7 @@ use oauth_engine::jose::SigningKey;
 use oauth_engine::rng::SeededRng;
 use oauth_engine::server::{
     AuthorizationServer, ClientAuthMethod, ClientRegistration, GrantType, ServerConfig,
-    ServerPolicy, User,
+    ServerPolicy, User, offered_scopes,
 };
 use oauth_engine::types::{ClientId, ClientSecret, RedirectUri, Scope, Subject};
 use serde_json::Value;
@@ -83,7 +83,7 @@ pub fn server_with(policy: ServerPolicy) -> AuthorizationServer {
                 ClientAuthMethod::None,
                 &[],
                 &[DeviceCode, RefreshToken],
-                "read",
+                "openid read",
             ),
             client(
                 "implicit-app",
@@ -116,6 +116,8 @@ pub struct Sim {
     pub rng: SeededRng,
     /// The authorization server's login session cookie, once set.
     pub session_cookie: Option<String>,
+    /// The scopes the last consent page offered, ticked as it shows them.
+    pub offered_scopes: Vec<String>,
 }
 
 impl Sim {
@@ -125,6 +127,7 @@ impl Sim {
             now: T0,
             rng: SeededRng::new(7),
             session_cookie: None,
+            offered_scopes: Vec::new(),
         }
     }
 
@@ -137,6 +140,9 @@ impl Sim {
             request = request.with_header("Cookie", format!("as_session={session}"));
         }
         let response = self.server.handle(&request, self.now, &mut self.rng);
+        if response.body.contains("name=\"decision\"") {
+            self.offered_scopes = offered_scopes(&response.body);
+        }
         if let Some(value) = response.headers.get("Set-Cookie")
             && let Some(session) = value
                 .split(';')
@@ -184,10 +190,20 @@ impl Sim {
         self.post("/consent", &form)
     }
 
-    /// Authorize, log in as alice, approve: the redirect back to the client.
+    /// Answers the last consent page with `decision` ("approve" or
+    /// "deny") and every scope it offers left ticked, as a browser submits
+    /// the form untouched.
+    pub fn decide(&mut self, transaction: &str, decision: &str) -> Response {
+        let scopes = self.offered_scopes.clone();
+        let mut form: Vec<(&str, &str)> = scopes.iter().map(|s| ("scope", s.as_str())).collect();
+        form.push(("decision", decision));
+        self.consent(transaction, &form)
+    }
+
+    /// Authorize, log in as alice, approve: the redirect back.
     pub fn approve(&mut self, query: &[(&str, &str)]) -> Url {
         let transaction = self.sign_in(query);
-        location(&self.consent(&transaction, &[("decision", "approve")]))
+        location(&self.decide(&transaction, "approve"))
     }
 
     /// The code from an approved SPA authorization with PKCE S256.

@@ -17,6 +17,14 @@ pub trait Rng {
     fn fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), RandomnessUnavailable>;
 }
 
+/// A borrowed source is a source: a run can take the caller's generator
+/// and give it back afterwards, or own one outright.
+impl<R: Rng + ?Sized> Rng for &mut R {
+    fn fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), RandomnessUnavailable> {
+        (**self).fill_bytes(dest)
+    }
+}
+
 /// The random source failed; carries its own explanation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RandomnessUnavailable(pub String);

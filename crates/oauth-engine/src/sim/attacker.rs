@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::scenario::ATTACKER;
+use super::network::ATTACKER;
 use crate::form::decode_form;
 use crate::http::{Method, Request, Response, Url};
 

@@ -10,10 +10,11 @@ use super::browser::Browser;
 use super::client::{Client, ClientSettings};
 use super::compare::{code_scenario, implicit_scenario};
 use super::flows::{
-    api_url, authorization_code, call_api_again_later, consent_request, from_browser,
-    keep_pending_in_browser, navigate, page_text, sign_in_and_consent,
+    api_url, authorization_code, call_api_again_later, consent_request, keep_pending_in_browser,
+    page_text, sign_in_and_consent,
 };
-use super::scenario::{ATTACKER, Network, Scenario, USERS, UserChoices};
+use super::network::{ATTACKER, Network, from_browser, navigate};
+use super::scenario::{Scenario, USERS, UserChoices};
 use super::trace::{Exchange, Party, RfcRef};
 use crate::channel::Channel;
 use crate::form::decode_form;
@@ -388,9 +389,7 @@ fn stage(
     key: SigningKey,
     play: impl FnOnce(&Scenario, &mut Network<'_>, &mut Browser, &mut Client) -> Outcome,
 ) -> AttackRun {
-    let mut rng = SeededRng::new(scenario.seed);
-    let mut observer = |_: &Exchange| {};
-    let mut network = scenario.network(key, &mut rng, &mut observer);
+    let mut network = scenario.network(key, Box::new(SeededRng::new(scenario.seed)));
     let mut browser = Browser::new(scenario.referrer_policy);
     let mut client = Client::new(scenario.client.clone());
     let outcome = play(&scenario, &mut network, &mut browser, &mut client);

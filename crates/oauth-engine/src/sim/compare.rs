@@ -7,7 +7,8 @@ use std::fmt;
 use super::attacks::{attacker_calls_api, attacker_redeems_code, refusal};
 use super::browser::Browser;
 use super::client::Client;
-use super::scenario::{Flow, Network, Run, Scenario};
+use super::network::Network;
+use super::scenario::{Flow, Run, Scenario};
 use super::trace::{Exchange, Party, RfcRef, browser_at};
 use crate::channel::Channel;
 use crate::http::{Method, Url};
@@ -232,9 +233,7 @@ pub fn compare_with(seed: u64, key: SigningKey) -> Comparison {
 
 /// Runs `scenario`, then has the attacker replay what the history holds.
 fn run_side(title: &'static str, scenario: Scenario, key: SigningKey) -> Side {
-    let mut rng = SeededRng::new(scenario.seed);
-    let mut observer = |_: &Exchange| {};
-    let mut network = scenario.network(key, &mut rng, &mut observer);
+    let mut network = scenario.network(key, Box::new(SeededRng::new(scenario.seed)));
     let mut browser = Browser::new(scenario.referrer_policy);
     let mut client = Client::new(scenario.client.clone());
     let result = scenario.play(&mut network, &mut browser, &mut client);

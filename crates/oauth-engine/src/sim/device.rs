@@ -3,10 +3,9 @@
 
 use super::browser::Browser;
 use super::client::{Client, ClientError, error_from_json};
-use super::flows::{
-    call_api, call_api_again_later, consent_request, hidden_field, navigate, page_text,
-};
-use super::scenario::{Network, Scenario, Stop};
+use super::flows::{call_api, call_api_again_later, consent_request, hidden_field, page_text};
+use super::network::{Network, navigate};
+use super::scenario::{Scenario, Stop};
 use super::trace::{Party, RfcRef};
 use crate::channel::Channel;
 use crate::error::ErrorCode;

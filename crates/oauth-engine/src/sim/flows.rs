@@ -2,7 +2,8 @@
 
 use super::browser::Browser;
 use super::client::{Client, ClientError, PendingAuthorization};
-use super::scenario::{API, API_PATH, Network, Scenario, Stop, UserChoices};
+use super::network::{API, API_PATH, Network, from_browser, navigate};
+use super::scenario::{Scenario, Stop, UserChoices};
 use super::trace::{Party, RfcRef};
 use crate::channel::Channel;
 use crate::http::{Request, Response, Url};
@@ -560,54 +561,6 @@ fn replay_callback(
     if response.status == 200 {
         let _ = client.accept_token_response(&response, network.clock.now());
     }
-}
-
-/// A top-level navigation: the browser's address bar changes to the
-/// request's URL and history gains it, and the exchange is recorded as a
-/// navigation. The only way a flow moves the browser, so the trace's
-/// `navigates` and the browser's history always agree.
-pub(super) fn navigate(
-    network: &mut Network<'_>,
-    browser: &mut Browser,
-    request: Request,
-    explanation: &str,
-    rfc_refs: &[RfcRef],
-) -> Response {
-    let request = Request {
-        url: request.url.without_dot_segments(),
-        ..request
-    };
-    browser.visit(&request.url);
-    from_browser(network, browser, request, true, explanation, rfc_refs)
-}
-
-/// A request from the browser: it carries the browser's cookies for the
-/// target's origin, and the browser keeps any cookie the response sets.
-pub(super) fn from_browser(
-    network: &mut Network<'_>,
-    browser: &mut Browser,
-    request: Request,
-    navigates: bool,
-    explanation: &str,
-    rfc_refs: &[RfcRef],
-) -> Response {
-    // A browser resolves `.` and `..` before it sends anything (RFC 3986
-    // section 5.2.4).
-    let request = Request {
-        url: request.url.without_dot_segments(),
-        ..request
-    };
-    let url = request.url.clone();
-    let response = network.send(
-        Party::Browser,
-        Channel::Front,
-        navigates,
-        browser.with_cookies(request),
-        explanation,
-        rfc_refs,
-    );
-    browser.accept_cookies(&url, &response);
-    response
 }
 
 pub(super) fn call_api(network: &mut Network<'_>, client: &mut Client) -> Result<(), Stop> {

@@ -9,5 +9,6 @@ pub mod compare;
 mod device;
 pub mod export;
 mod flows;
+pub mod network;
 pub mod scenario;
 pub mod trace;

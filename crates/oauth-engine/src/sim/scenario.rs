@@ -5,13 +5,12 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::attacker::AttackerServer;
 use super::browser::{Browser, ReferrerPolicy};
 use super::client::{Client, ClientError, ClientSettings};
-use super::trace::{Exchange, Party, RfcRef};
-use crate::channel::Channel;
+use super::network::{API, API_PATH, API_SCOPE, AUTHORIZATION_SERVER, Network};
+use super::trace::Exchange;
 use crate::clock::{SimulatedClock, UnixTime};
-use crate::http::{Method, Request, Response, Url};
+use crate::http::{Method, Url};
 use crate::jose::SigningKey;
 use crate::resource::{KeySet, Resource, ResourceServer};
 use crate::rng::{Rng, SeededRng};
@@ -19,14 +18,6 @@ use crate::server::{
     AuthorizationServer, ClientRegistration, GrantType, ServerConfig, ServerPolicy, User,
 };
 use crate::types::{ClientId, ClientSecret, RedirectUri, Scope, Subject};
-
-pub const AUTHORIZATION_SERVER: &str = "https://as.example";
-pub const API: &str = "https://api.example";
-/// Where the attack lab's attacker lives.
-pub const ATTACKER: &str = "https://attacker.example";
-/// The API endpoint every flow calls, and the scope it needs.
-pub const API_PATH: &str = "/profile";
-pub const API_SCOPE: &str = "read";
 
 /// Which grant the scenario runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -198,106 +189,6 @@ pub struct Run {
     pub end_time: UnixTime,
 }
 
-/// The in-page network: routes each request to the party at its origin
-/// and records the exchange.
-pub struct Network<'o> {
-    /// Simulated time: it moves only when a flow lets time pass.
-    pub clock: SimulatedClock,
-    pub rng: &'o mut dyn Rng,
-    pub server: AuthorizationServer,
-    pub api: ResourceServer,
-    client_origin: String,
-    /// Everything the attacker controls: requests to its origins reach it.
-    pub attacker: AttackerServer,
-    /// What the client's origin answers to the next request, instead of
-    /// its usual page: a callback the client refuses, or a page a user
-    /// uploaded there. Used once.
-    pub next_client_page: Option<Response>,
-    pub trace: Vec<Exchange>,
-    /// Called after every exchange: a benchmark times the steps with it.
-    observer: &'o mut dyn FnMut(&Exchange),
-}
-
-impl Network<'_> {
-    fn party_at(&self, url: &Url) -> Party {
-        // First: an app that claimed the client's URI scheme gets the
-        // redirect instead of the client (RFC 8252 section 8.1).
-        if self.attacker.answers(url) {
-            Party::Attacker
-        } else if url.origin == AUTHORIZATION_SERVER {
-            Party::AuthorizationServer
-        } else if url.origin == API {
-            Party::ResourceServer
-        } else if url.origin == self.client_origin {
-            Party::Client
-        } else {
-            Party::ThirdParty
-        }
-    }
-
-    /// Sends `request` from `from`, records it, and returns the response.
-    /// `navigates` marks a top-level navigation of the browser; the flows
-    /// pass true only through the helper that also moves the browser, so
-    /// the trace and the browser cannot disagree.
-    pub fn send(
-        &mut self,
-        from: Party,
-        channel: Channel,
-        navigates: bool,
-        mut request: Request,
-        explanation: impl Into<String>,
-        rfc_refs: &[RfcRef],
-    ) -> Response {
-        // The fragment is never sent: the request target is the path and
-        // query only (RFC 3986 section 3.5, RFC 9112 section 3.2). A
-        // navigation keeps it in the address bar, so the trace keeps it
-        // beside the request.
-        let fragment = request.url.fragment.take().filter(|_| navigates);
-        let to = self.party_at(&request.url);
-        let response = match to {
-            Party::AuthorizationServer => {
-                self.server
-                    .handle(&request, self.clock.now(), &mut *self.rng)
-            }
-            Party::ResourceServer => {
-                let server = &self.server;
-                self.api.handle(&request, self.clock.now(), |jti| {
-                    server.is_access_token_revoked(jti)
-                })
-            }
-            // The client's page: a static app that reads its own URL.
-            Party::Client => self.next_client_page.take().unwrap_or_else(|| {
-                Response::new(200)
-                    .with_header("Content-Type", "text/html; charset=utf-8")
-                    .with_body("<!doctype html><title>App</title><p>Signing you in…</p>")
-            }),
-            Party::Attacker => self.attacker.handle(&request),
-            // A third-party script, which reports the page it runs on.
-            Party::ThirdParty if request.url.path.ends_with(".js") => Response::new(200)
-                .with_header("Content-Type", "text/javascript")
-                .with_body(
-                    "new Image().src = '/collect?page=' + encodeURIComponent(location.href);",
-                ),
-            Party::Browser | Party::ThirdParty => Response::new(204),
-        };
-        let exchange = Exchange {
-            from,
-            to,
-            channel,
-            request,
-            response: response.clone(),
-            navigates,
-            fragment,
-            at: self.clock.now(),
-            explanation: explanation.into(),
-            rfc_refs: rfc_refs.to_vec(),
-        };
-        (self.observer)(&exchange);
-        self.trace.push(exchange);
-        response
-    }
-}
-
 impl Scenario {
     /// JSON with only what differs from the default scenario: what a link
     /// carries. Every field is defaulted on the way back in, so
@@ -381,7 +272,8 @@ impl Scenario {
         rng: &mut dyn Rng,
         observer: &mut dyn FnMut(&Exchange),
     ) -> Run {
-        let mut network = self.network(key, rng, observer);
+        let mut network = self.network(key, Box::new(rng));
+        network.observer = Some(Box::new(observer));
         let mut browser = Browser::new(self.referrer_policy);
         let mut client = Client::new(self.client.clone());
         let result = self.play(&mut network, &mut browser, &mut client);
@@ -391,12 +283,7 @@ impl Scenario {
     /// The in-page network this scenario sets up: its authorization
     /// server, its API, an attacker who does nothing until an attack
     /// gives it something to do, and an empty trace.
-    pub(crate) fn network<'o>(
-        &self,
-        key: SigningKey,
-        rng: &'o mut dyn Rng,
-        observer: &'o mut dyn FnMut(&Exchange),
-    ) -> Network<'o> {
+    pub fn network<'o>(&self, key: SigningKey, rng: Box<dyn Rng + 'o>) -> Network<'o> {
         let server = self.authorization_server(key);
         // The profile belongs to whoever the token speaks for: its `sub`.
         let mut by_subject: std::collections::BTreeMap<String, serde_json::Value> = server
@@ -429,17 +316,8 @@ impl Scenario {
             }],
         };
         let client_origin = self.client.origin();
-        Network {
-            clock: SimulatedClock::starting_at(UnixTime(self.start_time)),
-            rng,
-            server,
-            api,
-            client_origin,
-            attacker: AttackerServer::default(),
-            next_client_page: None,
-            trace: Vec::new(),
-            observer,
-        }
+        let clock = SimulatedClock::starting_at(UnixTime(self.start_time));
+        Network::new(clock, rng, server, api, client_origin)
     }
 
     /// Plays the scenario's flow on `network`.

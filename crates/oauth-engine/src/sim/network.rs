@@ -1,0 +1,196 @@
+//! The in-page network: the addresses of the simulated parties, and the
+//! one way a message travels between them. Each request goes to the party
+//! at its origin and comes back as an exchange on the trace; the browser's
+//! requests carry its cookies and move its address bar.
+
+use super::attacker::AttackerServer;
+use super::browser::Browser;
+use super::trace::{Exchange, Party, RfcRef};
+use crate::channel::Channel;
+use crate::clock::SimulatedClock;
+use crate::http::{Request, Response, Url};
+use crate::resource::ResourceServer;
+use crate::rng::Rng;
+use crate::server::AuthorizationServer;
+
+pub const AUTHORIZATION_SERVER: &str = "https://as.example";
+pub const API: &str = "https://api.example";
+/// Where the attack lab's attacker lives.
+pub const ATTACKER: &str = "https://attacker.example";
+/// The API endpoint every flow calls, and the scope it needs.
+pub const API_PATH: &str = "/profile";
+pub const API_SCOPE: &str = "read";
+
+/// The in-page network: routes each request to the party at its origin
+/// and records the exchange.
+pub struct Network<'o> {
+    /// Simulated time: it moves only when a flow lets time pass.
+    pub clock: SimulatedClock,
+    /// Owned, or a caller's borrowed for the run (`Box::new(&mut rng)`).
+    pub rng: Box<dyn Rng + 'o>,
+    pub server: AuthorizationServer,
+    pub api: ResourceServer,
+    client_origin: String,
+    /// Everything the attacker controls: requests to its origins reach it.
+    pub attacker: AttackerServer,
+    /// What the client's origin answers to the next request, instead of
+    /// its usual page: a callback the client refuses, or a page a user
+    /// uploaded there. Used once.
+    pub next_client_page: Option<Response>,
+    pub trace: Vec<Exchange>,
+    /// Called after every exchange: a benchmark times the steps with it.
+    pub observer: Option<Box<dyn FnMut(&Exchange) + 'o>>,
+}
+
+impl<'o> Network<'o> {
+    /// A network with the two servers and a client whose pages are at
+    /// `client_origin`, at `clock`'s time, with an attacker who does
+    /// nothing until an attack gives it something to do, and no trace yet.
+    pub fn new(
+        clock: SimulatedClock,
+        rng: Box<dyn Rng + 'o>,
+        server: AuthorizationServer,
+        api: ResourceServer,
+        client_origin: String,
+    ) -> Self {
+        Self {
+            clock,
+            rng,
+            server,
+            api,
+            client_origin,
+            attacker: AttackerServer::default(),
+            next_client_page: None,
+            trace: Vec::new(),
+            observer: None,
+        }
+    }
+
+    fn party_at(&self, url: &Url) -> Party {
+        // First: an app that claimed the client's URI scheme gets the
+        // redirect instead of the client (RFC 8252 section 8.1).
+        if self.attacker.answers(url) {
+            Party::Attacker
+        } else if url.origin == AUTHORIZATION_SERVER {
+            Party::AuthorizationServer
+        } else if url.origin == API {
+            Party::ResourceServer
+        } else if url.origin == self.client_origin {
+            Party::Client
+        } else {
+            Party::ThirdParty
+        }
+    }
+
+    /// Sends `request` from `from`, records it, and returns the response.
+    /// `navigates` marks a top-level navigation of the browser; the flows
+    /// pass true only through the helper that also moves the browser, so
+    /// the trace and the browser cannot disagree.
+    pub fn send(
+        &mut self,
+        from: Party,
+        channel: Channel,
+        navigates: bool,
+        mut request: Request,
+        explanation: impl Into<String>,
+        rfc_refs: &[RfcRef],
+    ) -> Response {
+        // The fragment is never sent: the request target is the path and
+        // query only (RFC 3986 section 3.5, RFC 9112 section 3.2). A
+        // navigation keeps it in the address bar, so the trace keeps it
+        // beside the request.
+        let fragment = request.url.fragment.take().filter(|_| navigates);
+        let to = self.party_at(&request.url);
+        let response = match to {
+            Party::AuthorizationServer => {
+                self.server
+                    .handle(&request, self.clock.now(), &mut *self.rng)
+            }
+            Party::ResourceServer => {
+                let server = &self.server;
+                self.api.handle(&request, self.clock.now(), |jti| {
+                    server.is_access_token_revoked(jti)
+                })
+            }
+            // The client's page: a static app that reads its own URL.
+            Party::Client => self.next_client_page.take().unwrap_or_else(|| {
+                Response::new(200)
+                    .with_header("Content-Type", "text/html; charset=utf-8")
+                    .with_body("<!doctype html><title>App</title><p>Signing you in…</p>")
+            }),
+            Party::Attacker => self.attacker.handle(&request),
+            // A third-party script, which reports the page it runs on.
+            Party::ThirdParty if request.url.path.ends_with(".js") => Response::new(200)
+                .with_header("Content-Type", "text/javascript")
+                .with_body(
+                    "new Image().src = '/collect?page=' + encodeURIComponent(location.href);",
+                ),
+            Party::Browser | Party::ThirdParty => Response::new(204),
+        };
+        let exchange = Exchange {
+            from,
+            to,
+            channel,
+            request,
+            response: response.clone(),
+            navigates,
+            fragment,
+            at: self.clock.now(),
+            explanation: explanation.into(),
+            rfc_refs: rfc_refs.to_vec(),
+        };
+        if let Some(observer) = &mut self.observer {
+            observer(&exchange);
+        }
+        self.trace.push(exchange);
+        response
+    }
+}
+
+/// A top-level navigation: the browser's address bar changes to the
+/// request's URL and history gains it, and the exchange is recorded as a
+/// navigation. The only way a flow moves the browser, so the trace's
+/// `navigates` and the browser's history always agree.
+pub fn navigate(
+    network: &mut Network<'_>,
+    browser: &mut Browser,
+    request: Request,
+    explanation: &str,
+    rfc_refs: &[RfcRef],
+) -> Response {
+    let request = Request {
+        url: request.url.without_dot_segments(),
+        ..request
+    };
+    browser.visit(&request.url);
+    from_browser(network, browser, request, true, explanation, rfc_refs)
+}
+
+/// A request from the browser: it carries the browser's cookies for the
+/// target's origin, and the browser keeps any cookie the response sets.
+pub fn from_browser(
+    network: &mut Network<'_>,
+    browser: &mut Browser,
+    request: Request,
+    navigates: bool,
+    explanation: &str,
+    rfc_refs: &[RfcRef],
+) -> Response {
+    // A browser resolves `.` and `..` before it sends anything (RFC 3986
+    // section 5.2.4).
+    let request = Request {
+        url: request.url.without_dot_segments(),
+        ..request
+    };
+    let url = request.url.clone();
+    let response = network.send(
+        Party::Browser,
+        Channel::Front,
+        navigates,
+        browser.with_cookies(request),
+        explanation,
+        rfc_refs,
+    );
+    browser.accept_cookies(&url, &response);
+    response
+}

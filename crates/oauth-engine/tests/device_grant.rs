@@ -100,6 +100,7 @@ fn rfc8628_3_5_polling_faster_than_the_interval_is_slow_down_and_adds_5_seconds(
         error_of(&poll(&mut sim, &device_code)),
         "authorization_pending"
     );
+    // 2 s after the last poll, with an interval of 5.
     sim.now = sim.now.plus(2);
     let response = poll(&mut sim, &device_code);
     assert_eq!(error_of(&response), "slow_down");
@@ -107,11 +108,19 @@ fn rfc8628_3_5_polling_faster_than_the_interval_is_slow_down_and_adds_5_seconds(
         json(&response)["error_description"]
             .as_str()
             .unwrap()
-            .contains("wait 10 seconds")
+            .contains("wait 7 seconds"),
+        "{}",
+        response.body
     );
-    // The interval is now 10 s: 6 s later is still too soon.
-    sim.now = sim.now.plus(6);
+    // The device keeps polling every 2 s: still too fast.
+    sim.now = sim.now.plus(2);
     assert_eq!(error_of(&poll(&mut sim, &device_code)), "slow_down");
+    // It honours slow_down: 2 + 5 seconds later, it is served.
+    sim.now = sim.now.plus(7);
+    assert_eq!(
+        error_of(&poll(&mut sim, &device_code)),
+        "authorization_pending"
+    );
 }
 
 #[test]

@@ -259,14 +259,16 @@ impl AuthorizationServer {
                 "the device_code has expired: start again",
             ));
         }
-        // Polling faster than the interval: slow down, and the interval
-        // grows by 5 seconds for this and later requests (section 3.5).
-        let too_soon = grant
-            .last_poll
-            .is_some_and(|last| now.seconds_since(last) < grant.interval);
+        // Polling faster than the interval: slow_down, and the client must
+        // poll 5 seconds less often "for this and all subsequent requests"
+        // (section 3.5). So the server now expects at least 5 seconds more
+        // than the client just waited: a client that honours slow_down is
+        // served at its next poll, even if it started polling too fast,
+        // and one that ignores it is refused every time.
+        let waited = grant.last_poll.map(|last| now.seconds_since(last));
         grant.last_poll = Some(now);
-        if too_soon {
-            grant.interval += 5;
+        if let Some(waited) = waited.filter(|waited| *waited < grant.interval) {
+            grant.interval = grant.interval.max(waited + 5);
             return Err(error(
                 ErrorCode::SlowDown,
                 &format!(

@@ -1,0 +1,293 @@
+//! The simulated servers of a scenario, for client libraries nobody here
+//! wrote. Compiled to wasm for Node (`scripts/interop.sh`), the engine sits
+//! behind a `fetch` function that `oauth4webapi`, `openid-client` and the
+//! MCP SDK call as they would call the network (`tests/interop/`).
+//!
+//! Every message goes through the engine's in-page network, exactly as in
+//! the app: the same routing by origin, the same authorization server and
+//! API, the same trace. The scenario's seed and start time drive it, so a
+//! failing run replays to the same bytes; its clock moves only when the
+//! test says so.
+//!
+//! The interface is plain strings and numbers, so the crate needs nothing
+//! beyond `wasm-bindgen`; `tests/interop/harness.mjs` turns it into a
+//! `fetch`.
+
+use oauth_engine::channel::Channel;
+use oauth_engine::http::{Headers, Method, Request, Response, Url};
+use oauth_engine::keys::demo_signing_key;
+use oauth_engine::rng::SeededRng;
+use oauth_engine::sim::attacker::Forward;
+use oauth_engine::sim::browser::Browser;
+use oauth_engine::sim::network::{Network, navigate};
+use oauth_engine::sim::scenario::Scenario;
+use oauth_engine::sim::trace::Party;
+use serde_json::{Value, json};
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// A scenario's authorization server, API and attacker on their in-page
+/// network, with the user's browser.
+#[wasm_bindgen]
+pub struct SimulatedServers {
+    network: Network<'static>,
+    browser: Browser,
+}
+
+#[wasm_bindgen]
+impl SimulatedServers {
+    /// The servers a scenario sets up, from the scenario's JSON (the form
+    /// a share link carries; every field may be left out): its policy, its
+    /// registered client, its seed and its start time.
+    #[wasm_bindgen(constructor)]
+    pub fn new(scenario_json: &str) -> Result<SimulatedServers, String> {
+        let scenario: Scenario = serde_json::from_str(scenario_json)
+            .map_err(|error| format!("the scenario is not valid: {error}"))?;
+        let key = demo_signing_key().map_err(|error| error.to_string())?;
+        Ok(Self {
+            network: scenario.network(key, Box::new(SeededRng::new(scenario.seed))),
+            browser: Browser::new(scenario.referrer_policy),
+        })
+    }
+
+    /// Sends one request and returns the response as JSON: `{"status",
+    /// "headers": [[name, value], ...], "body"}`.
+    ///
+    /// `from` says who sends it: `"client"`, the client application's own
+    /// code on the back channel (what a library's fetch sends);
+    /// `"browser"`, the user's browser following a link or submitting a
+    /// form, with its cookies, its address bar and history; or
+    /// `"attacker"`. `headers` is JSON, `[[name, value], ...]`. Redirects
+    /// are never followed: the caller sees the 302 and decides.
+    pub fn fetch(
+        &mut self,
+        from: &str,
+        method: &str,
+        url: &str,
+        headers: &str,
+        body: &str,
+    ) -> String {
+        let response = match parse_request(method, url, headers, body) {
+            Ok(request) => self.send(from, request),
+            Err(response) => response,
+        };
+        response_json(&response)
+    }
+
+    /// Simulated time, in seconds since the Unix epoch.
+    pub fn now(&self) -> f64 {
+        // Exact: simulated times are far below 2^53.
+        self.network.clock.now().0 as f64
+    }
+
+    /// Lets `seconds` of simulated time pass.
+    pub fn advance(&mut self, seconds: u32) {
+        self.network.clock.advance(u64::from(seconds));
+    }
+
+    /// The attacker's `/authorize` sends the browser on to `url` with the
+    /// same query: the mix-up attacker's server in front of the honest one
+    /// (RFC 9700 section 4.4.1).
+    pub fn attacker_forwards_authorize_to(&mut self, url: &str) -> Result<(), String> {
+        let to = Url::parse(url).map_err(|error| format!("{url} {error}"))?;
+        self.network.attacker.forward_authorize = Some(Forward {
+            to,
+            remove: Vec::new(),
+            set: Vec::new(),
+        });
+        Ok(())
+    }
+
+    /// Every request the attacker received, as JSON: `[{"method", "url",
+    /// "body"}, ...]`.
+    pub fn attacker_received(&self) -> String {
+        let received: Vec<Value> = self
+            .network
+            .attacker
+            .received
+            .iter()
+            .map(|request| {
+                json!({
+                    "method": request.method.as_str(),
+                    "url": request.url.to_string(),
+                    "body": request.body,
+                })
+            })
+            .collect();
+        Value::Array(received).to_string()
+    }
+
+    /// The run so far, a line per exchange: for a failing test's message.
+    pub fn trace(&self) -> String {
+        self.network
+            .trace
+            .iter()
+            .enumerate()
+            .map(|(index, exchange)| {
+                format!(
+                    "{:>2}. t+{:<4} {} -> {}: {} {} -> {}",
+                    index + 1,
+                    exchange.at.seconds_since(self.network.trace[0].at),
+                    exchange.from.label(),
+                    exchange.to.label(),
+                    exchange.request.method.as_str(),
+                    exchange.request.url.target(),
+                    exchange.status_line(),
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+impl SimulatedServers {
+    fn send(&mut self, from: &str, request: Request) -> Response {
+        const LIBRARY: &str = "Sent by a client library through the interop harness.";
+        match from {
+            // A link, a redirect or a form: each moves the address bar.
+            "browser" => navigate(
+                &mut self.network,
+                &mut self.browser,
+                request,
+                "The user's browser follows a link or a redirect, or submits a form.",
+                &[],
+            ),
+            "attacker" => self.network.send(
+                Party::Attacker,
+                Channel::Back,
+                false,
+                request,
+                "The attacker sends this request.",
+                &[],
+            ),
+            _ => self
+                .network
+                .send(Party::Client, Channel::Back, false, request, LIBRARY, &[]),
+        }
+    }
+}
+
+/// The request a fetch call describes, or the response a server would
+/// give to one it cannot take.
+fn parse_request(method: &str, url: &str, headers: &str, body: &str) -> Result<Request, Response> {
+    let refuse = |status, why: String| Err(Response::new(status).with_body(why));
+    let method = match method.to_ascii_uppercase().as_str() {
+        "GET" => Method::Get,
+        "POST" => Method::Post,
+        other => return refuse(405, format!("the simulated servers do not answer {other}")),
+    };
+    let url = match Url::parse(url) {
+        Ok(url) => url,
+        Err(error) => return refuse(400, format!("{url} {error}")),
+    };
+    let pairs: Vec<(String, String)> = match serde_json::from_str(headers) {
+        Ok(pairs) => pairs,
+        Err(error) => {
+            return refuse(
+                400,
+                format!("the headers are not [[name, value], ...]: {error}"),
+            );
+        }
+    };
+    let mut request = Request::get(url);
+    request.method = method;
+    request.headers = Headers::default();
+    for (name, value) in pairs {
+        request.headers.push(&name, value);
+    }
+    request.body = body.to_owned();
+    Ok(request)
+}
+
+fn response_json(response: &Response) -> String {
+    let headers: Vec<[&str; 2]> = response.headers.iter().map(|(n, v)| [n, v]).collect();
+    json!({ "status": response.status, "headers": headers, "body": response.body }).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn servers() -> SimulatedServers {
+        SimulatedServers::new("{}").unwrap()
+    }
+
+    #[test]
+    fn a_request_reaches_the_server_at_its_origin_and_joins_the_trace() {
+        let mut servers = servers();
+        let answer: Value = serde_json::from_str(&servers.fetch(
+            "client",
+            "GET",
+            "https://as.example/.well-known/oauth-authorization-server",
+            "[]",
+            "",
+        ))
+        .unwrap();
+        assert_eq!(answer["status"], 200);
+        let metadata: Value = serde_json::from_str(answer["body"].as_str().unwrap()).unwrap();
+        assert_eq!(metadata["issuer"], "https://as.example");
+        assert!(
+            servers
+                .trace()
+                .contains("Client -> Authorization server: GET")
+        );
+    }
+
+    #[test]
+    fn the_browser_keeps_the_servers_cookie_between_requests() {
+        let mut servers = servers();
+        let authorize = "https://as.example/authorize?response_type=code&client_id=spa\
+                         &code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM\
+                         &code_challenge_method=S256";
+        let page: Value =
+            serde_json::from_str(&servers.fetch("browser", "GET", authorize, "[]", "")).unwrap();
+        assert_eq!(page["status"], 200, "{page}");
+        let html = page["body"].as_str().unwrap();
+        let marker = "name=\"transaction\" value=\"";
+        let start = html.find(marker).unwrap() + marker.len();
+        let transaction = &html[start..start + html[start..].find('"').unwrap()];
+        let form = format!("transaction={transaction}&username=alice&password=wonderland");
+        let headers = r#"[["Content-Type","application/x-www-form-urlencoded"]]"#;
+        servers.fetch(
+            "browser",
+            "POST",
+            "https://as.example/login",
+            headers,
+            &form,
+        );
+        let consent = format!("transaction={transaction}&scope=read&decision=approve");
+        let back: Value = serde_json::from_str(&servers.fetch(
+            "browser",
+            "POST",
+            "https://as.example/consent",
+            headers,
+            &consent,
+        ))
+        .unwrap();
+        // The session cookie set at sign-in went with the consent.
+        assert_eq!(back["status"], 302, "{back}");
+    }
+
+    #[test]
+    fn what_no_server_can_take_gets_an_http_answer_not_a_panic() {
+        let mut servers = servers();
+        for (method, url, headers) in [
+            ("DELETE", "https://as.example/token", "[]"),
+            ("GET", "not a url", "[]"),
+            ("GET", "https://as.example/", "{"),
+        ] {
+            let answer: Value =
+                serde_json::from_str(&servers.fetch("client", method, url, headers, "")).unwrap();
+            assert!(answer["status"].as_u64().unwrap() >= 400, "{answer}");
+        }
+        assert!(SimulatedServers::new("{\"flow\": 3}").is_err());
+    }
+
+    #[test]
+    fn simulated_time_moves_only_when_told() {
+        let mut servers = servers();
+        let start = servers.now();
+        assert_eq!(start, 1_767_225_600.0);
+        servers.advance(61);
+        assert_eq!(servers.now(), start + 61.0);
+    }
+}

@@ -61,8 +61,12 @@ export function simulate(t, scenario = {}) {
       t.mock.timers.tick(seconds * 1000);
     },
     trace: () => servers.trace(),
+    /** The exchanges so far: `{ from, to, method, url, status, at }`. */
+    exchanges: () => JSON.parse(servers.exchanges()),
     /** The user's browser opens `url`; see `browse`. */
-    browse: (url, user) => browse(servers, url, user),
+    browse: (url, user) => browse(servers, "browser", url, user),
+    /** The attacker, in her own browser, opens `url` as `user`. */
+    attackerBrowse: (url, user) => browse(servers, "attacker_browser", url, user),
     attackerReceived: () => JSON.parse(servers.attacker_received()),
   };
 }
@@ -93,14 +97,14 @@ function toResponse(json) {
  * consent page, with the boxes in `user.scopes`
  * ticked (by default every box the page offers) and `user.decision`
  * ("approve" unless said otherwise). Returns the URL the browser lands on
- * at the client, or, when the server shows an error page instead, the
- * page (`{ status, body }`).
+ * at the client (without loading it), or, when the server shows an
+ * error page instead, the page (`{ status, body }`).
  */
-export function browse(servers, url, user = ALICE) {
+function browse(servers, from, url, user = ALICE) {
   const send = (method, target, form) => {
     const headers = form ? [["Content-Type", "application/x-www-form-urlencoded"]] : [];
     const body = form ? new URLSearchParams(form).toString() : "";
-    return JSON.parse(servers.fetch("browser", method, target, JSON.stringify(headers), body));
+    return JSON.parse(servers.fetch(from, method, target, JSON.stringify(headers), body));
   };
   let at = new URL(url);
   let page = send("GET", at.href);

@@ -5,66 +5,12 @@ import { describe } from "node:test";
 import assert from "node:assert/strict";
 import * as oauth from "oauth4webapi";
 
-import { ALICE, API, ISSUER, SPA_CALLBACK, interop } from "./harness.mjs";
-import { scenarios, verifyAccessToken, verifyIdToken, atHash } from "./peers.mjs";
+import { ALICE, ISSUER, interop } from "./harness.mjs";
+import { callApi, codeFlow, discover, refresh, through } from "./oauth4webapi-flows.mjs";
+import { atHash, scenarios, verifyAccessToken, verifyIdToken } from "./peers.mjs";
 
-/** Fetch options: the simulated network instead of the real one. */
-const through = (sim) => ({ [oauth.customFetch]: sim.fetch });
-
-async function discover(sim, algorithm = "oidc") {
-  const issuer = new URL(ISSUER);
-  const response = await oauth.discoveryRequest(issuer, { algorithm, ...through(sim) });
-  return oauth.processDiscoveryResponse(issuer, response);
-}
-
-/**
- * The authorization code flow as oauth4webapi runs it: PKCE (S256), state,
- * and a nonce when `scope` asks for openid; the user signs in and consents
- * in the browser. Returns the token response and what the client kept.
- */
-async function codeFlow(sim, { as, client, clientAuth, scope, redirectUri = SPA_CALLBACK }) {
-  const verifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
-  const nonce = scope.includes("openid") ? oauth.generateRandomNonce() : undefined;
-  const url = new URL(as.authorization_endpoint);
-  url.search = new URLSearchParams({
-    response_type: "code",
-    client_id: client.client_id,
-    redirect_uri: redirectUri,
-    scope,
-    state,
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: "S256",
-    ...(nonce ? { nonce } : {}),
-  }).toString();
-  const callback = sim.browse(url);
-  assert.ok(callback instanceof URL, `the browser got an error page: ${JSON.stringify(callback)}`);
-  // Checks state, and iss because the metadata says the server sends it.
-  const params = oauth.validateAuthResponse(as, client, callback, state);
-  const response = await oauth.authorizationCodeGrantRequest(
-    as,
-    client,
-    clientAuth,
-    params,
-    redirectUri,
-    verifier,
-    through(sim),
-  );
-  const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
-    ...(nonce ? { expectedNonce: nonce, requireIdToken: true } : {}),
-  });
-  return { tokens, nonce, response };
-}
-
-async function callApi(sim, accessToken) {
-  const response = await oauth.protectedResourceRequest(
-    accessToken,
-    "GET",
-    new URL(`${API}/profile`),
-    undefined,
-    undefined,
-    through(sim),
-  );
+async function profile(sim, accessToken) {
+  const response = await callApi(sim, accessToken);
   assert.equal(response.status, 200);
   return response.json();
 }
@@ -85,11 +31,11 @@ describe("oauth4webapi", () => {
   interop("completes authorization code + PKCE as a public client, checking iss (RFC 9207) and state", {}, async (sim) => {
     const as = await discover(sim, "oauth2");
     const client = { client_id: "spa" };
-    const { tokens } = await codeFlow(sim, { as, client, clientAuth: oauth.None(), scope: "read write" });
+    const { tokens } = await codeFlow(sim, as, client, oauth.None(), { scope: "read write" });
     assert.equal(tokens.token_type, "bearer");
     assert.equal(tokens.scope, "read write");
     assert.ok(tokens.refresh_token);
-    assert.deepEqual(await callApi(sim, tokens.access_token), {
+    assert.deepEqual(await profile(sim, tokens.access_token), {
       name: "Alice Liddell",
       email: "alice@example.com",
       sub: ALICE.sub,
@@ -105,14 +51,11 @@ describe("oauth4webapi", () => {
         method === "client_secret_basic"
           ? oauth.ClientSecretBasic(scenarios.WEBAPP_SECRET)
           : oauth.ClientSecretPost(scenarios.WEBAPP_SECRET);
-      const { tokens } = await codeFlow(sim, {
-        as,
-        client,
-        clientAuth,
+      const { tokens } = await codeFlow(sim, as, client, clientAuth, {
         scope: "read",
         redirectUri: scenarios.WEBAPP_CALLBACK,
       });
-      await callApi(sim, tokens.access_token);
+      await profile(sim, tokens.access_token);
       await verifyAccessToken(sim, tokens.access_token, { clientId: "webapp", scope: "read" });
     });
   }
@@ -120,18 +63,16 @@ describe("oauth4webapi", () => {
   interop("validates the ID token: signature from the JWKS, nonce, aud, exp (and at_hash, checked here)", scenarios.oidc(), async (sim) => {
     const as = await discover(sim);
     const client = { client_id: "spa" };
-    const { tokens, nonce, response } = await codeFlow(sim, {
-      as,
-      client,
-      clientAuth: oauth.None(),
+    const { tokens, request, response } = await codeFlow(sim, as, client, oauth.None(), {
       scope: "openid profile email read",
     });
+    const { nonce } = request;
     // nonce, aud, iss, exp and iat were checked by processAuthorizationCodeResponse.
     const claims = oauth.getValidatedIdTokenClaims(tokens);
     assert.equal(claims.sub, ALICE.sub);
     assert.equal(claims.nonce, nonce);
     // The signature, against the key the JWKS publishes.
-    await oauth.validateApplicationLevelSignature(as, response, through(sim));
+    await oauth.validateApplicationLevelSignature(as, response, through(sim.fetch));
     // oauth4webapi does not read at_hash (the token came over TLS): its
     // rule (OpenID Connect Core 3.1.3.6) is checked here, with WebCrypto.
     assert.equal(claims.at_hash, await atHash(tokens.access_token));
@@ -141,8 +82,8 @@ describe("oauth4webapi", () => {
   interop("reads /userinfo with the access token (OpenID Connect Core 5.3)", scenarios.oidc(), async (sim) => {
     const as = await discover(sim);
     const client = { client_id: "spa" };
-    const { tokens } = await codeFlow(sim, { as, client, clientAuth: oauth.None(), scope: "openid profile email" });
-    const response = await oauth.userInfoRequest(as, client, tokens.access_token, through(sim));
+    const { tokens } = await codeFlow(sim, as, client, oauth.None(), { scope: "openid profile email" });
+    const response = await oauth.userInfoRequest(as, client, tokens.access_token, through(sim.fetch));
     const userinfo = await oauth.processUserInfoResponse(as, client, ALICE.sub, response);
     assert.deepEqual(userinfo, {
       sub: ALICE.sub,
@@ -155,27 +96,21 @@ describe("oauth4webapi", () => {
   interop("refreshes with rotation: a new refresh token each time, the old one refused (RFC 9700 4.14.2)", scenarios.oidc(), async (sim) => {
     const as = await discover(sim);
     const client = { client_id: "spa" };
-    const first = (await codeFlow(sim, { as, client, clientAuth: oauth.None(), scope: "openid read" })).tokens;
+    const first = (await codeFlow(sim, as, client, oauth.None(), { scope: "openid read" })).tokens;
     sim.advance(301); // the access token has expired
-    const refresh = (token) =>
-      oauth.refreshTokenGrantRequest(as, client, oauth.None(), token, through(sim));
-    const second = await oauth.processRefreshTokenResponse(as, client, await refresh(first.refresh_token));
+    const second = await refresh(sim, as, client, first.refresh_token);
     assert.notEqual(second.refresh_token, first.refresh_token);
     assert.notEqual(second.access_token, first.access_token);
     // OpenID Connect Core 12.2: a new ID token for the same sign-in.
     const renewed = oauth.getValidatedIdTokenClaims(second);
     assert.equal(renewed.sub, ALICE.sub);
     assert.equal(renewed.auth_time, oauth.getValidatedIdTokenClaims(first).auth_time);
-    await callApi(sim, second.access_token);
+    await profile(sim, second.access_token);
     // The rotated-out token again: reuse. The whole family is revoked.
-    const reuse = await oauth
-      .processRefreshTokenResponse(as, client, await refresh(first.refresh_token))
-      .catch((error) => error);
+    const reuse = await refresh(sim, as, client, first.refresh_token).catch((error) => error);
     assert.ok(reuse instanceof oauth.ResponseBodyError, String(reuse));
     assert.equal(reuse.error, "invalid_grant");
-    const revoked = await oauth
-      .processRefreshTokenResponse(as, client, await refresh(second.refresh_token))
-      .catch((error) => error);
+    const revoked = await refresh(sim, as, client, second.refresh_token).catch((error) => error);
     assert.equal(revoked.error, "invalid_grant");
   });
 
@@ -187,11 +122,11 @@ describe("oauth4webapi", () => {
       client,
       oauth.ClientSecretBasic(scenarios.SERVICE_SECRET),
       new URLSearchParams({ scope: "read" }),
-      through(sim),
+      through(sim.fetch),
     );
     const tokens = await oauth.processClientCredentialsResponse(as, client, response);
     assert.equal(tokens.refresh_token, undefined);
-    assert.deepEqual(await callApi(sim, tokens.access_token), {
+    assert.deepEqual(await profile(sim, tokens.access_token), {
       client: scenarios.SERVICE_ID,
       sub: scenarios.SERVICE_ID,
     });
@@ -213,7 +148,7 @@ describe("oauth4webapi", () => {
         client,
         oauth.None(),
         new URLSearchParams({ scope: "openid read" }),
-        through(sim),
+        through(sim.fetch),
       ),
     );
     assert.equal(started.interval, 5);
@@ -231,7 +166,7 @@ describe("oauth4webapi", () => {
         assert.match(done.body, /Your device is connected/);
         seen.push("approved");
       }
-      const response = await oauth.deviceCodeGrantRequest(as, client, oauth.None(), started.device_code, through(sim));
+      const response = await oauth.deviceCodeGrantRequest(as, client, oauth.None(), started.device_code, through(sim.fetch));
       try {
         tokens = await oauth.processDeviceCodeResponse(as, client, response);
       } catch (error) {
@@ -243,6 +178,6 @@ describe("oauth4webapi", () => {
     }
     assert.deepEqual(seen, ["authorization_pending", "slow_down", "authorization_pending", "approved"]);
     assert.equal(oauth.getValidatedIdTokenClaims(tokens).sub, ALICE.sub);
-    await callApi(sim, tokens.access_token);
+    await profile(sim, tokens.access_token);
   });
 });

@@ -19,7 +19,7 @@ use oauth_engine::keys::demo_signing_key;
 use oauth_engine::rng::SeededRng;
 use oauth_engine::sim::attacker::Forward;
 use oauth_engine::sim::browser::Browser;
-use oauth_engine::sim::network::{Network, navigate};
+use oauth_engine::sim::network::{Network, attacker_browses, navigate};
 use oauth_engine::sim::scenario::Scenario;
 use oauth_engine::sim::trace::Party;
 use serde_json::{Value, json};
@@ -30,7 +30,10 @@ use wasm_bindgen::prelude::wasm_bindgen;
 #[wasm_bindgen]
 pub struct SimulatedServers {
     network: Network<'static>,
+    /// The user's browser.
     browser: Browser,
+    /// The attacker's own browser, with her own cookies.
+    attacker_browser: Browser,
 }
 
 #[wasm_bindgen]
@@ -46,6 +49,7 @@ impl SimulatedServers {
         Ok(Self {
             network: scenario.network(key, Box::new(SeededRng::new(scenario.seed))),
             browser: Browser::new(scenario.referrer_policy),
+            attacker_browser: Browser::new(scenario.referrer_policy),
         })
     }
 
@@ -55,9 +59,11 @@ impl SimulatedServers {
     /// `from` says who sends it: `"client"`, the client application's own
     /// code on the back channel (what a library's fetch sends);
     /// `"browser"`, the user's browser following a link or submitting a
-    /// form, with its cookies, its address bar and history; or
-    /// `"attacker"`. `headers` is JSON, `[[name, value], ...]`. Redirects
-    /// are never followed: the caller sees the 302 and decides.
+    /// form, with its cookies, its address bar and history; `"attacker"`,
+    /// the attacker's code on her own machine; or `"attacker_browser"`,
+    /// her own browser, with her own cookies. `headers` is JSON, `[[name,
+    /// value], ...]`. Redirects are never followed: the caller sees the
+    /// 302 and decides.
     pub fn fetch(
         &mut self,
         from: &str,
@@ -116,6 +122,29 @@ impl SimulatedServers {
         Value::Array(received).to_string()
     }
 
+    /// The run so far as JSON, an object per exchange: `{"from", "to",
+    /// "method", "url", "status", "at"}` (`at` in simulated seconds since
+    /// the first exchange), for tests that check what went over the wire.
+    pub fn exchanges(&self) -> String {
+        let start = self.network.trace.first().map(|exchange| exchange.at);
+        let exchanges: Vec<Value> = self
+            .network
+            .trace
+            .iter()
+            .map(|exchange| {
+                json!({
+                    "from": exchange.from,
+                    "to": exchange.to,
+                    "method": exchange.request.method.as_str(),
+                    "url": exchange.request.url.to_string(),
+                    "status": exchange.response.status,
+                    "at": start.map_or(0, |start| exchange.at.seconds_since(start)),
+                })
+            })
+            .collect();
+        Value::Array(exchanges).to_string()
+    }
+
     /// The run so far, a line per exchange: for a failing test's message.
     pub fn trace(&self) -> String {
         self.network
@@ -149,6 +178,13 @@ impl SimulatedServers {
                 &mut self.browser,
                 request,
                 "The user's browser follows a link or a redirect, or submits a form.",
+                &[],
+            ),
+            "attacker_browser" => attacker_browses(
+                &mut self.network,
+                &mut self.attacker_browser,
+                request,
+                "The attacker, in her own browser.",
                 &[],
             ),
             "attacker" => self.network.send(

@@ -13,7 +13,7 @@ use super::flows::{
     api_url, authorization_code, call_api_again_later, consent_request, keep_pending_in_browser,
     page_text, sign_in_and_consent,
 };
-use super::network::{ATTACKER, Network, from_browser, navigate};
+use super::network::{ATTACKER, Network, attacker_browses, from_browser, navigate};
 use super::scenario::{Scenario, USERS, UserChoices};
 use super::trace::{Exchange, Party, RfcRef};
 use crate::channel::Channel;
@@ -562,28 +562,6 @@ fn attacker_refreshes(
         explanation,
         &ROTATION,
     )
-}
-
-/// The attacker's own browser, on the front channel: its requests carry
-/// its own cookies, never the victim's.
-fn attacker_browses(
-    network: &mut Network<'_>,
-    own_browser: &mut Browser,
-    request: Request,
-    explanation: &str,
-    rfc_refs: &[RfcRef],
-) -> Response {
-    let url = request.url.clone();
-    let response = network.send(
-        Party::Attacker,
-        Channel::Front,
-        false,
-        own_browser.with_cookies(request),
-        explanation,
-        rfc_refs,
-    );
-    own_browser.accept_cookies(&url, &response);
-    response
 }
 
 /// A URL on the attacker's site.

@@ -21,6 +21,9 @@ pub const ATTACKER: &str = "https://attacker.example";
 pub const API_PATH: &str = "/profile";
 pub const API_SCOPE: &str = "read";
 
+/// What a network calls after every exchange.
+pub type Observer<'o> = Box<dyn FnMut(&Exchange) + 'o>;
+
 /// The in-page network: routes each request to the party at its origin
 /// and records the exchange.
 pub struct Network<'o> {
@@ -39,7 +42,7 @@ pub struct Network<'o> {
     pub next_client_page: Option<Response>,
     pub trace: Vec<Exchange>,
     /// Called after every exchange: a benchmark times the steps with it.
-    pub observer: Option<Box<dyn FnMut(&Exchange) + 'o>>,
+    pub observer: Option<Observer<'o>>,
 }
 
 impl<'o> Network<'o> {
@@ -192,5 +195,27 @@ pub fn from_browser(
         rfc_refs,
     );
     browser.accept_cookies(&url, &response);
+    response
+}
+
+/// The attacker's own browser, on the front channel: its requests carry
+/// its own cookies, never the victim's.
+pub fn attacker_browses(
+    network: &mut Network<'_>,
+    own_browser: &mut Browser,
+    request: Request,
+    explanation: &str,
+    rfc_refs: &[RfcRef],
+) -> Response {
+    let url = request.url.clone();
+    let response = network.send(
+        Party::Attacker,
+        Channel::Front,
+        false,
+        own_browser.with_cookies(request),
+        explanation,
+        rfc_refs,
+    );
+    own_browser.accept_cookies(&url, &response);
     response
 }

@@ -1,9 +1,9 @@
-//! ECDSA for ES256 and ES384 (RFC 7518 section 3.4): P-256 with SHA-256
-//! and P-384 with SHA-384. ES512 (P-521) is recognised elsewhere and
-//! reported unsupported: its curve is not in the build.
+//! ECDSA for ES256, ES384 and ES512 (RFC 7518 section 3.4): P-256 with
+//! SHA-256, P-384 with SHA-384 and P-521 with SHA-512.
 
 use std::fmt;
 
+use ecdsa::hazmat;
 use p256::ecdsa::signature::{Signer, Verifier};
 use pkcs8::ObjectIdentifier;
 
@@ -16,6 +16,7 @@ use crate::rng::{RandomnessUnavailable, Rng};
 pub enum EcCurve {
     P256,
     P384,
+    P521,
 }
 
 /// `id-ecPublicKey`, the algorithm of every EC key in SPKI and PKCS#8
@@ -24,11 +25,11 @@ pub(super) const ID_EC_PUBLIC_KEY: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 const SECP256R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 const SECP384R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+const SECP521R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
 
 /// Curves a key may name and the debugger does not take, by OID (RFC 5480
 /// section 2.1.1.1 and SEC 2), so that the error can say which.
-const OTHER_CURVES: [(&str, &str); 9] = [
-    ("1.3.132.0.35", "P-521"),
+const OTHER_CURVES: [(&str, &str); 8] = [
     ("1.3.132.0.10", "secp256k1"),
     ("1.2.840.10045.3.1.1", "P-192"),
     ("1.3.132.0.33", "P-224"),
@@ -45,6 +46,7 @@ impl EcCurve {
         match self {
             Self::P256 => "P-256",
             Self::P384 => "P-384",
+            Self::P521 => "P-521",
         }
     }
 
@@ -53,6 +55,7 @@ impl EcCurve {
         match self {
             Self::P256 => Alg::Es256,
             Self::P384 => Alg::Es384,
+            Self::P521 => Alg::Es512,
         }
     }
 
@@ -60,16 +63,28 @@ impl EcCurve {
         match crv {
             "P-256" => Some(Self::P256),
             "P-384" => Some(Self::P384),
+            "P-521" => Some(Self::P521),
             _ => None,
         }
     }
 
     /// The octets of a coordinate, of `d`, and of each half of a signature
-    /// (RFC 7518 sections 3.4, 6.2.1.2 and 6.2.2.1).
+    /// (RFC 7518 sections 3.4, 6.2.1.2 and 6.2.2.1): the order's bits
+    /// rounded up to whole octets, so 66 for P-521's 521 bits.
     pub fn size(self) -> usize {
         match self {
             Self::P256 => 32,
             Self::P384 => 48,
+            Self::P521 => 66,
+        }
+    }
+
+    /// The bits of the curve's order n.
+    fn order_bits(self) -> usize {
+        match self {
+            Self::P256 => 256,
+            Self::P384 => 384,
+            Self::P521 => 521,
         }
     }
 
@@ -77,6 +92,7 @@ impl EcCurve {
         match self {
             Self::P256 => SECP256R1,
             Self::P384 => SECP384R1,
+            Self::P521 => SECP521R1,
         }
     }
 
@@ -87,6 +103,9 @@ impl EcCurve {
         }
         if oid == SECP384R1 {
             return Ok(Self::P384);
+        }
+        if oid == SECP521R1 {
+            return Ok(Self::P521);
         }
         let dotted = oid.to_string();
         let name = OTHER_CURVES
@@ -106,19 +125,41 @@ impl fmt::Display for EcCurve {
     }
 }
 
-/// An EC public key: verifies ES256 (P-256) or ES384 (P-384).
-#[derive(Clone, PartialEq, Eq)]
+/// An EC public key: verifies ES256 (P-256), ES384 (P-384) or ES512
+/// (P-521).
+#[derive(Clone)]
 pub enum EcPublicKey {
     P256(p256::ecdsa::VerifyingKey),
     P384(p384::ecdsa::VerifyingKey),
+    P521(p521::ecdsa::VerifyingKey),
 }
 
-/// An EC private key: signs and verifies ES256 (P-256) or ES384 (P-384).
-#[derive(Clone, PartialEq, Eq)]
+/// An EC private key: signs and verifies ES256 (P-256), ES384 (P-384) or
+/// ES512 (P-521).
+#[derive(Clone)]
 pub enum EcPrivateKey {
     P256(p256::ecdsa::SigningKey),
     P384(p384::ecdsa::SigningKey),
+    P521(p521::ecdsa::SigningKey),
 }
+
+/// p521's keys have no `PartialEq` of their own: keys are equal when they
+/// are on the same curve with the same point, or the same `d`.
+impl PartialEq for EcPublicKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.curve() == other.curve() && self.to_sec1_uncompressed() == other.to_sec1_uncompressed()
+    }
+}
+
+impl Eq for EcPublicKey {}
+
+impl PartialEq for EcPrivateKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.curve() == other.curve() && self.scalar_bytes() == other.scalar_bytes()
+    }
+}
+
+impl Eq for EcPrivateKey {}
 
 impl fmt::Debug for EcPublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -172,6 +213,16 @@ pub(super) fn public_from_coordinates(
                 .map(EcPublicKey::P384)
                 .map_err(not_on_curve)
         }
+        EcCurve::P521 => {
+            let point = p521::EncodedPoint::from_affine_coordinates(
+                &p521::FieldBytes::clone_from_slice(x),
+                &p521::FieldBytes::clone_from_slice(y),
+                false,
+            );
+            p521::ecdsa::VerifyingKey::from_encoded_point(&point)
+                .map(EcPublicKey::P521)
+                .map_err(not_on_curve)
+        }
     }
 }
 
@@ -185,6 +236,9 @@ pub(super) fn public_from_sec1(curve: EcCurve, bytes: &[u8]) -> Result<EcPublicK
             .map_err(not_on_curve),
         EcCurve::P384 => p384::ecdsa::VerifyingKey::from_sec1_bytes(bytes)
             .map(EcPublicKey::P384)
+            .map_err(not_on_curve),
+        EcCurve::P521 => p521::ecdsa::VerifyingKey::from_sec1_bytes(bytes)
+            .map(EcPublicKey::P521)
             .map_err(not_on_curve),
     }
 }
@@ -207,45 +261,64 @@ pub(super) fn private_from_scalar(curve: EcCurve, d: &[u8]) -> Result<EcPrivateK
         EcCurve::P384 => p384::ecdsa::SigningKey::from_slice(d)
             .map(EcPrivateKey::P384)
             .map_err(out_of_range),
+        EcCurve::P521 => p521::ecdsa::SigningKey::from_slice(d)
+            .map(EcPrivateKey::P521)
+            .map_err(out_of_range),
     }
 }
 
 /// A new private key: `d` drawn uniformly from 1..n by rejection sampling
-/// (FIPS 186-5 appendix A.2.2), with bytes from `rng`.
+/// (FIPS 186-5 appendix A.2.2), with bytes from `rng`: as many random bits
+/// as n has, tried again while the number is not below n.
 ///
 /// Not through `RandCore` and the curve crate's own `random`: a failing
 /// source would leave that loop drawing zeros forever. Here a failure is
 /// returned at once, and a valid `d` almost always turns up at the first
-/// draw (n is within 2^-32 of 2^256, and of 2^384).
+/// draw (n is within 2^-32 of 2^256, and of 2^384; for P-521, half the
+/// draws are below n).
 pub(super) fn generate(
     curve: EcCurve,
     rng: &mut dyn Rng,
 ) -> Result<EcPrivateKey, RandomnessUnavailable> {
-    let mut bytes = [0u8; 48];
+    draw_scalar(curve, rng, |d| private_from_scalar(curve, d).ok())
+}
+
+/// Draws numbers of the curve's order's bit length from `rng` until
+/// `accept` takes one (it refuses 0 and n and above).
+fn draw_scalar<T>(
+    curve: EcCurve,
+    rng: &mut dyn Rng,
+    accept: impl Fn(&[u8]) -> Option<T>,
+) -> Result<T, RandomnessUnavailable> {
+    let mut bytes = [0u8; 66];
     let bytes = &mut bytes[..curve.size()];
-    for _ in 0..GENERATE_TRIES {
+    // The first octet's bits beyond the order's: 7 for P-521, else none.
+    let top_mask = 0xffu8 >> (curve.size() * 8 - curve.order_bits());
+    for _ in 0..DRAW_TRIES {
         rng.fill_bytes(bytes)?;
-        if let Ok(key) = private_from_scalar(curve, bytes) {
+        bytes[0] &= top_mask;
+        if let Some(scalar) = accept(bytes) {
             bytes.fill(0);
-            return Ok(key);
+            return Ok(scalar);
         }
     }
     // Only a source stuck on zeros (or on n and above) gets here.
     Err(RandomnessUnavailable(format!(
-        "{GENERATE_TRIES} draws from the random source gave no valid {} key",
+        "{DRAW_TRIES} draws from the random source gave no valid {} scalar",
         curve.name()
     )))
 }
 
 /// A uniform source fails this many draws in a row with probability below
-/// 2^-2000.
-const GENERATE_TRIES: usize = 64;
+/// 2^-128 (P-521, where half the draws are n or above; far less elsewhere).
+const DRAW_TRIES: usize = 128;
 
 impl EcPublicKey {
     pub fn curve(&self) -> EcCurve {
         match self {
             Self::P256(_) => EcCurve::P256,
             Self::P384(_) => EcCurve::P384,
+            Self::P521(_) => EcCurve::P521,
         }
     }
 
@@ -266,6 +339,7 @@ impl EcPublicKey {
         match self {
             Self::P256(key) => key.to_encoded_point(false).as_bytes().to_vec(),
             Self::P384(key) => key.to_encoded_point(false).as_bytes().to_vec(),
+            Self::P521(key) => key.to_encoded_point(false).as_bytes().to_vec(),
         }
     }
 
@@ -287,6 +361,8 @@ impl EcPublicKey {
                 .is_ok_and(|signature| key.verify(input, &signature).is_ok()),
             Self::P384(key) => p384::ecdsa::Signature::from_slice(signature)
                 .is_ok_and(|signature| key.verify(input, &signature).is_ok()),
+            Self::P521(key) => p521::ecdsa::Signature::from_slice(signature)
+                .is_ok_and(|signature| key.verify(input, &signature).is_ok()),
         };
         if valid {
             Ok(())
@@ -301,6 +377,7 @@ impl EcPrivateKey {
         match self {
             Self::P256(_) => EcCurve::P256,
             Self::P384(_) => EcCurve::P384,
+            Self::P521(_) => EcCurve::P521,
         }
     }
 
@@ -308,6 +385,7 @@ impl EcPrivateKey {
         match self {
             Self::P256(key) => EcPublicKey::P256(*key.verifying_key()),
             Self::P384(key) => EcPublicKey::P384(*key.verifying_key()),
+            Self::P521(key) => EcPublicKey::P521(p521::ecdsa::VerifyingKey::from(key)),
         }
     }
 
@@ -316,14 +394,19 @@ impl EcPrivateKey {
         match self {
             Self::P256(key) => key.to_bytes().to_vec(),
             Self::P384(key) => key.to_bytes().to_vec(),
+            Self::P521(key) => key.to_bytes().to_vec(),
         }
     }
 
-    /// Signs with the nonce of RFC 6979 section 3.2, derived from the key
-    /// and the message: the same input always gives the same signature, and
-    /// no random source is needed (or can leak the key by repeating). The
-    /// signature is `R || S` (RFC 7518 section 3.4).
-    pub(super) fn sign(&self, input: &[u8]) -> Result<Vec<u8>, SignError> {
+    /// Signs, giving `R || S` (RFC 7518 section 3.4). P-256 and P-384 take
+    /// the nonce of RFC 6979 section 3.2, derived from the key and the
+    /// message: the same input always gives the same signature. p521 0.13
+    /// has no RFC 6979 signer (SHA-512's 64 octets are shorter than the
+    /// curve's 66, which its generic code does not handle), so P-521 draws
+    /// its nonce k from `rng` as FIPS 186-5 section 6.4.1 does, with the
+    /// same rejection sampling as a new key: a failing source is an error,
+    /// never a zero nonce.
+    pub(super) fn sign(&self, input: &[u8], rng: &mut dyn Rng) -> Result<Vec<u8>, SignError> {
         let failed = |error: p256::ecdsa::Error| SignError::Ecdsa(error.to_string());
         match self {
             Self::P256(key) => key
@@ -334,6 +417,19 @@ impl EcPrivateKey {
                 .try_sign(input)
                 .map(|signature: p384::ecdsa::Signature| signature.to_bytes().to_vec())
                 .map_err(failed),
+            Self::P521(key) => {
+                let digest = <sha2::Sha512 as sha2::Digest>::digest(input);
+                let z = hazmat::bits2field::<p521::NistP521>(&digest).map_err(failed)?;
+                let k = draw_scalar(EcCurve::P521, rng, |k| {
+                    p521::ecdsa::SigningKey::from_slice(k)
+                        .ok()
+                        .map(|k| **k.as_nonzero_scalar())
+                })
+                .map_err(SignError::Randomness)?;
+                hazmat::sign_prehashed::<p521::NistP521, _>(key.as_nonzero_scalar(), k, &z)
+                    .map(|(signature, _)| signature.to_bytes().to_vec())
+                    .map_err(failed)
+            }
         }
     }
 }

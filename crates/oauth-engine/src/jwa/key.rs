@@ -61,6 +61,8 @@ pub enum KeyKind {
     P256,
     /// An ES384 key.
     P384,
+    /// An ES512 key.
+    P521,
     /// An EdDSA key (RFC 8037).
     Ed25519,
 }
@@ -139,14 +141,10 @@ impl fmt::Display for KeyError {
                 "Ed448" => f.write_str(
                     "the curve Ed448 is not supported here: EdDSA works with Ed25519 keys only",
                 ),
-                "P-521" => f.write_str(
-                    "the curve P-521 (ES512) is not supported here: use P-256 (ES256) or \
-                     P-384 (ES384)",
-                ),
                 _ => write!(
                     f,
-                    "the curve {curve} is not supported here: use P-256 (ES256), P-384 (ES384) \
-                     or Ed25519 (EdDSA)"
+                    "the curve {curve} is not supported here: use P-256 (ES256), P-384 (ES384), \
+                     P-521 (ES512) or Ed25519 (EdDSA)"
                 ),
             },
             Self::MemberLength {
@@ -456,6 +454,9 @@ impl Key {
             }
             KeyKind::P384 => {
                 ec::generate(EcCurve::P384, rng).map(|key| Self::EcPrivate(Box::new(key)))
+            }
+            KeyKind::P521 => {
+                ec::generate(EcCurve::P521, rng).map(|key| Self::EcPrivate(Box::new(key)))
             }
             KeyKind::Ed25519 => okp::generate(rng).map(|key| Self::Ed25519Private(Box::new(key))),
         }

@@ -1,15 +1,12 @@
 //! The JWS algorithms of RFC 7518 section 3 and RFC 8037, for the JWT
 //! debugger: verify and sign with HS256/384/512, RS256/384/512,
-//! PS256/384/512, ES256/384 and EdDSA (Ed25519), and say exactly why a
+//! PS256/384/512, ES256/384/512 and EdDSA (Ed25519), and say exactly why a
 //! signature does not check out. Keys come from JWKs, JWK Sets and PEM, go
 //! back out as JWKs and PEM, and can be made fresh (all but RSA).
 //!
 //! Kept apart from `jose`, which the simulated servers use: the protocol
 //! path (and the Flow screen's wasm chunk) carries RS256 only, and the
 //! debugger's wider set of algorithms stays out of it.
-//!
-//! ES512 is recognised and reported as not supported: P-521 is not in the
-//! build.
 
 use std::fmt;
 
@@ -130,16 +127,12 @@ impl Alg {
         }
     }
 
-    /// Every algorithm but ES512, whose curve (P-521) is not in the build.
-    pub fn is_supported(self) -> bool {
-        self != Self::Es512
-    }
-
     /// The curve an ES algorithm signs with (RFC 7518 section 3.4).
     pub fn curve(self) -> Option<EcCurve> {
         match self {
             Self::Es256 => Some(EcCurve::P256),
             Self::Es384 => Some(EcCurve::P384),
+            Self::Es512 => Some(EcCurve::P521),
             _ => None,
         }
     }
@@ -155,7 +148,6 @@ pub enum VerifyError {
     /// 8725 section 3.1).
     AlgNone,
     UnknownAlg(String),
-    Unsupported(Alg),
     /// The header's `alg` needs another kind of key than the one given:
     /// the HS/RS confusion attack tries exactly this (RFC 8725 section
     /// 2.1).
@@ -164,7 +156,7 @@ pub enum VerifyError {
         key: KeyType,
     },
     /// An EC key on another curve than the `alg` signs with: ES256 is
-    /// P-256 only, ES384 P-384 only (RFC 7518 section 3.4).
+    /// P-256 only, ES384 P-384 only, ES512 P-521 only (RFC 7518 section 3.4).
     CurveMismatch {
         alg: Alg,
         curve: EcCurve,
@@ -188,9 +180,6 @@ impl fmt::Display for VerifyError {
                  a verifier must refuse it (RFC 8725 section 3.1)",
             ),
             Self::UnknownAlg(alg) => write!(f, "alg \"{alg}\" is not a JWS algorithm of RFC 7518"),
-            Self::Unsupported(alg) => {
-                write!(f, "{} is not supported here yet", alg.name())
-            }
             Self::KeyTypeMismatch { alg, key } => {
                 write!(
                     f,
@@ -300,9 +289,6 @@ pub fn verify(token: &str, key: &Key) -> Result<Alg, VerifyError> {
         signing_input,
         signature,
     } = parts(token)?;
-    if !alg.is_supported() {
-        return Err(VerifyError::Unsupported(alg));
-    }
     match unfit(alg, key) {
         Some(Unfit::KeyType(key)) => return Err(VerifyError::KeyTypeMismatch { alg, key }),
         Some(Unfit::Curve(curve)) => return Err(VerifyError::CurveMismatch { alg, curve }),
@@ -413,12 +399,11 @@ fn hmac(hash: Hash, secret: &[u8], input: &[u8]) -> Vec<u8> {
 pub enum SignError {
     /// The header's `alg` is missing or not a JWS algorithm of RFC 7518.
     UnknownAlg(String),
-    Unsupported(Alg),
     KeyTypeMismatch {
         alg: Alg,
         key: KeyType,
     },
-    /// ES256 needs a P-256 key, ES384 a P-384 one (RFC 7518 section 3.4).
+    /// ES256 needs a P-256 key, ES384 a P-384 one, ES512 a P-521 one (RFC 7518 section 3.4).
     CurveMismatch {
         alg: Alg,
         curve: EcCurve,
@@ -437,7 +422,6 @@ impl fmt::Display for SignError {
                 f.write_str("the header names no \"alg\" to sign with")
             }
             Self::UnknownAlg(alg) => write!(f, "alg \"{alg}\" is not a JWS algorithm of RFC 7518"),
-            Self::Unsupported(alg) => write!(f, "{} is not supported here yet", alg.name()),
             Self::KeyTypeMismatch { alg, key } => write!(
                 f,
                 "{} needs {}, and the key is {}",
@@ -511,9 +495,6 @@ pub fn sign(
 ) -> Result<String, SignError> {
     let alg_name = header.get("alg").and_then(Value::as_str).unwrap_or("");
     let alg = Alg::from_name(alg_name).ok_or_else(|| SignError::UnknownAlg(alg_name.into()))?;
-    if !alg.is_supported() {
-        return Err(SignError::Unsupported(alg));
-    }
     match unfit(alg, key) {
         Some(Unfit::KeyType(key)) => return Err(SignError::KeyTypeMismatch { alg, key }),
         Some(Unfit::Curve(curve)) => return Err(SignError::CurveMismatch { alg, curve }),
@@ -529,7 +510,7 @@ pub fn sign(
             return Err(SignError::PublicKeyOnly);
         }
         Key::RsaPrivate(private) => sign_rsa(alg, (**private).clone(), input, rng)?,
-        Key::EcPrivate(private) => private.sign(input)?,
+        Key::EcPrivate(private) => private.sign(input, rng)?,
         Key::Ed25519Private(private) => okp::sign(private, input),
     };
     Ok(format!("{signing_input}.{}", b64_encode(signature)))

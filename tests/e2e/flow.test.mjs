@@ -207,6 +207,18 @@ describe("Flow screen", () => {
     await byTestId(page, "flow-sim-password").fill("wonderland");
     await byTestId(page, "flow-sim-sign-in").click();
     assert.equal(await counter(page), "Step 2 of 7");
+    // Nothing ticked: Allow is refused on the page, with a message, and
+    // nothing is granted (the server would answer access_denied).
+    await byTestId(page, "flow-sim-scope-read").uncheck();
+    await byTestId(page, "flow-sim-scope-write").uncheck();
+    await byTestId(page, "flow-sim-allow").click();
+    assert.equal(
+      await byTestId(page, "flow-sim-consent-error").textContent(),
+      "Tick at least one permission to allow access, or press Deny.",
+    );
+    assert.match(await counter(page), /^Step 2 of /);
+    await byTestId(page, "flow-sim-scope-read").check();
+    await byTestId(page, "flow-sim-consent-error").waitFor({ state: "detached" });
     // Grant only read at consent: the token carries only read.
     await byTestId(page, "flow-sim-scope-write").uncheck();
     await byTestId(page, "flow-sim-allow").click();

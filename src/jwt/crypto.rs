@@ -170,6 +170,7 @@ fn generate(choice: KeyChoice, current_alg: &str) -> Result<KeyExport, String> {
         },
         KeyChoice::P256 => KeyKind::P256,
         KeyChoice::P384 => KeyKind::P384,
+        KeyChoice::P521 => KeyKind::P521,
         KeyChoice::Ed25519 => KeyKind::Ed25519,
         KeyChoice::Rsa2048 => return Err("RSA keys come from the browser's WebCrypto.".into()),
     };
@@ -288,6 +289,7 @@ mod tests {
             KeyChoice::Secret,
             KeyChoice::P256,
             KeyChoice::P384,
+            KeyChoice::P521,
             KeyChoice::Ed25519,
         ] {
             let key = generate(choice, "HS384").unwrap();

@@ -7,7 +7,10 @@ use oauth_engine::clock::UnixTime;
 use oauth_engine::jwt::{Decoded, warnings};
 
 use super::JwtState;
-use super::model::{CLAIM_ROWS_SHOWN, claim_rows, compact_payload, parse_header, parse_skew};
+use super::model::{
+    CLAIM_ROWS_SHOWN, DRAWN_CHARS, claim_rows, compact_payload, drawn, grouped, parse_header,
+    parse_skew,
+};
 use crate::components::{MeaningRow, MeaningTable, Reference};
 
 /// Used while the skew field holds something that is not a number.
@@ -145,7 +148,8 @@ pub fn DecodedPanel() -> impl IntoView {
 
 /// A JSON editor for one part of the token; typing in it rebuilds the
 /// token. What the user types stays, valid or not; `check` says what is
-/// wrong with it.
+/// wrong with it. A text too long to draw (model::DRAWN_CHARS) shows its
+/// first part, read-only: an edit there would drop the rest.
 #[component]
 fn Editor(
     id: &'static str,
@@ -156,6 +160,8 @@ fn Editor(
 ) -> impl IntoView {
     let state: JwtState = expect_context();
     let message_id = format!("{id}-message");
+    let long_id = format!("{id}-long");
+    let described_by = format!("{message_id} {long_id}");
     // An empty editor (no token yet) is not an error.
     let error = move || {
         text.with(|text| {
@@ -175,13 +181,14 @@ fn Editor(
                 spellcheck="false"
                 autocomplete="off"
                 autocapitalize="off"
-                prop:value=move || text.get()
+                prop:value=move || text.with(|text| drawn(text, DRAWN_CHARS).0.to_owned())
+                readonly=move || text.with(|text| text.len() > DRAWN_CHARS)
                 on:input=move |event| {
                     text.set(event_target_value(&event));
                     state.rebuild_token();
                 }
                 aria-invalid=move || error().is_some().to_string()
-                aria-describedby=message_id.clone()
+                aria-describedby=described_by
             ></textarea>
             <p
                 id=message_id.clone()
@@ -189,6 +196,21 @@ fn Editor(
                 class="field-message field-message--error"
             >
                 {error}
+            </p>
+            <p id=long_id.clone() data-testid=long_id class="muted">
+                {move || {
+                    let left_out = text.with(|text| drawn(text, DRAWN_CHARS).1);
+                    (left_out > 0)
+                        .then(|| {
+                            format!(
+                                "The first {} characters are shown, {} left out. Read-only at \
+                                 this size: an edit here would drop the rest. The token above \
+                                 holds it whole.",
+                                grouped(DRAWN_CHARS),
+                                grouped(left_out),
+                            )
+                        })
+                }}
             </p>
         </div>
     }

@@ -10,12 +10,69 @@ use serde_json::Value;
 /// The token field's text split at its dots, exactly as typed (white
 /// space included), for colouring each part in place: the part's index
 /// (a JWE's fourth and fifth share one colour) and its text. Any text
-/// splits; whether it decodes is `jwt::decode`'s business.
+/// splits; whether it decodes is `jwt::decode`'s business. None for a
+/// text too long to draw ([`DRAWN_CHARS`]).
 pub fn coloured_parts(text: &str) -> Vec<(usize, &str)> {
+    if text.len() > DRAWN_CHARS {
+        return Vec::new();
+    }
     text.split('.')
         .enumerate()
         .map(|(index, part)| (index.min(4), part))
         .collect()
+}
+
+/// How many characters of a long text the page draws: the token field
+/// and each editor. A browser lays out a megabyte in a text field for
+/// longer than a frame, ten megabytes for seconds (tests/e2e/jwt-bench.mjs
+/// measures it); past this many characters the page draws the first part,
+/// read-only, and says how much is left out. The text itself is kept
+/// whole: decoded, verified, signed and copied whole.
+pub const DRAWN_CHARS: usize = 20_000;
+
+/// What the page draws of `text`: its first `limit` characters (cut at a
+/// character boundary), and how many characters are left out.
+pub fn drawn(text: &str, limit: usize) -> (&str, usize) {
+    if text.len() <= limit {
+        // No more bytes than the limit, so no more characters either.
+        return (text, 0);
+    }
+    match text.char_indices().nth(limit) {
+        Some((cut, _)) => (&text[..cut], text[cut..].chars().count()),
+        None => (text, 0),
+    }
+}
+
+/// A count with its thousands grouped, as people read long numbers:
+/// `1048576` is "1,048,576".
+pub fn grouped(count: usize) -> String {
+    let digits = count.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// The token after an edit of the part the field draws: the edited text,
+/// then the part the field left out.
+pub fn with_rest(edited: &str, token: &str) -> String {
+    let (shown, _) = drawn(token, DRAWN_CHARS);
+    format!("{edited}{}", &token[shown.len()..])
+}
+
+/// What the token field says of a token too long to draw.
+pub fn long_token_notice(text: &str) -> String {
+    format!(
+        "This token has {} characters: the field shows the first {}, uncoloured. What you \
+         type there goes before the rest, and a paste over all of it replaces the whole \
+         token. The whole token is decoded, verified, and copied by the button.",
+        grouped(text.chars().count()),
+        grouped(DRAWN_CHARS),
+    )
 }
 
 /// A row of the claims table.
@@ -114,9 +171,9 @@ impl KeyFormat {
 
 /// The algorithms the debugger signs with, in the order the menu lists
 /// them (RFC 7518 section 3.1, RFC 8037 section 3.1).
-pub const SIGNING_ALGS: [&str; 12] = [
+pub const SIGNING_ALGS: [&str; 13] = [
     "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
-    "ES384", "EdDSA",
+    "ES384", "ES512", "EdDSA",
 ];
 
 /// The keys the page can make.
@@ -127,15 +184,17 @@ pub enum KeyChoice {
     Rsa2048,
     P256,
     P384,
+    P521,
     Ed25519,
 }
 
 impl KeyChoice {
-    pub const ALL: [KeyChoice; 5] = [
+    pub const ALL: [KeyChoice; 6] = [
         Self::Secret,
         Self::Rsa2048,
         Self::P256,
         Self::P384,
+        Self::P521,
         Self::Ed25519,
     ];
 
@@ -145,6 +204,7 @@ impl KeyChoice {
             Self::Rsa2048 => "rsa-2048",
             Self::P256 => "p-256",
             Self::P384 => "p-384",
+            Self::P521 => "p-521",
             Self::Ed25519 => "ed25519",
         }
     }
@@ -155,6 +215,7 @@ impl KeyChoice {
             Self::Rsa2048 => "RSA 2048 (RS/PS)",
             Self::P256 => "EC P-256 (ES256)",
             Self::P384 => "EC P-384 (ES384)",
+            Self::P521 => "EC P-521 (ES512)",
             Self::Ed25519 => "Ed25519 (EdDSA)",
         }
     }
@@ -184,6 +245,7 @@ impl KeyChoice {
             Self::Rsa2048 => "RS256",
             Self::P256 => "ES256",
             Self::P384 => "ES384",
+            Self::P521 => "ES512",
             Self::Ed25519 => "EdDSA",
         }
     }
@@ -311,11 +373,12 @@ pub fn parse_header(text: &str) -> Result<JsonObject, String> {
 /// in), or why it is not a claims set. RFC 7519 section 7.2 step 10: a
 /// JWT's payload is a JSON object.
 pub fn compact_payload(text: &str) -> Result<String, String> {
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(_)) => {}
-        Ok(_) => return Err("The payload must be a JSON object of claims.".into()),
-        Err(error) => return Err(format!("The payload is not JSON: {error}.")),
-    }
+    // Read as the decoder reads claims: a megabyte of them as a `Value`
+    // (a sorted map) takes three times as long.
+    JsonObject::from_json(text).map_err(|error| match error {
+        ObjectError::NotAnObject => "The payload must be a JSON object of claims.".to_owned(),
+        error => format!("The payload is not JSON: {error}."),
+    })?;
     let mut compact = String::with_capacity(text.len());
     let (mut in_string, mut escaped) = (false, false);
     for c in text.chars() {
@@ -376,6 +439,53 @@ mod tests {
     const A1: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 
     #[test]
+    fn a_long_text_is_drawn_up_to_the_limit_and_the_rest_is_counted() {
+        assert_eq!(drawn("abc", 3), ("abc", 0));
+        assert_eq!(drawn("abcdef", 4), ("abcd", 2));
+        // Cut at a character, never inside one; counts are characters.
+        assert_eq!(drawn("ééééé", 3), ("ééé", 2));
+        let megabyte = "a".repeat(1 << 20);
+        let (shown, left_out) = drawn(&megabyte, DRAWN_CHARS);
+        assert_eq!(
+            (shown.len(), left_out),
+            (DRAWN_CHARS, (1 << 20) - DRAWN_CHARS)
+        );
+    }
+
+    #[test]
+    fn counts_are_grouped_in_thousands() {
+        for (count, text) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (20_000, "20,000"),
+            (1_048_576, "1,048,576"),
+        ] {
+            assert_eq!(grouped(count), text);
+        }
+    }
+
+    #[test]
+    fn a_token_too_long_to_colour_says_so_with_its_length() {
+        assert_eq!(
+            long_token_notice(&"é".repeat(30_380)),
+            "This token has 30,380 characters: the field shows the first 20,000, uncoloured. \
+             What you type there goes before the rest, and a paste over all of it replaces \
+             the whole token. The whole token is decoded, verified, and copied by the button."
+        );
+    }
+
+    #[test]
+    fn an_edit_of_the_drawn_part_keeps_the_rest_after_it() {
+        let token = format!("{}.{}", "a".repeat(DRAWN_CHARS), "b".repeat(10));
+        let edited = format!("x{}", "a".repeat(DRAWN_CHARS));
+        assert_eq!(with_rest(&edited, &token), format!("x{token}"));
+        assert_eq!(with_rest("", &token), format!(".{}", "b".repeat(10)));
+        // A short token is drawn whole: nothing follows.
+        assert_eq!(with_rest("edited", "short"), "edited");
+    }
+
+    #[test]
     fn rfc7519_4_1_4_exp_is_shown_in_utc_and_relative() {
         let decoded = decode(A1).unwrap();
         let (rows, more) = claim_rows(&decoded, UnixTime(1_300_819_380 + 3 * 3600));
@@ -422,6 +532,8 @@ mod tests {
         assert_eq!(coloured_parts("a.b.c.d.e.f").last(), Some(&(4, "f")));
         // The field's text as typed, so the colours line up with it.
         assert_eq!(coloured_parts(" a.b\n"), vec![(0, " a"), (1, "b\n")]);
+        // Too long to draw: nothing coloured (the field shows its own text).
+        assert!(coloured_parts(&"a.".repeat(DRAWN_CHARS)).is_empty());
     }
 
     #[test]

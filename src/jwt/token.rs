@@ -4,7 +4,10 @@ use leptos::prelude::*;
 use oauth_engine::jwt::Decoded;
 
 use super::JwtState;
-use super::model::{KeyFormat, coloured_parts, share_fragment, token_from_fragment};
+use super::model::{
+    DRAWN_CHARS, KeyFormat, coloured_parts, drawn, long_token_notice, share_fragment,
+    token_from_fragment, with_rest,
+};
 use crate::components::CopyButton;
 
 /// The HS256 example of RFC 7515 appendix A.1 and its key, for a first
@@ -36,6 +39,36 @@ pub fn TokenPanel() -> impl IntoView {
             "An encrypted token (JWE): only its header can be read without the key.".to_owned(),
         ),
         Err(error) => (true, error.to_string()),
+    };
+    // Too long to draw (model::DRAWN_CHARS): a browser lays out a
+    // megabyte in a text field for longer than a frame, ten megabytes for
+    // over a second. The field then shows the token's first part,
+    // uncoloured, and says so; the token is kept whole, and copied whole
+    // by the button. An edit of the part shown keeps the rest after it,
+    // unless it replaces all the field shows (a paste over a selection of
+    // everything): that replaces the whole token.
+    let long = Memo::new(move |_| state.token_text.with(|text| text.len() > DRAWN_CHARS));
+    let replaces_all = std::rc::Rc::new(std::cell::Cell::new(true));
+    let before_input = {
+        let replaces_all = replaces_all.clone();
+        move |event: leptos::ev::InputEvent| {
+            let field = event_target::<web_sys::HtmlTextAreaElement>(&event);
+            let (start, end) = (field.selection_start(), field.selection_end());
+            replaces_all.set(start == Ok(Some(0)) && end == Ok(Some(field.text_length())));
+        }
+    };
+    let input = move |event: leptos::ev::Event| {
+        let edited = event_target_value(&event);
+        let token = if long.get_untracked() && !replaces_all.get() {
+            state
+                .token_text
+                .with_untracked(|token| with_rest(&edited, token))
+        } else {
+            edited
+        };
+        // A value set by a script comes without a beforeinput: it replaces.
+        replaces_all.set(true);
+        state.set_token(token);
     };
     let highlight = NodeRef::<leptos::html::Pre>::new();
     // The coloured copy scrolls with the field.
@@ -82,15 +115,19 @@ pub fn TokenPanel() -> impl IntoView {
                         id="jwt-token"
                         data-testid="jwt-token"
                         class="mono jwt__token-input"
+                        class:jwt__token-input--plain=move || long.get()
                         rows="6"
                         spellcheck="false"
                         autocomplete="off"
                         autocapitalize="off"
-                        prop:value=move || state.token_text.get()
-                        on:input=move |event| state.set_token(event_target_value(&event))
+                        prop:value=move || {
+                            state.token_text.with(|text| drawn(text, DRAWN_CHARS).0.to_owned())
+                        }
+                        on:beforeinput=before_input
+                        on:input=input
                         on:scroll=follow_scroll
                         aria-invalid=move || message().0.to_string()
-                        aria-describedby="jwt-token-message"
+                        aria-describedby="jwt-token-message jwt-token-long"
                     ></textarea>
                 </div>
                 <p
@@ -102,6 +139,23 @@ pub fn TokenPanel() -> impl IntoView {
                 >
                     {move || message().1}
                 </p>
+                <div id="jwt-token-long" data-testid="jwt-token-long">
+                    {move || {
+                        long.get()
+                            .then(|| {
+                                view! {
+                                    <p class="muted">
+                                        {state.token_text.with(|text| long_token_notice(text))}
+                                    </p>
+                                    <CopyButton
+                                        text=Signal::derive(move || Some(state.token_text.get()))
+                                        what="whole token"
+                                        testid="jwt-token-copy"
+                                    />
+                                }
+                            })
+                    }}
+                </div>
             </div>
             <button
                 type="button"

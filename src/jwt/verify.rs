@@ -128,9 +128,9 @@ pub fn VerifyPanel() -> impl IntoView {
             <p class="muted">
                 "The header's alg decides the algorithm, and the key must be of the kind that \
                  alg needs: HS256/384/512 a shared secret; RS and PS 256/384/512 an RSA key; \
-                 ES256 a P-256 key, ES384 a P-384 key; EdDSA an Ed25519 key. Keys may be JWKs, \
-                 a JWKS (the token's kid picks the key), or PEM: SPKI \"PUBLIC KEY\", PKCS#1 \
-                 \"RSA PUBLIC KEY\", or a private key. ES512 (P-521) is not supported."
+                 ES256 a P-256 key, ES384 a P-384 key, ES512 a P-521 key; EdDSA an Ed25519 \
+                 key. Keys may be JWKs, a JWKS (the token's kid picks the key), or PEM: SPKI \
+                 \"PUBLIC KEY\", PKCS#1 \"RSA PUBLIC KEY\", or a private key."
             </p>
             <FetchJwks />
         </section>

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { generateKeyPairSync } from "node:crypto";
+import { createHmac, generateKeyPairSync } from "node:crypto";
 import { join } from "node:path";
 import { ROOT, assertNoAxeViolations, byTestId, openPage, useApp, withJose } from "./support.mjs";
 
@@ -123,6 +123,69 @@ describe("JWT debugger", () => {
     page.assertClean();
   });
 
+  test("a token too long to draw is kept whole: decoded, verified, copied and signed again whole", async () => {
+    const page = await openPage(app, "/jwt", { permissions: ["clipboard-read", "clipboard-write"] });
+    const secret = "a secret for a megabyte of claims";
+    const claims = Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`c${i}`, i]));
+    const input = `${b64url('{"alg":"HS256","typ":"JWT"}')}.${b64url(JSON.stringify(claims))}`;
+    const token = `${input}.${createHmac("sha256", secret).update(input).digest("base64url")}`;
+    assert.ok(token.length > 1_000_000);
+    await byTestId(page, "jwt-key-format").selectOption("secret-text");
+    await byTestId(page, "jwt-key").fill(secret);
+    await byTestId(page, "jwt-token").fill(token);
+    // The whole token is verified.
+    await verdict(page, /^Signature verified \(HS256\)\.$/);
+    // The field shows its first part, uncoloured, and says so.
+    const field = byTestId(page, "jwt-token");
+    assert.equal(await field.inputValue(), token.slice(0, 20_000));
+    assert.match(
+      await byTestId(page, "jwt-token-long").textContent(),
+      new RegExp(`^This token has ${token.length.toLocaleString("en")} characters: the field shows the first 20,000, `),
+    );
+    assert.equal(await page.locator(".jwt__highlight .jwt__part").count(), 0);
+    // The payload editor shows its first part, read-only, and counts the rest.
+    const editor = byTestId(page, "jwt-payload");
+    assert.equal((await editor.inputValue()).length, 20_000);
+    assert.equal(await editor.getAttribute("readonly"), "");
+    assert.match(await byTestId(page, "jwt-payload-long").textContent(), /^The first 20,000 characters are shown, [\d,]+ left out\./);
+    assert.equal(await byTestId(page, "jwt-header-long").textContent(), "");
+    // Copied whole, by the button.
+    await byTestId(page, "jwt-token-copy").click();
+    await page.waitForFunction((expected) => navigator.clipboard.readText().then((text) => text === expected), token);
+    // Signed again whole: an edit of the header signs the whole payload.
+    await byTestId(page, "jwt-sign-key-format").selectOption("secret-text");
+    await byTestId(page, "jwt-sign-key").fill(secret);
+    await byTestId(page, "jwt-header").fill('{"alg":"HS256","typ":"JWT","kid":"k1"}');
+    await byTestId(page, "jwt-token-copy").click();
+    // The signing code may still be loading: copy until the token changes.
+    const resigned = await page.evaluate(async (previous) => {
+      for (let tries = 0; tries < 100; tries++) {
+        const text = await navigator.clipboard.readText();
+        if (text !== previous) return text;
+        document.querySelector('[data-testid="jwt-token-copy"]').click();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return previous;
+    }, token);
+    assert.notEqual(resigned, token);
+    assert.deepEqual(JSON.parse(Buffer.from(resigned.split(".")[1], "base64url")), claims);
+    assert.equal(JSON.parse(Buffer.from(resigned.split(".")[0], "base64url")).kid, "k1");
+    await verdict(page, /^Signature verified \(HS256\)\.$/);
+    // Typed at the start of the field, a character goes before the rest:
+    // the whole token follows it.
+    await field.focus();
+    await page.keyboard.press("Control+Home");
+    await page.keyboard.type("x");
+    await byTestId(page, "jwt-token-copy").click();
+    await page.waitForFunction((expected) => navigator.clipboard.readText().then((text) => text === expected), `x${resigned}`);
+    // A short token is coloured and editable again.
+    await byTestId(page, "jwt-token").fill(A1_TOKEN);
+    assert.equal(await byTestId(page, "jwt-token-long").textContent(), "");
+    assert.equal(await page.locator(".jwt__highlight .jwt__part").count(), 3);
+    assert.equal(await editor.getAttribute("readonly"), null);
+    page.assertClean();
+  });
+
   test("axe-core finds nothing with a token decoded and checked, in both themes", async () => {
     for (const colorScheme of ["light", "dark"]) {
       const page = await openPage(app, null, { colorScheme });
@@ -175,7 +238,7 @@ describe("JWT debugger", () => {
     ["HS256", "secret"], ["HS384", "secret"], ["HS512", "secret"],
     ["RS256", "rsa-2048"], ["RS384", "rsa-2048"], ["RS512", "rsa-2048"],
     ["PS256", "rsa-2048"], ["PS384", "rsa-2048"], ["PS512", "rsa-2048"],
-    ["ES256", "p-256"], ["ES384", "p-384"], ["EdDSA", "ed25519"],
+    ["ES256", "p-256"], ["ES384", "p-384"], ["ES512", "p-521"], ["EdDSA", "ed25519"],
   ];
 
   async function setPayload(page, claims) {

@@ -25,12 +25,15 @@ export const FLOW_VISIT_BUDGET_KB = 470;
 // it shares with the Flow screen. Over the 250 KB goal by its signing UI;
 // the signature code is not in it (next budget). Raised from 283 when the
 // decoder was compiled for speed (crates/jose-parse, 1.8 KB) to decode
-// faster than jose.
-export const JWT_VISIT_BUDGET_KB = 285;
+// faster than jose, and from 285 by issue 14's defect 7 (a token too long
+// to draw is shown in part, edited in part and copied whole: 3.5 KB); issue
+// 15 brings it to 250.
+export const JWT_VISIT_BUDGET_KB = 289;
 // The same visit once a key is typed: plus the key and signature chunk
-// (RSA, P-256, P-384, Ed25519, PEM), which loads only then. Raised from
-// 420 with the one above.
-export const JWT_WITH_KEY_BUDGET_KB = 422;
+// (RSA, P-256, P-384, P-521, Ed25519, PEM), which loads only then. Raised
+// from 420 with the one above, and from 422 by issue 14, which puts ES512
+// in this chunk: P-521's arithmetic is 24 KB of it.
+export const JWT_WITH_KEY_BUDGET_KB = 450;
 // A first visit straight to /lessons: the home page's files plus the lab
 // chunk (the lessons, Implicit vs Code and the attack lab share one), the
 // engine's simulated servers it shares with /flow, and the lesson files

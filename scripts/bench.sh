@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks (numbers, not pass/fail): the engine's full scenario natively
 # and in headless Chromium, with the wasm/native ratio; then the Flow
-# screen in the release build (step to paint, long tasks); then JWT decode
+# screen in the release build (step to paint, long tasks); each screen's
+# load on a first visit, throttled as a phone and not; then JWT decode
 # and verify, the engine against jose in one Chromium page, and the JWT
 # debugger per keystroke. Writes the report to target/bench-report.txt as
 # well.
@@ -37,6 +38,10 @@ trunk build --release --locked >/dev/null 2>&1
 report="$report
 
 $(node tests/e2e/flow-bench.mjs)"
+# Each screen's first visit, throttled as a phone on slow 4G and not.
+report="$report
+
+$(node tests/e2e/load-bench.mjs)"
 
 # The engine's JWT functions for JavaScript (crates/jwt-bench-web), built
 # and optimized as the app's wasm is (release profile, then wasm-opt with

@@ -3,6 +3,7 @@
 // `base`, and any unknown path gets 404.html with status 404. The app ships
 // 404.html as a copy of index.html, so deep links still load the app.
 import { createServer } from "node:http";
+import { gzipSync } from "node:zlib";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
 
@@ -31,9 +32,12 @@ async function fileAt(root, relative) {
 
 /**
  * Starts serving `root` at http://127.0.0.1:<free port><base>, adding
- * `headers` to every answer.
+ * `headers` to every answer. With `gzip`, bodies go compressed to a
+ * browser that accepts it, at zlib's default level, as static hosts
+ * serve them.
  */
-export async function serve(root, base = "/", headers = {}) {
+export async function serve(root, base = "/", headers = {}, { gzip = false } = {}) {
+  const compressed = new Map();
   const server = createServer(async (request, response) => {
     const url = new URL(request.url, "http://127.0.0.1");
     const path = decodeURIComponent(url.pathname);
@@ -42,10 +46,17 @@ export async function serve(root, base = "/", headers = {}) {
     const status = file ? 200 : 404;
     file ??= join(root, "404.html");
     try {
-      const body = await readFile(file);
+      let body = await readFile(file);
+      const encoding = {};
+      if (gzip && /\bgzip\b/.test(request.headers["accept-encoding"] ?? "")) {
+        if (!compressed.has(file)) compressed.set(file, gzipSync(body));
+        body = compressed.get(file);
+        encoding["content-encoding"] = "gzip";
+      }
       response.writeHead(status, {
         "content-type": TYPES[extname(file)] ?? "application/octet-stream",
         "cache-control": "no-store",
+        ...encoding,
         ...headers,
       });
       response.end(body);

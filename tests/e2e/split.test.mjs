@@ -66,6 +66,31 @@ for (const [label, options] of [
       page.assertClean();
     });
 
+    test("a deep link starts fetching its screen's chunks with the page, each once; the home page none", async () => {
+      const preloaded = (page) =>
+        page.evaluate(() =>
+          [...document.querySelectorAll('link[rel="preload"][as="fetch"]')]
+            .map((link) => new URL(link.href).pathname)
+            .filter((path) => /\/(chunk_|split_)[^/]*\.wasm$/.test(path)),
+        );
+      const home = await openPage(app, "/");
+      await home.waitForLoadState("networkidle");
+      assert.deepEqual(await preloaded(home), []);
+      home.assertClean();
+      const page = await openPage(app, null);
+      await page.goto(app.url("/flow"));
+      await page.waitForSelector("h1:text('Flow simulator')");
+      await page.waitForLoadState("networkidle");
+      const paths = await preloaded(page);
+      assert.ok(paths.some((path) => /\/split___flow_route_view_[^/]*\.wasm$/.test(path)), `the Flow chunk is preloaded: ${paths}`);
+      assert.ok(paths.length > 1, "and the chunks it shares");
+      for (const path of paths) {
+        const fetched = page.requests.filter((url) => new URL(url).pathname === path);
+        assert.equal(fetched.length, 1, `${path} is fetched once, the preload serving the loader`);
+      }
+      page.assertClean();
+    });
+
     test("deep link and reload on /flow: OpenID Connect signs an RS256 ID token", async () => {
       const page = await openPage(app, null);
       const response = await page.goto(app.url("/flow?flow=oidc"));

@@ -54,7 +54,7 @@ pub fn SequenceDiagram(
         if let Ok(Some(arrow)) = scroller.query_selector(&format!("[data-step='{step}']")) {
             let view = scroller.get_bounding_client_rect();
             let target = arrow.get_bounding_client_rect();
-            let margin = 2.0 * ROW_HEIGHT;
+            let margin = f64::from(2 * ROW_HEIGHT);
             if target.top() < view.top() + margin {
                 let delta = target.top() - view.top() - margin;
                 scroller.set_scroll_top(scroller.scroll_top() + delta as i32);
@@ -116,9 +116,9 @@ pub fn SequenceDiagram(
                                                 <line
                                                     class="lane"
                                                     x1=lane.x
-                                                    y1=HEADER_HEIGHT - 16.0
+                                                    y1=HEADER_HEIGHT - 16
                                                     x2=lane.x
-                                                    y2=height - 8.0
+                                                    y2=height - 8
                                                 />
                                                 <text
                                                     class="lane-label"
@@ -196,7 +196,7 @@ fn arrow_view(
                 y2=arrow.y
                 marker-end=marker
             />
-            <text class="arrow-label" x=arrow.label_x() y=arrow.y - 6.0>
+            <text class="arrow-label" x=arrow.label_x() y=arrow.y - 6>
                 {label}
             </text>
         </g>

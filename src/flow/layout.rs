@@ -6,21 +6,23 @@ use oauth_engine::http::escape_html;
 use oauth_engine::sim::scenario::Flow;
 use oauth_engine::sim::trace::{Exchange, Party, lanes};
 
-pub const LANE_GAP: f64 = 190.0;
+// Whole pixels: the diagram's coordinates are integers, so drawing them
+// needs no float formatting (about 5 KB of the Flow screen's wasm).
+pub const LANE_GAP: i32 = 190;
 /// Lanes closer together, for two diagrams side by side (Implicit vs
 /// Code): still wide enough for two lane labels ("Authorization server")
 /// next to each other.
-pub const COMPACT_LANE_GAP: f64 = 140.0;
-pub const MARGIN_X: f64 = 100.0;
-pub const HEADER_HEIGHT: f64 = 56.0;
-pub const ROW_HEIGHT: f64 = 30.0;
-pub const FOOTER: f64 = 16.0;
+pub const COMPACT_LANE_GAP: i32 = 140;
+pub const MARGIN_X: i32 = 100;
+pub const HEADER_HEIGHT: i32 = 56;
+pub const ROW_HEIGHT: i32 = 30;
+pub const FOOTER: i32 = 16;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lane {
     pub party: Party,
     pub label: &'static str,
-    pub x: f64,
+    pub x: i32,
 }
 
 /// The request or the response of an exchange.
@@ -36,9 +38,9 @@ pub struct Arrow {
     pub step: usize,
     pub leg: Leg,
     pub channel: Channel,
-    pub x1: f64,
-    pub x2: f64,
-    pub y: f64,
+    pub x1: i32,
+    pub x2: i32,
+    pub y: i32,
     pub label: String,
     /// Sent or received by an attacker: drawn in the warning colour.
     pub attacker: bool,
@@ -46,8 +48,8 @@ pub struct Arrow {
 
 impl Arrow {
     /// Where the label sits: centred over the arrow.
-    pub fn label_x(&self) -> f64 {
-        (self.x1 + self.x2) / 2.0
+    pub fn label_x(&self) -> i32 {
+        (self.x1 + self.x2) / 2
     }
 
     pub fn class(&self) -> String {
@@ -65,8 +67,8 @@ impl Arrow {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
-    pub width: f64,
-    pub height: f64,
+    pub width: i32,
+    pub height: i32,
     pub lanes: Vec<Lane>,
     pub arrows: Vec<Arrow>,
 }
@@ -79,14 +81,14 @@ impl Layout {
     }
 
     /// [`Layout::new`] with the lanes `lane_gap` apart.
-    pub fn with_lane_gap(trace: &[Exchange], flow: Flow, lane_gap: f64) -> Self {
+    pub fn with_lane_gap(trace: &[Exchange], flow: Flow, lane_gap: i32) -> Self {
         let lanes: Vec<Lane> = lanes(trace)
             .into_iter()
             .enumerate()
             .map(|(i, party)| Lane {
                 party,
                 label: party.lane_label(flow),
-                x: MARGIN_X + i as f64 * lane_gap,
+                x: MARGIN_X + i as i32 * lane_gap,
             })
             .collect();
         let x_of = |party: Party| {
@@ -99,7 +101,7 @@ impl Layout {
         for (step, exchange) in trace.iter().enumerate() {
             let (from, to) = (x_of(exchange.from), x_of(exchange.to));
             let attacker = [exchange.from, exchange.to].contains(&Party::Attacker);
-            let top = HEADER_HEIGHT + (2 * step) as f64 * ROW_HEIGHT + ROW_HEIGHT * 0.75;
+            let top = HEADER_HEIGHT + (2 * step) as i32 * ROW_HEIGHT + ROW_HEIGHT * 3 / 4;
             arrows.push(Arrow {
                 step,
                 leg: Leg::Request,
@@ -121,8 +123,8 @@ impl Layout {
                 attacker,
             });
         }
-        let width = MARGIN_X * 2.0 + lanes.len().saturating_sub(1) as f64 * lane_gap;
-        let height = HEADER_HEIGHT + (2 * trace.len()) as f64 * ROW_HEIGHT + FOOTER;
+        let width = MARGIN_X * 2 + lanes.len().saturating_sub(1) as i32 * lane_gap;
+        let height = HEADER_HEIGHT + (2 * trace.len()) as i32 * ROW_HEIGHT + FOOTER;
         Self {
             width,
             height,
@@ -159,8 +161,8 @@ impl Layout {
                 "<line class=\"lane\" x1=\"{x}\" y1=\"{top}\" x2=\"{x}\" y2=\"{bottom}\"/>\n\
                  <text class=\"lane-label\" x=\"{x}\" y=\"24\" text-anchor=\"middle\">{label}</text>\n",
                 x = lane.x,
-                top = HEADER_HEIGHT - 16.0,
-                bottom = self.height - FOOTER / 2.0,
+                top = HEADER_HEIGHT - 16,
+                bottom = self.height - FOOTER / 2,
                 label = escape_html(lane.label),
             ));
         }
@@ -182,7 +184,7 @@ impl Layout {
                 x2 = arrow.x2,
                 y = arrow.y,
                 lx = arrow.label_x(),
-                ly = arrow.y - 5.0,
+                ly = arrow.y - 5,
                 number = arrow.step + 1,
                 label = escape_html(&arrow.label),
             ));
@@ -232,14 +234,14 @@ mod tests {
         let wide = Layout::new(&run.trace, Flow::AuthorizationCode);
         let compact = Layout::with_lane_gap(&run.trace, Flow::AuthorizationCode, COMPACT_LANE_GAP);
         let gaps = |layout: &Layout| {
-            let xs: Vec<f64> = layout.lanes.iter().map(|lane| lane.x).collect();
+            let xs: Vec<i32> = layout.lanes.iter().map(|lane| lane.x).collect();
             xs.windows(2)
                 .map(|pair| pair[1] - pair[0])
                 .collect::<Vec<_>>()
         };
         assert!(gaps(&compact).iter().all(|gap| *gap == COMPACT_LANE_GAP));
         assert!(gaps(&wide).iter().all(|gap| *gap == LANE_GAP));
-        let lanes = wide.lanes.len() as f64 - 1.0;
+        let lanes = wide.lanes.len() as i32 - 1;
         assert_eq!(
             wide.width - compact.width,
             lanes * (LANE_GAP - COMPACT_LANE_GAP)

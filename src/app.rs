@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::{Lazy, LazyRoute, lazy_route, path};
 
-use crate::browser::{router_base, set_title};
+use crate::browser::{load_screen_styles, router_base, set_title};
 use crate::components::{AppBase, AppLink};
 use crate::home::Home;
 use crate::pkce::PkceScreen;
@@ -72,12 +72,15 @@ pub fn App() -> impl IntoView {
 
 /// The Flow screen, code-split: its code and the engine's simulated servers
 /// (RSA signing, JSON) live in a separate wasm chunk, fetched the first time
-/// /flow is opened (see scripts/split/).
+/// /flow is opened (see scripts/split/). Each route's `data()` runs as the
+/// route starts, before its chunk is loaded: the time to ask for the
+/// screen's stylesheets.
 struct FlowRoute;
 
 #[lazy_route]
 impl LazyRoute for FlowRoute {
     fn data() -> Self {
+        load_screen_styles("flow");
         FlowRoute
     }
 
@@ -93,6 +96,7 @@ struct JwtRoute;
 #[lazy_route]
 impl LazyRoute for JwtRoute {
     fn data() -> Self {
+        load_screen_styles("jwt");
         JwtRoute
     }
 
@@ -110,6 +114,7 @@ struct LabRoute;
 #[lazy_route]
 impl LazyRoute for LabRoute {
     fn data() -> Self {
+        load_screen_styles("lab");
         LabRoute
     }
 

@@ -25,6 +25,23 @@ pub fn router_base() -> String {
     base_path(&base_uri)
 }
 
+/// Asks the page for a code-split screen's stylesheets: a release build
+/// links in `index.html` only those every screen uses, and its
+/// `window.screenStyles` adds those of the named split point (`"flow"`,
+/// `"jwt"` or `"lab"`) once (scripts/split/preload.mjs). A development build
+/// links every stylesheet and has no such function: nothing to do.
+pub fn load_screen_styles(split_point: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(function) = js_sys::Reflect::get(&window, &JsValue::from_str("screenStyles")) else {
+        return;
+    };
+    if let Some(function) = function.dyn_ref::<js_sys::Function>() {
+        let _ = function.call1(&JsValue::NULL, &JsValue::from_str(split_point));
+    }
+}
+
 /// The path of an absolute URL, trimmed of its trailing slash.
 pub fn base_path(url: &str) -> String {
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);

@@ -1,16 +1,25 @@
 // Trunk post_build step (scripts/post-build.sh), after the chunks are
-// staged: lets a first visit fetch every wasm chunk its screen needs while
-// the main wasm is still downloading, instead of one round trip after the
-// app has started and its router has asked for them.
+// staged and before the JavaScript is minified (it reads the loader's
+// comments). Two things a code-split screen needs on a first visit:
 //
-// The split loader (split-<hash>.js) names above each shared chunk the
-// split points that use it, and each route's own chunk is
-// split___<route>_route_view_<id>-<hash>.wasm. From those, a small script
-// goes into index.html ahead of the stylesheets (a script after them waits
-// for them): it reads the route from the address, relative to the page's
-// <base>, so a sub-path needs nothing more, and adds a preload for each of
-// that route's files, with the credentials mode of the loader's fetch().
-// The loader itself, which the main JS imports, gets a modulepreload.
+// Its wasm chunks, fetched while the main wasm is still downloading rather
+// than one round trip after the app has started and its router has asked
+// for them. The split loader (split-<hash>.js) names above each shared
+// chunk the split points that use it, and each route's own chunk is
+// split___<route>_route_view_<id>-<hash>.wasm.
+//
+// Its stylesheets, and no other screen's. Trunk links every stylesheet in
+// index.html; those of the code-split screens are taken out here, and the
+// page adds them when a screen asks (window.screenStyles, which the app
+// calls as a route starts: src/browser.rs, load_screen_styles), after the
+// stylesheets every screen uses, so the cascade keeps its order.
+//
+// Both are done by a small script that goes into index.html ahead of the
+// stylesheets (a script after them waits for them): it reads the route from
+// the address, relative to the page's <base>, so a sub-path needs nothing
+// more, preloads that route's chunks (with the credentials mode of the
+// loader's fetch()) and stylesheets. The loader itself, which the main JS
+// imports, gets a modulepreload.
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -19,6 +28,9 @@ if (process.env.TRUNK_PROFILE !== "release") process.exit(0);
 
 // Each screen's path and the split point that draws it (src/app.rs).
 const ROUTES = { flow: "flow", jwt: "jwt", compare: "lab", attacks: "lab", lessons: "lab" };
+// The stylesheets (style/*.css) each split point's screens use, in cascade
+// order. Every other stylesheet is for every screen.
+const STYLES = { flow: ["flow"], jwt: ["jwt"], lab: ["flow", "lab", "lessons"] };
 
 const loaderName = (await readdir(stage)).find((file) => /^split-[\w-]+\.js$/.test(file));
 if (!loaderName) process.exit(0);
@@ -35,21 +47,46 @@ for (const [, file, point] of loader.matchAll(/new URL\("\.\/(split_(__\w+_route
 }
 const filesFor = (splitPoint) =>
   chunks.filter((chunk) => chunk.users.some((user) => user.startsWith(`__${splitPoint}_route_view_`))).map((chunk) => chunk.file);
-const routes = Object.fromEntries(Object.entries(ROUTES).map(([path, point]) => [path, filesFor(point)]));
-for (const [path, files] of Object.entries(routes)) {
-  if (files.length === 0) throw new Error(`preload: no chunk found for /${path} in ${loaderName}`);
+// Each split point's files once; the three lab screens share theirs.
+const points = Object.fromEntries([...new Set(Object.values(ROUTES))].map((point) => [point, filesFor(point)]));
+for (const [point, files] of Object.entries(points)) {
+  if (files.length === 0) throw new Error(`preload: no chunk found for the ${point} split point in ${loaderName}`);
 }
+
+// Trunk's <link>s of the screens' stylesheets come out of the page; their
+// hashed names go into the script.
+const index = join(stage, "index.html");
+let html = await readFile(index, "utf8");
+const sheetNames = new Set(Object.values(STYLES).flat());
+const sheets = {};
+html = html.replace(/<link\b[^>]*>/g, (tag) => {
+  const href = /\bhref="?([^" >]+)/.exec(tag)?.[1] ?? "";
+  const file = href.split("/").pop();
+  const name = /^([a-z]+)-[0-9a-f]+\.css$/.exec(file)?.[1];
+  if (!/\brel="?stylesheet\b/.test(tag) || !sheetNames.has(name)) return tag;
+  sheets[name] = file;
+  return "";
+});
+const styles = Object.fromEntries(
+  Object.entries(STYLES).map(([point, names]) => [
+    point,
+    names.map((name) => sheets[name] ?? (() => { throw new Error(`preload: index.html links no ${name}-<hash>.css`); })()),
+  ]),
+);
 
 const script =
   `<link rel=modulepreload crossorigin href=${loaderName}>` +
-  `<script>(function(){var r=${JSON.stringify(routes)},b=new URL(document.baseURI).pathname,p=location.pathname,` +
-  `f=p.indexOf(b)===0&&r[p.slice(b.length).split("/")[0]]||[];f.forEach(function(h){` +
-  `var l=document.createElement("link");l.rel="preload";l.as="fetch";l.crossOrigin="anonymous";` +
-  `l.type="application/wasm";l.href=h;document.head.appendChild(l)})})()</script>`;
+  `<script>(function(){var g=${JSON.stringify(ROUTES)},r=${JSON.stringify(points)},s=${JSON.stringify(styles)},` +
+  `b=new URL(document.baseURI).pathname,p=location.pathname,k=p.indexOf(b)===0&&g[p.slice(b.length).split("/")[0]];` +
+  `function a(t,h,e){var l=document.createElement("link");l.rel=t;l.href=h;` +
+  `if(e){l.as=e;if(e=="fetch"){l.crossOrigin="anonymous";l.type="application/wasm"}}document.head.appendChild(l)}` +
+  `window.screenStyles=function(k){(s[k]||[]).forEach(function(h){` +
+  `document.querySelector('link[rel=stylesheet][href="'+h+'"]')||a("stylesheet",h)})};` +
+  `if(s[k]){r[k].forEach(function(h){a("preload",h,"fetch")});s[k].forEach(function(h){a("preload",h,"style")})}})()</script>`;
 
-const index = join(stage, "index.html");
-const html = await readFile(index, "utf8");
 const at = html.indexOf("<link");
 if (at < 0) throw new Error("preload: index.html has no <link> to put the preloads before");
 await writeFile(index, html.slice(0, at) + script + html.slice(at));
-console.log(`preload: ${Object.entries(routes).map(([path, files]) => `/${path} ${files.length}`).join(", ")} chunks`);
+console.log(
+  `preload: ${Object.entries(points).map(([point, files]) => `${point} ${files.length} chunks, ${styles[point].length} stylesheets`).join("; ")}`,
+);

@@ -91,6 +91,48 @@ for (const [label, options] of [
       page.assertClean();
     });
 
+    test("each screen downloads its own stylesheets and no other's, after the shared ones", async () => {
+      // The stylesheets applied, by name (flow-<hash>.css is "flow"), in order.
+      const sheets = (page) =>
+        page.evaluate(() =>
+          [...document.styleSheets].map((sheet) => /([a-z]+)-[0-9a-f]+\.css$/.exec(sheet.href ?? "")?.[1]).filter(Boolean),
+        );
+      const cssRequested = (page) =>
+        page.requests.map((url) => /\/([a-z]+)-[0-9a-f]+\.css$/.exec(new URL(url).pathname)?.[1]).filter(Boolean);
+      const shared = ["tokens", "shell", "pkce"];
+
+      const page = await openPage(app, "/");
+      await page.waitForLoadState("networkidle");
+      assert.deepEqual(await sheets(page), shared);
+      assert.deepEqual(cssRequested(page).sort(), [...shared].sort(), "the home page fetches no screen's stylesheet");
+      await page.getByRole("link", { name: "JWT", exact: true }).click();
+      await page.waitForSelector("h1:text('JWT debugger')");
+      assert.deepEqual(await sheets(page), [...shared, "jwt"]);
+      await page.getByRole("link", { name: "Attacks", exact: true }).click();
+      await page.waitForSelector("h1:text('Attack lab')");
+      await page.waitForFunction(() => document.styleSheets.length === 7);
+      assert.deepEqual(await sheets(page), [...shared, "jwt", "flow", "lab", "lessons"]);
+      // lab.css lays the lab out: the picker beside the run on a wide screen.
+      const layout = page.locator(".attacks__layout");
+      assert.equal(await layout.evaluate((element) => getComputedStyle(element).display), "grid");
+      await page.getByRole("link", { name: "Lessons", exact: true }).click();
+      await page.waitForSelector("h1:text('Guided lessons')");
+      assert.equal(await page.evaluate(() => document.styleSheets.length), 7, "each added once");
+      page.assertClean();
+
+      const deep = await openPage(app, null);
+      await deep.goto(app.url("/lessons"));
+      await deep.waitForSelector("h1:text('Guided lessons')");
+      await deep.waitForLoadState("networkidle");
+      assert.deepEqual(await sheets(deep), [...shared, "flow", "lab", "lessons"]);
+      const fetched = cssRequested(deep);
+      for (const name of ["flow", "lab", "lessons"]) {
+        assert.equal(fetched.filter((sheet) => sheet === name).length, 1, `${name}.css fetched once, the preload serving the link`);
+      }
+      assert.ok(!fetched.includes("jwt"), "and not the JWT debugger's");
+      deep.assertClean();
+    });
+
     test("deep link and reload on /flow: OpenID Connect signs an RS256 ID token", async () => {
       const page = await openPage(app, null);
       const response = await page.goto(app.url("/flow?flow=oidc"));

@@ -5,7 +5,6 @@ use leptos_router::{Lazy, LazyRoute, lazy_route, path};
 use crate::browser::{load_screen_styles, router_base, set_title};
 use crate::components::{AppBase, AppLink};
 use crate::home::Home;
-use crate::pkce::PkceScreen;
 use crate::screens::SCREENS;
 use crate::theme::ThemeSwitch;
 
@@ -57,7 +56,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/flow") view={Lazy::<FlowRoute>::new()} />
                     <Route path=path!("/jwt") view={Lazy::<JwtRoute>::new()} />
-                    <Route path=path!("/pkce") view=PkceScreen />
+                    <Route path=path!("/pkce") view={Lazy::<PkceRoute>::new()} />
                     <Route path=path!("/compare") view={Lazy::<LabRoute>::new()} />
                     <Route path=path!("/attacks") view={Lazy::<LabRoute>::new()} />
                     <Route path=path!("/lessons") view={Lazy::<LabRoute>::new()} />
@@ -86,6 +85,23 @@ impl LazyRoute for FlowRoute {
 
     fn view(_this: Self) -> AnyView {
         crate::flow::FlowScreen().into_any()
+    }
+}
+
+/// The PKCE generator, code-split too: SHA-256, base64url and the screen
+/// are not what the home page or the other screens need first. Its
+/// stylesheet is small and partly shared (style/pkce.css), so every page
+/// links it.
+struct PkceRoute;
+
+#[lazy_route]
+impl LazyRoute for PkceRoute {
+    fn data() -> Self {
+        PkceRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        crate::pkce::PkceScreen().into_any()
     }
 }
 

@@ -27,10 +27,10 @@ const stage = process.env.TRUNK_STAGING_DIR;
 if (process.env.TRUNK_PROFILE !== "release") process.exit(0);
 
 // Each screen's path and the split point that draws it (src/app.rs).
-const ROUTES = { flow: "flow", jwt: "jwt", compare: "lab", attacks: "lab", lessons: "lab" };
+const ROUTES = { flow: "flow", jwt: "jwt", pkce: "pkce", compare: "lab", attacks: "lab", lessons: "lab" };
 // The stylesheets (style/*.css) each split point's screens use, in cascade
 // order. Every other stylesheet is for every screen.
-const STYLES = { flow: ["flow"], jwt: ["jwt"], lab: ["flow", "lab", "lessons"] };
+const STYLES = { flow: ["flow"], jwt: ["jwt"], pkce: [], lab: ["flow", "lab", "lessons"] };
 
 const loaderName = (await readdir(stage)).find((file) => /^split-[\w-]+\.js$/.test(file));
 if (!loaderName) process.exit(0);

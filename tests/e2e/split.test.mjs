@@ -5,8 +5,9 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { SUBPATH, SUBPATH_DIST, byTestId, gotoApp, openPage, useApp } from "./support.mjs";
 
-const isChunk = (url) => /\/split___[^/]*\.wasm$/.test(new URL(url).pathname);
-const chunkRequests = (page) => page.requests.filter(isChunk);
+// A screen's own chunk: split___<route>_route_view_<id>-<hash>.wasm.
+const isChunk = (url, route = "flow") => new RegExp(`/split___${route}_route_view_[^/]*\\.wasm$`).test(new URL(url).pathname);
+const chunkRequests = (page, route = "flow") => page.requests.filter((url) => isChunk(url, route));
 
 async function stepCount(page) {
   const counter = byTestId(page, "flow-step-counter");
@@ -33,15 +34,17 @@ for (const [label, options] of [
   describe(`lazy Flow screen ${label}`, () => {
     const app = useApp({ before, after }, options);
 
-    test("the home page does not download the Flow chunk", async () => {
+    test("the home page downloads neither the Flow chunk nor the PKCE generator's", async () => {
       const page = await openPage(app, "/");
       await page.waitForLoadState("networkidle");
       assert.match(await page.locator("h1").textContent(), /Learn OAuth/);
       assert.deepEqual(chunkRequests(page), []);
+      assert.deepEqual(chunkRequests(page, "pkce"), [], "nor the PKCE generator's");
       await page.getByRole("link", { name: "PKCE", exact: true }).click();
       await page.waitForSelector("h1:text('PKCE generator')");
       await page.waitForLoadState("networkidle");
       assert.deepEqual(chunkRequests(page), [], "/pkce needs no Flow code either");
+      assert.equal(chunkRequests(page, "pkce").length, 1, "only its own chunk");
       page.assertClean();
     });
 

@@ -1,6 +1,7 @@
 //! OAuth error responses: RFC 6749 sections 4.1.2.1 (authorization
 //! endpoint) and 5.2 (token endpoint), RFC 8628 section 3.5 (device grant)
-//! and RFC 6750 section 3.1 (bearer resource requests).
+//! RFC 6750 section 3.1 (bearer resource requests) and RFC 9449 sections 5,
+//! 7.1 and 8 (DPoP).
 
 use std::fmt;
 
@@ -25,10 +26,13 @@ pub enum ErrorCode {
     // RFC 6750 section 3.1
     InvalidToken,
     InsufficientScope,
+    // RFC 9449 sections 5 and 7.1, and 8 and 9
+    InvalidDpopProof,
+    UseDpopNonce,
 }
 
 impl ErrorCode {
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 17] = [
         Self::InvalidRequest,
         Self::InvalidClient,
         Self::InvalidGrant,
@@ -44,6 +48,8 @@ impl ErrorCode {
         Self::ExpiredToken,
         Self::InvalidToken,
         Self::InsufficientScope,
+        Self::InvalidDpopProof,
+        Self::UseDpopNonce,
     ];
 
     /// The code with this registered name, as a response carries it.
@@ -68,6 +74,8 @@ impl ErrorCode {
             Self::ExpiredToken => "expired_token",
             Self::InvalidToken => "invalid_token",
             Self::InsufficientScope => "insufficient_scope",
+            Self::InvalidDpopProof => "invalid_dpop_proof",
+            Self::UseDpopNonce => "use_dpop_nonce",
         }
     }
 
@@ -202,6 +210,8 @@ mod tests {
             (ErrorCode::ExpiredToken, "expired_token"),
             (ErrorCode::InvalidToken, "invalid_token"),
             (ErrorCode::InsufficientScope, "insufficient_scope"),
+            (ErrorCode::InvalidDpopProof, "invalid_dpop_proof"),
+            (ErrorCode::UseDpopNonce, "use_dpop_nonce"),
         ];
         for (code, name) in names {
             assert_eq!(code.as_str(), name);

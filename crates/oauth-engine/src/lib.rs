@@ -6,6 +6,7 @@
 
 pub mod channel;
 pub mod clock;
+pub mod dpop;
 pub mod error;
 pub mod form;
 pub mod http;

@@ -3,6 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use oauth_engine::clock::UnixTime;
+use oauth_engine::dpop::{ProofContext, check_proof};
 use oauth_engine::form::{decode_form, encode_form};
 use oauth_engine::http::Url;
 use oauth_engine::http::{Method, Request};
@@ -88,6 +89,21 @@ proptest! {
     fn jws_verification_never_panics(token in "[A-Za-z0-9_.=+/-]{0,200}|.{0,64}") {
         let key = VerifyingKey::Hmac(b"key".to_vec());
         prop_assert!(key.verify(&token).is_err());
+    }
+
+    /// RFC 9449 section 4.3: any text in a DPoP header, however
+    /// malformed, is refused with a reason and never panics.
+    #[test]
+    fn dpop_proof_checking_never_panics(proof in "[A-Za-z0-9_.=+/-]{0,300}|.{0,64}") {
+        let url = Url::parse("https://as.example/token").unwrap();
+        let context = ProofContext {
+            method: Method::Post,
+            url: &url,
+            now: UnixTime(0),
+            access_token: Some("token"),
+            nonce: None,
+        };
+        prop_assert!(check_proof(&proof, &context).is_err());
     }
 
     #[test]

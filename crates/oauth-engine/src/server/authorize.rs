@@ -486,7 +486,7 @@ impl AuthorizationServer {
         now: UnixTime,
         rng: &mut dyn Rng,
     ) -> Response {
-        let issued = self.issue_access_token(&request.client_id, &subject, &scope, now, rng);
+        let issued = self.issue_access_token(&request.client_id, &subject, &scope, None, now, rng);
         let (token, _jti) = match issued {
             Ok(issued) => issued,
             Err(error) => {

@@ -235,6 +235,7 @@ impl AuthorizationServer {
         &mut self,
         client: &ClientRegistration,
         params: &BTreeMap<String, String>,
+        jkt: Option<&str>,
         now: UnixTime,
         rng: &mut dyn Rng,
     ) -> Result<Value, OAuthError> {
@@ -308,6 +309,7 @@ impl AuthorizationServer {
                     refresh: client.allows(GrantType::RefreshToken),
                     auth_time: Some(auth_time),
                     nonce: None,
+                    jkt,
                 };
                 self.token_response(issue, now, rng)
             }

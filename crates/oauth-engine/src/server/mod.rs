@@ -5,6 +5,7 @@
 mod authorize;
 mod client_auth;
 mod device;
+mod dpop;
 mod oidc;
 mod pages;
 mod token;
@@ -24,6 +25,7 @@ use crate::types::{ClientId, ClientSecret, RedirectUri, Scope, Subject};
 pub use authorize::AuthorizationRequest;
 pub use client_auth::basic_credentials;
 pub use device::DEVICE_CODE_GRANT;
+pub use dpop::NONCE_HEADER as DPOP_NONCE_HEADER;
 pub use oidc::at_hash;
 pub use pages::offered_scopes;
 
@@ -78,6 +80,12 @@ pub struct ServerPolicy {
     /// with temporarily_unavailable (RFC 6749 section 4.1.2.1) and token
     /// requests with 503.
     pub unavailable: bool,
+    /// Refuse token requests without a DPoP proof, so every token issued
+    /// is bound to a key (RFC 9449 section 5.2, `dpop_bound_access_tokens`).
+    pub require_dpop: bool,
+    /// Require the server's nonce in DPoP proofs (RFC 9449 section 8): a
+    /// proof without it gets `use_dpop_nonce` and the nonce to use.
+    pub dpop_nonce: bool,
 }
 
 impl Default for ServerPolicy {
@@ -95,6 +103,8 @@ impl Default for ServerPolicy {
             issuer_in_response: true,
             allow_implicit: false,
             unavailable: false,
+            require_dpop: false,
+            dpop_nonce: false,
         }
     }
 }
@@ -214,6 +224,9 @@ struct RefreshGrant {
     /// When the user signed in, for the ID tokens of later refreshes
     /// (OpenID Connect Core section 12.2).
     auth_time: Option<UnixTime>,
+    /// The thumbprint of the DPoP key a public client's refresh token is
+    /// bound to (RFC 9449 section 5): refreshing needs a proof by that key.
+    jkt: Option<String>,
 }
 
 /// The simulated authorization server.
@@ -233,6 +246,10 @@ pub struct AuthorizationServer {
     /// Access token `jti`s per family, so revoking a family revokes them.
     family_access_tokens: BTreeMap<u64, Vec<String>>,
     next_family: u64,
+    /// DPoP proofs accepted at the token endpoint, to refuse a replay.
+    seen_proofs: crate::dpop::SeenProofs,
+    /// The nonce DPoP proofs must carry, once made (RFC 9449 section 8).
+    dpop_nonce: Option<String>,
 }
 
 impl AuthorizationServer {
@@ -248,6 +265,8 @@ impl AuthorizationServer {
             revoked_access_tokens: Vec::new(),
             family_access_tokens: BTreeMap::new(),
             next_family: 1,
+            seen_proofs: Default::default(),
+            dpop_nonce: None,
         }
     }
 
@@ -307,6 +326,8 @@ impl AuthorizationServer {
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
             "code_challenge_methods_supported": methods,
             "authorization_response_iss_parameter_supported": policy.issuer_in_response,
+            // RFC 9449 section 5.1.
+            "dpop_signing_alg_values_supported": [crate::dpop::PROOF_ALG],
         })
     }
 

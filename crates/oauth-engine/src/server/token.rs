@@ -46,15 +46,25 @@ impl AuthorizationServer {
             Ok(client) => client.clone(),
             Err(failure) => return error_response(&failure.error, failure.used_basic),
         };
+        // RFC 9449 section 5: the key a DPoP proof shows, to bind to.
+        let jkt = match self.dpop_key_of(request, now, rng) {
+            Ok(jkt) => jkt,
+            Err(refusal) => return refusal,
+        };
+        let jkt = jkt.as_deref();
         let result = match param(&params, "grant_type") {
             None => Err(OAuthError::new(
                 ErrorCode::InvalidRequest,
                 "grant_type is missing (RFC 6749 section 4.1.3)",
             )),
-            Some("authorization_code") => self.code_grant(&client, &params, now, rng),
-            Some("refresh_token") => self.refresh_grant(&client, &params, now, rng),
-            Some("client_credentials") => self.client_credentials_grant(&client, &params, now, rng),
-            Some(super::DEVICE_CODE_GRANT) => self.device_code_grant(&client, &params, now, rng),
+            Some("authorization_code") => self.code_grant(&client, &params, jkt, now, rng),
+            Some("refresh_token") => self.refresh_grant(&client, &params, jkt, now, rng),
+            Some("client_credentials") => {
+                self.client_credentials_grant(&client, &params, jkt, now, rng)
+            }
+            Some(super::DEVICE_CODE_GRANT) => {
+                self.device_code_grant(&client, &params, jkt, now, rng)
+            }
             Some(other) => Err(OAuthError::new(
                 ErrorCode::UnsupportedGrantType,
                 format!("grant_type \"{other}\" is not supported by this server"),
@@ -72,6 +82,7 @@ impl AuthorizationServer {
         &mut self,
         client: &ClientRegistration,
         params: &BTreeMap<String, String>,
+        jkt: Option<&str>,
         now: UnixTime,
         rng: &mut dyn Rng,
     ) -> Result<Value, OAuthError> {
@@ -165,6 +176,7 @@ impl AuthorizationServer {
             refresh: client.allows(GrantType::RefreshToken),
             auth_time: Some(grant.auth_time),
             nonce: grant.nonce.as_deref(),
+            jkt,
         };
         self.token_response(issue, now, rng)
     }
@@ -175,6 +187,7 @@ impl AuthorizationServer {
         &mut self,
         client: &ClientRegistration,
         params: &BTreeMap<String, String>,
+        jkt: Option<&str>,
         now: UnixTime,
         rng: &mut dyn Rng,
     ) -> Result<Value, OAuthError> {
@@ -203,6 +216,22 @@ impl AuthorizationServer {
         if now >= grant.expires_at {
             return Err(invalid("the refresh token has expired"));
         }
+        // RFC 9449 section 5: a public client's bound refresh token needs a
+        // proof signed by the key it is bound to.
+        if let Some(bound) = &grant.jkt
+            && jkt != Some(bound.as_str())
+        {
+            return Err(OAuthError::new(
+                ErrorCode::InvalidDpopProof,
+                if jkt.is_none() {
+                    "the refresh token is bound to a DPoP key: send a DPoP proof signed by it \
+                     (RFC 9449 section 5)"
+                } else {
+                    "the DPoP proof is signed by another key than the one the refresh token is \
+                     bound to (RFC 9449 section 5)"
+                },
+            ));
+        }
         // The new scope may only narrow the original (RFC 6749 section 6).
         let scope = requested_scope(params, &grant.scope, &grant.scope, "what was granted")?;
         // Without rotation the client keeps using the same refresh token.
@@ -221,6 +250,7 @@ impl AuthorizationServer {
             refresh: rotate,
             auth_time: grant.auth_time,
             nonce: None,
+            jkt,
         };
         self.token_response(issue, now, rng)
     }
@@ -231,6 +261,7 @@ impl AuthorizationServer {
         &mut self,
         client: &ClientRegistration,
         params: &BTreeMap<String, String>,
+        jkt: Option<&str>,
         now: UnixTime,
         rng: &mut dyn Rng,
     ) -> Result<Value, OAuthError> {
@@ -254,6 +285,7 @@ impl AuthorizationServer {
             refresh: false,
             auth_time: None,
             nonce: None,
+            jkt,
         };
         self.token_response(issue, now, rng)
     }
@@ -275,12 +307,14 @@ impl AuthorizationServer {
             refresh,
             auth_time,
             nonce,
+            jkt,
         } = issue;
         let (access_token, jti) =
-            self.issue_access_token(&client.client_id, subject, scope, now, rng)?;
+            self.issue_access_token(&client.client_id, subject, scope, jkt, now, rng)?;
         let mut body = json!({
             "access_token": access_token,
-            "token_type": "Bearer",
+            // RFC 9449 section 5: a bound token is of type DPoP.
+            "token_type": if jkt.is_some() { crate::dpop::TOKEN_TYPE } else { "Bearer" },
             "expires_in": self.config.policy.access_token_lifetime,
             "scope": scope.to_string(),
         });
@@ -298,6 +332,9 @@ impl AuthorizationServer {
                     expires_at: now.plus(self.config.policy.refresh_token_lifetime),
                     rotated: false,
                     auth_time,
+                    // RFC 9449 section 5: bound for a public client only; a
+                    // confidential one authenticates when it refreshes.
+                    jkt: jkt.filter(|_| client.is_public()).map(str::to_owned),
                 },
             );
             body["refresh_token"] = refresh.into();
@@ -319,7 +356,9 @@ impl AuthorizationServer {
     }
 
     /// A JWT access token in the RFC 9068 profile: `typ` at+jwt, signed by
-    /// the server's key, with iss, sub, aud, client_id, scope, iat, exp, jti.
+    /// the server's key, with iss, sub, aud, client_id, scope, iat, exp, jti,
+    /// and for a DPoP-bound token `cnf.jkt`, the key's thumbprint (RFC 9449
+    /// section 6.1).
     /// With scope openid, `aud` names the UserInfo endpoint beside the API,
     /// so the one token serves both. Returns the token and its jti.
     pub(super) fn issue_access_token(
@@ -327,6 +366,7 @@ impl AuthorizationServer {
         client_id: &ClientId,
         subject: &Subject,
         scope: &Scope,
+        jkt: Option<&str>,
         now: UnixTime,
         rng: &mut dyn Rng,
     ) -> Result<(String, String), OAuthError> {
@@ -336,7 +376,7 @@ impl AuthorizationServer {
         } else {
             json!(self.config.audience)
         };
-        let claims = json!({
+        let mut claims = json!({
             "iss": self.issuer_id(),
             "sub": subject.as_str(),
             "aud": audience,
@@ -346,6 +386,9 @@ impl AuthorizationServer {
             "exp": now.plus(self.config.policy.access_token_lifetime).0,
             "jti": jti,
         });
+        if let Some(jkt) = jkt {
+            claims["cnf"] = json!({ "jkt": jkt });
+        }
         let mut header = serde_json::Map::new();
         header.insert("typ".into(), "at+jwt".into());
         let token = self.signing_key.sign(header, claims.to_string().as_bytes());
@@ -369,6 +412,8 @@ pub(super) struct Issue<'a> {
     /// The authorization request's nonce, echoed in the ID token (OpenID
     /// Connect Core section 3.1.2.1).
     pub nonce: Option<&'a str>,
+    /// The thumbprint of the DPoP key the tokens are bound to.
+    pub jkt: Option<&'a str>,
 }
 
 fn require_grant(client: &ClientRegistration, grant: GrantType) -> Result<(), OAuthError> {

@@ -41,7 +41,7 @@ fn token_request(form: &[(&str, &str)], proofs: &[String]) -> Request {
     request
 }
 
-fn code_form<'a>(code: &'a str) -> Vec<(&'a str, &'a str)> {
+fn code_form(code: &str) -> Vec<(&str, &str)> {
     vec![
         ("grant_type", "authorization_code"),
         ("code", code),

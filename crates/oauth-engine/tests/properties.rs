@@ -142,7 +142,7 @@ proptest! {
     }
 
     /// RFC 6750 section 3: any request to the API, however malformed, gets
-    /// an answer, and every refusal carries a Bearer challenge.
+    /// an answer, and every refusal carries a Bearer (or DPoP) challenge.
     #[test]
     fn rfc6750_3_malformed_api_requests_get_bearer_challenges(
         authorization in proptest::option::of(".{0,60}"),
@@ -160,16 +160,23 @@ proptest! {
                 body: serde_json::json!({}),
                 by_subject: Default::default(),
             }],
+            seen_proofs: Default::default(),
         };
         let url = Url::parse(&format!("https://api.example/profile?{query}")).unwrap();
         let mut request = Request::get(url);
         if let Some(value) = authorization {
             request = request.with_header("Authorization", value);
         }
-        let response = api.handle(&request, UnixTime(1_700_000_000), |_| false);
+        let response = api.clone().handle(&request, UnixTime(1_700_000_000), |_| false);
         prop_assert_ne!(response.status, 200);
         let challenge = response.headers.get("WWW-Authenticate").unwrap_or_default();
-        prop_assert!(challenge.starts_with("Bearer realm=\"api\""), "{}", challenge);
+        // A token sent with the DPoP scheme is refused with a DPoP
+        // challenge (RFC 9449 section 7.1).
+        prop_assert!(
+            challenge.starts_with("Bearer realm=\"api\"") || challenge.starts_with("DPoP error="),
+            "{}",
+            challenge
+        );
     }
 
     /// Whatever is pasted into the JWT debugger decodes or gets a message;

@@ -314,6 +314,7 @@ impl Scenario {
                 body: json!({}),
                 by_subject,
             }],
+            seen_proofs: Default::default(),
         };
         let client_origin = self.client.origin();
         let clock = SimulatedClock::starting_at(UnixTime(self.start_time));

@@ -1,12 +1,15 @@
-//! The simulated resource server: a bearer-token API (RFC 6750) that
-//! accepts JWT access tokens (RFC 9068) signed by a key in the
-//! authorization server's JWKS.
+//! The simulated resource server: an API that accepts JWT access tokens
+//! (RFC 9068) signed by a key in the authorization server's JWKS, as
+//! bearer tokens (RFC 6750) or bound to a DPoP key (RFC 9449, `dpop.rs`).
+
+mod dpop;
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
 use crate::clock::UnixTime;
+use crate::dpop::SeenProofs;
 use crate::error::{ErrorCode, OAuthError};
 use crate::http::{Method, Request, Response};
 use crate::jose::{DecodedJws, JoseError, VerifyingKey};
@@ -74,7 +77,7 @@ impl KeySet {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ResourceServer {
     /// What tokens must carry in `iss`.
     pub issuer: String,
@@ -82,6 +85,9 @@ pub struct ResourceServer {
     pub audience: String,
     pub keys: KeySet,
     pub resources: Vec<Resource>,
+    /// DPoP proofs accepted so far, to refuse a replay (RFC 9449 section
+    /// 11.1).
+    pub seen_proofs: SeenProofs,
 }
 
 impl ResourceServer {
@@ -89,7 +95,7 @@ impl ResourceServer {
     /// whether a token's `jti` was revoked (as introspection would, RFC
     /// 7662), so revocation takes effect before the token expires.
     pub fn handle(
-        &self,
+        &mut self,
         request: &Request,
         now: UnixTime,
         is_revoked: impl Fn(&str) -> bool,
@@ -101,18 +107,29 @@ impl ResourceServer {
         else {
             return Response::new(404).with_body("Not Found");
         };
-        let token = match bearer_token(request) {
-            Ok(Some(token)) => token,
-            // RFC 6750 section 3.1: no credentials, so no error code.
+        let (scheme, token) = match access_token(request) {
+            Ok(Some(credentials)) => credentials,
+            // RFC 6750 section 3.1: no credentials, so no error code. Both
+            // schemes are offered, DPoP with its algorithms (RFC 9449
+            // section 7.1).
             Ok(None) => {
-                return Response::new(401).with_header("WWW-Authenticate", "Bearer realm=\"api\"");
+                return Response::new(401)
+                    .with_header("WWW-Authenticate", "Bearer realm=\"api\"")
+                    .with_header("WWW-Authenticate", dpop::offer());
             }
             Err(error) => return challenge(400, &error, None),
         };
         let claims = match self.validate(token, now, &is_revoked) {
             Ok(claims) => claims,
+            Err(error) if scheme == Scheme::Dpop => return dpop::challenge(&error),
             Err(error) => return challenge(401, &error, None),
         };
+        // RFC 9449 section 7: the proof, and the token's binding to its key.
+        if let Err(refusal) =
+            dpop::check_binding(&mut self.seen_proofs, request, scheme, token, &claims, now)
+        {
+            return refusal;
+        }
         let granted =
             Scope::parse(claims["scope"].as_str().unwrap_or_default()).unwrap_or_default();
         if !granted.contains(&resource.required_scope) {
@@ -184,8 +201,34 @@ pub(crate) fn has_audience(claims: &serde_json::Map<String, Value>, audience: &s
     }
 }
 
-/// The token from `Authorization: Bearer`, the one method this server
-/// supports (RFC 6750 section 2.1).
+/// How an access token is presented in the `Authorization` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scheme {
+    /// RFC 6750 section 2.1.
+    Bearer,
+    /// RFC 9449 section 7.1: with a DPoP proof beside it.
+    Dpop,
+}
+
+/// The token from `Authorization: Bearer` or `Authorization: DPoP`, and
+/// which of the two.
+fn access_token(request: &Request) -> Result<Option<(Scheme, &str)>, OAuthError> {
+    if let Some((scheme, token)) = request.authorization()
+        && scheme.eq_ignore_ascii_case(crate::dpop::TOKEN_TYPE)
+    {
+        // The same token68 syntax as Bearer (RFC 9449 section 7.1).
+        if token.is_empty() || token.contains(' ') {
+            return Err(OAuthError::new(
+                ErrorCode::InvalidRequest,
+                "the DPoP token is missing or malformed",
+            ));
+        }
+        return Ok(Some((Scheme::Dpop, token)));
+    }
+    Ok(bearer_token(request)?.map(|token| (Scheme::Bearer, token)))
+}
+
+/// The token from `Authorization: Bearer` (RFC 6750 section 2.1).
 pub(crate) fn bearer_token(request: &Request) -> Result<Option<&str>, OAuthError> {
     let invalid = |description: &str| OAuthError::new(ErrorCode::InvalidRequest, description);
     // RFC 6750 section 2.3 is unsafe (tokens in URLs leak) and RFC 9700

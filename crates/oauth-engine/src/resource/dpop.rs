@@ -1,0 +1,92 @@
+//! DPoP at the API (RFC 9449 section 7): a token bound to a key is
+//! accepted only with a proof signed by that key, made for this request
+//! and this token; and never as a bearer token.
+
+use serde_json::{Map, Value};
+
+use super::Scheme;
+use crate::clock::UnixTime;
+use crate::dpop::{PROOF_ALG, ProofContext, ProofError, SeenProofs, TOKEN_TYPE, check_proof};
+use crate::error::{ErrorCode, OAuthError};
+use crate::http::{Request, Response};
+
+/// RFC 9449 section 7: for a token presented with the DPoP scheme, the
+/// request's proof and the token's `cnf.jkt`; for a bearer token, that it
+/// is not bound. Accepted proofs go into `seen`; the refusal is the
+/// response to send.
+pub(super) fn check_binding(
+    seen: &mut SeenProofs,
+    request: &Request,
+    scheme: Scheme,
+    token: &str,
+    claims: &Map<String, Value>,
+    now: UnixTime,
+) -> Result<(), Response> {
+    let bound_to = claims
+        .get("cnf")
+        .and_then(|cnf| cnf.get("jkt"))
+        .and_then(Value::as_str);
+    let invalid_token =
+        |description: &str| challenge(&OAuthError::new(ErrorCode::InvalidToken, description));
+    match (scheme, bound_to) {
+        (Scheme::Bearer, None) => Ok(()),
+        // Section 7.2: a bound token is useless to whoever has only
+        // the token, so presenting it as Bearer is refused.
+        (Scheme::Bearer, Some(_)) => Err(invalid_token(
+            "the token is bound to a DPoP key: present it with the DPoP scheme and a proof \
+                 (RFC 9449 section 7.2)",
+        )),
+        (Scheme::Dpop, None) => Err(invalid_token(
+            "the token is not bound to a DPoP key (it has no cnf.jkt): present it as Bearer",
+        )),
+        (Scheme::Dpop, Some(jkt)) => {
+            let proof_error =
+                |error: ProofError| challenge(&OAuthError::new(error.code(), error.to_string()));
+            let proofs: Vec<&str> = request
+                .headers
+                .iter()
+                .filter(|(name, _)| name.eq_ignore_ascii_case("DPoP"))
+                .map(|(_, value)| value)
+                .collect();
+            // Section 4.3, check 1: exactly one proof.
+            let [proof] = proofs[..] else {
+                return Err(proof_error(ProofError::HeaderCount(proofs.len())));
+            };
+            let context = ProofContext {
+                method: request.method,
+                url: &request.url,
+                now,
+                access_token: Some(token),
+                nonce: None,
+            };
+            let valid = check_proof(proof, &context).map_err(proof_error)?;
+            // Section 7.1: the key that signed the proof is the one
+            // the token is bound to.
+            if valid.jkt != jkt {
+                return Err(challenge(&OAuthError::new(
+                    ErrorCode::InvalidDpopProof,
+                    "the DPoP proof is signed by another key than the one the token is bound \
+                         to (cnf.jkt)",
+                )));
+            }
+            seen.record(&valid, now).map_err(proof_error)
+        }
+    }
+}
+
+/// The DPoP challenge without an error, offered beside Bearer's: the
+/// scheme and the algorithms this API accepts proofs in (RFC 9449 section
+/// 7.1).
+pub(super) fn offer() -> String {
+    format!("{TOKEN_TYPE} algs=\"{PROOF_ALG}\"")
+}
+
+/// A 401 with the `WWW-Authenticate: DPoP` challenge carrying the error
+/// (RFC 9449 section 7.1), and the same fields as JSON.
+pub(super) fn challenge(error: &OAuthError) -> Response {
+    let value = format!(
+        "{TOKEN_TYPE} error=\"{}\", error_description=\"{}\", algs=\"{PROOF_ALG}\"",
+        error.code, error.description
+    );
+    Response::json(401, &error.to_json()).with_header("WWW-Authenticate", value)
+}

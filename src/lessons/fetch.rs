@@ -8,10 +8,10 @@
 use gloo_net::http::Request;
 use web_sys::RequestCache;
 
-use super::model::{
-    INDEX_FILE, Lesson, check_file_name, lesson_path, network_problem, parse_index, parse_lesson,
-    response_problem,
-};
+use super::files::{INDEX_FILE, check_file_name, lesson_path, network_problem, response_problem};
+use super::format::parse_lesson;
+use super::index::parse_index;
+use super::lesson::Lesson;
 
 /// The text of `lessons/<file>`, or a message naming the file.
 async fn fetch_text(file: &str) -> Result<String, String> {

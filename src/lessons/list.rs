@@ -6,7 +6,8 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use super::fetch::{load_index, load_lesson};
-use super::model::{Lesson, lesson_path};
+use super::files::lesson_path;
+use super::lesson::Lesson;
 use super::{lesson_href, lessons_href};
 use crate::browser::set_title;
 

@@ -3,18 +3,43 @@
 //! request succeeds) before it is shown, with feedback read from the run.
 //!
 //! Lessons are data: JSON files in `public/lessons/`, loaded at run time
-//! (see `fetch`), so an instructor adds one without a rebuild. The format
-//! and every check on it: `model`.
+//! (see `fetch`), so an instructor adds one without a rebuild. A lesson file
+//! never holds an answer: "who sends the next message" is the next
+//! exchange's sender, and "will it succeed" is read from its response, so a
+//! lesson cannot disagree with the protocol it teaches.
+//!
+//! The lessons' logic, free of the DOM and tested natively, in modules that
+//! each use only those listed before them:
+//! - `wording`, `files`: how a message quotes what it names, and the lesson
+//!   files' names and paths;
+//! - `problems`, `index`, `run`, `lesson`, `format`: reading the index and a
+//!   lesson file, with a message naming the file and the field for every
+//!   problem, and running what the lesson names through the engine;
+//! - `check`: a lesson's stops against its run;
+//! - `questions`: the questions, feedback and score, every answer read from
+//!   the run's trace;
+//! - `links`: where a learner is, as the address bar keeps it.
+//!
+//! On screen: `list` and `player`.
 
+pub mod check;
 mod fetch;
+pub mod files;
+pub mod format;
+pub mod index;
+pub mod lesson;
+pub mod links;
 mod list;
-pub mod model;
 mod player;
+mod problems;
+pub mod questions;
+pub mod run;
+mod wording;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use self::model::{LessonLink, Place};
+use self::links::{LessonLink, Place};
 
 /// `/lessons`: the list of lessons, or with `?file=…` the lesson itself.
 #[component]

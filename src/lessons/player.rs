@@ -8,11 +8,13 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::check::check_against_run;
 use super::fetch::load_lesson;
-use super::model::{
-    Answers, Ask, Lesson, LessonRun, Place, Question, RunSpec, SUCCESS_RULE, check_against_run,
-    check_file_name, feedback, lesson_path, question, score, step_line,
-};
+use super::files::{check_file_name, lesson_path};
+use super::lesson::{Ask, Lesson};
+use super::links::Place;
+use super::questions::{Answers, Question, SUCCESS_RULE, feedback, question, score};
+use super::run::{LessonRun, RunSpec, step_line};
 use super::{lessons_href, write_place_to_url};
 use crate::browser::{Store, load_setting, save_setting, set_title};
 use crate::components::{AppBase, app_href};

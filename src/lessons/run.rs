@@ -1,0 +1,119 @@
+//! What a lesson runs, and running it through the engine, seeded so every
+//! learner sees the same run.
+
+use std::sync::Arc;
+
+use oauth_engine::keys::demo_signing_key;
+use oauth_engine::sim::attacks::{Attack, run_attack};
+use oauth_engine::sim::compare::compare;
+use oauth_engine::sim::scenario::Flow;
+use oauth_engine::sim::trace::Exchange;
+
+use crate::flow::model::Preset;
+use crate::flow::narration::exchange_summary;
+use crate::flow::play;
+use crate::lab::LAB_SEED;
+
+/// What a lesson runs: a flow of the Flow screen, an attack of the attack
+/// lab with its defence on or off, or one side of Implicit vs Code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunSpec {
+    Flow(Preset),
+    Attack { attack: Attack, defended: bool },
+    Compare(CompareSide),
+}
+
+/// One side of Implicit vs Code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareSide {
+    Implicit,
+    Code,
+}
+
+impl CompareSide {
+    pub const ALL: [CompareSide; 2] = [Self::Implicit, Self::Code];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Implicit => "implicit",
+            Self::Code => "code",
+        }
+    }
+}
+
+/// A lesson's run: the engine's trace, and the flow its lanes are named for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LessonRun {
+    pub trace: Arc<[Exchange]>,
+    pub flow: Flow,
+}
+
+impl RunSpec {
+    /// Runs it. Seeded (the lab's seed), so every learner sees the same
+    /// codes and tokens.
+    pub fn run(self) -> Result<LessonRun, String> {
+        Ok(match self {
+            Self::Flow(preset) => {
+                let key = demo_signing_key()
+                    .map_err(|error| format!("The simulated server's key did not load: {error}"))?;
+                let mut scenario = preset.scenario();
+                scenario.seed = LAB_SEED;
+                let played = play(scenario, &key);
+                LessonRun {
+                    trace: played.trace,
+                    flow: preset.flow(),
+                }
+            }
+            Self::Attack { attack, defended } => LessonRun {
+                trace: run_attack(attack, defended, LAB_SEED).trace.into(),
+                flow: Flow::AuthorizationCode,
+            },
+            Self::Compare(side) => {
+                let comparison = compare(LAB_SEED);
+                let side = match side {
+                    CompareSide::Implicit => comparison.implicit,
+                    CompareSide::Code => comparison.code,
+                };
+                LessonRun {
+                    trace: side.run.trace.into(),
+                    flow: Flow::AuthorizationCode,
+                }
+            }
+        })
+    }
+
+    /// What the run is, for the player's heading.
+    pub fn describe(self) -> String {
+        match self {
+            Self::Flow(preset) => preset.title().to_owned(),
+            Self::Attack { attack, defended } => format!(
+                "{}, defence {}",
+                attack.title(),
+                if defended { "on" } else { "off" }
+            ),
+            Self::Compare(CompareSide::Implicit) => "The implicit grant".to_owned(),
+            Self::Compare(CompareSide::Code) => "Authorization code with PKCE".to_owned(),
+        }
+    }
+
+    /// The same run on its own screen, at `step` (from 0): a path and query
+    /// within the app.
+    pub fn screen_link(self, step: usize) -> String {
+        match self {
+            Self::Flow(preset) => format!("/flow?flow={}&step={}", preset.slug(), step + 1),
+            Self::Attack { attack, defended } => format!(
+                "/attacks?attack={}&defence={}&step={}",
+                attack.slug(),
+                if defended { "on" } else { "off" },
+                step + 1
+            ),
+            Self::Compare(_) => "/compare".to_owned(),
+        }
+    }
+}
+
+/// The one-line summary of step `step` (from 0) of the run.
+pub fn step_line(run: &LessonRun, step: usize) -> Option<String> {
+    let exchange = run.trace.get(step)?;
+    Some(exchange_summary(exchange, step, run.trace.len(), run.flow))
+}

@@ -14,6 +14,7 @@
 //! `fetch`.
 
 use oauth_engine::channel::Channel;
+use oauth_engine::dpop::P256;
 use oauth_engine::http::{Headers, Method, Request, Response, Url};
 use oauth_engine::keys::demo_signing_key;
 use oauth_engine::rng::SeededRng;
@@ -46,8 +47,12 @@ impl SimulatedServers {
         let scenario: Scenario = serde_json::from_str(scenario_json)
             .map_err(|error| format!("the scenario is not valid: {error}"))?;
         let key = demo_signing_key().map_err(|error| error.to_string())?;
+        let mut network = scenario.network(key, Box::new(SeededRng::new(scenario.seed)));
+        // The servers a client library meets support DPoP (RFC 9449).
+        network.server.support_dpop(&P256);
+        network.api.es256 = Some(&P256);
         Ok(Self {
-            network: scenario.network(key, Box::new(SeededRng::new(scenario.seed))),
+            network,
             browser: Browser::new(scenario.referrer_policy),
             attacker_browser: Browser::new(scenario.referrer_policy),
         })

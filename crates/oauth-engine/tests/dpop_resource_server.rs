@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use oauth_engine::dpop::{DpopKey, ProofClaims};
+use oauth_engine::dpop::{DpopKey, P256, ProofClaims};
 use oauth_engine::http::{Method, Request, Response, Url};
 use oauth_engine::resource::{KeySet, Resource, ResourceServer};
 use oauth_engine::rng::SeededRng;
@@ -19,7 +19,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 const PROFILE: &str = "https://api.example/profile";
 
 fn key(seed: u8) -> DpopKey {
-    DpopKey::from_scalar(&[seed; 32]).unwrap()
+    DpopKey::from_scalar(&[seed; 32], &P256).unwrap()
 }
 
 fn api(sim: &Sim) -> ResourceServer {
@@ -35,6 +35,7 @@ fn api(sim: &Sim) -> ResourceServer {
             by_subject: Default::default(),
         }],
         seen_proofs: Default::default(),
+        es256: Some(&P256),
     }
 }
 

@@ -97,6 +97,7 @@ proptest! {
     fn dpop_proof_checking_never_panics(proof in "[A-Za-z0-9_.=+/-]{0,300}|.{0,64}") {
         let url = Url::parse("https://as.example/token").unwrap();
         let context = ProofContext {
+            es256: &oauth_engine::dpop::P256,
             method: Method::Post,
             url: &url,
             now: UnixTime(0),
@@ -161,6 +162,7 @@ proptest! {
                 by_subject: Default::default(),
             }],
             seen_proofs: Default::default(),
+            es256: Some(&oauth_engine::dpop::P256),
         };
         let url = Url::parse(&format!("https://api.example/profile?{query}")).unwrap();
         let mut request = Request::get(url);

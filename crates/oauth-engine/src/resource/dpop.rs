@@ -6,7 +6,9 @@ use serde_json::{Map, Value};
 
 use super::Scheme;
 use crate::clock::UnixTime;
-use crate::dpop::{PROOF_ALG, ProofContext, ProofError, SeenProofs, TOKEN_TYPE, check_proof};
+use crate::dpop::{
+    Es256, PROOF_ALG, ProofContext, ProofError, SeenProofs, TOKEN_TYPE, check_proof,
+};
 use crate::error::{ErrorCode, OAuthError};
 use crate::http::{Request, Response};
 
@@ -15,6 +17,7 @@ use crate::http::{Request, Response};
 /// is not bound. Accepted proofs go into `seen`; the refusal is the
 /// response to send.
 pub(super) fn check_binding(
+    es256: Option<&dyn Es256>,
     seen: &mut SeenProofs,
     request: &Request,
     scheme: Scheme,
@@ -28,18 +31,21 @@ pub(super) fn check_binding(
         .and_then(Value::as_str);
     let invalid_token =
         |description: &str| challenge(&OAuthError::new(ErrorCode::InvalidToken, description));
-    match (scheme, bound_to) {
-        (Scheme::Bearer, None) => Ok(()),
+    match (scheme, bound_to, es256) {
+        (Scheme::Bearer, None, _) => Ok(()),
         // Section 7.2: a bound token is useless to whoever has only
         // the token, so presenting it as Bearer is refused.
-        (Scheme::Bearer, Some(_)) => Err(invalid_token(
+        (Scheme::Bearer, Some(_), _) => Err(invalid_token(
             "the token is bound to a DPoP key: present it with the DPoP scheme and a proof \
                  (RFC 9449 section 7.2)",
         )),
-        (Scheme::Dpop, None) => Err(invalid_token(
+        (Scheme::Dpop, None, _) => Err(invalid_token(
             "the token is not bound to a DPoP key (it has no cnf.jkt): present it as Bearer",
         )),
-        (Scheme::Dpop, Some(jkt)) => {
+        (Scheme::Dpop, Some(_), None) => Err(invalid_token(
+            "this API takes bearer tokens only: it cannot check DPoP proofs",
+        )),
+        (Scheme::Dpop, Some(jkt), Some(es256)) => {
             let proof_error =
                 |error: ProofError| challenge(&OAuthError::new(error.code(), error.to_string()));
             let proofs: Vec<&str> = request
@@ -53,6 +59,7 @@ pub(super) fn check_binding(
                 return Err(proof_error(ProofError::HeaderCount(proofs.len())));
             };
             let context = ProofContext {
+                es256,
                 method: request.method,
                 url: &request.url,
                 now,

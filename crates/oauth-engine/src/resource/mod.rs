@@ -88,6 +88,9 @@ pub struct ResourceServer {
     /// DPoP proofs accepted so far, to refuse a replay (RFC 9449 section
     /// 11.1).
     pub seen_proofs: SeenProofs,
+    /// ES256, to check DPoP proofs with; `None`: the API takes bearer
+    /// tokens only.
+    pub es256: Option<&'static dyn crate::dpop::Es256>,
 }
 
 impl ResourceServer {
@@ -113,9 +116,12 @@ impl ResourceServer {
             // schemes are offered, DPoP with its algorithms (RFC 9449
             // section 7.1).
             Ok(None) => {
-                return Response::new(401)
-                    .with_header("WWW-Authenticate", "Bearer realm=\"api\"")
-                    .with_header("WWW-Authenticate", dpop::offer());
+                let response =
+                    Response::new(401).with_header("WWW-Authenticate", "Bearer realm=\"api\"");
+                return match self.es256 {
+                    Some(_) => response.with_header("WWW-Authenticate", dpop::offer()),
+                    None => response,
+                };
             }
             Err(error) => return challenge(400, &error, None),
         };
@@ -125,9 +131,15 @@ impl ResourceServer {
             Err(error) => return challenge(401, &error, None),
         };
         // RFC 9449 section 7: the proof, and the token's binding to its key.
-        if let Err(refusal) =
-            dpop::check_binding(&mut self.seen_proofs, request, scheme, token, &claims, now)
-        {
+        if let Err(refusal) = dpop::check_binding(
+            self.es256,
+            &mut self.seen_proofs,
+            request,
+            scheme,
+            token,
+            &claims,
+            now,
+        ) {
             return refusal;
         }
         let granted =

@@ -8,6 +8,7 @@ mod device;
 mod dpop;
 mod oidc;
 mod pages;
+mod revoke;
 mod token;
 
 use std::collections::BTreeMap;
@@ -250,6 +251,9 @@ pub struct AuthorizationServer {
     seen_proofs: crate::dpop::SeenProofs,
     /// The nonce DPoP proofs must carry, once made (RFC 9449 section 8).
     dpop_nonce: Option<String>,
+    /// ES256, to check DPoP proofs with; without it (`with_dpop`), the
+    /// server does not support DPoP.
+    es256: Option<&'static dyn crate::dpop::Es256>,
 }
 
 impl AuthorizationServer {
@@ -267,7 +271,13 @@ impl AuthorizationServer {
             next_family: 1,
             seen_proofs: Default::default(),
             dpop_nonce: None,
+            es256: None,
         }
+    }
+
+    /// From now on, supports DPoP (RFC 9449), checking proofs with `es256`.
+    pub fn support_dpop(&mut self, es256: &'static dyn crate::dpop::Es256) {
+        self.es256 = Some(es256);
     }
 
     pub fn config(&self) -> &ServerConfig {
@@ -310,11 +320,12 @@ impl AuthorizationServer {
             PkcePolicy::RequireS256 => &["S256"],
             _ => &["S256", "plain"],
         };
-        serde_json::json!({
+        let mut metadata = serde_json::json!({
             "issuer": self.issuer_id(),
             "authorization_endpoint": endpoint("/authorize"),
             "token_endpoint": endpoint("/token"),
             "jwks_uri": endpoint("/jwks"),
+            "revocation_endpoint": endpoint("/revoke"),
             "device_authorization_endpoint": endpoint("/device_authorization"),
             "response_types_supported": response_types,
             "grant_types_supported": [
@@ -324,11 +335,16 @@ impl AuthorizationServer {
                 device::DEVICE_CODE_GRANT,
             ],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+            // RFC 8414 section 2: the same methods as the token endpoint.
+            "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
             "code_challenge_methods_supported": methods,
             "authorization_response_iss_parameter_supported": policy.issuer_in_response,
+        });
+        if self.es256.is_some() {
             // RFC 9449 section 5.1.
-            "dpop_signing_alg_values_supported": [crate::dpop::PROOF_ALG],
-        })
+            metadata["dpop_signing_alg_values_supported"] = [crate::dpop::PROOF_ALG].into();
+        }
+        metadata
     }
 
     /// The URL of one of this server's endpoints.
@@ -357,6 +373,7 @@ impl AuthorizationServer {
             (Method::Post, "/login") => self.login(request, now, rng),
             (Method::Post, "/consent") => self.consent(request, now, rng),
             (Method::Post, "/token") => self.token(request, now, rng),
+            (Method::Post, "/revoke") => self.revoke(request),
             (Method::Post, "/device_authorization") => self.device_authorization(request, now, rng),
             (Method::Get, "/device") => self.device_page(request),
             (Method::Post, "/device") => self.device_code_entered(request, now, rng),
@@ -368,9 +385,15 @@ impl AuthorizationServer {
             (Method::Get, "/.well-known/oauth-authorization-server") => {
                 Response::json(200, &self.metadata())
             }
-            (_, "/authorize" | "/login" | "/consent" | "/token" | "/device_authorization") => {
-                Response::new(405).with_body("Method Not Allowed")
-            }
+            (
+                _,
+                "/authorize"
+                | "/login"
+                | "/consent"
+                | "/token"
+                | "/device_authorization"
+                | "/revoke",
+            ) => Response::new(405).with_body("Method Not Allowed"),
             _ => Response::new(404).with_body("Not Found"),
         }
     }

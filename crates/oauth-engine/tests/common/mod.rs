@@ -102,7 +102,10 @@ pub fn server_with(policy: ServerPolicy) -> AuthorizationServer {
             email: "alice@example.com".into(),
         }],
     };
-    AuthorizationServer::new(config, signing_key())
+    let mut server = AuthorizationServer::new(config, signing_key());
+    // Every fixture server supports DPoP, as the interop harness's does.
+    server.support_dpop(&oauth_engine::dpop::P256);
+    server
 }
 
 pub fn server() -> AuthorizationServer {

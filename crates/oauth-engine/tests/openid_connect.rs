@@ -15,36 +15,6 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-/// Tokens for the web app with `scope`, after alice signs in at T0.
-fn webapp_tokens(sim: &mut Sim, scope: &'static str) -> Value {
-    let query = [
-        ("response_type", "code"),
-        ("client_id", "webapp"),
-        ("redirect_uri", "https://webapp.example/callback"),
-        ("scope", scope),
-        ("nonce", "n-0S6_WzA2Mj"),
-        ("code_challenge", CHALLENGE),
-        ("code_challenge_method", "S256"),
-    ];
-    let code = query_value(&sim.approve(&query), "code").unwrap();
-    let request = Request::post_form(
-        Url::parse("https://as.example/token").unwrap(),
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", "https://webapp.example/callback"),
-            ("code_verifier", VERIFIER),
-        ],
-    )
-    .with_header(
-        "Authorization",
-        basic_credentials("webapp", "webapp-secret"),
-    );
-    let response = sim.send(request);
-    assert_eq!(response.status, 200, "{}", response.body);
-    json(&response)
-}
-
 fn userinfo(sim: &mut Sim, token: Option<&str>) -> Response {
     let mut request = Request::get(Url::parse("https://as.example/userinfo").unwrap());
     if let Some(token) = token {

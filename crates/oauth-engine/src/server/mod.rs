@@ -6,6 +6,7 @@ mod authorize;
 mod client_auth;
 mod device;
 mod dpop;
+mod introspect;
 mod oidc;
 mod pages;
 mod revoke;
@@ -87,6 +88,9 @@ pub struct ServerPolicy {
     /// Require the server's nonce in DPoP proofs (RFC 9449 section 8): a
     /// proof without it gets `use_dpop_nonce` and the nonce to use.
     pub dpop_nonce: bool,
+    /// Issue opaque access tokens, random strings only this server can
+    /// read: an API must introspect them (RFC 7662). Off: JWTs (RFC 9068).
+    pub opaque_access_tokens: bool,
 }
 
 impl Default for ServerPolicy {
@@ -106,6 +110,7 @@ impl Default for ServerPolicy {
             unavailable: false,
             require_dpop: false,
             dpop_nonce: false,
+            opaque_access_tokens: false,
         }
     }
 }
@@ -247,6 +252,8 @@ pub struct AuthorizationServer {
     /// Access token `jti`s per family, so revoking a family revokes them.
     family_access_tokens: BTreeMap<u64, Vec<String>>,
     next_family: u64,
+    /// The claims of the opaque access tokens issued, by token.
+    opaque_tokens: BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
     /// DPoP proofs accepted at the token endpoint, to refuse a replay.
     seen_proofs: crate::dpop::SeenProofs,
     /// The nonce DPoP proofs must carry, once made (RFC 9449 section 8).
@@ -269,6 +276,7 @@ impl AuthorizationServer {
             revoked_access_tokens: Vec::new(),
             family_access_tokens: BTreeMap::new(),
             next_family: 1,
+            opaque_tokens: BTreeMap::new(),
             seen_proofs: Default::default(),
             dpop_nonce: None,
             es256: None,
@@ -326,6 +334,7 @@ impl AuthorizationServer {
             "token_endpoint": endpoint("/token"),
             "jwks_uri": endpoint("/jwks"),
             "revocation_endpoint": endpoint("/revoke"),
+            "introspection_endpoint": endpoint("/introspect"),
             "device_authorization_endpoint": endpoint("/device_authorization"),
             "response_types_supported": response_types,
             "grant_types_supported": [
@@ -337,6 +346,8 @@ impl AuthorizationServer {
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
             // RFC 8414 section 2: the same methods as the token endpoint.
             "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+            // RFC 7662 section 2.1: callers authenticate, with a secret.
+            "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
             "code_challenge_methods_supported": methods,
             "authorization_response_iss_parameter_supported": policy.issuer_in_response,
         });
@@ -374,6 +385,7 @@ impl AuthorizationServer {
             (Method::Post, "/consent") => self.consent(request, now, rng),
             (Method::Post, "/token") => self.token(request, now, rng),
             (Method::Post, "/revoke") => self.revoke(request),
+            (Method::Post, "/introspect") => self.introspect(request, now),
             (Method::Post, "/device_authorization") => self.device_authorization(request, now, rng),
             (Method::Get, "/device") => self.device_page(request),
             (Method::Post, "/device") => self.device_code_entered(request, now, rng),

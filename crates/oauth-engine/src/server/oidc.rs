@@ -73,16 +73,10 @@ impl AuthorizationServer {
             Ok(None) => return Err(invalid("an access token is required")),
             Err(error) => return Err((400, error)),
         };
-        let decoded = self
-            .signing_key
-            .verifying_key()
-            .verify(token)
-            .map_err(|error| invalid(&format!("the token is rejected: {error}")))?;
-        let claims = decoded.claims().unwrap_or_default();
+        let claims = self
+            .access_token_claims(token)
+            .map_err(|why| invalid(&why))?;
         let text = |name: &str| claims.get(name).and_then(Value::as_str).unwrap_or_default();
-        if !decoded.typ_is("at+jwt") || text("iss") != self.issuer_id() {
-            return Err(invalid("this is not an access token from this server"));
-        }
         // UserInfo is a protected resource like any other (Core section
         // 5.3): a token issued for another API is not for it (RFC 9068
         // section 4, RFC 7519 section 4.1.3).

@@ -358,11 +358,12 @@ impl AuthorizationServer {
     /// A JWT access token in the RFC 9068 profile: `typ` at+jwt, signed by
     /// the server's key, with iss, sub, aud, client_id, scope, iat, exp, jti,
     /// and for a DPoP-bound token `cnf.jkt`, the key's thumbprint (RFC 9449
-    /// section 6.1).
+    /// section 6.1). With `opaque_access_tokens`, a random string standing
+    /// for the same claims.
     /// With scope openid, `aud` names the UserInfo endpoint beside the API,
     /// so the one token serves both. Returns the token and its jti.
     pub(super) fn issue_access_token(
-        &self,
+        &mut self,
         client_id: &ClientId,
         subject: &Subject,
         scope: &Scope,
@@ -388,6 +389,15 @@ impl AuthorizationServer {
         });
         if let Some(jkt) = jkt {
             claims["cnf"] = json!({ "jkt": jkt });
+        }
+        // RFC 7662 section 1: an opaque token carries nothing; the server
+        // keeps what it stands for, for introspection.
+        if self.config.policy.opaque_access_tokens
+            && let Value::Object(claims) = claims
+        {
+            let token = random_token(rng, 32)?;
+            self.opaque_tokens.insert(token.clone(), claims);
+            return Ok((token, jti));
         }
         let mut header = serde_json::Map::new();
         header.insert("typ".into(), "at+jwt".into());

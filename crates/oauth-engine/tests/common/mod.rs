@@ -310,3 +310,33 @@ pub fn claims(sim: &Sim, token: &str) -> serde_json::Map<String, Value> {
         .claims()
         .unwrap()
 }
+
+/// Tokens for the web app with `scope`, after alice signs in at T0.
+pub fn webapp_tokens(sim: &mut Sim, scope: &'static str) -> Value {
+    let query = [
+        ("response_type", "code"),
+        ("client_id", "webapp"),
+        ("redirect_uri", "https://webapp.example/callback"),
+        ("scope", scope),
+        ("nonce", "n-0S6_WzA2Mj"),
+        ("code_challenge", CHALLENGE),
+        ("code_challenge_method", "S256"),
+    ];
+    let code = query_value(&sim.approve(&query), "code").unwrap();
+    let request = Request::post_form(
+        Url::parse("https://as.example/token").unwrap(),
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", "https://webapp.example/callback"),
+            ("code_verifier", VERIFIER),
+        ],
+    )
+    .with_header(
+        "Authorization",
+        oauth_engine::server::basic_credentials("webapp", "webapp-secret"),
+    );
+    let response = sim.send(request);
+    assert_eq!(response.status, 200, "{}", response.body);
+    serde_json::from_str(&response.body).unwrap()
+}

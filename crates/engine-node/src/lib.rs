@@ -14,10 +14,11 @@
 //! `fetch`.
 
 use oauth_engine::channel::Channel;
-use oauth_engine::dpop::P256;
 use oauth_engine::http::{Headers, Method, Request, Response, Url};
 use oauth_engine::keys::demo_signing_key;
+use oauth_engine::resource::Dpop;
 use oauth_engine::rng::SeededRng;
+use oauth_engine::server::AllExtensions;
 use oauth_engine::sim::attacker::Forward;
 use oauth_engine::sim::browser::Browser;
 use oauth_engine::sim::network::{Network, attacker_browses, navigate};
@@ -48,9 +49,10 @@ impl SimulatedServers {
             .map_err(|error| format!("the scenario is not valid: {error}"))?;
         let key = demo_signing_key().map_err(|error| error.to_string())?;
         let mut network = scenario.network(key, Box::new(SeededRng::new(scenario.seed)));
-        // The servers a client library meets support DPoP (RFC 9449).
-        network.server.support_dpop(&P256);
-        network.api.es256 = Some(&P256);
+        // The servers a client library meets have every extension: DPoP,
+        // PAR, revocation and introspection.
+        network.server.support(&AllExtensions);
+        network.api.dpop = Some(&Dpop);
         Ok(Self {
             network,
             browser: Browser::new(scenario.referrer_policy),

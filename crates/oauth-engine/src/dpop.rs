@@ -8,15 +8,15 @@
 //! endpoint and the API run on a proof they receive. What each side does
 //! with a valid proof (bind a token, compare a binding) is theirs.
 //!
-//! ES256 only, and the curve arithmetic comes in through [`Es256`], as the
-//! clock and the random source do: the app loads it with the screens that
-//! use DPoP, so the 15 KB (gzip) of P-256 code stays off every other
-//! visit's path. [`P256`] is the implementation, with the `p256` crate (the
-//! debugger's `jwa` module has every algorithm, too many for this path).
+//! ES256 only, with the `p256` crate directly: the debugger's `jwa` module
+//! has every algorithm, and reaching for it here would put them all on the
+//! simulator's path.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
+use p256::ecdsa::signature::{Signer, Verifier};
+use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
@@ -45,86 +45,10 @@ pub const IAT_WINDOW: u64 = 60;
 /// 96 bits of pseudorandom data.
 const JTI_BYTES: usize = 12;
 
-/// ECDSA with P-256 and SHA-256 (RFC 7518 section 3.4), as DPoP needs it.
-/// Points and scalars are 32-byte big-endian numbers; a signature is `r`
-/// and `s`, 32 bytes each, as a JWS carries it.
-pub trait Es256: Sync + fmt::Debug {
-    /// The public point (`x`, `y`) of the private scalar `d`, or `None` if
-    /// `d` is not in 1..n.
-    fn public_point(&self, d: &[u8; 32]) -> Option<([u8; 32], [u8; 32])>;
-    /// The signature of `input` by `d` (deterministic, RFC 6979). `d` is
-    /// one `public_point` accepted.
-    fn sign(&self, d: &[u8; 32], input: &[u8]) -> [u8; 64];
-    /// Whether `signature` is `input` signed by the key at (`x`, `y`).
-    fn verify(
-        &self,
-        x: &[u8; 32],
-        y: &[u8; 32],
-        input: &[u8],
-        signature: &[u8],
-    ) -> Result<(), Es256Error>;
-}
-
-/// Why an ES256 signature does not verify.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Es256Error {
-    /// The point is not on the curve: accepting it would open the
-    /// invalid-curve attack (RFC 8725 section 3.4).
-    NotOnCurve,
-    BadSignature,
-}
-
-/// [`Es256`] with the `p256` crate.
-#[derive(Debug, Clone, Copy)]
-pub struct P256;
-
-impl Es256 for P256 {
-    fn public_point(&self, d: &[u8; 32]) -> Option<([u8; 32], [u8; 32])> {
-        let key = p256::ecdsa::SigningKey::from_slice(d).ok()?;
-        let point = key.verifying_key().to_encoded_point(false);
-        // An uncompressed point always has both coordinates.
-        Some(((*point.x()?).into(), (*point.y()?).into()))
-    }
-
-    fn sign(&self, d: &[u8; 32], input: &[u8]) -> [u8; 64] {
-        use p256::ecdsa::signature::Signer;
-        match p256::ecdsa::SigningKey::from_slice(d) {
-            Ok(key) => {
-                let signature: p256::ecdsa::Signature = key.sign(input);
-                signature.to_bytes().into()
-            }
-            // Not reached: a DpopKey's scalar was accepted when it was made.
-            Err(_) => [0; 64],
-        }
-    }
-
-    fn verify(
-        &self,
-        x: &[u8; 32],
-        y: &[u8; 32],
-        input: &[u8],
-        signature: &[u8],
-    ) -> Result<(), Es256Error> {
-        use p256::ecdsa::signature::Verifier;
-        let point = p256::EncodedPoint::from_affine_coordinates(x.into(), y.into(), false);
-        let key = p256::ecdsa::VerifyingKey::from_encoded_point(&point)
-            .map_err(|_| Es256Error::NotOnCurve)?;
-        let signature =
-            p256::ecdsa::Signature::from_slice(signature).map_err(|_| Es256Error::BadSignature)?;
-        key.verify(input, &signature)
-            .map_err(|_| Es256Error::BadSignature)
-    }
-}
-
 /// The client's DPoP key pair (RFC 9449 section 2: "the client creates a
 /// public/private key pair").
 #[derive(Clone)]
-pub struct DpopKey {
-    d: [u8; 32],
-    x: [u8; 32],
-    y: [u8; 32],
-    es256: &'static dyn Es256,
-}
+pub struct DpopKey(SigningKey);
 
 impl fmt::Debug for DpopKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -134,7 +58,7 @@ impl fmt::Debug for DpopKey {
 
 impl PartialEq for DpopKey {
     fn eq(&self, other: &Self) -> bool {
-        (self.x, self.y) == (other.x, other.y)
+        self.0.verifying_key() == other.0.verifying_key()
     }
 }
 
@@ -144,34 +68,35 @@ impl DpopKey {
     /// A new key: the private scalar drawn from `rng` until it is in 1..n
     /// (n is within 2^-32 of 2^256, so the first draw almost always is).
     /// A failing source fails here instead of making a weak key.
-    pub fn generate(
-        rng: &mut dyn Rng,
-        es256: &'static dyn Es256,
-    ) -> Result<Self, RandomnessUnavailable> {
-        let mut d = [0u8; 32];
+    pub fn generate(rng: &mut dyn Rng) -> Result<Self, RandomnessUnavailable> {
+        let mut scalar = [0u8; 32];
         loop {
-            rng.fill_bytes(&mut d)?;
-            if let Some(key) = Self::from_scalar(&d, es256) {
-                return Ok(key);
+            rng.fill_bytes(&mut scalar)?;
+            if let Ok(key) = SigningKey::from_slice(&scalar) {
+                return Ok(Self(key));
             }
         }
     }
 
-    /// The key whose private scalar is `d` (big-endian), or `None` if `d`
-    /// is not in 1..n.
-    pub fn from_scalar(d: &[u8; 32], es256: &'static dyn Es256) -> Option<Self> {
-        let (x, y) = es256.public_point(d)?;
-        Some(Self { d: *d, x, y, es256 })
+    /// The key whose private scalar is `d` (32 bytes, big-endian), or
+    /// `None` if `d` is not in 1..n.
+    pub fn from_scalar(d: &[u8]) -> Option<Self> {
+        SigningKey::from_slice(d).ok().map(Self)
     }
 
     /// The public key as the proof's `jwk` header carries it: `kty`,
     /// `crv`, `x`, `y` and nothing private (RFC 9449 section 4.2).
     pub fn public_jwk(&self) -> Value {
+        let point = self.0.verifying_key().to_encoded_point(false);
+        // An uncompressed point always has both coordinates.
+        let coordinate = |bytes: Option<&p256::FieldBytes>| {
+            b64_encode(bytes.map(|b| b.as_slice()).unwrap_or_default())
+        };
         json!({
             "kty": "EC",
             "crv": "P-256",
-            "x": b64_encode(self.x),
-            "y": b64_encode(self.y),
+            "x": coordinate(point.x()),
+            "y": coordinate(point.y()),
         })
     }
 
@@ -183,7 +108,8 @@ impl DpopKey {
     }
 
     /// A signed proof with `claims`: header `typ`, `alg` and `jwk` (RFC 9449
-    /// section 4.2), signed with ES256.
+    /// section 4.2), signed with ES256 (RFC 7518 section 3.4: `r` and `s`,
+    /// 32 bytes each, as the signature).
     pub fn proof(&self, claims: &ProofClaims) -> String {
         let header = json!({ "typ": PROOF_TYP, "alg": PROOF_ALG, "jwk": self.public_jwk() });
         let input = format!(
@@ -191,8 +117,8 @@ impl DpopKey {
             b64_encode(header.to_string()),
             b64_encode(claims.to_json().to_string())
         );
-        let signature = self.es256.sign(&self.d, input.as_bytes());
-        format!("{input}.{}", b64_encode(signature))
+        let signature: Signature = self.0.sign(input.as_bytes());
+        format!("{input}.{}", b64_encode(signature.to_bytes()))
     }
 }
 
@@ -321,10 +247,8 @@ pub fn thumbprint(jwk: &Value) -> Result<String, String> {
 }
 
 /// What the receiver of a proof knows about the request it came with.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct ProofContext<'r> {
-    /// The receiver's ES256 (the one algorithm it accepts).
-    pub es256: &'r dyn Es256,
     pub method: Method,
     pub url: &'r Url,
     pub now: UnixTime,
@@ -487,21 +411,16 @@ pub fn check_proof(proof: &str, context: &ProofContext<'_>) -> Result<ValidProof
     if jwk.get("d").is_some() {
         return Err(ProofError::PrivateKeyInJwk);
     }
-    let (x, y) = p256_coordinates(jwk)?;
+    let key = p256_public_key(jwk)?;
 
     // Check 6: the signature, with the key the proof carries.
-    let signature = b64_decode(signature).map_err(|_| ProofError::BadSignature)?;
+    let signature = b64_decode(signature)
+        .ok()
+        .and_then(|bytes| Signature::from_slice(&bytes).ok())
+        .ok_or(ProofError::BadSignature)?;
     let input_len = proof.trim().len() - parts[2].len() - 1;
-    let input = &proof.trim().as_bytes()[..input_len];
-    context
-        .es256
-        .verify(&x, &y, input, &signature)
-        .map_err(|error| match error {
-            Es256Error::NotOnCurve => {
-                ProofError::BadJwk("the point is not on the P-256 curve".into())
-            }
-            Es256Error::BadSignature => ProofError::BadSignature,
-        })?;
+    key.verify(&proof.trim().as_bytes()[..input_len], &signature)
+        .map_err(|_| ProofError::BadSignature)?;
 
     // Checks 3, 8 and 9: the claims about the request.
     let jti = string(&claims, "jti")?;
@@ -597,10 +516,11 @@ fn string<'v>(object: &'v Map<String, Value>, name: &'static str) -> Result<&'v 
         .ok_or(ProofError::Missing(name))
 }
 
-/// The coordinates of a P-256 public JWK: `kty` EC, `crv` P-256, and `x`,
-/// `y` of 32 bytes each (RFC 7518 section 6.2.1). Whether they make a point
-/// on the curve is checked when the signature is.
-fn p256_coordinates(jwk: &Value) -> Result<([u8; 32], [u8; 32]), ProofError> {
+/// The P-256 public key of a JWK: `kty` EC, `crv` P-256, and `x`, `y` of
+/// 32 bytes each that make a point on the curve (RFC 7518 section 6.2.1;
+/// a point off the curve opens the invalid-curve attack, RFC 8725 section
+/// 3.4).
+fn p256_public_key(jwk: &Value) -> Result<VerifyingKey, ProofError> {
     let member = |name: &str| jwk.get(name).and_then(Value::as_str);
     if member("kty") != Some("EC") || member("crv") != Some("P-256") {
         return Err(ProofError::BadJwk(
@@ -610,8 +530,15 @@ fn p256_coordinates(jwk: &Value) -> Result<([u8; 32], [u8; 32]), ProofError> {
     let coordinate = |name: &str| {
         member(name)
             .and_then(|value| b64_decode(value).ok())
-            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+            .filter(|bytes| bytes.len() == 32)
             .ok_or_else(|| ProofError::BadJwk(format!("\"{name}\" is not 32 bytes of base64url")))
     };
-    Ok((coordinate("x")?, coordinate("y")?))
+    let (x, y) = (coordinate("x")?, coordinate("y")?);
+    let point = p256::EncodedPoint::from_affine_coordinates(
+        p256::FieldBytes::from_slice(&x),
+        p256::FieldBytes::from_slice(&y),
+        false,
+    );
+    VerifyingKey::from_encoded_point(&point)
+        .map_err(|_| ProofError::BadJwk("the point is not on the P-256 curve".into()))
 }

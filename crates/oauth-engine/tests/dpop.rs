@@ -4,8 +4,8 @@
 
 use oauth_engine::clock::UnixTime;
 use oauth_engine::dpop::{
-    DpopKey, IAT_WINDOW, P256, ProofClaims, ProofContext, ProofError, SeenProofs,
-    access_token_hash, check_proof, htu, thumbprint,
+    DpopKey, IAT_WINDOW, ProofClaims, ProofContext, ProofError, SeenProofs, access_token_hash,
+    check_proof, htu, thumbprint,
 };
 use oauth_engine::error::ErrorCode;
 use oauth_engine::http::{Method, Url};
@@ -32,7 +32,7 @@ fn url(text: &str) -> Url {
 
 /// The key whose private scalar is `[seed; 32]`.
 fn key(seed: u8) -> DpopKey {
-    DpopKey::from_scalar(&[seed; 32], &P256).unwrap()
+    DpopKey::from_scalar(&[seed; 32]).unwrap()
 }
 
 fn claims(method: Method, target: &str) -> ProofClaims {
@@ -41,7 +41,6 @@ fn claims(method: Method, target: &str) -> ProofClaims {
 
 fn at_token_endpoint(target: &Url) -> ProofContext<'_> {
     ProofContext {
-        es256: &P256,
         method: Method::Post,
         url: target,
         now: NOW,
@@ -93,7 +92,6 @@ fn rfc9449_7_1_example_resource_proof_is_valid_with_its_ath() {
     let token = example["access_token"].as_str().unwrap();
     assert_eq!(access_token_hash(token), example["ath"]);
     let context = ProofContext {
-        es256: &P256,
         method: Method::Get,
         url: &target,
         now: UnixTime(example["iat"].as_u64().unwrap()),
@@ -173,7 +171,7 @@ fn rfc9449_4_3_a_proof_the_client_signs_passes_every_check() {
 
 #[test]
 fn rfc9449_2_each_key_is_new_and_a_failing_source_makes_none() {
-    let generated = |seed| DpopKey::generate(&mut SeededRng::new(seed), &P256).unwrap();
+    let generated = |seed| DpopKey::generate(&mut SeededRng::new(seed)).unwrap();
     assert_ne!(generated(1), generated(2));
     assert_eq!(generated(1), generated(1));
     struct Broken;
@@ -182,10 +180,10 @@ fn rfc9449_2_each_key_is_new_and_a_failing_source_makes_none() {
             Err(RandomnessUnavailable("no source".into()))
         }
     }
-    assert!(DpopKey::generate(&mut Broken, &P256).is_err());
+    assert!(DpopKey::generate(&mut Broken).is_err());
     assert!(ProofClaims::for_request(Method::Get, &url(TOKEN_URL), NOW, &mut Broken).is_err());
     // 0 is not a private key.
-    assert!(DpopKey::from_scalar(&[0; 32], &P256).is_none());
+    assert!(DpopKey::from_scalar(&[0; 32]).is_none());
 }
 
 #[test]
@@ -403,7 +401,6 @@ fn rfc9449_4_3_check_12_needs_the_ath_of_the_token_presented() {
     let key = key(12);
     let target = url("https://api.example/profile");
     let context = ProofContext {
-        es256: &P256,
         method: Method::Get,
         url: &target,
         now: NOW,

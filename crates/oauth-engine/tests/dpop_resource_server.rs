@@ -5,9 +5,9 @@
 mod common;
 
 use common::*;
-use oauth_engine::dpop::{DpopKey, P256, ProofClaims};
+use oauth_engine::dpop::{DpopKey, ProofClaims};
 use oauth_engine::http::{Method, Request, Response, Url};
-use oauth_engine::resource::{KeySet, Resource, ResourceServer};
+use oauth_engine::resource::{Dpop, KeySet, Resource, ResourceServer};
 use oauth_engine::rng::SeededRng;
 use serde_json::{Value, json};
 
@@ -19,7 +19,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 const PROFILE: &str = "https://api.example/profile";
 
 fn key(seed: u8) -> DpopKey {
-    DpopKey::from_scalar(&[seed; 32], &P256).unwrap()
+    DpopKey::from_scalar(&[seed; 32]).unwrap()
 }
 
 fn api(sim: &Sim) -> ResourceServer {
@@ -35,7 +35,7 @@ fn api(sim: &Sim) -> ResourceServer {
             by_subject: Default::default(),
         }],
         seen_proofs: Default::default(),
-        es256: Some(&P256),
+        dpop: Some(&Dpop),
     }
 }
 

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use oauth_engine::clock::UnixTime;
-use oauth_engine::dpop::{DpopKey, P256, ProofClaims};
+use oauth_engine::dpop::{DpopKey, ProofClaims};
 use oauth_engine::http::{Method, Request, Response, Url};
 use oauth_engine::jose::b64_decode;
 use oauth_engine::rng::SeededRng;
@@ -21,7 +21,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 const TOKEN: &str = "https://as.example/token";
 
 fn key(seed: u8) -> DpopKey {
-    DpopKey::from_scalar(&[seed; 32], &P256).unwrap()
+    DpopKey::from_scalar(&[seed; 32]).unwrap()
 }
 
 /// A proof for a token request at `now`, with a jti from `jti_seed`.

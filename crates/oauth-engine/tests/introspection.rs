@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use oauth_engine::dpop::{DpopKey, P256, ProofClaims};
+use oauth_engine::dpop::{DpopKey, ProofClaims};
 use oauth_engine::http::{Method, Request, Response, Url};
 use oauth_engine::rng::SeededRng;
 use oauth_engine::server::{ServerPolicy, basic_credentials};
@@ -146,7 +146,7 @@ fn rfc7662_2_1_a_public_or_unauthenticated_caller_is_refused() {
 #[test]
 fn rfc9449_6_2_a_bound_opaque_token_introspects_as_dpop_with_its_jkt() {
     let mut sim = Sim::new(server_with(opaque()));
-    let key = DpopKey::from_scalar(&[9; 32], &P256).unwrap();
+    let key = DpopKey::from_scalar(&[9; 32]).unwrap();
     let code = sim.spa_code();
     let url = Url::parse("https://as.example/token").unwrap();
     let claims =

@@ -97,7 +97,6 @@ proptest! {
     fn dpop_proof_checking_never_panics(proof in "[A-Za-z0-9_.=+/-]{0,300}|.{0,64}") {
         let url = Url::parse("https://as.example/token").unwrap();
         let context = ProofContext {
-            es256: &oauth_engine::dpop::P256,
             method: Method::Post,
             url: &url,
             now: UnixTime(0),
@@ -162,7 +161,7 @@ proptest! {
                 by_subject: Default::default(),
             }],
             seen_proofs: Default::default(),
-            es256: Some(&oauth_engine::dpop::P256),
+            dpop: Some(&oauth_engine::resource::Dpop),
         };
         let url = Url::parse(&format!("https://api.example/profile?{query}")).unwrap();
         let mut request = Request::get(url);

@@ -33,7 +33,7 @@ fn api(sim: &Sim) -> ResourceServer {
             resource(Method::Get, "/admin", "admin"),
         ],
         seen_proofs: Default::default(),
-        es256: None,
+        dpop: None,
     }
 }
 

@@ -4,20 +4,34 @@
 
 use serde_json::{Map, Value};
 
-use super::Scheme;
+use super::{ProofOfPossession, Scheme};
 use crate::clock::UnixTime;
-use crate::dpop::{
-    Es256, PROOF_ALG, ProofContext, ProofError, SeenProofs, TOKEN_TYPE, check_proof,
-};
+use crate::dpop::{PROOF_ALG, ProofContext, ProofError, SeenProofs, TOKEN_TYPE, check_proof};
 use crate::error::{ErrorCode, OAuthError};
 use crate::http::{Request, Response};
 
+/// DPoP at the API: the proofs of RFC 9449 sections 4.3 and 7.
+#[derive(Debug, Clone, Copy)]
+pub struct Dpop;
+
+impl ProofOfPossession for Dpop {
+    fn check(
+        &self,
+        seen: &mut SeenProofs,
+        request: &Request,
+        scheme: Scheme,
+        token: &str,
+        claims: &Map<String, Value>,
+        now: UnixTime,
+    ) -> Result<(), Response> {
+        check_binding(seen, request, scheme, token, claims, now)
+    }
+}
+
 /// RFC 9449 section 7: for a token presented with the DPoP scheme, the
 /// request's proof and the token's `cnf.jkt`; for a bearer token, that it
-/// is not bound. Accepted proofs go into `seen`; the refusal is the
-/// response to send.
-pub(super) fn check_binding(
-    es256: Option<&dyn Es256>,
+/// is not bound.
+fn check_binding(
     seen: &mut SeenProofs,
     request: &Request,
     scheme: Scheme,
@@ -31,21 +45,18 @@ pub(super) fn check_binding(
         .and_then(Value::as_str);
     let invalid_token =
         |description: &str| challenge(&OAuthError::new(ErrorCode::InvalidToken, description));
-    match (scheme, bound_to, es256) {
-        (Scheme::Bearer, None, _) => Ok(()),
+    match (scheme, bound_to) {
+        (Scheme::Bearer, None) => Ok(()),
         // Section 7.2: a bound token is useless to whoever has only
         // the token, so presenting it as Bearer is refused.
-        (Scheme::Bearer, Some(_), _) => Err(invalid_token(
+        (Scheme::Bearer, Some(_)) => Err(invalid_token(
             "the token is bound to a DPoP key: present it with the DPoP scheme and a proof \
                  (RFC 9449 section 7.2)",
         )),
-        (Scheme::Dpop, None, _) => Err(invalid_token(
+        (Scheme::Dpop, None) => Err(invalid_token(
             "the token is not bound to a DPoP key (it has no cnf.jkt): present it as Bearer",
         )),
-        (Scheme::Dpop, Some(_), None) => Err(invalid_token(
-            "this API takes bearer tokens only: it cannot check DPoP proofs",
-        )),
-        (Scheme::Dpop, Some(jkt), Some(es256)) => {
+        (Scheme::Dpop, Some(jkt)) => {
             let proof_error =
                 |error: ProofError| challenge(&OAuthError::new(error.code(), error.to_string()));
             let proofs: Vec<&str> = request
@@ -59,7 +70,6 @@ pub(super) fn check_binding(
                 return Err(proof_error(ProofError::HeaderCount(proofs.len())));
             };
             let context = ProofContext {
-                es256,
                 method: request.method,
                 url: &request.url,
                 now,

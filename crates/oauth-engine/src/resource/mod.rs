@@ -4,6 +4,8 @@
 
 mod dpop;
 
+pub use dpop::Dpop;
+
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -88,9 +90,27 @@ pub struct ResourceServer {
     /// DPoP proofs accepted so far, to refuse a replay (RFC 9449 section
     /// 11.1).
     pub seen_proofs: SeenProofs,
-    /// ES256, to check DPoP proofs with; `None`: the API takes bearer
-    /// tokens only.
-    pub es256: Option<&'static dyn crate::dpop::Es256>,
+    /// DPoP-bound tokens (RFC 9449), once given ([`Dpop`]); `None`: the
+    /// API takes bearer tokens only. Given like the server's extensions,
+    /// so a build that never gives it leaves the proof checks out.
+    pub dpop: Option<&'static dyn ProofOfPossession>,
+}
+
+/// How the API checks that whoever presents a token holds the key it is
+/// bound to.
+pub trait ProofOfPossession: Sync + std::fmt::Debug {
+    /// For a token presented with the DPoP scheme, the request's proof and
+    /// the token's `cnf.jkt`; for a bearer token, that it is not bound.
+    /// Accepted proofs go into `seen`; the refusal is the response to send.
+    fn check(
+        &self,
+        seen: &mut SeenProofs,
+        request: &Request,
+        scheme: Scheme,
+        token: &str,
+        claims: &serde_json::Map<String, Value>,
+        now: UnixTime,
+    ) -> Result<(), Response>;
 }
 
 impl ResourceServer {
@@ -110,7 +130,7 @@ impl ResourceServer {
         else {
             return Response::new(404).with_body("Not Found");
         };
-        let (scheme, token) = match access_token(request) {
+        let (scheme, token) = match access_token(request, self.dpop.is_some()) {
             Ok(Some(credentials)) => credentials,
             // RFC 6750 section 3.1: no credentials, so no error code. Both
             // schemes are offered, DPoP with its algorithms (RFC 9449
@@ -118,7 +138,7 @@ impl ResourceServer {
             Ok(None) => {
                 let response =
                     Response::new(401).with_header("WWW-Authenticate", "Bearer realm=\"api\"");
-                return match self.es256 {
+                return match self.dpop {
                     Some(_) => response.with_header("WWW-Authenticate", dpop::offer()),
                     None => response,
                 };
@@ -131,15 +151,22 @@ impl ResourceServer {
             Err(error) => return challenge(401, &error, None),
         };
         // RFC 9449 section 7: the proof, and the token's binding to its key.
-        if let Err(refusal) = dpop::check_binding(
-            self.es256,
-            &mut self.seen_proofs,
-            request,
-            scheme,
-            token,
-            &claims,
-            now,
-        ) {
+        let bound = claims.get("cnf").is_some();
+        let checked = match self.dpop {
+            Some(dpop) => dpop.check(&mut self.seen_proofs, request, scheme, token, &claims, now),
+            // Without DPoP a bound token cannot be checked (RFC 9449
+            // section 7.2: never accept it as a bearer token).
+            None if bound => Err(challenge(
+                401,
+                &OAuthError::new(
+                    ErrorCode::InvalidToken,
+                    "the token is bound to a key, and this API takes bearer tokens only",
+                ),
+                None,
+            )),
+            None => Ok(()),
+        };
+        if let Err(refusal) = checked {
             return refusal;
         }
         let granted =
@@ -215,17 +242,18 @@ pub(crate) fn has_audience(claims: &serde_json::Map<String, Value>, audience: &s
 
 /// How an access token is presented in the `Authorization` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Scheme {
+pub enum Scheme {
     /// RFC 6750 section 2.1.
     Bearer,
     /// RFC 9449 section 7.1: with a DPoP proof beside it.
     Dpop,
 }
 
-/// The token from `Authorization: Bearer` or `Authorization: DPoP`, and
-/// which of the two.
-fn access_token(request: &Request) -> Result<Option<(Scheme, &str)>, OAuthError> {
-    if let Some((scheme, token)) = request.authorization()
+/// The token from `Authorization: Bearer`, or `Authorization: DPoP` when
+/// the API takes DPoP, and which of the two.
+fn access_token(request: &Request, takes_dpop: bool) -> Result<Option<(Scheme, &str)>, OAuthError> {
+    if takes_dpop
+        && let Some((scheme, token)) = request.authorization()
         && scheme.eq_ignore_ascii_case(crate::dpop::TOKEN_TYPE)
     {
         // The same token68 syntax as Bearer (RFC 9449 section 7.1).

@@ -62,7 +62,7 @@ pub(super) struct Transaction {
 /// Where an error goes: to the user (never redirect to a URI that was not
 /// verified, RFC 6749 section 4.1.2.1) or back to the client, in the
 /// fragment when the client asked for a token (section 4.2.2.1).
-enum Failure {
+pub(super) enum Failure {
     ShowUser(String),
     Redirect(RedirectUri, Option<State>, OAuthError, bool),
 }
@@ -74,7 +74,16 @@ impl AuthorizationServer {
         now: UnixTime,
         rng: &mut dyn Rng,
     ) -> Response {
-        let validated = match self.validate_authorization_request(request) {
+        let validated = match request
+            .url
+            .query_pairs()
+            .map_err(|error| {
+                Failure::ShowUser(format!(
+                    "The authorization request's query is malformed: {error}."
+                ))
+            })
+            .and_then(|pairs| self.front_channel_request(pairs, now))
+        {
             Ok(validated) => validated,
             Err(Failure::ShowUser(message)) => return pages::error_page(&message),
             Err(Failure::Redirect(uri, state, error, in_fragment)) => {
@@ -116,15 +125,44 @@ impl AuthorizationServer {
         Ok(page)
     }
 
-    fn validate_authorization_request(
-        &self,
-        request: &Request,
+    /// The request a browser brings to `/authorize`: its own parameters,
+    /// or with `request_uri` the ones the client pushed (RFC 9126).
+    fn front_channel_request(
+        &mut self,
+        pairs: Vec<(String, String)>,
+        now: UnixTime,
     ) -> Result<AuthorizationRequest, Failure> {
-        let pairs = request.url.query_pairs().map_err(|error| {
-            Failure::ShowUser(format!(
-                "The authorization request's query is malformed: {error}."
-            ))
-        })?;
+        if let Some(extensions) = self.extensions
+            && pairs.iter().any(|(name, _)| name == "request_uri")
+        {
+            return extensions
+                .pushed_request(self, &pairs, now)
+                .map_err(Failure::ShowUser);
+        }
+        let validated = self.validate_authorization_request(pairs)?;
+        // RFC 9126 section 5: a server that requires PAR refuses the rest.
+        if self.config.policy.require_par {
+            return Err(Failure::Redirect(
+                validated.redirect_uri,
+                validated.state,
+                OAuthError::new(
+                    ErrorCode::InvalidRequest,
+                    "this server requires pushed authorization requests: push the request to \
+                     /par first and send its request_uri (RFC 9126 section 5)",
+                ),
+                false,
+            ));
+        }
+        Ok(validated)
+    }
+
+    /// The checks of an authorization request's parameters (RFC 6749
+    /// section 4.1.1, RFC 7636 section 4.4), whether they come in the query
+    /// or pushed (RFC 9126 section 2.1).
+    pub(super) fn validate_authorization_request(
+        &self,
+        pairs: Vec<(String, String)>,
+    ) -> Result<AuthorizationRequest, Failure> {
         // client_id and redirect_uri are checked before anything is
         // redirected: until both are known good there is nowhere safe to send
         // an error (RFC 6749 section 4.1.2.1).

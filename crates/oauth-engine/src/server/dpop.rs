@@ -6,7 +6,7 @@ use super::AuthorizationServer;
 use super::token::error_response;
 use crate::clock::UnixTime;
 use crate::dpop::{ProofContext, ProofError, check_proof};
-use crate::error::{ErrorCode, OAuthError};
+use crate::error::OAuthError;
 use crate::http::{Request, Response};
 use crate::rng::Rng;
 
@@ -27,19 +27,6 @@ impl AuthorizationServer {
             self.config.policy.require_dpop,
             self.config.policy.dpop_nonce,
         );
-        let Some(es256) = self.es256 else {
-            // A server without DPoP ignores the header: its tokens are
-            // bearer tokens, and the client sees token_type Bearer (RFC
-            // 9449 section 5).
-            if !require {
-                return Ok(None);
-            }
-            let error = OAuthError::new(
-                ErrorCode::ServerError,
-                "the server requires DPoP but has no ES256 to check proofs with",
-            );
-            return Err(error_response(&error, false));
-        };
         let proofs: Vec<&str> = request
             .headers
             .iter()
@@ -60,7 +47,6 @@ impl AuthorizationServer {
                 Some(super::random_token(rng, 16).map_err(|error| error_response(&error, false))?);
         }
         let context = ProofContext {
-            es256,
             method: request.method,
             url: &request.url,
             now,

@@ -6,9 +6,11 @@ mod authorize;
 mod client_auth;
 mod device;
 mod dpop;
+mod extensions;
 mod introspect;
 mod oidc;
 mod pages;
+mod par;
 mod revoke;
 mod token;
 
@@ -28,8 +30,10 @@ pub use authorize::AuthorizationRequest;
 pub use client_auth::basic_credentials;
 pub use device::DEVICE_CODE_GRANT;
 pub use dpop::NONCE_HEADER as DPOP_NONCE_HEADER;
+pub use extensions::{AllExtensions, Extensions};
 pub use oidc::at_hash;
 pub use pages::offered_scopes;
+pub use par::REQUEST_URI_LIFETIME;
 
 /// How strictly PKCE (RFC 7636) is enforced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,6 +95,9 @@ pub struct ServerPolicy {
     /// Issue opaque access tokens, random strings only this server can
     /// read: an API must introspect them (RFC 7662). Off: JWTs (RFC 9068).
     pub opaque_access_tokens: bool,
+    /// Accept authorization requests only pushed first (RFC 9126 section
+    /// 5): a plain `/authorize` is refused with invalid_request.
+    pub require_par: bool,
 }
 
 impl Default for ServerPolicy {
@@ -111,6 +118,7 @@ impl Default for ServerPolicy {
             require_dpop: false,
             dpop_nonce: false,
             opaque_access_tokens: false,
+            require_par: false,
         }
     }
 }
@@ -252,15 +260,16 @@ pub struct AuthorizationServer {
     /// Access token `jti`s per family, so revoking a family revokes them.
     family_access_tokens: BTreeMap<u64, Vec<String>>,
     next_family: u64,
+    /// Pushed authorization requests, by `request_uri` (RFC 9126).
+    pushed: BTreeMap<String, par::Pushed>,
     /// The claims of the opaque access tokens issued, by token.
     opaque_tokens: BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
     /// DPoP proofs accepted at the token endpoint, to refuse a replay.
     seen_proofs: crate::dpop::SeenProofs,
     /// The nonce DPoP proofs must carry, once made (RFC 9449 section 8).
     dpop_nonce: Option<String>,
-    /// ES256, to check DPoP proofs with; without it (`with_dpop`), the
-    /// server does not support DPoP.
-    es256: Option<&'static dyn crate::dpop::Es256>,
+    /// DPoP, PAR, revocation and introspection, once given (`support`).
+    extensions: Option<&'static dyn Extensions>,
 }
 
 impl AuthorizationServer {
@@ -276,16 +285,18 @@ impl AuthorizationServer {
             revoked_access_tokens: Vec::new(),
             family_access_tokens: BTreeMap::new(),
             next_family: 1,
+            pushed: BTreeMap::new(),
             opaque_tokens: BTreeMap::new(),
             seen_proofs: Default::default(),
             dpop_nonce: None,
-            es256: None,
+            extensions: None,
         }
     }
 
-    /// From now on, supports DPoP (RFC 9449), checking proofs with `es256`.
-    pub fn support_dpop(&mut self, es256: &'static dyn crate::dpop::Es256) {
-        self.es256 = Some(es256);
+    /// From now on, supports DPoP, PAR, revocation and introspection
+    /// (`extensions.rs`).
+    pub fn support(&mut self, extensions: &'static dyn Extensions) {
+        self.extensions = Some(extensions);
     }
 
     pub fn config(&self) -> &ServerConfig {
@@ -333,8 +344,6 @@ impl AuthorizationServer {
             "authorization_endpoint": endpoint("/authorize"),
             "token_endpoint": endpoint("/token"),
             "jwks_uri": endpoint("/jwks"),
-            "revocation_endpoint": endpoint("/revoke"),
-            "introspection_endpoint": endpoint("/introspect"),
             "device_authorization_endpoint": endpoint("/device_authorization"),
             "response_types_supported": response_types,
             "grant_types_supported": [
@@ -344,18 +353,46 @@ impl AuthorizationServer {
                 device::DEVICE_CODE_GRANT,
             ],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
-            // RFC 8414 section 2: the same methods as the token endpoint.
-            "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
-            // RFC 7662 section 2.1: callers authenticate, with a secret.
-            "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
             "code_challenge_methods_supported": methods,
             "authorization_response_iss_parameter_supported": policy.issuer_in_response,
         });
-        if self.es256.is_some() {
-            // RFC 9449 section 5.1.
-            metadata["dpop_signing_alg_values_supported"] = [crate::dpop::PROOF_ALG].into();
+        if self.extensions.is_some() {
+            self.extension_metadata(&mut metadata);
         }
         metadata
+    }
+
+    /// The extensions' members of the metadata (RFC 8414 section 2, RFC
+    /// 9126 section 5, RFC 9449 section 5.1).
+    fn extension_metadata(&self, metadata: &mut serde_json::Value) {
+        let endpoint = |path: &str| serde_json::Value::from(self.endpoint(path).to_string());
+        let secrets = ["client_secret_basic", "client_secret_post"];
+        let members = [
+            ("pushed_authorization_request_endpoint", endpoint("/par")),
+            (
+                "require_pushed_authorization_requests",
+                self.config.policy.require_par.into(),
+            ),
+            ("revocation_endpoint", endpoint("/revoke")),
+            // The same client authentication as the token endpoint.
+            (
+                "revocation_endpoint_auth_methods_supported",
+                ["client_secret_basic", "client_secret_post", "none"].into(),
+            ),
+            ("introspection_endpoint", endpoint("/introspect")),
+            // RFC 7662 section 2.1: callers authenticate, with a secret.
+            (
+                "introspection_endpoint_auth_methods_supported",
+                secrets.into(),
+            ),
+            (
+                "dpop_signing_alg_values_supported",
+                [crate::dpop::PROOF_ALG].into(),
+            ),
+        ];
+        for (name, value) in members {
+            metadata[name] = value;
+        }
     }
 
     /// The URL of one of this server's endpoints.
@@ -384,8 +421,12 @@ impl AuthorizationServer {
             (Method::Post, "/login") => self.login(request, now, rng),
             (Method::Post, "/consent") => self.consent(request, now, rng),
             (Method::Post, "/token") => self.token(request, now, rng),
-            (Method::Post, "/revoke") => self.revoke(request),
-            (Method::Post, "/introspect") => self.introspect(request, now),
+            (Method::Post, "/par" | "/revoke" | "/introspect") => match self.extensions {
+                Some(extensions) => extensions
+                    .endpoint(self, path, request, now, rng)
+                    .unwrap_or_else(|| Response::new(404).with_body("Not Found")),
+                None => Response::new(404).with_body("Not Found"),
+            },
             (Method::Post, "/device_authorization") => self.device_authorization(request, now, rng),
             (Method::Get, "/device") => self.device_page(request),
             (Method::Post, "/device") => self.device_code_entered(request, now, rng),

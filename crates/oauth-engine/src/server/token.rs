@@ -47,9 +47,21 @@ impl AuthorizationServer {
             Err(failure) => return error_response(&failure.error, failure.used_basic),
         };
         // RFC 9449 section 5: the key a DPoP proof shows, to bind to.
-        let jkt = match self.dpop_key_of(request, now, rng) {
-            Ok(jkt) => jkt,
-            Err(refusal) => return refusal,
+        let jkt = match self
+            .extensions
+            .map(|ext| ext.dpop_key_of(self, request, now, rng))
+        {
+            Some(Ok(jkt)) => jkt,
+            Some(Err(refusal)) => return refusal,
+            // RFC 9449 section 5.2: only bound tokens, and no DPoP here.
+            None if self.config.policy.require_dpop => {
+                let error = OAuthError::new(
+                    ErrorCode::ServerError,
+                    "the server requires DPoP but does not support it: its extensions are off",
+                );
+                return error_response(&error, false);
+            }
+            None => None,
         };
         let jkt = jkt.as_deref();
         let result = match param(&params, "grant_type") {

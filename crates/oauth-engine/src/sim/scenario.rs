@@ -315,7 +315,7 @@ impl Scenario {
                 by_subject,
             }],
             seen_proofs: Default::default(),
-            es256: None,
+            dpop: None,
         };
         let client_origin = self.client.origin();
         let clock = SimulatedClock::starting_at(UnixTime(self.start_time));

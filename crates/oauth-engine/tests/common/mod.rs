@@ -103,8 +103,9 @@ pub fn server_with(policy: ServerPolicy) -> AuthorizationServer {
         }],
     };
     let mut server = AuthorizationServer::new(config, signing_key());
-    // Every fixture server supports DPoP, as the interop harness's does.
-    server.support_dpop(&oauth_engine::dpop::P256);
+    // Every fixture server has DPoP, PAR, revocation and introspection, as
+    // the interop harness's does.
+    server.support(&oauth_engine::server::AllExtensions);
     server
 }
 

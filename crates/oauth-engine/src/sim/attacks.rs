@@ -9,8 +9,9 @@ use super::attacker::Forward;
 use super::browser::Browser;
 use super::client::{Client, ClientSettings};
 use super::compare::{code_scenario, implicit_scenario};
-use super::flows::{
-    api_url, authorization_code, call_api_again_later, consent_request, keep_pending_in_browser,
+use super::flows::code::authorization_code;
+use super::flows::steps::{
+    api_url, call_api_again_later, consent_request, hidden_field, keep_pending_in_browser,
     page_text, sign_in_and_consent,
 };
 use super::network::{ATTACKER, Network, attacker_browses, from_browser, navigate};
@@ -636,7 +637,7 @@ fn login_csrf(
         "Mallory starts a login at the real client's authorization server, in her own browser.",
         &ATTACKER_LOGIN,
     );
-    let transaction = super::flows::hidden_field(&page.body, "transaction");
+    let transaction = hidden_field(&page.body, "transaction");
     let (username, password, _) = USERS[2];
     let consent_page = attacker_browses(
         network,

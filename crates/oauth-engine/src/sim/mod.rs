@@ -6,7 +6,6 @@ pub mod attacks;
 pub mod browser;
 pub mod client;
 pub mod compare;
-mod device;
 pub mod export;
 mod flows;
 pub mod network;

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::browser::{Browser, ReferrerPolicy};
 use super::client::{Client, ClientError, ClientSettings};
+use super::flows::{client_credentials, code, device, implicit};
 use super::network::{API, API_PATH, API_SCOPE, AUTHORIZATION_SERVER, Network};
 use super::trace::Exchange;
 use crate::clock::{SimulatedClock, UnixTime};
@@ -330,12 +331,12 @@ impl Scenario {
         client: &mut Client,
     ) -> Result<(), Stop> {
         match self.flow {
-            Flow::AuthorizationCode => {
-                super::flows::authorization_code(self, network, browser, client)
+            Flow::AuthorizationCode => code::authorization_code(self, network, browser, client),
+            Flow::ClientCredentials => {
+                client_credentials::client_credentials(self, network, client)
             }
-            Flow::ClientCredentials => super::flows::client_credentials(self, network, client),
-            Flow::Device => super::device::device_flow(self, network, browser, client),
-            Flow::Implicit => super::flows::implicit(self, network, browser, client),
+            Flow::Device => device::device_flow(self, network, browser, client),
+            Flow::Implicit => implicit::implicit(self, network, browser, client),
         }
     }
 

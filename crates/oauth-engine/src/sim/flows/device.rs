@@ -1,15 +1,15 @@
 //! The device flow (RFC 8628): the device's polls, interleaved with the
 //! user's visit to the verification page on their phone.
 
-use super::browser::Browser;
-use super::client::{Client, ClientError, error_from_json};
-use super::flows::{call_api, call_api_again_later, consent_request, hidden_field, page_text};
-use super::network::{Network, navigate};
-use super::scenario::{Scenario, Stop};
-use super::trace::{Party, RfcRef};
+use super::steps::{call_api, call_api_again_later, consent_request, hidden_field, page_text};
 use crate::channel::Channel;
 use crate::error::ErrorCode;
 use crate::http::{Request, Response, Url};
+use crate::sim::browser::Browser;
+use crate::sim::client::{Client, ClientError, error_from_json};
+use crate::sim::network::{Network, navigate};
+use crate::sim::scenario::{Scenario, Stop};
+use crate::sim::trace::{Party, RfcRef};
 
 const DEVICE_AUTHORIZATION: [RfcRef; 2] = [RfcRef::new(8628, "3.1"), RfcRef::new(8628, "3.2")];
 const POLL: [RfcRef; 2] = [RfcRef::new(8628, "3.4"), RfcRef::new(8628, "3.5")];
@@ -18,7 +18,7 @@ const VERIFY: [RfcRef; 1] = [RfcRef::new(8628, "3.3")];
 /// repeat authorization_pending.
 const MAX_RECORDED_POLLS: usize = 6;
 
-pub(super) fn device_flow(
+pub(in crate::sim) fn device_flow(
     scenario: &Scenario,
     network: &mut Network<'_>,
     browser: &mut Browser,

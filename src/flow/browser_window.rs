@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use oauth_engine::http::{Response, unescape_html};
 use oauth_engine::server::offered_scopes;
-use oauth_engine::sim::scenario::Flow;
+use oauth_engine::sim::flow::Flow;
 use oauth_engine::sim::trace::{Exchange, browser_at};
 
 use super::model::{CheckField, TextField};

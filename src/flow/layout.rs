@@ -3,7 +3,7 @@
 
 use oauth_engine::channel::Channel;
 use oauth_engine::http::escape_html;
-use oauth_engine::sim::scenario::Flow;
+use oauth_engine::sim::flow::Flow;
 use oauth_engine::sim::trace::{Exchange, Party, lanes};
 
 // Whole pixels: the diagram's coordinates are integers, so drawing them

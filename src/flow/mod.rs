@@ -22,7 +22,8 @@ use oauth_engine::clock::UnixTime;
 use oauth_engine::jose::SigningKey;
 use oauth_engine::keys::demo_signing_key;
 use oauth_engine::rng::Rng;
-use oauth_engine::sim::scenario::{Flow, Scenario};
+use oauth_engine::sim::flow::Flow;
+use oauth_engine::sim::scenario::Scenario;
 use oauth_engine::sim::trace::Exchange;
 
 use self::model::{FieldErrors, FlowForm, Preset};

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use oauth_engine::http::Url;
 use oauth_engine::pkce::PkceMethod;
 use oauth_engine::server::{ClientAuthMethod, PkcePolicy};
-use oauth_engine::sim::scenario::{Flow, Scenario};
+use oauth_engine::sim::flow::Flow;
+use oauth_engine::sim::scenario::Scenario;
 use oauth_engine::types::Scope;
 use serde::{Deserialize, Serialize};
 

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use oauth_engine::clock::UnixTime;
 use oauth_engine::jwt::{duration, utc};
-use oauth_engine::sim::scenario::Flow;
+use oauth_engine::sim::flow::Flow;
 use oauth_engine::sim::trace::{Exchange, RfcRef};
 
 use super::model::Breakage;

@@ -3,7 +3,7 @@
 //! ways down each error path.
 
 use leptos::prelude::*;
-use oauth_engine::sim::scenario::Flow;
+use oauth_engine::sim::flow::Flow;
 
 use super::model::{Breakage, CheckField, ChoiceField, Preset, TextField, preset_is_confidential};
 use super::use_flow_state;

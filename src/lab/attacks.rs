@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use oauth_engine::form::decode_form;
 use oauth_engine::sim::attacks::{Attack, AttackRun, Outcome, run_attack};
-use oauth_engine::sim::scenario::Flow;
+use oauth_engine::sim::flow::Flow;
 
 use super::stepper::{StepControls, Stepper};
 use super::{LAB_SEED, STEP_MILLIS};

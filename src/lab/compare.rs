@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use oauth_engine::sim::compare::{Cell, Comparison, Side, compare};
-use oauth_engine::sim::scenario::Flow;
+use oauth_engine::sim::flow::Flow;
 use oauth_engine::sim::trace::browser_at;
 
 use super::attacks::LabLink;

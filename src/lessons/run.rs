@@ -6,7 +6,7 @@ use std::sync::Arc;
 use oauth_engine::keys::demo_signing_key;
 use oauth_engine::sim::attacks::{Attack, run_attack};
 use oauth_engine::sim::compare::compare;
-use oauth_engine::sim::scenario::Flow;
+use oauth_engine::sim::flow::Flow;
 use oauth_engine::sim::trace::Exchange;
 
 use crate::flow::model::Preset;

@@ -7,7 +7,7 @@ use oauth_engine::sim::attacks::{
     Attack, AttackRun, Downgrade, Outcome, run_attack, run_pkce_downgrade,
 };
 use oauth_engine::sim::export::to_mermaid;
-use oauth_engine::sim::scenario::Flow;
+use oauth_engine::sim::flow::Flow;
 use oauth_engine::sim::trace::{Exchange, Party, lanes};
 
 #[cfg(target_arch = "wasm32")]

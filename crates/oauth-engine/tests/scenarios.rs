@@ -8,7 +8,9 @@ use oauth_engine::jose::SigningKey;
 use oauth_engine::params::param_info;
 use oauth_engine::server::{ClientAuthMethod, PkcePolicy, ServerPolicy};
 use oauth_engine::sim::export::to_mermaid;
-use oauth_engine::sim::scenario::{Flow, Incidents, Run, Scenario, Timeline};
+use oauth_engine::sim::flow::Flow;
+use oauth_engine::sim::run::Run;
+use oauth_engine::sim::scenario::{Incidents, Scenario, Timeline};
 use oauth_engine::sim::trace::{Exchange, Party, browser_at, lanes};
 
 #[cfg(target_arch = "wasm32")]

@@ -15,6 +15,7 @@ use super::flows::steps::{
     page_text, sign_in_and_consent,
 };
 use super::network::{ATTACKER, Network, attacker_browses, from_browser, navigate};
+use super::run::play;
 use super::scenario::{Scenario, USERS, UserChoices};
 use super::trace::{Exchange, Party, RfcRef};
 use crate::channel::Channel;
@@ -1346,7 +1347,7 @@ fn implicit_leakage(
     browser: &mut Browser,
     client: &mut Client,
 ) -> Outcome {
-    let _ = scenario.play(network, browser, client);
+    let _ = play(scenario, network, browser, client);
     // What the analytics site received: the page address its script read.
     let reported = network
         .trace

@@ -7,8 +7,10 @@ use std::fmt;
 use super::attacks::{attacker_calls_api, attacker_redeems_code, refusal};
 use super::browser::Browser;
 use super::client::Client;
+use super::flow::Flow;
 use super::network::Network;
-use super::scenario::{Flow, Run, Scenario};
+use super::run::{Run, play};
+use super::scenario::Scenario;
 use super::trace::{Exchange, Party, RfcRef, browser_at};
 use crate::channel::Channel;
 use crate::http::{Method, Url};
@@ -236,7 +238,7 @@ fn run_side(title: &'static str, scenario: Scenario, key: SigningKey) -> Side {
     let mut network = scenario.network(key, Box::new(SeededRng::new(scenario.seed)));
     let mut browser = Browser::new(scenario.referrer_policy);
     let mut client = Client::new(scenario.client.clone());
-    let result = scenario.play(&mut network, &mut browser, &mut client);
+    let result = play(&scenario, &mut network, &mut browser, &mut client);
     replay_history(&scenario, &mut network, &browser);
     let run = Run::new(network, browser, client, result);
     Side {

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::scenario::Flow;
+use super::flow::Flow;
 use super::trace::{Exchange, lanes};
 use crate::channel::Channel;
 

@@ -1,44 +1,23 @@
 //! Scenarios: a flow, a client, a server policy and the user's choices, as
-//! data. Running one sends every message through the in-page network and
-//! returns the trace.
+//! data, with the authorization server and the in-page network a scenario
+//! sets up. Running one is `run.rs`'s.
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::browser::{Browser, ReferrerPolicy};
-use super::client::{Client, ClientError, ClientSettings};
-use super::flows::{client_credentials, code, device, implicit};
+use super::browser::ReferrerPolicy;
+use super::client::ClientSettings;
+use super::flow::Flow;
 use super::network::{API, API_PATH, API_SCOPE, AUTHORIZATION_SERVER, Network};
-use super::trace::Exchange;
 use crate::clock::{SimulatedClock, UnixTime};
 use crate::http::{Method, Url};
 use crate::jose::SigningKey;
 use crate::resource::{KeySet, Resource, ResourceServer};
-use crate::rng::{Rng, SeededRng};
+use crate::rng::Rng;
 use crate::server::{
     AuthorizationServer, ClientRegistration, GrantType, ServerConfig, ServerPolicy, User,
 };
 use crate::types::{ClientId, ClientSecret, RedirectUri, Scope, Subject};
-
-/// Which grant the scenario runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Flow {
-    /// Authorization code (RFC 6749 section 4.1), with PKCE if the client
-    /// uses it; then an API call, time passing, a refresh and another call.
-    #[default]
-    AuthorizationCode,
-    /// Client credentials (RFC 6749 section 4.4): the client on its own behalf.
-    ClientCredentials,
-    /// Device authorization (RFC 8628): a device polls while the user
-    /// approves on another screen.
-    Device,
-    /// The implicit grant (RFC 6749 section 4.2): the access token comes
-    /// back in the redirect's fragment, for the page's script to read. No
-    /// refresh token (section 4.2.2). RFC 9700 section 2.1.2 says not to
-    /// use it; the server accepts it only with `policy.allow_implicit`.
-    Implicit,
-}
 
 /// What the user does on the authorization server's pages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,18 +157,6 @@ impl Default for Scenario {
     }
 }
 
-/// The result of a run.
-#[derive(Debug, Clone)]
-pub struct Run {
-    pub trace: Vec<Exchange>,
-    pub browser: Browser,
-    pub client: Client,
-    /// Why the flow stopped early, or `None` if it ran to the end.
-    pub stopped: Option<String>,
-    /// Simulated time at the end.
-    pub end_time: UnixTime,
-}
-
 impl Scenario {
     /// JSON with only what differs from the default scenario: what a link
     /// carries. Every field is defaulted on the way back in, so
@@ -254,33 +221,6 @@ impl Scenario {
         AuthorizationServer::new(config, key)
     }
 
-    /// Runs the scenario with a seeded random source: the same scenario and
-    /// key give the same trace, byte for byte.
-    pub fn run(&self, key: SigningKey) -> Run {
-        self.run_with(key, &mut SeededRng::new(self.seed))
-    }
-
-    /// Runs the scenario with the given random source (the browser's, in
-    /// the app, when the user has not asked for "same tokens for everyone").
-    pub fn run_with(&self, key: SigningKey, rng: &mut dyn Rng) -> Run {
-        self.run_observed(key, rng, &mut |_| {})
-    }
-
-    /// Runs the scenario, calling `observer` after each exchange.
-    pub fn run_observed(
-        &self,
-        key: SigningKey,
-        rng: &mut dyn Rng,
-        observer: &mut dyn FnMut(&Exchange),
-    ) -> Run {
-        let mut network = self.network(key, Box::new(rng));
-        network.observer = Some(Box::new(observer));
-        let mut browser = Browser::new(self.referrer_policy);
-        let mut client = Client::new(self.client.clone());
-        let result = self.play(&mut network, &mut browser, &mut client);
-        Run::new(network, browser, client, result)
-    }
-
     /// The in-page network this scenario sets up: its authorization
     /// server, its API, an attacker who does nothing until an attack
     /// gives it something to do, and an empty trace.
@@ -323,23 +263,6 @@ impl Scenario {
         Network::new(clock, rng, server, api, client_origin)
     }
 
-    /// Plays the scenario's flow on `network`.
-    pub(crate) fn play(
-        &self,
-        network: &mut Network<'_>,
-        browser: &mut Browser,
-        client: &mut Client,
-    ) -> Result<(), Stop> {
-        match self.flow {
-            Flow::AuthorizationCode => code::authorization_code(self, network, browser, client),
-            Flow::ClientCredentials => {
-                client_credentials::client_credentials(self, network, client)
-            }
-            Flow::Device => device::device_flow(self, network, browser, client),
-            Flow::Implicit => implicit::implicit(self, network, browser, client),
-        }
-    }
-
     /// The implicit grant, set up so that it runs: the server allows it
     /// (RFC 9700 section 2.1.2 would have it off) and the client may use
     /// it. Everything else as in the default scenario.
@@ -364,24 +287,6 @@ pub const USERS: [(&str, &str, &str); 3] = [
     ("mallory", "evil", "Mallory (the attacker)"),
 ];
 
-impl Run {
-    /// The run that ended with `result` on `network`.
-    pub(crate) fn new(
-        network: Network<'_>,
-        browser: Browser,
-        client: Client,
-        result: Result<(), Stop>,
-    ) -> Self {
-        Self {
-            end_time: network.clock.now(),
-            trace: network.trace,
-            browser,
-            client,
-            stopped: result.err().map(|error| error.to_string()),
-        }
-    }
-}
-
 /// Removes from `value` every object member equal to the one in `defaults`.
 fn strip_defaults(value: &mut serde_json::Value, defaults: &serde_json::Value) {
     if let (Some(object), Some(default_object)) = (value.as_object_mut(), defaults.as_object()) {
@@ -391,34 +296,5 @@ fn strip_defaults(value: &mut serde_json::Value, defaults: &serde_json::Value) {
                 strip_defaults(member, default_member);
             }
         }
-    }
-}
-
-/// Why a flow stopped.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Stop {
-    Client(ClientError),
-    /// The authorization server showed the user an error page.
-    ErrorPage(String),
-    WrongPassword,
-}
-
-impl std::fmt::Display for Stop {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Client(error) => write!(f, "{error}"),
-            Self::ErrorPage(message) => {
-                write!(f, "the authorization server shows an error: {message}")
-            }
-            Self::WrongPassword => {
-                f.write_str("the password is wrong: the user stays on the sign-in page")
-            }
-        }
-    }
-}
-
-impl From<ClientError> for Stop {
-    fn from(error: ClientError) -> Self {
-        Self::Client(error)
     }
 }

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::scenario::Flow;
+use super::flow::Flow;
 use crate::channel::Channel;
 use crate::clock::UnixTime;
 use crate::http::{Request, Response, Url, reason_phrase};

@@ -5,7 +5,8 @@ use super::steps::call_api;
 use crate::channel::Channel;
 use crate::sim::client::Client;
 use crate::sim::network::Network;
-use crate::sim::scenario::{Scenario, Stop};
+use crate::sim::scenario::Scenario;
+use crate::sim::stop::Stop;
 use crate::sim::trace::{Party, RfcRef};
 
 const CLIENT_CREDENTIALS: [RfcRef; 1] = [RfcRef::new(6749, "4.4.2")];

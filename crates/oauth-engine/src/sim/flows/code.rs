@@ -12,7 +12,8 @@ use crate::pkce::{CodeVerifier, DEFAULT_LEN, GenerateError};
 use crate::sim::browser::Browser;
 use crate::sim::client::{Client, ClientError, PendingAuthorization};
 use crate::sim::network::{Network, navigate};
-use crate::sim::scenario::{Scenario, Stop};
+use crate::sim::scenario::Scenario;
+use crate::sim::stop::Stop;
 use crate::sim::trace::{Party, RfcRef};
 use crate::types::AuthorizationCode;
 

@@ -8,7 +8,8 @@ use crate::http::{Request, Response, Url};
 use crate::sim::browser::Browser;
 use crate::sim::client::{Client, ClientError, error_from_json};
 use crate::sim::network::{Network, navigate};
-use crate::sim::scenario::{Scenario, Stop};
+use crate::sim::scenario::Scenario;
+use crate::sim::stop::Stop;
 use crate::sim::trace::{Party, RfcRef};
 
 const DEVICE_AUTHORIZATION: [RfcRef; 2] = [RfcRef::new(8628, "3.1"), RfcRef::new(8628, "3.2")];

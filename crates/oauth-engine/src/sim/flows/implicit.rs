@@ -10,7 +10,8 @@ use crate::http::{Request, Url};
 use crate::sim::browser::Browser;
 use crate::sim::client::Client;
 use crate::sim::network::{Network, navigate};
-use crate::sim::scenario::{Scenario, Stop};
+use crate::sim::scenario::Scenario;
+use crate::sim::stop::Stop;
 use crate::sim::trace::RfcRef;
 
 const IMPLICIT_AUTHORIZE: [RfcRef; 2] = [RfcRef::new(6749, "4.2.1"), RfcRef::new(9700, "2.1.2")];

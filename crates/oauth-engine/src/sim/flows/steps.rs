@@ -8,7 +8,8 @@ use crate::server::offered_scopes;
 use crate::sim::browser::Browser;
 use crate::sim::client::{Client, ClientError, error_from_json};
 use crate::sim::network::{API, API_PATH, Network, navigate};
-use crate::sim::scenario::{Scenario, Stop, UserChoices};
+use crate::sim::scenario::{Scenario, UserChoices};
+use crate::sim::stop::Stop;
 use crate::sim::trace::{Party, RfcRef};
 
 const LOGIN: [RfcRef; 1] = [RfcRef::new(6749, "3.1")];

@@ -4,21 +4,18 @@
 
 use std::fmt;
 
-use super::attacks::{attacker_calls_api, attacker_redeems_code, refusal};
+use super::attacks::moves::{attacker_calls_api, attacker_redeems_code, refusal};
 use super::browser::Browser;
 use super::client::Client;
 use super::flow::Flow;
 use super::network::Network;
 use super::run::{Run, play};
-use super::scenario::Scenario;
+use super::scenario::{Scenario, code_scenario, implicit_scenario};
 use super::trace::{Exchange, Party, RfcRef, browser_at};
 use crate::channel::Channel;
 use crate::http::{Method, Url};
 use crate::jose::SigningKey;
 use crate::rng::SeededRng;
-
-/// The third-party script both callback pages load.
-pub const ANALYTICS_SCRIPT: &str = "https://analytics.example/a.js";
 
 const HISTORY_REPLAY: [RfcRef; 2] = [RfcRef::new(9700, "4.3.1"), RfcRef::new(9700, "4.3.2")];
 
@@ -184,26 +181,6 @@ impl Cell {
 impl fmt::Display for Cell {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
-    }
-}
-
-/// The implicit side's scenario: the grant allowed, the callback page
-/// loading the analytics script.
-pub fn implicit_scenario(seed: u64) -> Scenario {
-    Scenario {
-        seed,
-        callback_page_loads: vec![ANALYTICS_SCRIPT.into()],
-        ..Scenario::implicit()
-    }
-}
-
-/// The code side's scenario: the default client (PKCE with S256, a
-/// refresh token), the same page.
-pub fn code_scenario(seed: u64) -> Scenario {
-    Scenario {
-        seed,
-        callback_page_loads: vec![ANALYTICS_SCRIPT.into()],
-        ..Scenario::default()
     }
 }
 

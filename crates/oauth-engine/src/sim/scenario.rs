@@ -278,6 +278,31 @@ impl Scenario {
     }
 }
 
+/// The third-party script both callback pages of the presets below load.
+pub const ANALYTICS_SCRIPT: &str = "https://analytics.example/a.js";
+
+/// The implicit side's scenario, in the implicit-versus-code comparison and
+/// the undefended implicit leakage attack: the grant allowed, the callback
+/// page loading the analytics script.
+pub fn implicit_scenario(seed: u64) -> Scenario {
+    Scenario {
+        seed,
+        callback_page_loads: vec![ANALYTICS_SCRIPT.into()],
+        ..Scenario::implicit()
+    }
+}
+
+/// The code side's scenario, in the comparison and the defended implicit
+/// leakage attack: the default client (PKCE with S256, a refresh token),
+/// the same page.
+pub fn code_scenario(seed: u64) -> Scenario {
+    Scenario {
+        seed,
+        callback_page_loads: vec![ANALYTICS_SCRIPT.into()],
+        ..Scenario::default()
+    }
+}
+
 /// The people who can sign in at the scenario's authorization server:
 /// username, password and full name. Mallory is the attack lab's attacker,
 /// with an account of her own like anybody else.

@@ -1,6 +1,8 @@
 //! The keys the debugger verifies and signs with: read from a JWK (RFC
 //! 7517, with the members of RFC 7518 section 6 and RFC 8037 section 2) or
-//! from PEM (`pem.rs`), written back as both, and made fresh.
+//! from PEM (`pem.rs`), written back as both, and made fresh. `from_pem`
+//! and `to_pem` are defined in `pem.rs`, so that this file, which the PEM
+//! code builds keys with, does not import it back.
 
 use std::fmt;
 
@@ -9,7 +11,7 @@ use rsa::{BigUint, RsaPrivateKey, RsaPublicKey};
 use serde_json::{Value, json};
 
 use super::ec::{self, EcCurve, EcPrivateKey, EcPublicKey};
-use super::{Alg, KeyType, okp, pem};
+use super::{Alg, KeyType, okp};
 use crate::jose::{b64_decode, b64_encode};
 use crate::rng::{RandomnessUnavailable, Rng};
 
@@ -331,20 +333,6 @@ impl Key {
             },
         };
         Self::from_jwk(jwk)
-    }
-
-    /// A key from PEM text (RFC 7468): `PUBLIC KEY` (SPKI: RSA, EC P-256 or
-    /// P-384, Ed25519), `RSA PUBLIC KEY` (PKCS#1), `PRIVATE KEY` (PKCS#8:
-    /// RSA, EC, Ed25519), `RSA PRIVATE KEY` (PKCS#1) or `EC PRIVATE KEY`
-    /// (SEC 1). White space around it and CR LF line ends are fine.
-    pub fn from_pem(text: &str) -> Result<Self, KeyError> {
-        pem::read(text)
-    }
-
-    /// The key as PEM: a public key as SPKI (`PUBLIC KEY`), a private key
-    /// as PKCS#8 (`PRIVATE KEY`). A shared secret has no PEM form.
-    pub fn to_pem(&self) -> Result<String, KeyError> {
-        pem::write(self)
     }
 
     /// The key as a JWK; a private key with its private members (RSA `d`,

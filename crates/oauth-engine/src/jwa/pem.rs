@@ -77,9 +77,25 @@ fn malformed(structure: &'static str, why: impl Into<String>) -> KeyError {
     }
 }
 
+impl Key {
+    /// A key from PEM text (RFC 7468): `PUBLIC KEY` (SPKI: RSA, EC P-256 or
+    /// P-384, Ed25519), `RSA PUBLIC KEY` (PKCS#1), `PRIVATE KEY` (PKCS#8:
+    /// RSA, EC, Ed25519), `RSA PRIVATE KEY` (PKCS#1) or `EC PRIVATE KEY`
+    /// (SEC 1). White space around it and CR LF line ends are fine.
+    pub fn from_pem(text: &str) -> Result<Self, KeyError> {
+        read(text)
+    }
+
+    /// The key as PEM: a public key as SPKI (`PUBLIC KEY`), a private key
+    /// as PKCS#8 (`PRIVATE KEY`). A shared secret has no PEM form.
+    pub fn to_pem(&self) -> Result<String, KeyError> {
+        write(self)
+    }
+}
+
 /// The key in the first PEM block of `text` (`EC PARAMETERS` blocks, which
 /// `openssl ecparam -genkey` writes before the key, are skipped).
-pub(super) fn read(text: &str) -> Result<Key, KeyError> {
+fn read(text: &str) -> Result<Key, KeyError> {
     let mut rest = text;
     let mut skipped_parameters = false;
     loop {
@@ -379,7 +395,7 @@ fn sec1(der: &[u8], outer: Option<EcCurve>) -> Result<Key, KeyError> {
 }
 
 /// The key as PEM: SPKI for a public key, PKCS#8 for a private one.
-pub(super) fn write(key: &Key) -> Result<String, KeyError> {
+fn write(key: &Key) -> Result<String, KeyError> {
     let (label, der) = match key {
         Key::Oct(_) => return Err(KeyError::NoPemForSecret),
         Key::RsaPublic(key) => (

@@ -5,9 +5,13 @@
 
 use std::collections::BTreeMap;
 
-use super::network::ATTACKER;
 use crate::form::decode_form;
 use crate::http::{Method, Request, Response, Url};
+
+/// Where the attack lab's attacker lives. Here, not in `network.rs` with
+/// the other addresses, because the network routes to the attacker's
+/// server and so imports this module.
+pub const ATTACKER: &str = "https://attacker.example";
 
 /// How the attacker's authorization endpoint passes a request on to a real
 /// one: the browser is redirected there with the same query, minus

@@ -1,5 +1,18 @@
 //! The simulation: the browser, the client, the in-page network that
 //! carries their messages to the servers, scenarios as data, and the trace.
+//!
+//! Each module imports only modules listed before it here, lowest first,
+//! so that a module never imports what dispatches to it:
+//!
+//! 1. `flow`, `browser`, `client`, `attacker`: no other simulation module
+//! 2. `stop` (why a flow stopped), `trace`
+//! 3. `network`, which routes to the parties; `export` of a trace
+//! 4. `scenario`: the scenario as data, the server and network it sets up
+//! 5. `flows/`: `steps` and `callback_page`, then one file per flow
+//! 6. `run`: plays a scenario, dispatching to the flows
+//! 7. `attacks/`: `attack` (the types), `moves`, one file per attack, then
+//!    `mod.rs`, which dispatches to them
+//! 8. `compare`: implicit against code, with the attacker's `moves`
 
 pub mod attacker;
 pub mod attacks;

@@ -15,8 +15,6 @@ use crate::server::AuthorizationServer;
 
 pub const AUTHORIZATION_SERVER: &str = "https://as.example";
 pub const API: &str = "https://api.example";
-/// Where the attack lab's attacker lives.
-pub const ATTACKER: &str = "https://attacker.example";
 /// The API endpoint every flow calls, and the scope it needs.
 pub const API_PATH: &str = "/profile";
 pub const API_SCOPE: &str = "read";

@@ -8,11 +8,11 @@ use super::moves::{
 };
 use crate::channel::Channel;
 use crate::http::{Request, Response};
-use crate::sim::attacker::Forward;
+use crate::sim::attacker::{ATTACKER, Forward};
 use crate::sim::browser::Browser;
 use crate::sim::client::Client;
 use crate::sim::flows::steps::keep_pending_in_browser;
-use crate::sim::network::{ATTACKER, Network, navigate};
+use crate::sim::network::{Network, navigate};
 use crate::sim::scenario::Scenario;
 use crate::sim::trace::{Party, RfcRef};
 

@@ -8,10 +8,10 @@ use super::moves::{
 };
 use crate::http::{Request, Url};
 use crate::server::PkcePolicy;
-use crate::sim::attacker::Forward;
+use crate::sim::attacker::{ATTACKER, Forward};
 use crate::sim::browser::Browser;
 use crate::sim::client::Client;
-use crate::sim::network::{ATTACKER, Network, navigate};
+use crate::sim::network::{Network, navigate};
 use crate::sim::scenario::Scenario;
 use crate::sim::trace::RfcRef;
 

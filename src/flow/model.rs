@@ -351,14 +351,6 @@ impl ChoiceField {
     }
 }
 
-fn auth_method_value(method: ClientAuthMethod) -> &'static str {
-    match method {
-        ClientAuthMethod::ClientSecretBasic => "client_secret_basic",
-        ClientAuthMethod::ClientSecretPost => "client_secret_post",
-        ClientAuthMethod::None => "none",
-    }
-}
-
 fn server_pkce_value(policy: PkcePolicy) -> &'static str {
     match policy {
         PkcePolicy::RequireS256 => "require_s256",
@@ -454,10 +446,7 @@ impl FlowForm {
             (CheckField::VerifierLost, scenario.incidents.verifier_lost),
         ];
         let choices = [
-            (
-                ChoiceField::AuthMethod,
-                auth_method_value(client.auth_method),
-            ),
+            (ChoiceField::AuthMethod, client.auth_method.as_str()),
             (ChoiceField::PkceMethod, safeguards.pkce_method.as_str()),
             (ChoiceField::ServerPkce, server_pkce_value(policy.pkce)),
         ];

@@ -8,20 +8,17 @@
 //! endpoint and the API run on a proof they receive. What each side does
 //! with a valid proof (bind a token, compare a binding) is theirs.
 //!
-//! ES256 only, with the `p256` crate directly: the debugger's `jwa` module
-//! has every algorithm, and reaching for it here would put them all on the
-//! simulator's path.
+//! ES256 only (`es256.rs`).
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use p256::ecdsa::signature::{Signer, Verifier};
-use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::clock::UnixTime;
 use crate::error::ErrorCode;
+use crate::es256::{Es256Error, P256Key};
 use crate::http::{Method, Url};
 use crate::jose::{b64_decode, b64_encode};
 use crate::rng::{RandomnessUnavailable, Rng};
@@ -47,8 +44,8 @@ const JTI_BYTES: usize = 12;
 
 /// The client's DPoP key pair (RFC 9449 section 2: "the client creates a
 /// public/private key pair").
-#[derive(Clone)]
-pub struct DpopKey(SigningKey);
+#[derive(Clone, PartialEq, Eq)]
+pub struct DpopKey(P256Key);
 
 impl fmt::Debug for DpopKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -56,69 +53,36 @@ impl fmt::Debug for DpopKey {
     }
 }
 
-impl PartialEq for DpopKey {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.verifying_key() == other.0.verifying_key()
-    }
-}
-
-impl Eq for DpopKey {}
-
 impl DpopKey {
-    /// A new key: the private scalar drawn from `rng` until it is in 1..n
-    /// (n is within 2^-32 of 2^256, so the first draw almost always is).
-    /// A failing source fails here instead of making a weak key.
+    /// A new key from `rng`; a failing source fails here.
     pub fn generate(rng: &mut dyn Rng) -> Result<Self, RandomnessUnavailable> {
-        let mut scalar = [0u8; 32];
-        loop {
-            rng.fill_bytes(&mut scalar)?;
-            if let Ok(key) = SigningKey::from_slice(&scalar) {
-                return Ok(Self(key));
-            }
-        }
+        P256Key::generate(rng).map(Self)
     }
 
     /// The key whose private scalar is `d` (32 bytes, big-endian), or
     /// `None` if `d` is not in 1..n.
     pub fn from_scalar(d: &[u8]) -> Option<Self> {
-        SigningKey::from_slice(d).ok().map(Self)
+        P256Key::from_scalar(d).map(Self)
     }
 
     /// The public key as the proof's `jwk` header carries it: `kty`,
     /// `crv`, `x`, `y` and nothing private (RFC 9449 section 4.2).
     pub fn public_jwk(&self) -> Value {
-        let point = self.0.verifying_key().to_encoded_point(false);
-        // An uncompressed point always has both coordinates.
-        let coordinate = |bytes: Option<&p256::FieldBytes>| {
-            b64_encode(bytes.map(|b| b.as_slice()).unwrap_or_default())
-        };
-        json!({
-            "kty": "EC",
-            "crv": "P-256",
-            "x": coordinate(point.x()),
-            "y": coordinate(point.y()),
-        })
+        self.0.public_jwk()
     }
 
     /// The key's RFC 7638 thumbprint: the `jkt` a bound token carries in
     /// its `cnf` claim (RFC 9449 section 6.1).
     pub fn thumbprint(&self) -> String {
-        // The JWK made above has every member the thumbprint needs.
+        // The JWK has every member the thumbprint needs.
         thumbprint(&self.public_jwk()).unwrap_or_default()
     }
 
     /// A signed proof with `claims`: header `typ`, `alg` and `jwk` (RFC 9449
-    /// section 4.2), signed with ES256 (RFC 7518 section 3.4: `r` and `s`,
-    /// 32 bytes each, as the signature).
+    /// section 4.2), signed with ES256.
     pub fn proof(&self, claims: &ProofClaims) -> String {
         let header = json!({ "typ": PROOF_TYP, "alg": PROOF_ALG, "jwk": self.public_jwk() });
-        let input = format!(
-            "{}.{}",
-            b64_encode(header.to_string()),
-            b64_encode(claims.to_json().to_string())
-        );
-        let signature: Signature = self.0.sign(input.as_bytes());
-        format!("{input}.{}", b64_encode(signature.to_bytes()))
+        self.0.sign_jws(&header, &claims.to_json())
     }
 }
 
@@ -411,16 +375,14 @@ pub fn check_proof(proof: &str, context: &ProofContext<'_>) -> Result<ValidProof
     if jwk.get("d").is_some() {
         return Err(ProofError::PrivateKeyInJwk);
     }
-    let key = p256_public_key(jwk)?;
-
     // Check 6: the signature, with the key the proof carries.
-    let signature = b64_decode(signature)
-        .ok()
-        .and_then(|bytes| Signature::from_slice(&bytes).ok())
-        .ok_or(ProofError::BadSignature)?;
     let input_len = proof.trim().len() - parts[2].len() - 1;
-    key.verify(&proof.trim().as_bytes()[..input_len], &signature)
-        .map_err(|_| ProofError::BadSignature)?;
+    crate::es256::verify(jwk, &proof.trim().as_bytes()[..input_len], signature).map_err(
+        |error| match error {
+            Es256Error::BadJwk(why) => ProofError::BadJwk(why),
+            Es256Error::BadSignature => ProofError::BadSignature,
+        },
+    )?;
 
     // Checks 3, 8 and 9: the claims about the request.
     let jti = string(&claims, "jti")?;
@@ -514,31 +476,4 @@ fn string<'v>(object: &'v Map<String, Value>, name: &'static str) -> Result<&'v 
         .get(name)
         .and_then(Value::as_str)
         .ok_or(ProofError::Missing(name))
-}
-
-/// The P-256 public key of a JWK: `kty` EC, `crv` P-256, and `x`, `y` of
-/// 32 bytes each that make a point on the curve (RFC 7518 section 6.2.1;
-/// a point off the curve opens the invalid-curve attack, RFC 8725 section
-/// 3.4).
-fn p256_public_key(jwk: &Value) -> Result<VerifyingKey, ProofError> {
-    let member = |name: &str| jwk.get(name).and_then(Value::as_str);
-    if member("kty") != Some("EC") || member("crv") != Some("P-256") {
-        return Err(ProofError::BadJwk(
-            "it is not an EC key on P-256 (kty \"EC\", crv \"P-256\")".into(),
-        ));
-    }
-    let coordinate = |name: &str| {
-        member(name)
-            .and_then(|value| b64_decode(value).ok())
-            .filter(|bytes| bytes.len() == 32)
-            .ok_or_else(|| ProofError::BadJwk(format!("\"{name}\" is not 32 bytes of base64url")))
-    };
-    let (x, y) = (coordinate("x")?, coordinate("y")?);
-    let point = p256::EncodedPoint::from_affine_coordinates(
-        p256::FieldBytes::from_slice(&x),
-        p256::FieldBytes::from_slice(&y),
-        false,
-    );
-    VerifyingKey::from_encoded_point(&point)
-        .map_err(|_| ProofError::BadJwk("the point is not on the P-256 curve".into()))
 }

@@ -8,6 +8,7 @@ pub mod channel;
 pub mod clock;
 pub mod dpop;
 pub mod error;
+pub mod es256;
 pub mod form;
 pub mod http;
 pub mod jose;

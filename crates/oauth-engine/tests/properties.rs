@@ -43,6 +43,7 @@ fn server() -> AuthorizationServer {
             redirect_uris: vec![RedirectUri::new("https://spa.example/cb")],
             grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
             allowed_scope: Scope::parse("read").unwrap(),
+            public_jwk: None,
         }],
         users: vec![],
     };

@@ -26,6 +26,14 @@ impl ProofOfPossession for Dpop {
     ) -> Result<(), Response> {
         check_binding(seen, request, scheme, token, claims, now)
     }
+
+    fn offer(&self) -> String {
+        offer()
+    }
+
+    fn challenge(&self, error: &OAuthError) -> Response {
+        challenge(error)
+    }
 }
 
 /// RFC 9449 section 7: for a token presented with the DPoP scheme, the
@@ -94,13 +102,13 @@ fn check_binding(
 /// The DPoP challenge without an error, offered beside Bearer's: the
 /// scheme and the algorithms this API accepts proofs in (RFC 9449 section
 /// 7.1).
-pub(super) fn offer() -> String {
+fn offer() -> String {
     format!("{TOKEN_TYPE} algs=\"{PROOF_ALG}\"")
 }
 
 /// A 401 with the `WWW-Authenticate: DPoP` challenge carrying the error
 /// (RFC 9449 section 7.1), and the same fields as JSON.
-pub(super) fn challenge(error: &OAuthError) -> Response {
+fn challenge(error: &OAuthError) -> Response {
     let value = format!(
         "{TOKEN_TYPE} error=\"{}\", error_description=\"{}\", algs=\"{PROOF_ALG}\"",
         error.code, error.description

@@ -111,6 +111,12 @@ pub trait ProofOfPossession: Sync + std::fmt::Debug {
         claims: &serde_json::Map<String, Value>,
         now: UnixTime,
     ) -> Result<(), Response>;
+
+    /// The challenge offered beside Bearer's when a request has no token.
+    fn offer(&self) -> String;
+
+    /// The 401 that refuses a token presented with this scheme.
+    fn challenge(&self, error: &OAuthError) -> Response;
 }
 
 impl ResourceServer {
@@ -139,7 +145,7 @@ impl ResourceServer {
                 let response =
                     Response::new(401).with_header("WWW-Authenticate", "Bearer realm=\"api\"");
                 return match self.dpop {
-                    Some(_) => response.with_header("WWW-Authenticate", dpop::offer()),
+                    Some(dpop) => response.with_header("WWW-Authenticate", dpop.offer()),
                     None => response,
                 };
             }
@@ -147,8 +153,14 @@ impl ResourceServer {
         };
         let claims = match self.validate(token, now, &is_revoked) {
             Ok(claims) => claims,
-            Err(error) if scheme == Scheme::Dpop => return dpop::challenge(&error),
-            Err(error) => return challenge(401, &error, None),
+            Err(error) => {
+                return match self.dpop {
+                    // A token presented with DPoP is refused with DPoP's
+                    // challenge (RFC 9449 section 7.1).
+                    Some(dpop) if scheme == Scheme::Dpop => dpop.challenge(&error),
+                    _ => challenge(401, &error, None),
+                };
+            }
         };
         // RFC 9449 section 7: the proof, and the token's binding to its key.
         let bound = claims.get("cnf").is_some();

@@ -6,6 +6,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use super::{AuthorizationServer, ClientAuthMethod, ClientRegistration, param};
+use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
 use crate::form::decode_form;
 use crate::http::Request;
@@ -19,8 +20,63 @@ pub(super) struct AuthFailure {
 }
 
 impl AuthorizationServer {
-    /// Identifies and authenticates the client of a token request.
+    /// Identifies and authenticates the client of a request to the token,
+    /// PAR, revocation or introspection endpoint: by a signed assertion
+    /// (`private_key_jwt`, RFC 7523, with the extensions) or as
+    /// `authenticate_secret` says.
     pub(super) fn authenticate_client(
+        &mut self,
+        request: &Request,
+        params: &BTreeMap<String, String>,
+        now: UnixTime,
+    ) -> Result<ClientRegistration, AuthFailure> {
+        let asserted =
+            params.contains_key("client_assertion") || params.contains_key("client_assertion_type");
+        let fail = |description: &str| AuthFailure {
+            error: OAuthError::new(ErrorCode::InvalidClient, description),
+            used_basic: false,
+        };
+        if !asserted {
+            let client = self.authenticate_secret(request, params)?;
+            // A client registered with a key has no secret: without its
+            // assertion it would pass as a public client.
+            if client.auth_method == ClientAuthMethod::PrivateKeyJwt {
+                return Err(fail(&format!(
+                    "client {} authenticates with private_key_jwt: send client_assertion and \
+                     client_assertion_type (RFC 7523 section 2.2)",
+                    client.client_id
+                )));
+            }
+            return Ok(client.clone());
+        }
+        // "The client MUST NOT use more than one authentication method in
+        // each request" (RFC 6749 section 2.3).
+        if request.authorization().is_some() || params.contains_key("client_secret") {
+            return Err(AuthFailure {
+                error: OAuthError::new(
+                    ErrorCode::InvalidRequest,
+                    "the client authenticated twice, with an assertion and a secret \
+                     (RFC 6749 section 2.3)",
+                ),
+                used_basic: false,
+            });
+        }
+        match self.extensions {
+            Some(extensions) => extensions
+                .authenticate_assertion(self, request, params, now)
+                .map_err(|error| AuthFailure {
+                    error,
+                    used_basic: false,
+                }),
+            None => Err(fail(
+                "this server does not accept client assertions: private_key_jwt is off",
+            )),
+        }
+    }
+
+    /// Identifies and authenticates the client with its secret, or as a
+    /// public client by its client_id (RFC 6749 section 2.3.1).
+    fn authenticate_secret(
         &self,
         request: &Request,
         params: &BTreeMap<String, String>,
@@ -93,8 +149,8 @@ impl AuthorizationServer {
                 if method != client.auth_method {
                     return Err(fail(format!(
                         "client {client_id} is registered for {}, not {}",
-                        method_name(client.auth_method),
-                        method_name(method)
+                        client.auth_method.as_str(),
+                        method.as_str()
                     )));
                 }
                 if !constant_time_eq(expected.secret().as_bytes(), given.as_bytes()) {
@@ -103,14 +159,6 @@ impl AuthorizationServer {
                 Ok(client)
             }
         }
-    }
-}
-
-fn method_name(method: ClientAuthMethod) -> &'static str {
-    match method {
-        ClientAuthMethod::ClientSecretBasic => "client_secret_basic",
-        ClientAuthMethod::ClientSecretPost => "client_secret_post",
-        ClientAuthMethod::None => "none",
     }
 }
 

@@ -1,21 +1,53 @@
 //! OAuth as deployed now, beside the core of RFC 6749: DPoP (RFC 9449),
-//! pushed authorization requests (RFC 9126), revocation (RFC 7009) and
-//! introspection (RFC 7662). They reach the server through one trait,
+//! pushed authorization requests (RFC 9126), `private_key_jwt` (RFC 7523),
+//! revocation (RFC 7009) and introspection (RFC 7662). They reach the server through one trait,
 //! [`Extensions`], given to it as the clock and the random source are
 //! (`AuthorizationServer::support`): a build that never gives it, like the
 //! app until a screen that teaches them loads them, leaves their code out,
 //! and every other screen downloads nothing for them.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
-use super::AuthorizationServer;
+use serde_json::{Map, Value};
+
 use super::authorize::AuthorizationRequest;
+use super::{AuthorizationServer, ClientRegistration};
 use crate::clock::UnixTime;
+use crate::error::OAuthError;
 use crate::http::{Request, Response};
 use crate::rng::Rng;
 
 /// The hooks the server calls where the extensions change what it does.
 pub trait Extensions: Sync + fmt::Debug {
+    /// Adds the extensions' members to the metadata (RFC 8414 section 2).
+    fn metadata(&self, server: &AuthorizationServer, metadata: &mut Value);
+
+    /// An opaque access token standing for `claims` (RFC 7662 section 1).
+    fn opaque_access_token(
+        &self,
+        server: &mut AuthorizationServer,
+        claims: Map<String, Value>,
+        rng: &mut dyn Rng,
+    ) -> Result<String, OAuthError>;
+
+    /// The claims an opaque access token stands for, if it is one.
+    fn opaque_claims(
+        &self,
+        server: &AuthorizationServer,
+        token: &str,
+    ) -> Option<Map<String, Value>>;
+
+    /// The client a `client_assertion` authenticates (`private_key_jwt`,
+    /// RFC 7523), or the `invalid_client` error that refuses it.
+    fn authenticate_assertion(
+        &self,
+        server: &mut AuthorizationServer,
+        request: &Request,
+        params: &BTreeMap<String, String>,
+        now: UnixTime,
+    ) -> Result<ClientRegistration, OAuthError>;
+
     /// The extensions' own endpoints (`/par`, `/revoke`, `/introspect`), by
     /// path; `None` for any other path.
     fn endpoint(
@@ -53,6 +85,37 @@ pub trait Extensions: Sync + fmt::Debug {
 pub struct AllExtensions;
 
 impl Extensions for AllExtensions {
+    fn metadata(&self, server: &AuthorizationServer, metadata: &mut Value) {
+        server.extension_metadata(metadata);
+    }
+
+    fn opaque_access_token(
+        &self,
+        server: &mut AuthorizationServer,
+        claims: Map<String, Value>,
+        rng: &mut dyn Rng,
+    ) -> Result<String, OAuthError> {
+        server.store_opaque(claims, rng)
+    }
+
+    fn opaque_claims(
+        &self,
+        server: &AuthorizationServer,
+        token: &str,
+    ) -> Option<Map<String, Value>> {
+        server.opaque_claims(token)
+    }
+
+    fn authenticate_assertion(
+        &self,
+        server: &mut AuthorizationServer,
+        request: &Request,
+        params: &BTreeMap<String, String>,
+        now: UnixTime,
+    ) -> Result<ClientRegistration, OAuthError> {
+        server.client_from_assertion(request, params, now)
+    }
+
     fn endpoint(
         &self,
         server: &mut AuthorizationServer,
@@ -63,7 +126,7 @@ impl Extensions for AllExtensions {
     ) -> Option<Response> {
         Some(match path {
             "/par" => server.par(request, now, rng),
-            "/revoke" => server.revoke(request),
+            "/revoke" => server.revoke(request, now),
             "/introspect" => server.introspect(request, now),
             _ => return None,
         })

@@ -5,16 +5,17 @@
 use serde_json::{Map, Value, json};
 
 use super::token::error_response;
-use super::{AuthorizationServer, single_params};
+use super::{AuthorizationServer, random_token, single_params};
 use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
 use crate::http::{Request, Response};
+use crate::rng::Rng;
 
 impl AuthorizationServer {
     /// RFC 7662 section 2.1: the caller authenticates (section 4: the
     /// server must not answer anyone who asks) and names a token; section
     /// 2.2: the answer is `active` and, for an active token, its claims.
-    pub(super) fn introspect(&self, request: &Request, now: UnixTime) -> Response {
+    pub(super) fn introspect(&mut self, request: &Request, now: UnixTime) -> Response {
         let params = match request
             .params()
             .map_err(|error| {
@@ -28,7 +29,7 @@ impl AuthorizationServer {
             Ok(params) => params,
             Err(error) => return error_response(&error, false),
         };
-        match self.authenticate_client(request, &params) {
+        match self.authenticate_client(request, &params, now) {
             Ok(caller) if caller.is_public() => {
                 let error = OAuthError::new(
                     ErrorCode::InvalidClient,
@@ -80,23 +81,20 @@ impl AuthorizationServer {
         (!expired && !self.is_access_token_revoked(text("jti"))).then_some(claims)
     }
 
-    /// The claims of an access token this server issued: an opaque one's
-    /// as the server keeps them, a JWT's once its signature, `typ` and
-    /// `iss` check out. Expiry and revocation are the caller's to check.
-    pub(super) fn access_token_claims(&self, token: &str) -> Result<Map<String, Value>, String> {
-        if let Some(claims) = self.opaque_tokens.get(token) {
-            return Ok(claims.clone());
-        }
-        let decoded = self
-            .signing_key
-            .verifying_key()
-            .verify(token)
-            .map_err(|error| format!("the token is rejected: {error}"))?;
-        let claims = decoded.claims().unwrap_or_default();
-        let issuer = claims.get("iss").and_then(Value::as_str);
-        if !decoded.typ_is("at+jwt") || issuer != Some(self.issuer_id().as_str()) {
-            return Err("this is not an access token from this server".into());
-        }
-        Ok(claims)
+    /// An opaque access token for `claims` (RFC 7662 section 1): a random
+    /// string that carries nothing; the server keeps what it stands for.
+    pub(super) fn store_opaque(
+        &mut self,
+        claims: Map<String, Value>,
+        rng: &mut dyn Rng,
+    ) -> Result<String, OAuthError> {
+        let token = random_token(rng, 32)?;
+        self.opaque_tokens.insert(token.clone(), claims);
+        Ok(token)
+    }
+
+    /// The claims an opaque access token stands for.
+    pub(super) fn opaque_claims(&self, token: &str) -> Option<Map<String, Value>> {
+        self.opaque_tokens.get(token).cloned()
     }
 }

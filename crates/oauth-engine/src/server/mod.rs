@@ -3,6 +3,7 @@
 //! switched off through [`ServerPolicy`] so a scenario can show what breaks.
 
 mod authorize;
+mod client_assertion;
 mod client_auth;
 mod device;
 mod dpop;
@@ -27,6 +28,7 @@ use crate::rng::Rng;
 use crate::types::{ClientId, ClientSecret, RedirectUri, Scope, Subject};
 
 pub use authorize::AuthorizationRequest;
+pub use client_assertion::{JWT_BEARER, MAX_ASSERTION_LIFETIME};
 pub use client_auth::basic_credentials;
 pub use device::DEVICE_CODE_GRANT;
 pub use dpop::NONCE_HEADER as DPOP_NONCE_HEADER;
@@ -134,6 +136,21 @@ pub enum ClientAuthMethod {
     ClientSecretPost,
     /// A public client: client_id only (section 2.1).
     None,
+    /// A JWT signed with the client's private key (RFC 7523 section 2.2,
+    /// OpenID Connect Core section 9): no shared secret at all.
+    PrivateKeyJwt,
+}
+
+impl ClientAuthMethod {
+    /// The method's registered name (RFC 7591 section 2).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ClientSecretBasic => "client_secret_basic",
+            Self::ClientSecretPost => "client_secret_post",
+            Self::None => "none",
+            Self::PrivateKeyJwt => "private_key_jwt",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,11 +186,16 @@ pub struct ClientRegistration {
     pub grant_types: Vec<GrantType>,
     /// The most this client may ask for.
     pub allowed_scope: Scope,
+    /// The public key a `private_key_jwt` client signs its assertions with
+    /// (RFC 7591 section 2, `jwks`): a P-256 JWK.
+    pub public_jwk: Option<serde_json::Value>,
 }
 
 impl ClientRegistration {
+    /// A client with no credentials (RFC 6749 section 2.1): no secret,
+    /// and no key either (a `private_key_jwt` client is confidential).
     pub fn is_public(&self) -> bool {
-        self.secret.is_none()
+        self.secret.is_none() && self.auth_method != ClientAuthMethod::PrivateKeyJwt
     }
 
     pub fn allows(&self, grant: GrantType) -> bool {
@@ -264,6 +286,9 @@ pub struct AuthorizationServer {
     pushed: BTreeMap<String, par::Pushed>,
     /// The claims of the opaque access tokens issued, by token.
     opaque_tokens: BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
+    /// The `jti`s of the client assertions accepted, by client, until
+    /// their `exp` (RFC 7523 section 3).
+    seen_assertions: BTreeMap<String, UnixTime>,
     /// DPoP proofs accepted at the token endpoint, to refuse a replay.
     seen_proofs: crate::dpop::SeenProofs,
     /// The nonce DPoP proofs must carry, once made (RFC 9449 section 8).
@@ -287,6 +312,7 @@ impl AuthorizationServer {
             next_family: 1,
             pushed: BTreeMap::new(),
             opaque_tokens: BTreeMap::new(),
+            seen_assertions: BTreeMap::new(),
             seen_proofs: Default::default(),
             dpop_nonce: None,
             extensions: None,
@@ -356,15 +382,15 @@ impl AuthorizationServer {
             "code_challenge_methods_supported": methods,
             "authorization_response_iss_parameter_supported": policy.issuer_in_response,
         });
-        if self.extensions.is_some() {
-            self.extension_metadata(&mut metadata);
+        if let Some(extensions) = self.extensions {
+            extensions.metadata(self, &mut metadata);
         }
         metadata
     }
 
     /// The extensions' members of the metadata (RFC 8414 section 2, RFC
     /// 9126 section 5, RFC 9449 section 5.1).
-    fn extension_metadata(&self, metadata: &mut serde_json::Value) {
+    pub(super) fn extension_metadata(&self, metadata: &mut serde_json::Value) {
         let endpoint = |path: &str| serde_json::Value::from(self.endpoint(path).to_string());
         let secrets = ["client_secret_basic", "client_secret_post"];
         let members = [
@@ -378,6 +404,21 @@ impl AuthorizationServer {
             (
                 "revocation_endpoint_auth_methods_supported",
                 ["client_secret_basic", "client_secret_post", "none"].into(),
+            ),
+            (
+                "token_endpoint_auth_methods_supported",
+                [
+                    "client_secret_basic",
+                    "client_secret_post",
+                    "none",
+                    "private_key_jwt",
+                ]
+                .into(),
+            ),
+            // RFC 8414 section 2: the algorithms private_key_jwt takes.
+            (
+                "token_endpoint_auth_signing_alg_values_supported",
+                ["ES256"].into(),
             ),
             ("introspection_endpoint", endpoint("/introspect")),
             // RFC 7662 section 2.1: callers authenticate, with a secret.

@@ -44,7 +44,7 @@ impl AuthorizationServer {
             Err(error) => return error_response(&error, false),
         };
         // Section 2.1: the client authenticates as at the token endpoint.
-        if let Err(failure) = self.authenticate_client(request, &params) {
+        if let Err(failure) = self.authenticate_client(request, &params, now) {
             return error_response(&failure.error, failure.used_basic);
         }
         // Section 2.1: a pushed request cannot point at another one.

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::token::error_response;
 use super::{AuthorizationServer, single_params};
+use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
 use crate::http::{Request, Response};
 
@@ -19,7 +20,7 @@ impl AuthorizationServer {
     /// RFC 7009 section 2.1: the client authenticates as at the token
     /// endpoint and names a token it holds; section 2.2: the answer is 200
     /// whether or not the token was valid.
-    pub(super) fn revoke(&mut self, request: &Request) -> Response {
+    pub(super) fn revoke(&mut self, request: &Request, now: UnixTime) -> Response {
         let params = match request
             .params()
             .map_err(|error| {
@@ -33,7 +34,7 @@ impl AuthorizationServer {
             Ok(params) => params,
             Err(error) => return error_response(&error, false),
         };
-        let client_id = match self.authenticate_client(request, &params) {
+        let client_id = match self.authenticate_client(request, &params, now) {
             Ok(client) => client.client_id.as_str().to_owned(),
             Err(failure) => return error_response(&failure.error, failure.used_basic),
         };

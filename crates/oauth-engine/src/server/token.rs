@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::{
     AuthorizationServer, ClientRegistration, GrantType, RefreshGrant, param, random_token,
@@ -42,8 +42,8 @@ impl AuthorizationServer {
             );
             return error_response(&error, false).with_header("Retry-After", "30");
         }
-        let client = match self.authenticate_client(request, &params) {
-            Ok(client) => client.clone(),
+        let client = match self.authenticate_client(request, &params, now) {
+            Ok(client) => client,
             Err(failure) => return error_response(&failure.error, failure.used_basic),
         };
         // RFC 9449 section 5: the key a DPoP proof shows, to bind to.
@@ -405,16 +405,39 @@ impl AuthorizationServer {
         // RFC 7662 section 1: an opaque token carries nothing; the server
         // keeps what it stands for, for introspection.
         if self.config.policy.opaque_access_tokens
+            && let Some(extensions) = self.extensions
             && let Value::Object(claims) = claims
         {
-            let token = random_token(rng, 32)?;
-            self.opaque_tokens.insert(token.clone(), claims);
+            let token = extensions.opaque_access_token(self, claims, rng)?;
             return Ok((token, jti));
         }
         let mut header = serde_json::Map::new();
         header.insert("typ".into(), "at+jwt".into());
         let token = self.signing_key.sign(header, claims.to_string().as_bytes());
         Ok((token, jti))
+    }
+
+    /// The claims of an access token this server issued: an opaque one's
+    /// as the server keeps them, a JWT's once its signature, `typ` and
+    /// `iss` check out. Expiry and revocation are the caller's to check.
+    pub(super) fn access_token_claims(&self, token: &str) -> Result<Map<String, Value>, String> {
+        if let Some(claims) = self
+            .extensions
+            .and_then(|ext| ext.opaque_claims(self, token))
+        {
+            return Ok(claims);
+        }
+        let decoded = self
+            .signing_key
+            .verifying_key()
+            .verify(token)
+            .map_err(|error| format!("the token is rejected: {error}"))?;
+        let claims = decoded.claims().unwrap_or_default();
+        let issuer = claims.get("iss").and_then(Value::as_str);
+        if !decoded.typ_is("at+jwt") || issuer != Some(self.issuer_id().as_str()) {
+            return Err("this is not an access token from this server".into());
+        }
+        Ok(claims)
     }
 }
 

@@ -195,6 +195,7 @@ impl Scenario {
                 .collect(),
             grant_types,
             allowed_scope: Scope::parse(&self.registration.allowed_scope).unwrap_or_default(),
+            public_jwk: None,
         };
         let user = |name: &str, password: &str, full_name: &str| User {
             subject: Subject::new(format!("user-{name}")),

@@ -21,6 +21,13 @@ pub const WEB_CALLBACK: &str = "https://webapp.example/callback";
 pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 pub const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
+/// The private scalar of the `backend` client's key (private_key_jwt).
+pub const BACKEND_KEY: [u8; 32] = [42; 32];
+
+pub fn backend_key() -> oauth_engine::es256::P256Key {
+    oauth_engine::es256::P256Key::from_scalar(&BACKEND_KEY).unwrap()
+}
+
 pub fn signing_key() -> SigningKey {
     oauth_engine::keys::demo_signing_key().unwrap()
 }
@@ -43,6 +50,7 @@ pub fn client(
             .collect(),
         grant_types: grant_types.to_vec(),
         allowed_scope: Scope::parse(scope).unwrap(),
+        public_jwk: None,
     }
 }
 
@@ -93,6 +101,19 @@ pub fn server_with(policy: ServerPolicy) -> AuthorizationServer {
                 &[Implicit],
                 "read",
             ),
+            // A confidential client with no secret: it signs assertions
+            // with the key whose private scalar is BACKEND_KEY.
+            ClientRegistration {
+                public_jwk: Some(backend_key().public_jwk()),
+                ..client(
+                    "backend",
+                    None,
+                    ClientAuthMethod::PrivateKeyJwt,
+                    &[WEB_CALLBACK],
+                    &[AuthorizationCode, ClientCredentials],
+                    "read",
+                )
+            },
         ],
         users: vec![User {
             subject: Subject::new("user-alice"),

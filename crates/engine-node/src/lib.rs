@@ -53,6 +53,15 @@ impl SimulatedServers {
         // PAR, revocation and introspection.
         network.server.support(&AllExtensions);
         network.api.dpop = Some(&Dpop);
+        // A private_key_jwt client's public key, which the scenario's form
+        // has no field for: `registration.public_jwk` in the JSON.
+        if let Ok(json) = serde_json::from_str::<Value>(scenario_json)
+            && let Some(jwk) = json.pointer("/registration/public_jwk")
+        {
+            network
+                .server
+                .register_public_key(&scenario.client.client_id, jwk.clone());
+        }
         Ok(Self {
             network,
             browser: Browser::new(scenario.referrer_policy),

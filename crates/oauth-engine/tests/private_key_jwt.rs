@@ -165,7 +165,7 @@ fn rfc7523_2_2_a_private_key_jwt_client_without_its_assertion_is_refused() {
             ("client_id", "backend"),
         ],
     );
-    assert!(refusal(&response).contains("authenticates with private_key_jwt"));
+    assert!(refusal(&response).contains("must send its client_assertion"));
     // And a secret client cannot use an assertion instead of its secret.
     let mut claims = claims(&sim, "a-8");
     claims["iss"] = "webapp".into();

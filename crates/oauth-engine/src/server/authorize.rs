@@ -62,7 +62,7 @@ pub(super) struct Transaction {
 /// Where an error goes: to the user (never redirect to a URI that was not
 /// verified, RFC 6749 section 4.1.2.1) or back to the client, in the
 /// fragment when the client asked for a token (section 4.2.2.1).
-pub(super) enum Failure {
+pub enum Failure {
     ShowUser(String),
     Redirect(RedirectUri, Option<State>, OAuthError, bool),
 }
@@ -125,35 +125,17 @@ impl AuthorizationServer {
         Ok(page)
     }
 
-    /// The request a browser brings to `/authorize`: its own parameters,
-    /// or with `request_uri` the ones the client pushed (RFC 9126).
+    /// The request a browser brings to `/authorize`: its parameters, or
+    /// with the extensions those a `request_uri` stands for (RFC 9126).
     fn front_channel_request(
         &mut self,
         pairs: Vec<(String, String)>,
         now: UnixTime,
     ) -> Result<AuthorizationRequest, Failure> {
-        if let Some(extensions) = self.extensions
-            && pairs.iter().any(|(name, _)| name == "request_uri")
-        {
-            return extensions
-                .pushed_request(self, &pairs, now)
-                .map_err(Failure::ShowUser);
+        match self.extensions {
+            Some(extensions) => extensions.front_channel_request(self, pairs, now),
+            None => self.validate_authorization_request(pairs),
         }
-        let validated = self.validate_authorization_request(pairs)?;
-        // RFC 9126 section 5: a server that requires PAR refuses the rest.
-        if self.config.policy.require_par {
-            return Err(Failure::Redirect(
-                validated.redirect_uri,
-                validated.state,
-                OAuthError::new(
-                    ErrorCode::InvalidRequest,
-                    "this server requires pushed authorization requests: push the request to \
-                     /par first and send its request_uri (RFC 9126 section 5)",
-                ),
-                false,
-            ));
-        }
-        Ok(validated)
     }
 
     /// The checks of an authorization request's parameters (RFC 6749

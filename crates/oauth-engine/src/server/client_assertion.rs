@@ -32,6 +32,15 @@ impl AuthorizationServer {
         now: UnixTime,
     ) -> Result<ClientRegistration, OAuthError> {
         let invalid = |description: String| OAuthError::new(ErrorCode::InvalidClient, description);
+        // "The client MUST NOT use more than one authentication method in
+        // each request" (RFC 6749 section 2.3).
+        if request.authorization().is_some() || params.contains_key("client_secret") {
+            return Err(OAuthError::new(
+                ErrorCode::InvalidRequest,
+                "the client authenticated twice, with an assertion and a secret \
+                 (RFC 6749 section 2.3)",
+            ));
+        }
         if param(params, "client_assertion_type") != Some(JWT_BEARER) {
             return Err(invalid(format!(
                 "client_assertion_type must be {JWT_BEARER} (RFC 7523 section 2.2)"

@@ -30,48 +30,18 @@ impl AuthorizationServer {
         params: &BTreeMap<String, String>,
         now: UnixTime,
     ) -> Result<ClientRegistration, AuthFailure> {
-        let asserted =
-            params.contains_key("client_assertion") || params.contains_key("client_assertion_type");
-        let fail = |description: &str| AuthFailure {
-            error: OAuthError::new(ErrorCode::InvalidClient, description),
-            used_basic: false,
-        };
-        if !asserted {
-            let client = self.authenticate_secret(request, params)?;
-            // A client registered with a key has no secret: without its
-            // assertion it would pass as a public client.
-            if client.auth_method == ClientAuthMethod::PrivateKeyJwt {
-                return Err(fail(&format!(
-                    "client {} authenticates with private_key_jwt: send client_assertion and \
-                     client_assertion_type (RFC 7523 section 2.2)",
-                    client.client_id
-                )));
-            }
-            return Ok(client.clone());
-        }
-        // "The client MUST NOT use more than one authentication method in
-        // each request" (RFC 6749 section 2.3).
-        if request.authorization().is_some() || params.contains_key("client_secret") {
-            return Err(AuthFailure {
-                error: OAuthError::new(
-                    ErrorCode::InvalidRequest,
-                    "the client authenticated twice, with an assertion and a secret \
-                     (RFC 6749 section 2.3)",
-                ),
-                used_basic: false,
-            });
-        }
-        match self.extensions {
-            Some(extensions) => extensions
+        if let Some(extensions) = self.extensions
+            && (params.contains_key("client_assertion")
+                || params.contains_key("client_assertion_type"))
+        {
+            return extensions
                 .authenticate_assertion(self, request, params, now)
                 .map_err(|error| AuthFailure {
                     error,
                     used_basic: false,
-                }),
-            None => Err(fail(
-                "this server does not accept client assertions: private_key_jwt is off",
-            )),
+                });
         }
+        self.authenticate_secret(request, params).cloned()
     }
 
     /// Identifies and authenticates the client with its secret, or as a
@@ -138,6 +108,11 @@ impl AuthorizationServer {
             ));
         }
         match (&client.secret, secret) {
+            // A private_key_jwt client has no secret either: without its
+            // assertion it must not pass as a public client.
+            (None, None) if client.auth_method == ClientAuthMethod::PrivateKeyJwt => Err(fail(
+                format!("client {client_id} must send its client_assertion (RFC 7523)"),
+            )),
             (None, None) => Ok(client),
             (None, Some(_)) => Err(fail(format!(
                 "client {client_id} is public and has no secret to send"

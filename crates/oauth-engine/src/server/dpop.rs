@@ -6,12 +6,30 @@ use super::AuthorizationServer;
 use super::token::error_response;
 use crate::clock::UnixTime;
 use crate::dpop::{ProofContext, ProofError, check_proof};
-use crate::error::OAuthError;
+use crate::error::{ErrorCode, OAuthError};
 use crate::http::{Request, Response};
 use crate::rng::Rng;
 
 /// The response header that carries the server's nonce (RFC 9449 section 8).
 pub const NONCE_HEADER: &str = "DPoP-Nonce";
+
+/// RFC 9449 section 5: a public client's refresh token bound to `bound`
+/// is refreshed only with a proof by that key (`jkt`, if any).
+pub(super) fn check_refresh_binding(bound: &str, jkt: Option<&str>) -> Result<(), OAuthError> {
+    match jkt {
+        Some(jkt) if jkt == bound => Ok(()),
+        Some(_) => Err(OAuthError::new(
+            ErrorCode::InvalidDpopProof,
+            "the DPoP proof is signed by another key than the one the refresh token is bound \
+             to (RFC 9449 section 5)",
+        )),
+        None => Err(OAuthError::new(
+            ErrorCode::InvalidDpopProof,
+            "the refresh token is bound to a DPoP key: send a DPoP proof signed by it (RFC 9449 \
+             section 5)",
+        )),
+    }
+}
 
 impl AuthorizationServer {
     /// The thumbprint (`jkt`) of the key that signed the request's valid

@@ -11,7 +11,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use super::authorize::AuthorizationRequest;
+use super::authorize::{AuthorizationRequest, Failure};
 use super::{AuthorizationServer, ClientRegistration};
 use crate::clock::UnixTime;
 use crate::error::OAuthError;
@@ -59,14 +59,19 @@ pub trait Extensions: Sync + fmt::Debug {
         rng: &mut dyn Rng,
     ) -> Option<Response>;
 
-    /// The authorization request a `request_uri` stands for (RFC 9126
-    /// section 4), or the message for the user.
-    fn pushed_request(
+    /// The request a browser brings to `/authorize`: the one a
+    /// `request_uri` stands for (RFC 9126 section 4), or the query's own
+    /// when PAR is not required.
+    fn front_channel_request(
         &self,
         server: &mut AuthorizationServer,
-        pairs: &[(String, String)],
+        pairs: Vec<(String, String)>,
         now: UnixTime,
-    ) -> Result<AuthorizationRequest, String>;
+    ) -> Result<AuthorizationRequest, Failure>;
+
+    /// RFC 9449 section 5: refreshing a refresh token bound to the key
+    /// `bound` needs a proof by it; `jkt` is the request's proof's key.
+    fn check_refresh_binding(&self, bound: &str, jkt: Option<&str>) -> Result<(), OAuthError>;
 
     /// At the token endpoint: the thumbprint of the key whose DPoP proof
     /// the request carries, to bind the tokens to (RFC 9449 section 5), or
@@ -132,13 +137,17 @@ impl Extensions for AllExtensions {
         })
     }
 
-    fn pushed_request(
+    fn front_channel_request(
         &self,
         server: &mut AuthorizationServer,
-        pairs: &[(String, String)],
+        pairs: Vec<(String, String)>,
         now: UnixTime,
-    ) -> Result<AuthorizationRequest, String> {
-        server.pushed_request(pairs, now)
+    ) -> Result<AuthorizationRequest, Failure> {
+        server.front_channel_with_par(pairs, now)
+    }
+
+    fn check_refresh_binding(&self, bound: &str, jkt: Option<&str>) -> Result<(), OAuthError> {
+        super::dpop::check_refresh_binding(bound, jkt)
     }
 
     fn dpop_key_of(

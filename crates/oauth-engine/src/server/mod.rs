@@ -27,7 +27,7 @@ use crate::pkce::{CodeChallenge, PkceMethod};
 use crate::rng::Rng;
 use crate::types::{ClientId, ClientSecret, RedirectUri, Scope, Subject};
 
-pub use authorize::AuthorizationRequest;
+pub use authorize::{AuthorizationRequest, Failure as AuthorizationFailure};
 pub use client_assertion::{JWT_BEARER, MAX_ASSERTION_LIFETIME};
 pub use client_auth::basic_credentials;
 pub use device::DEVICE_CODE_GRANT;
@@ -316,6 +316,19 @@ impl AuthorizationServer {
             seen_proofs: Default::default(),
             dpop_nonce: None,
             extensions: None,
+        }
+    }
+
+    /// Registers `jwk` as the key the client `client_id` signs its
+    /// `private_key_jwt` assertions with (RFC 7591 section 2, `jwks`).
+    pub fn register_public_key(&mut self, client_id: &str, jwk: serde_json::Value) {
+        if let Some(client) = self
+            .config
+            .clients
+            .iter_mut()
+            .find(|client| client.client_id.as_str() == client_id)
+        {
+            client.public_jwk = Some(jwk);
         }
     }
 

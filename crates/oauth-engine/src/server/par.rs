@@ -27,6 +27,34 @@ pub(super) struct Pushed {
 }
 
 impl AuthorizationServer {
+    /// The front channel's request with PAR (RFC 9126 section 4): the
+    /// pushed one a `request_uri` stands for, or, when the policy does not
+    /// require PAR, the query's own.
+    pub(super) fn front_channel_with_par(
+        &mut self,
+        pairs: Vec<(String, String)>,
+        now: UnixTime,
+    ) -> Result<AuthorizationRequest, Failure> {
+        if pairs.iter().any(|(name, _)| name == "request_uri") {
+            return self.pushed_request(&pairs, now).map_err(Failure::ShowUser);
+        }
+        let validated = self.validate_authorization_request(pairs)?;
+        // Section 5: a server that requires PAR refuses the rest.
+        if self.config.policy.require_par {
+            return Err(Failure::Redirect(
+                validated.redirect_uri,
+                validated.state,
+                OAuthError::new(
+                    ErrorCode::InvalidRequest,
+                    "this server requires pushed authorization requests: push the request to \
+                     /par first and send its request_uri (RFC 9126 section 5)",
+                ),
+                false,
+            ));
+        }
+        Ok(validated)
+    }
+
     /// RFC 9126 section 2: the pushed authorization request endpoint.
     pub(super) fn par(&mut self, request: &Request, now: UnixTime, rng: &mut dyn Rng) -> Response {
         let pairs = match request.params() {

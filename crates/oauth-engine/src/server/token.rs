@@ -53,14 +53,8 @@ impl AuthorizationServer {
         {
             Some(Ok(jkt)) => jkt,
             Some(Err(refusal)) => return refusal,
-            // RFC 9449 section 5.2: only bound tokens, and no DPoP here.
-            None if self.config.policy.require_dpop => {
-                let error = OAuthError::new(
-                    ErrorCode::ServerError,
-                    "the server requires DPoP but does not support it: its extensions are off",
-                );
-                return error_response(&error, false);
-            }
+            // Without the extensions there is no DPoP, and require_dpop has
+            // nothing to require.
             None => None,
         };
         let jkt = jkt.as_deref();
@@ -230,19 +224,8 @@ impl AuthorizationServer {
         }
         // RFC 9449 section 5: a public client's bound refresh token needs a
         // proof signed by the key it is bound to.
-        if let Some(bound) = &grant.jkt
-            && jkt != Some(bound.as_str())
-        {
-            return Err(OAuthError::new(
-                ErrorCode::InvalidDpopProof,
-                if jkt.is_none() {
-                    "the refresh token is bound to a DPoP key: send a DPoP proof signed by it \
-                     (RFC 9449 section 5)"
-                } else {
-                    "the DPoP proof is signed by another key than the one the refresh token is \
-                     bound to (RFC 9449 section 5)"
-                },
-            ));
+        if let (Some(bound), Some(extensions)) = (&grant.jkt, self.extensions) {
+            extensions.check_refresh_binding(bound, jkt)?;
         }
         // The new scope may only narrow the original (RFC 6749 section 6).
         let scope = requested_scope(params, &grant.scope, &grant.scope, "what was granted")?;

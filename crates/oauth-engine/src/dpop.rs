@@ -10,7 +10,6 @@
 //!
 //! ES256 only (`es256.rs`).
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde_json::{Map, Value, json};
@@ -445,17 +444,17 @@ pub fn check_proof(proof: &str, context: &ProofContext<'_>) -> Result<ValidProof
 /// section 11.1). Older entries are dropped, since `check_proof` refuses
 /// their proofs as stale anyway.
 #[derive(Debug, Clone, Default)]
-pub struct SeenProofs(BTreeMap<String, UnixTime>);
+pub struct SeenProofs(Vec<(String, UnixTime)>);
 
 impl SeenProofs {
     /// Records `proof`, or refuses it if its `jti` was seen before.
     pub fn record(&mut self, proof: &ValidProof, now: UnixTime) -> Result<(), ProofError> {
         self.0
-            .retain(|_, iat| iat.0.saturating_add(IAT_WINDOW) >= now.0);
-        if self.0.contains_key(&proof.jti) {
+            .retain(|(_, iat)| iat.0.saturating_add(IAT_WINDOW) >= now.0);
+        if self.0.iter().any(|(jti, _)| *jti == proof.jti) {
             return Err(ProofError::Replayed(proof.jti.clone()));
         }
-        self.0.insert(proof.jti.clone(), proof.iat);
+        self.0.push((proof.jti.clone(), proof.iat));
         Ok(())
     }
 }

@@ -153,14 +153,14 @@ impl AuthorizationServer {
         let jti = text("jti").ok_or_else(|| {
             invalid("the assertion has no jti (OpenID Connect Core section 9)".into())
         })?;
-        self.seen_assertions.retain(|_, until| until.0 > now.0);
+        self.seen_assertions.retain(|(_, until)| until.0 > now.0);
         let key = format!("{subject} {jti}");
-        if self.seen_assertions.contains_key(&key) {
+        if self.seen_assertions.iter().any(|(seen, _)| *seen == key) {
             return Err(invalid(format!(
                 "the assertion with jti \"{jti}\" was already used (RFC 7523 section 3)"
             )));
         }
-        self.seen_assertions.insert(key, UnixTime(exp));
+        self.seen_assertions.push((key, UnixTime(exp)));
         Ok(client)
     }
 }

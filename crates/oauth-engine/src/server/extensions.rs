@@ -49,7 +49,7 @@ pub trait Extensions: Sync + fmt::Debug {
     ) -> Result<ClientRegistration, OAuthError>;
 
     /// The extensions' own endpoints (`/par`, `/revoke`, `/introspect`), by
-    /// path; `None` for any other path.
+    /// path, POST only (405 otherwise); `None` for any other path.
     fn endpoint(
         &self,
         server: &mut AuthorizationServer,
@@ -68,6 +68,10 @@ pub trait Extensions: Sync + fmt::Debug {
         pairs: Vec<(String, String)>,
         now: UnixTime,
     ) -> Result<AuthorizationRequest, Failure>;
+
+    /// Adds to an access token's `claims` the confirmation of the key it
+    /// is bound to (`cnf.jkt`, RFC 9449 section 6.1).
+    fn confirm_key(&self, claims: &mut Value, jkt: &str);
 
     /// RFC 9449 section 5: refreshing a refresh token bound to the key
     /// `bound` needs a proof by it; `jkt` is the request's proof's key.
@@ -129,7 +133,11 @@ impl Extensions for AllExtensions {
         now: UnixTime,
         rng: &mut dyn Rng,
     ) -> Option<Response> {
+        let post = request.method == crate::http::Method::Post;
         Some(match path {
+            "/par" | "/revoke" | "/introspect" if !post => {
+                Response::new(405).with_body("Method Not Allowed")
+            }
             "/par" => server.par(request, now, rng),
             "/revoke" => server.revoke(request, now),
             "/introspect" => server.introspect(request, now),
@@ -148,6 +156,10 @@ impl Extensions for AllExtensions {
 
     fn check_refresh_binding(&self, bound: &str, jkt: Option<&str>) -> Result<(), OAuthError> {
         super::dpop::check_refresh_binding(bound, jkt)
+    }
+
+    fn confirm_key(&self, claims: &mut Value, jkt: &str) {
+        claims["cnf"] = serde_json::json!({ "jkt": jkt });
     }
 
     fn dpop_key_of(

@@ -283,12 +283,15 @@ pub struct AuthorizationServer {
     family_access_tokens: BTreeMap<u64, Vec<String>>,
     next_family: u64,
     /// Pushed authorization requests, by `request_uri` (RFC 9126).
-    pushed: BTreeMap<String, par::Pushed>,
+    // The extensions' state is kept in vectors, not maps: a run holds a
+    // handful of entries, and a map's code (its drop above all) would be
+    // compiled into every build, with the extensions or without.
+    pushed: Vec<(String, par::Pushed)>,
     /// The claims of the opaque access tokens issued, by token.
-    opaque_tokens: BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
+    opaque_tokens: Vec<(String, serde_json::Map<String, serde_json::Value>)>,
     /// The `jti`s of the client assertions accepted, by client, until
     /// their `exp` (RFC 7523 section 3).
-    seen_assertions: BTreeMap<String, UnixTime>,
+    seen_assertions: Vec<(String, UnixTime)>,
     /// DPoP proofs accepted at the token endpoint, to refuse a replay.
     seen_proofs: crate::dpop::SeenProofs,
     /// The nonce DPoP proofs must carry, once made (RFC 9449 section 8).
@@ -310,9 +313,9 @@ impl AuthorizationServer {
             revoked_access_tokens: Vec::new(),
             family_access_tokens: BTreeMap::new(),
             next_family: 1,
-            pushed: BTreeMap::new(),
-            opaque_tokens: BTreeMap::new(),
-            seen_assertions: BTreeMap::new(),
+            pushed: Vec::new(),
+            opaque_tokens: Vec::new(),
+            seen_assertions: Vec::new(),
             seen_proofs: Default::default(),
             dpop_nonce: None,
             extensions: None,
@@ -475,12 +478,6 @@ impl AuthorizationServer {
             (Method::Post, "/login") => self.login(request, now, rng),
             (Method::Post, "/consent") => self.consent(request, now, rng),
             (Method::Post, "/token") => self.token(request, now, rng),
-            (Method::Post, "/par" | "/revoke" | "/introspect") => match self.extensions {
-                Some(extensions) => extensions
-                    .endpoint(self, path, request, now, rng)
-                    .unwrap_or_else(|| Response::new(404).with_body("Not Found")),
-                None => Response::new(404).with_body("Not Found"),
-            },
             (Method::Post, "/device_authorization") => self.device_authorization(request, now, rng),
             (Method::Get, "/device") => self.device_page(request),
             (Method::Post, "/device") => self.device_code_entered(request, now, rng),
@@ -492,16 +489,15 @@ impl AuthorizationServer {
             (Method::Get, "/.well-known/oauth-authorization-server") => {
                 Response::json(200, &self.metadata())
             }
-            (
-                _,
-                "/authorize"
-                | "/login"
-                | "/consent"
-                | "/token"
-                | "/device_authorization"
-                | "/revoke",
-            ) => Response::new(405).with_body("Method Not Allowed"),
-            _ => Response::new(404).with_body("Not Found"),
+            (_, "/authorize" | "/login" | "/consent" | "/token" | "/device_authorization") => {
+                Response::new(405).with_body("Method Not Allowed")
+            }
+            // The extensions' endpoints, when the server has them.
+            _ => match self.extensions {
+                Some(extensions) => extensions.endpoint(self, path, request, now, rng),
+                None => None,
+            }
+            .unwrap_or_else(|| Response::new(404).with_body("Not Found")),
         }
     }
 

@@ -382,8 +382,9 @@ impl AuthorizationServer {
             "exp": now.plus(self.config.policy.access_token_lifetime).0,
             "jti": jti,
         });
-        if let Some(jkt) = jkt {
-            claims["cnf"] = json!({ "jkt": jkt });
+        // RFC 9449 section 6.1: a bound token names its key's thumbprint.
+        if let (Some(jkt), Some(extensions)) = (jkt, self.extensions) {
+            extensions.confirm_key(&mut claims, jkt);
         }
         // RFC 7662 section 1: an opaque token carries nothing; the server
         // keeps what it stands for, for introspection.

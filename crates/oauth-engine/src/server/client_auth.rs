@@ -46,7 +46,7 @@ impl AuthorizationServer {
 
     /// Identifies and authenticates the client with its secret, or as a
     /// public client by its client_id (RFC 6749 section 2.3.1).
-    fn authenticate_secret(
+    pub(super) fn authenticate_secret(
         &self,
         request: &Request,
         params: &BTreeMap<String, String>,

@@ -121,8 +121,9 @@ impl AuthorizationServer {
         })?;
         let params = single_params(pairs).map_err(plain)?;
         let client = self
-            .authenticate_client(request, &params, now)
-            .map_err(|failure| (failure.error, failure.used_basic))?;
+            .authenticate_secret(request, &params)
+            .map_err(|failure| (failure.error, failure.used_basic))?
+            .clone();
         require_device_grant(&client).map_err(plain)?;
         let limit = format!("client {} may ask for", client.client_id);
         let scope = requested_scope(

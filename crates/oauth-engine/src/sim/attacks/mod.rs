@@ -38,7 +38,7 @@ use refresh_token_theft::refresh_token_theft;
 
 /// Runs `attack` with its defence on or off, signed with the demo key.
 pub fn run_attack(attack: Attack, defended: bool, seed: u64) -> AttackRun {
-    run_attack_with(attack, defended, seed, demo_key())
+    run_attack_with(attack, defended, seed, crate::keys::demo_key())
 }
 
 /// The PKCE downgrade in the chosen variant (`run_attack` strips).
@@ -47,7 +47,7 @@ pub fn run_pkce_downgrade(how: Downgrade, defended: bool, seed: u64) -> AttackRu
         Attack::PkceDowngrade,
         defended,
         native_app(seed, downgrade_policy(defended)),
-        demo_key(),
+        crate::keys::demo_key(),
         |scenario, network, browser, client| {
             pkce_downgrade(scenario, network, browser, client, how)
         },
@@ -134,11 +134,6 @@ pub fn run_attack_with(attack: Attack, defended: bool, seed: u64, key: SigningKe
             stage(attack, defended, scenario, key, implicit_leakage)
         }
     }
-}
-
-fn demo_key() -> SigningKey {
-    // The demo key is a constant the crate's own tests load.
-    crate::keys::demo_signing_key().expect("the demo signing key loads")
 }
 
 /// The server policy of the PKCE downgrade: PKCE optional (and plain

@@ -55,7 +55,7 @@ pub(super) struct DeviceGrant {
     status: DeviceStatus,
 }
 
-pub(super) type DeviceGrants = BTreeMap<String, DeviceGrant>;
+pub(super) type DeviceGrants = super::table::Table<String, DeviceGrant>;
 
 /// Upper case without the dash or spaces the user may type (RFC 8628
 /// section 6.1: compare case-insensitively, ignoring punctuation).

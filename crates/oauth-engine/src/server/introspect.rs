@@ -89,15 +89,12 @@ impl AuthorizationServer {
         rng: &mut dyn Rng,
     ) -> Result<String, OAuthError> {
         let token = random_token(rng, 32)?;
-        self.opaque_tokens.push((token.clone(), claims));
+        self.opaque_tokens.insert(token.clone(), claims);
         Ok(token)
     }
 
     /// The claims an opaque access token stands for.
     pub(super) fn opaque_claims(&self, token: &str) -> Option<Map<String, Value>> {
-        self.opaque_tokens
-            .iter()
-            .find(|(opaque, _)| opaque == token)
-            .map(|(_, claims)| claims.clone())
+        self.opaque_tokens.get(token).cloned()
     }
 }

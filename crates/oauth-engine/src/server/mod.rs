@@ -13,6 +13,7 @@ mod oidc;
 mod pages;
 mod par;
 mod revoke;
+mod table;
 mod token;
 
 use std::collections::BTreeMap;
@@ -26,6 +27,7 @@ use crate::jose::SigningKey;
 use crate::pkce::{CodeChallenge, PkceMethod};
 use crate::rng::Rng;
 use crate::types::{ClientId, ClientSecret, RedirectUri, Scope, Subject};
+use table::Table;
 
 pub use authorize::{AuthorizationRequest, Failure as AuthorizationFailure};
 pub use client_assertion::{JWT_BEARER, MAX_ASSERTION_LIFETIME};
@@ -271,24 +273,21 @@ pub struct AuthorizationServer {
     config: ServerConfig,
     signing_key: SigningKey,
     /// Authorization requests waiting for login and consent, by transaction id.
-    transactions: BTreeMap<String, authorize::Transaction>,
-    codes: BTreeMap<String, CodeGrant>,
-    refresh_tokens: BTreeMap<String, RefreshGrant>,
+    transactions: Table<String, authorize::Transaction>,
+    codes: Table<String, CodeGrant>,
+    refresh_tokens: Table<String, RefreshGrant>,
     revoked_families: Vec<u64>,
     device_grants: device::DeviceGrants,
     /// `jti`s of access tokens that were revoked (for the resource server's
     /// introspection-like check).
     revoked_access_tokens: Vec<String>,
     /// Access token `jti`s per family, so revoking a family revokes them.
-    family_access_tokens: BTreeMap<u64, Vec<String>>,
+    family_access_tokens: Table<u64, Vec<String>>,
     next_family: u64,
     /// Pushed authorization requests, by `request_uri` (RFC 9126).
-    // The extensions' state is kept in vectors, not maps: a run holds a
-    // handful of entries, and a map's code (its drop above all) would be
-    // compiled into every build, with the extensions or without.
-    pushed: Vec<(String, par::Pushed)>,
+    pushed: Table<String, par::Pushed>,
     /// The claims of the opaque access tokens issued, by token.
-    opaque_tokens: Vec<(String, serde_json::Map<String, serde_json::Value>)>,
+    opaque_tokens: Table<String, serde_json::Map<String, serde_json::Value>>,
     /// The `jti`s of the client assertions accepted, by client, until
     /// their `exp` (RFC 7523 section 3).
     seen_assertions: Vec<(String, UnixTime)>,
@@ -305,16 +304,16 @@ impl AuthorizationServer {
         Self {
             config,
             signing_key,
-            transactions: BTreeMap::new(),
-            codes: BTreeMap::new(),
-            refresh_tokens: BTreeMap::new(),
+            transactions: Table::default(),
+            codes: Table::default(),
+            refresh_tokens: Table::default(),
             revoked_families: Vec::new(),
             device_grants: Default::default(),
             revoked_access_tokens: Vec::new(),
-            family_access_tokens: BTreeMap::new(),
+            family_access_tokens: Table::default(),
             next_family: 1,
-            pushed: Vec::new(),
-            opaque_tokens: Vec::new(),
+            pushed: Table::default(),
+            opaque_tokens: Table::default(),
             seen_assertions: Vec::new(),
             seen_proofs: Default::default(),
             dpop_nonce: None,

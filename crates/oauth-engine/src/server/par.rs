@@ -96,13 +96,13 @@ impl AuthorizationServer {
             Ok(random) => format!("{REQUEST_URI_PREFIX}{random}"),
             Err(error) => return error_response(&error, false),
         };
-        self.pushed.push((
+        self.pushed.insert(
             reference.clone(),
             Pushed {
                 request: validated,
                 expires_at: now.plus(REQUEST_URI_LIFETIME),
             },
-        ));
+        );
         // Section 2.2: 201 Created, with the reference and its lifetime.
         let body = serde_json::json!({
             "request_uri": reference,
@@ -132,15 +132,12 @@ impl AuthorizationServer {
              section 4).",
         )?;
         // Section 7.3: one use only, so the entry goes whatever happens next.
-        let index = self.pushed.iter().position(|(uri, _)| uri == reference);
-        let (_, pushed) = index
-            .map(|index| self.pushed.swap_remove(index))
-            .ok_or_else(|| {
-                format!(
-                    "The request_uri \"{reference}\" is not one this server issued, or it was \
+        let pushed = self.pushed.remove(reference).ok_or_else(|| {
+            format!(
+                "The request_uri \"{reference}\" is not one this server issued, or it was \
                  already used (RFC 9126 section 4)."
-                )
-            })?;
+            )
+        })?;
         if now >= pushed.expires_at {
             return Err(format!(
                 "The request_uri has expired: it lives {REQUEST_URI_LIFETIME} s (RFC 9126 \

@@ -335,10 +335,7 @@ impl AuthorizationServer {
             body["refresh_token"] = refresh.into();
         }
         if let Some(family) = family {
-            self.family_access_tokens
-                .entry(family)
-                .or_default()
-                .push(jti);
+            self.family_access_tokens.entry_or_default(family).push(jti);
         }
         if let Some(auth_time) = auth_time
             && scope.contains("openid")

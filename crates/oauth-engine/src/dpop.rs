@@ -344,6 +344,17 @@ impl fmt::Display for ProofError {
 
 impl std::error::Error for ProofError {}
 
+/// The values of a request's `DPoP` headers: a valid request has exactly
+/// one (RFC 9449 section 4.3, check 1).
+pub fn proofs_in(request: &crate::http::Request) -> Vec<&str> {
+    request
+        .headers
+        .iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("DPoP"))
+        .map(|(_, value)| value)
+        .collect()
+}
+
 /// Checks `proof`, the value of the request's one `DPoP` header, against
 /// the request (RFC 9449 section 4.3, checks 2 to 12; check 1, one header,
 /// is the caller's, as is recording the `jti`).

@@ -249,3 +249,39 @@ fn rfc9449_5_1_metadata_lists_the_proof_algorithm() {
         serde_json::json!(["ES256"])
     );
 }
+
+#[test]
+fn rfc9449_7_2_userinfo_refuses_a_bound_token_as_bearer() {
+    let mut sim = Sim::new(server());
+    let query = [
+        ("response_type", "code"),
+        ("client_id", "webapp"),
+        ("redirect_uri", WEB_CALLBACK),
+        ("scope", "openid profile"),
+        ("code_challenge", CHALLENGE),
+        ("code_challenge_method", "S256"),
+    ];
+    let code = query_value(&sim.approve(&query), "code").unwrap();
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", WEB_CALLBACK),
+        ("code_verifier", VERIFIER),
+    ];
+    let request = token_request(&form, &[proof(&key(9), sim.now, None, 1)]).with_header(
+        "Authorization",
+        oauth_engine::server::basic_credentials("webapp", "webapp-secret"),
+    );
+    let body = json(&sim.send(request));
+    assert_eq!(body["token_type"], "DPoP");
+    let token = body["access_token"].as_str().unwrap();
+    let userinfo = Request::get(Url::parse("https://as.example/userinfo").unwrap())
+        .with_header("Authorization", format!("Bearer {token}"));
+    let response = sim.send(userinfo);
+    assert_eq!(response.status, 401);
+    assert!(
+        response.body.contains("bound to a DPoP key"),
+        "{}",
+        response.body
+    );
+}

@@ -67,12 +67,7 @@ fn check_binding(
         (Scheme::Dpop, Some(jkt)) => {
             let proof_error =
                 |error: ProofError| challenge(&OAuthError::new(error.code(), error.to_string()));
-            let proofs: Vec<&str> = request
-                .headers
-                .iter()
-                .filter(|(name, _)| name.eq_ignore_ascii_case("DPoP"))
-                .map(|(_, value)| value)
-                .collect();
+            let proofs = crate::dpop::proofs_in(request);
             // Section 4.3, check 1: exactly one proof.
             let [proof] = proofs[..] else {
                 return Err(proof_error(ProofError::HeaderCount(proofs.len())));

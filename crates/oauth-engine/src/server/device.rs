@@ -10,7 +10,7 @@ use super::authorize::Completion;
 use super::token::Issue;
 use super::{
     AuthorizationServer, ClientRegistration, GrantType, pages, random_token, requested_scope,
-    required_param, single_params,
+    required_param,
 };
 use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
@@ -113,13 +113,7 @@ impl AuthorizationServer {
         rng: &mut dyn Rng,
     ) -> Result<Value, (OAuthError, bool)> {
         let plain = |error| (error, false);
-        let pairs = request.params().map_err(|error| {
-            plain(OAuthError::new(
-                ErrorCode::InvalidRequest,
-                format!("the form body is malformed: {error}"),
-            ))
-        })?;
-        let params = single_params(pairs).map_err(plain)?;
+        let params = super::form_params(request).map_err(plain)?;
         let client = self
             .authenticate_secret(request, &params)
             .map_err(|failure| (failure.error, failure.used_basic))?

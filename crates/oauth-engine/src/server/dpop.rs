@@ -45,12 +45,7 @@ impl AuthorizationServer {
             self.config.policy.require_dpop,
             self.config.policy.dpop_nonce,
         );
-        let proofs: Vec<&str> = request
-            .headers
-            .iter()
-            .filter(|(name, _)| name.eq_ignore_ascii_case("DPoP"))
-            .map(|(_, value)| value)
-            .collect();
+        let proofs = crate::dpop::proofs_in(request);
         // RFC 9449 section 5.2 (`dpop_bound_access_tokens`): a server that
         // wants only bound tokens refuses a request without a proof.
         if proofs.is_empty() && !require {

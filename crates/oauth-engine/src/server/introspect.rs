@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::token::error_response;
-use super::{AuthorizationServer, random_token, single_params};
+use super::{AuthorizationServer, random_token};
 use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
 use crate::http::{Request, Response};
@@ -16,16 +16,7 @@ impl AuthorizationServer {
     /// server must not answer anyone who asks) and names a token; section
     /// 2.2: the answer is `active` and, for an active token, its claims.
     pub(super) fn introspect(&mut self, request: &Request, now: UnixTime) -> Response {
-        let params = match request
-            .params()
-            .map_err(|error| {
-                OAuthError::new(
-                    ErrorCode::InvalidRequest,
-                    format!("the form body is malformed: {error}"),
-                )
-            })
-            .and_then(single_params)
-        {
+        let params = match super::form_params(request) {
             Ok(params) => params,
             Err(error) => return error_response(&error, false),
         };

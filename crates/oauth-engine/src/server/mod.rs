@@ -536,6 +536,19 @@ fn random_token(rng: &mut dyn Rng, bytes: usize) -> Result<String, OAuthError> {
     Ok(crate::jose::b64_encode(buffer))
 }
 
+/// A request's form parameters (its body, or a GET's query), each at most
+/// once, or the `invalid_request` that refuses them: what every endpoint
+/// reads first.
+fn form_params(request: &Request) -> Result<BTreeMap<String, String>, OAuthError> {
+    let pairs = request.params().map_err(|error| {
+        OAuthError::new(
+            ErrorCode::InvalidRequest,
+            format!("the form body is malformed: {error}"),
+        )
+    })?;
+    single_params(pairs)
+}
+
 /// Collects request parameters, refusing any that appears twice: "Request
 /// and response parameters MUST NOT be included more than once" (RFC 6749
 /// section 3.1 and 3.2).

@@ -77,6 +77,14 @@ impl AuthorizationServer {
             .access_token_claims(token)
             .map_err(|why| invalid(&why))?;
         let text = |name: &str| claims.get(name).and_then(Value::as_str).unwrap_or_default();
+        // RFC 9449 section 7.2: a token bound to a key is never accepted as
+        // a bearer token, and this endpoint takes bearer tokens only.
+        if claims.contains_key("cnf") {
+            return Err(invalid(
+                "the token is bound to a DPoP key, and UserInfo here takes bearer tokens only \
+                 (RFC 9449 section 7.2)",
+            ));
+        }
         // UserInfo is a protected resource like any other (Core section
         // 5.3): a token issued for another API is not for it (RFC 9068
         // section 4, RFC 7519 section 4.1.3).

@@ -57,17 +57,7 @@ impl AuthorizationServer {
 
     /// RFC 9126 section 2: the pushed authorization request endpoint.
     pub(super) fn par(&mut self, request: &Request, now: UnixTime, rng: &mut dyn Rng) -> Response {
-        let pairs = match request.params() {
-            Ok(pairs) => pairs,
-            Err(error) => {
-                let error = OAuthError::new(
-                    ErrorCode::InvalidRequest,
-                    format!("the form body is malformed: {error}"),
-                );
-                return error_response(&error, false);
-            }
-        };
-        let params = match super::single_params(pairs.clone()) {
+        let params = match super::form_params(request) {
             Ok(params) => params,
             Err(error) => return error_response(&error, false),
         };
@@ -85,6 +75,7 @@ impl AuthorizationServer {
         }
         // Section 2.1: the same checks as at the authorization endpoint;
         // section 2.3: errors come back here, as JSON, not as redirects.
+        let pairs = params.into_iter().collect();
         let validated = match self.validate_authorization_request(pairs) {
             Ok(validated) => validated,
             Err(Failure::ShowUser(message)) => {

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
+use super::AuthorizationServer;
 use super::token::error_response;
-use super::{AuthorizationServer, single_params};
 use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
 use crate::http::{Request, Response};
@@ -21,16 +21,7 @@ impl AuthorizationServer {
     /// endpoint and names a token it holds; section 2.2: the answer is 200
     /// whether or not the token was valid.
     pub(super) fn revoke(&mut self, request: &Request, now: UnixTime) -> Response {
-        let params = match request
-            .params()
-            .map_err(|error| {
-                OAuthError::new(
-                    ErrorCode::InvalidRequest,
-                    format!("the form body is malformed: {error}"),
-                )
-            })
-            .and_then(single_params)
-        {
+        let params = match super::form_params(request) {
             Ok(params) => params,
             Err(error) => return error_response(&error, false),
         };

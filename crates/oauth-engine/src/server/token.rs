@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::{
-    AuthorizationServer, ClientRegistration, GrantType, RefreshGrant, param, random_token,
-    requested_scope, required_param, single_params,
+    AuthorizationServer, ClientRegistration, GrantType, RefreshGrant, form_params, param,
+    random_token, requested_scope, required_param,
 };
 use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
@@ -22,16 +22,8 @@ impl AuthorizationServer {
         now: UnixTime,
         rng: &mut dyn Rng,
     ) -> Response {
-        let params = match request.params().map_err(|error| {
-            OAuthError::new(
-                ErrorCode::InvalidRequest,
-                format!("the form body is malformed: {error}"),
-            )
-        }) {
-            Ok(pairs) => match single_params(pairs) {
-                Ok(params) => params,
-                Err(error) => return error_response(&error, false),
-            },
+        let params = match form_params(request) {
+            Ok(params) => params,
             Err(error) => return error_response(&error, false),
         };
         // RFC 6749 section 5.2 has no code for this: an HTTP 503 carries it.

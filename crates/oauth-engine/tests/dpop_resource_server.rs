@@ -41,22 +41,7 @@ fn api(sim: &Sim) -> ResourceServer {
 
 /// An access token bound to `key`: the SPA redeems its code with a proof.
 fn bound_token(sim: &mut Sim, key: &DpopKey) -> String {
-    let code = sim.spa_code();
-    let url = Url::parse("https://as.example/token").unwrap();
-    let claims =
-        ProofClaims::for_request(Method::Post, &url, sim.now, &mut SeededRng::new(1)).unwrap();
-    let request = Request::post_form(
-        url,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", SPA_CALLBACK),
-            ("client_id", "spa"),
-            ("code_verifier", VERIFIER),
-        ],
-    )
-    .with_header("DPoP", key.proof(&claims));
-    let body: Value = serde_json::from_str(&sim.send(request).body).unwrap();
+    let body = spa_tokens_bound_to(sim, key);
     assert_eq!(body["token_type"], "DPoP");
     body["access_token"].as_str().unwrap().to_owned()
 }

@@ -81,13 +81,7 @@ fn error_of(response: &Response) -> (u16, String, String) {
 
 /// Signs in, approves, and redeems the code with one proof by `key`.
 fn bound_tokens(sim: &mut Sim, key: &DpopKey) -> Value {
-    let code = sim.spa_code();
-    let response = sim.send(token_request(
-        &code_form(&code),
-        &[proof(key, sim.now, None, 1)],
-    ));
-    assert_eq!(response.status, 200, "{}", response.body);
-    json(&response)
+    spa_tokens_bound_to(sim, key)
 }
 
 #[test]

@@ -5,9 +5,8 @@
 mod common;
 
 use common::*;
-use oauth_engine::dpop::{DpopKey, ProofClaims};
-use oauth_engine::http::{Method, Request, Response, Url};
-use oauth_engine::rng::SeededRng;
+use oauth_engine::dpop::DpopKey;
+use oauth_engine::http::{Request, Response, Url};
 use oauth_engine::server::{ServerPolicy, basic_credentials};
 use serde_json::{Value, json};
 
@@ -147,22 +146,7 @@ fn rfc7662_2_1_a_public_or_unauthenticated_caller_is_refused() {
 fn rfc9449_6_2_a_bound_opaque_token_introspects_as_dpop_with_its_jkt() {
     let mut sim = Sim::new(server_with(opaque()));
     let key = DpopKey::from_scalar(&[9; 32]).unwrap();
-    let code = sim.spa_code();
-    let url = Url::parse("https://as.example/token").unwrap();
-    let claims =
-        ProofClaims::for_request(Method::Post, &url, sim.now, &mut SeededRng::new(1)).unwrap();
-    let request = Request::post_form(
-        url,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", SPA_CALLBACK),
-            ("client_id", "spa"),
-            ("code_verifier", VERIFIER),
-        ],
-    )
-    .with_header("DPoP", key.proof(&claims));
-    let token = json_of(&sim.send(request))["access_token"]
+    let token = spa_tokens_bound_to(&mut sim, &key)["access_token"]
         .as_str()
         .unwrap()
         .to_owned();

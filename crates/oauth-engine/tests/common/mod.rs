@@ -362,3 +362,28 @@ pub fn webapp_tokens(sim: &mut Sim, scope: &'static str) -> Value {
     assert_eq!(response.status, 200, "{}", response.body);
     serde_json::from_str(&response.body).unwrap()
 }
+
+/// The SPA's tokens after code + PKCE, the token request carrying a DPoP
+/// proof by `key` (RFC 9449 section 5): bound to it.
+pub fn spa_tokens_bound_to(sim: &mut Sim, key: &oauth_engine::dpop::DpopKey) -> Value {
+    use oauth_engine::dpop::ProofClaims;
+    use oauth_engine::http::Method;
+    let code = sim.spa_code();
+    let url = Url::parse("https://as.example/token").unwrap();
+    let claims =
+        ProofClaims::for_request(Method::Post, &url, sim.now, &mut SeededRng::new(1)).unwrap();
+    let request = Request::post_form(
+        url,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", SPA_CALLBACK),
+            ("client_id", "spa"),
+            ("code_verifier", VERIFIER),
+        ],
+    )
+    .with_header("DPoP", key.proof(&claims));
+    let response = sim.send(request);
+    assert_eq!(response.status, 200, "{}", response.body);
+    serde_json::from_str(&response.body).unwrap()
+}

@@ -107,6 +107,30 @@ proptest! {
         prop_assert!(check_proof(&proof, &context).is_err());
     }
 
+    /// RFC 7523 section 3: any client_assertion, however malformed, is
+    /// refused as invalid_client (or, with a secret beside it,
+    /// invalid_request) and never panics.
+    #[test]
+    fn client_assertion_checking_never_panics(
+        assertion in "[A-Za-z0-9_.=+/-]{0,300}|.{0,64}",
+        client_id in proptest::option::of("spa|backend|[a-z]{0,8}"),
+    ) {
+        let mut server = server();
+        server.support(&oauth_engine::server::AllExtensions);
+        let mut form = vec![
+            ("grant_type", "client_credentials"),
+            ("client_assertion_type", oauth_engine::server::JWT_BEARER),
+            ("client_assertion", assertion.as_str()),
+        ];
+        if let Some(id) = &client_id {
+            form.push(("client_id", id.as_str()));
+        }
+        let request = Request::post_form(Url::parse("https://as.example/token").unwrap(), &form);
+        let response = server.handle(&request, UnixTime(1_700_000_000), &mut SeededRng::new(1));
+        prop_assert_eq!(response.status, 401, "{}", response.body);
+        prop_assert!(response.body.contains("invalid_client"), "{}", response.body);
+    }
+
     #[test]
     fn url_and_scope_parsing_never_panic(text in any::<String>()) {
         let _ = Url::parse(&text);

@@ -19,6 +19,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 const EXAMPLES: &str = include_str!("vectors/rfc9449/examples.json");
+const RFC7638_EXAMPLE: &str = include_str!("vectors/rfc7638/example.json");
 const TOKEN_URL: &str = "https://as.example/token";
 const NOW: UnixTime = UnixTime(1_767_225_600);
 
@@ -120,6 +121,13 @@ fn rfc9449_6_1_example_key_thumbprint_is_its_jkt() {
     reordered["x"] = examples["jwk"]["x"].clone();
     reordered["kty"] = "EC".into();
     assert_eq!(thumbprint(&reordered).unwrap(), examples["jkt"]);
+}
+
+#[test]
+fn rfc7638_3_1_example_rsa_key_has_the_rfcs_thumbprint() {
+    let example: Value = serde_json::from_str(RFC7638_EXAMPLE).unwrap();
+    // alg and kid are not among the members hashed (section 3.2).
+    assert_eq!(thumbprint(&example["jwk"]).unwrap(), example["thumbprint"]);
 }
 
 #[test]

@@ -1,10 +1,11 @@
 //! OAuth as deployed now, beside the core of RFC 6749: DPoP (RFC 9449),
 //! pushed authorization requests (RFC 9126), `private_key_jwt` (RFC 7523),
-//! revocation (RFC 7009) and introspection (RFC 7662). They reach the server through one trait,
-//! [`Extensions`], given to it as the clock and the random source are
-//! (`AuthorizationServer::support`): a build that never gives it, like the
-//! app until a screen that teaches them loads them, leaves their code out,
-//! and every other screen downloads nothing for them.
+//! revocation (RFC 7009) and introspection (RFC 7662). They reach the
+//! server through one trait, [`Extensions`], given to it as the clock and
+//! the random source are (`AuthorizationServer::support`): a build that
+//! never gives it, like the app until a screen that teaches them loads
+//! them, leaves their code out, and every other screen downloads nothing
+//! for them.
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -15,6 +15,9 @@ use crate::http::{Request, Response};
 pub struct Dpop;
 
 impl ProofOfPossession for Dpop {
+    /// RFC 9449 section 7: for a token presented with the DPoP scheme, the
+    /// request's proof and the token's `cnf.jkt`; for a bearer token, that
+    /// it is not bound.
     fn check(
         &self,
         seen: &mut SeenProofs,
@@ -24,7 +27,52 @@ impl ProofOfPossession for Dpop {
         claims: &Map<String, Value>,
         now: UnixTime,
     ) -> Result<(), Response> {
-        check_binding(seen, request, scheme, token, claims, now)
+        let bound_to = claims
+            .get("cnf")
+            .and_then(|cnf| cnf.get("jkt"))
+            .and_then(Value::as_str);
+        let invalid_token =
+            |description: &str| challenge(&OAuthError::new(ErrorCode::InvalidToken, description));
+        match (scheme, bound_to) {
+            (Scheme::Bearer, None) => Ok(()),
+            // Section 7.2: a bound token is useless to whoever has only
+            // the token, so presenting it as Bearer is refused.
+            (Scheme::Bearer, Some(_)) => Err(invalid_token(
+                "the token is bound to a DPoP key: present it with the DPoP scheme and a proof \
+                     (RFC 9449 section 7.2)",
+            )),
+            (Scheme::Dpop, None) => Err(invalid_token(
+                "the token is not bound to a DPoP key (it has no cnf.jkt): present it as Bearer",
+            )),
+            (Scheme::Dpop, Some(jkt)) => {
+                let proof_error = |error: ProofError| {
+                    challenge(&OAuthError::new(error.code(), error.to_string()))
+                };
+                let proofs = crate::dpop::proofs_in(request);
+                // Section 4.3, check 1: exactly one proof.
+                let [proof] = proofs[..] else {
+                    return Err(proof_error(ProofError::HeaderCount(proofs.len())));
+                };
+                let context = ProofContext {
+                    method: request.method,
+                    url: &request.url,
+                    now,
+                    access_token: Some(token),
+                    nonce: None,
+                };
+                let valid = check_proof(proof, &context).map_err(proof_error)?;
+                // Section 7.1: the key that signed the proof is the one
+                // the token is bound to.
+                if valid.jkt != jkt {
+                    return Err(challenge(&OAuthError::new(
+                        ErrorCode::InvalidDpopProof,
+                        "the DPoP proof is signed by another key than the one the token is bound \
+                             to (cnf.jkt)",
+                    )));
+                }
+                seen.record(&valid, now).map_err(proof_error)
+            }
+        }
     }
 
     fn offer(&self) -> String {
@@ -33,64 +81,6 @@ impl ProofOfPossession for Dpop {
 
     fn challenge(&self, error: &OAuthError) -> Response {
         challenge(error)
-    }
-}
-
-/// RFC 9449 section 7: for a token presented with the DPoP scheme, the
-/// request's proof and the token's `cnf.jkt`; for a bearer token, that it
-/// is not bound.
-fn check_binding(
-    seen: &mut SeenProofs,
-    request: &Request,
-    scheme: Scheme,
-    token: &str,
-    claims: &Map<String, Value>,
-    now: UnixTime,
-) -> Result<(), Response> {
-    let bound_to = claims
-        .get("cnf")
-        .and_then(|cnf| cnf.get("jkt"))
-        .and_then(Value::as_str);
-    let invalid_token =
-        |description: &str| challenge(&OAuthError::new(ErrorCode::InvalidToken, description));
-    match (scheme, bound_to) {
-        (Scheme::Bearer, None) => Ok(()),
-        // Section 7.2: a bound token is useless to whoever has only
-        // the token, so presenting it as Bearer is refused.
-        (Scheme::Bearer, Some(_)) => Err(invalid_token(
-            "the token is bound to a DPoP key: present it with the DPoP scheme and a proof \
-                 (RFC 9449 section 7.2)",
-        )),
-        (Scheme::Dpop, None) => Err(invalid_token(
-            "the token is not bound to a DPoP key (it has no cnf.jkt): present it as Bearer",
-        )),
-        (Scheme::Dpop, Some(jkt)) => {
-            let proof_error =
-                |error: ProofError| challenge(&OAuthError::new(error.code(), error.to_string()));
-            let proofs = crate::dpop::proofs_in(request);
-            // Section 4.3, check 1: exactly one proof.
-            let [proof] = proofs[..] else {
-                return Err(proof_error(ProofError::HeaderCount(proofs.len())));
-            };
-            let context = ProofContext {
-                method: request.method,
-                url: &request.url,
-                now,
-                access_token: Some(token),
-                nonce: None,
-            };
-            let valid = check_proof(proof, &context).map_err(proof_error)?;
-            // Section 7.1: the key that signed the proof is the one
-            // the token is bound to.
-            if valid.jkt != jkt {
-                return Err(challenge(&OAuthError::new(
-                    ErrorCode::InvalidDpopProof,
-                    "the DPoP proof is signed by another key than the one the token is bound \
-                         to (cnf.jkt)",
-                )));
-            }
-            seen.record(&valid, now).map_err(proof_error)
-        }
     }
 }
 

@@ -16,11 +16,11 @@
 use oauth_engine::channel::Channel;
 use oauth_engine::http::{Headers, Method, Request, Response, Url};
 use oauth_engine::keys::demo_signing_key;
-use oauth_engine::resource::Dpop;
 use oauth_engine::rng::SeededRng;
-use oauth_engine::server::AllExtensions;
 use oauth_engine::sim::attacker::Forward;
 use oauth_engine::sim::browser::Browser;
+use oauth_engine::sim::client::Client;
+use oauth_engine::sim::deployed::SUPPORT;
 use oauth_engine::sim::network::{Network, attacker_browses, navigate};
 use oauth_engine::sim::scenario::Scenario;
 use oauth_engine::sim::trace::Party;
@@ -50,11 +50,15 @@ impl SimulatedServers {
         let key = demo_signing_key().map_err(|error| error.to_string())?;
         let mut network = scenario.network(key, Box::new(SeededRng::new(scenario.seed)));
         // The servers a client library meets have every extension: DPoP,
-        // PAR, revocation and introspection.
-        network.server.support(&AllExtensions);
-        network.api.dpop = Some(&Dpop);
-        // A private_key_jwt client's public key, which the scenario's form
-        // has no field for: `registration.public_jwk` in the JSON.
+        // PAR, revocation and introspection (the simulated client's part
+        // is set up too, and unused here).
+        (SUPPORT.set_up)(
+            &scenario,
+            &mut network,
+            &mut Client::new(scenario.client.clone()),
+        );
+        // A private_key_jwt client's own public key, which the scenario's
+        // form has no field for: `registration.public_jwk` in the JSON.
         if let Ok(json) = serde_json::from_str::<Value>(scenario_json)
             && let Some(jwk) = json.pointer("/registration/public_jwk")
         {
@@ -182,6 +186,54 @@ impl SimulatedServers {
             .collect::<Vec<_>>()
             .join("\n")
     }
+}
+
+/// Runs a whole scenario (its JSON, as for [`SimulatedServers::new`]) with
+/// the engine's own simulated client, given everything DPoP, PAR,
+/// `private_key_jwt`, introspection and revocation need, and returns what
+/// that client sent: a JSON array of `{"from", "to", "method", "url",
+/// "headers": [[name, value], ...], "body", "status", "at"}` (`at` in
+/// simulated Unix seconds), and the run's end as `{"stopped"}` last. For
+/// tests that check the client's messages with libraries nobody here
+/// wrote.
+#[wasm_bindgen]
+pub fn run_scenario(scenario_json: &str) -> Result<String, String> {
+    let scenario: Scenario = serde_json::from_str(scenario_json)
+        .map_err(|error| format!("the scenario is not valid: {error}"))?;
+    let key = demo_signing_key().map_err(|error| error.to_string())?;
+    let mut rng = SeededRng::new(scenario.seed);
+    let run = scenario.run_supported(key, &mut rng, Some(SUPPORT), &mut |_| {});
+    let mut exchanges: Vec<Value> = run
+        .trace
+        .iter()
+        .map(|exchange| {
+            let headers: Vec<[&str; 2]> = exchange
+                .request
+                .headers
+                .iter()
+                .map(|(n, v)| [n, v])
+                .collect();
+            json!({
+                "from": exchange.from,
+                "to": exchange.to,
+                "method": exchange.request.method.as_str(),
+                "url": exchange.request.url.to_string(),
+                "headers": headers,
+                "body": exchange.request.body,
+                "status": exchange.response.status,
+                "at": exchange.at.0,
+            })
+        })
+        .collect();
+    exchanges.push(json!({ "stopped": run.stopped }));
+    Ok(Value::Array(exchanges).to_string())
+}
+
+/// The public JWK the simulated client's assertions verify with: the one
+/// [`run_scenario`] registers for a `private_key_jwt` client.
+#[wasm_bindgen]
+pub fn client_assertion_key() -> String {
+    oauth_engine::sim::deployed::client_key().public_jwk().to_string()
 }
 
 impl SimulatedServers {

@@ -36,6 +36,8 @@ fn api(sim: &Sim) -> ResourceServer {
         }],
         seen_proofs: Default::default(),
         dpop: Some(&Dpop),
+        introspection: None,
+        introspected: Vec::new(),
     }
 }
 

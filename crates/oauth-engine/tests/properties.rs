@@ -187,6 +187,8 @@ proptest! {
             }],
             seen_proofs: Default::default(),
             dpop: Some(&oauth_engine::resource::Dpop),
+            introspection: None,
+            introspected: Vec::new(),
         };
         let url = Url::parse(&format!("https://api.example/profile?{query}")).unwrap();
         let mut request = Request::get(url);

@@ -34,6 +34,8 @@ fn api(sim: &Sim) -> ResourceServer {
         ],
         seen_proofs: Default::default(),
         dpop: None,
+        introspection: None,
+        introspected: Vec::new(),
     }
 }
 

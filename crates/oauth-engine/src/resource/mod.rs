@@ -3,8 +3,12 @@
 //! bearer tokens (RFC 6750) or bound to a DPoP key (RFC 9449, `dpop.rs`).
 
 mod dpop;
+mod introspection;
 
 pub use dpop::Dpop;
+pub use introspection::{
+    API_CLIENT_ID, API_CLIENT_SECRET, CACHE_SECONDS, Introspect, Introspected, Introspection,
+};
 
 use std::collections::BTreeMap;
 
@@ -94,6 +98,11 @@ pub struct ResourceServer {
     /// API takes bearer tokens only. Given like the server's extensions,
     /// so a build that never gives it leaves the proof checks out.
     pub dpop: Option<&'static dyn ProofOfPossession>,
+    /// Opaque access tokens (RFC 7662), once given ([`Introspect`]);
+    /// `None`: the API takes JWTs only.
+    pub introspection: Option<&'static dyn Introspection>,
+    /// The introspection answers the API keeps (RFC 7662 section 4).
+    pub introspected: Vec<Introspected>,
 }
 
 /// How the API checks that whoever presents a token holds the key it is
@@ -200,6 +209,11 @@ impl ResourceServer {
         is_revoked: &impl Fn(&str) -> bool,
     ) -> Result<serde_json::Map<String, Value>, OAuthError> {
         let invalid = |description: String| OAuthError::new(ErrorCode::InvalidToken, description);
+        if let Some(introspection) = self.introspection
+            && !token.contains('.')
+        {
+            return introspection.claims(self, token, now);
+        }
         let decoded = self.keys.verify(token).map_err(invalid)?;
         // RFC 9068 section 4: typ must be at+jwt (or application/at+jwt,
         // in any case), so an ID token or other JWT from the same issuer
@@ -253,7 +267,10 @@ pub enum Scheme {
 
 /// The token from `Authorization: Bearer`, or `Authorization: DPoP` when
 /// the API takes DPoP, and which of the two.
-fn access_token(request: &Request, takes_dpop: bool) -> Result<Option<(Scheme, &str)>, OAuthError> {
+pub(crate) fn access_token(
+    request: &Request,
+    takes_dpop: bool,
+) -> Result<Option<(Scheme, &str)>, OAuthError> {
     if takes_dpop
         && let Some((scheme, token)) = request.authorization()
         && scheme.eq_ignore_ascii_case(crate::dpop::TOKEN_TYPE)

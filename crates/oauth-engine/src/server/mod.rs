@@ -334,6 +334,11 @@ impl AuthorizationServer {
         }
     }
 
+    /// Registers one more client (RFC 7591 would do it over HTTP).
+    pub fn register(&mut self, client: ClientRegistration) {
+        self.config.clients.push(client);
+    }
+
     /// From now on, supports DPoP, PAR, revocation and introspection
     /// (`extensions.rs`).
     pub fn support(&mut self, extensions: &'static dyn Extensions) {

@@ -65,6 +65,12 @@ pub struct ClientSettings {
     pub redirect_uri: String,
     pub scope: String,
     pub safeguards: Safeguards,
+    /// Prove possession of a key with every token request and API call,
+    /// so that the tokens are bound to it (DPoP, RFC 9449).
+    pub dpop: bool,
+    /// Push the authorization request over the back channel first and
+    /// send the browser with its `request_uri` only (PAR, RFC 9126).
+    pub use_par: bool,
 }
 
 impl Default for ClientSettings {
@@ -76,6 +82,8 @@ impl Default for ClientSettings {
             redirect_uri: "https://spa.example/callback".into(),
             scope: "read write".into(),
             safeguards: Safeguards::default(),
+            dpop: false,
+            use_par: false,
         }
     }
 }
@@ -163,6 +171,31 @@ pub struct Tokens {
     pub scope: String,
     /// With scope openid (OpenID Connect Core section 3.1.3.3).
     pub id_token: Option<String>,
+    /// `Bearer`, or `DPoP` for a token bound to the client's key (RFC 9449
+    /// section 5): the scheme the client presents it with.
+    pub token_type: String,
+}
+
+/// What a client signs besides its requests' parameters: a client
+/// assertion instead of a secret (`private_key_jwt`, RFC 7523) and DPoP
+/// proofs (RFC 9449). Given to the client like the server's extensions
+/// (`run::Support`), so that a build that never gives it leaves the
+/// signing code out.
+pub trait Proofs: Sync + std::fmt::Debug {
+    /// `request` as `client` sends it to `issuer`'s server or to the API:
+    /// with its assertion and its DPoP proof, as its settings ask.
+    fn finish(
+        &self,
+        client: &mut Client,
+        request: Request,
+        issuer: &str,
+        now: UnixTime,
+        rng: &mut dyn Rng,
+    ) -> Result<Request, ClientError>;
+
+    /// Whether `response` asks for a DPoP nonce (RFC 9449 section 8): the
+    /// client then keeps it and sends the request again with it.
+    fn takes_nonce(&self, client: &mut Client, response: &Response) -> bool;
 }
 
 #[derive(Debug, Clone)]
@@ -170,6 +203,12 @@ pub struct Client {
     pub settings: ClientSettings,
     pub pending: Option<PendingAuthorization>,
     pub tokens: Option<Tokens>,
+    /// The signing this client does, once given (see [`Proofs`]).
+    pub proofs: Option<&'static dyn Proofs>,
+    /// The DPoP key pair, made on first use (RFC 9449 section 2).
+    pub dpop_key: Option<crate::dpop::DpopKey>,
+    /// The last nonce the authorization server gave (RFC 9449 section 8).
+    pub dpop_nonce: Option<String>,
 }
 
 impl Client {
@@ -178,6 +217,23 @@ impl Client {
             settings,
             pending: None,
             tokens: None,
+            proofs: None,
+            dpop_key: None,
+            dpop_nonce: None,
+        }
+    }
+
+    /// `request` with what [`Proofs`] adds, if this client was given them.
+    pub fn finish(
+        &mut self,
+        request: Request,
+        issuer: &str,
+        now: UnixTime,
+        rng: &mut dyn Rng,
+    ) -> Result<Request, ClientError> {
+        match self.proofs {
+            Some(proofs) => proofs.finish(self, request, issuer, now, rng),
+            None => Ok(request),
         }
     }
 
@@ -308,6 +364,7 @@ impl Client {
             expires_at: now.plus(expires_in),
             scope: get(&pairs, "scope").unwrap_or_else(|| self.settings.scope.clone()),
             id_token: None,
+            token_type: get(&pairs, "token_type").unwrap_or_default(),
         });
         Ok(())
     }
@@ -412,7 +469,8 @@ impl Client {
     }
 
     /// A POST to the token endpoint with the client's authentication
-    /// (RFC 6749 section 2.3.1), or its client_id if it is public.
+    /// (RFC 6749 section 2.3.1), or its client_id if it is public or signs
+    /// an assertion (which [`Proofs::finish`] adds).
     fn authenticated_post(&self, url: &Url, mut form: Vec<(&str, String)>) -> Request {
         let settings = &self.settings;
         let secret = settings.client_secret.as_deref();
@@ -459,6 +517,7 @@ impl Client {
             expires_at: now.plus(body["expires_in"].as_u64().unwrap_or(0)),
             scope: text("scope").unwrap_or_else(|| self.settings.scope.clone()),
             id_token: text("id_token"),
+            token_type: text("token_type").unwrap_or_default(),
         });
         if let Some(pending) = &mut self.pending {
             pending.verifier = None;
@@ -520,16 +579,69 @@ impl Client {
             .is_none_or(|tokens| now.plus(REFRESH_MARGIN) >= tokens.expires_at)
     }
 
-    /// An API request with the access token (RFC 6750 section 2.1).
+    /// An API request with the access token (RFC 6750 section 2.1), or
+    /// with the DPoP scheme for a bound one (RFC 9449 section 7.1).
     pub fn api_request(&self, url: &Url) -> Request {
         let request = Request::get(url.clone());
         match &self.tokens {
-            Some(tokens) => request.with_header(
-                "Authorization",
-                format!("Bearer {}", tokens.access_token.secret()),
-            ),
+            Some(tokens) => {
+                let scheme = if tokens
+                    .token_type
+                    .eq_ignore_ascii_case(crate::dpop::TOKEN_TYPE)
+                {
+                    crate::dpop::TOKEN_TYPE
+                } else {
+                    "Bearer"
+                };
+                let token = tokens.access_token.secret();
+                request.with_header("Authorization", format!("{scheme} {token}"))
+            }
             None => request,
         }
+    }
+
+    /// The pushed authorization request (RFC 9126 section 2.1): the
+    /// parameters of `authorization_url`, posted with the client's
+    /// authentication to `par_endpoint`.
+    pub fn pushed_authorization_request(
+        &self,
+        par_endpoint: &Url,
+        authorization_url: &Url,
+    ) -> Result<Request, ClientError> {
+        let pairs = authorization_url
+            .query_pairs()
+            .map_err(|error| ClientError::Malformed(error.to_string()))?;
+        let form = pairs
+            .iter()
+            // The client's authentication adds its client_id.
+            .filter(|(name, _)| name != "client_id")
+            .map(|(name, value)| (name.as_str(), value.clone()))
+            .collect();
+        Ok(self.authenticated_post(par_endpoint, form))
+    }
+
+    /// The front channel's request once the request is pushed (RFC 9126
+    /// section 4): `client_id` and the `request_uri` the server gave.
+    pub fn pushed_authorization_url(&self, endpoint: &Url, request_uri: &str) -> Url {
+        endpoint.with_query(&[
+            ("client_id", self.settings.client_id.as_str()),
+            ("request_uri", request_uri),
+        ])
+    }
+
+    /// The revocation request for the refresh token, or for the access
+    /// token without one (RFC 7009 section 2.1), when signing out.
+    pub fn revocation_request(&self, revocation_endpoint: &Url) -> Option<Request> {
+        let tokens = self.tokens.as_ref()?;
+        let (token, hint) = match &tokens.refresh_token {
+            Some(refresh) => (refresh.secret(), "refresh_token"),
+            None => (tokens.access_token.secret(), "access_token"),
+        };
+        let form = vec![
+            ("token", token.to_owned()),
+            ("token_type_hint", hint.to_owned()),
+        ];
+        Some(self.authenticated_post(revocation_endpoint, form))
     }
 }
 

@@ -13,12 +13,16 @@
 //! 7. `attacks/`: `attack` (the types), `moves`, one file per attack, then
 //!    `mod.rs`, which dispatches to them
 //! 8. `compare`: implicit against code, with the attacker's `moves`
+//! 9. `deployed`: the client's, the server's and the API's parts of DPoP,
+//!    PAR, `private_key_jwt`, introspection and revocation, which `run`
+//!    is handed as a function pointer (`run::Support`), never imports
 
 pub mod attacker;
 pub mod attacks;
 pub mod browser;
 pub mod client;
 pub mod compare;
+pub mod deployed;
 pub mod export;
 pub mod flow;
 mod flows;

@@ -108,6 +108,7 @@ impl<'o> Network<'o> {
                     .handle(&request, self.clock.now(), &mut *self.rng)
             }
             Party::ResourceServer => {
+                self.introspect_first(&request);
                 let server = &self.server;
                 self.api.handle(&request, self.clock.now(), |jti| {
                     server.is_access_token_revoked(jti)
@@ -147,6 +148,35 @@ impl<'o> Network<'o> {
         response
     }
 }
+
+impl Network<'_> {
+    /// Before the API answers a request with an opaque token, it asks the
+    /// authorization server about the token on the back channel (RFC 7662
+    /// section 2), unless it has a fresh answer cached.
+    fn introspect_first(&mut self, request: &Request) {
+        let now = self.clock.now();
+        let Some(introspection) = self.api.introspection else {
+            return;
+        };
+        let Some((token, ask)) = introspection.request_for(&self.api, request, now) else {
+            return;
+        };
+        let answer = self.send(
+            Party::ResourceServer,
+            Channel::Back,
+            false,
+            ask,
+            "A request has reached the API with an opaque access token, a random string it \
+             cannot read. Before answering, the API asks the authorization server about it, \
+             authenticated with credentials of its own: is it active, and what does it allow?",
+            &INTROSPECT,
+        );
+        introspection.remember(&mut self.api, token, &answer, now);
+    }
+}
+
+/// RFC 7662 section 2: the request and the answer.
+const INTROSPECT: [RfcRef; 2] = [RfcRef::new(7662, "2.1"), RfcRef::new(7662, "2.2")];
 
 /// A top-level navigation: the browser's address bar changes to the
 /// request's URL and history gains it, and the exchange is recorded as a

@@ -65,13 +65,45 @@ impl Scenario {
         rng: &mut dyn Rng,
         observer: &mut dyn FnMut(&Exchange),
     ) -> Run {
+        self.run_supported(key, rng, None, observer)
+    }
+
+    /// Runs the scenario with `support` for DPoP, PAR, `private_key_jwt`,
+    /// introspection and revocation. Without it a scenario that uses them
+    /// stops before its first step ([`Stop::NotSupported`]).
+    pub fn run_supported(
+        &self,
+        key: SigningKey,
+        rng: &mut dyn Rng,
+        support: Option<Support>,
+        observer: &mut dyn FnMut(&Exchange),
+    ) -> Run {
         let mut network = self.network(key, Box::new(rng));
         network.observer = Some(Box::new(observer));
         let mut browser = Browser::new(self.referrer_policy);
         let mut client = Client::new(self.client.clone());
-        let result = play(self, &mut network, &mut browser, &mut client);
+        let result = match support {
+            Some(support) => {
+                (support.set_up)(self, &mut network, &mut client);
+                play(self, &mut network, &mut browser, &mut client)
+            }
+            None if self.needs_support() => Err(Stop::NotSupported),
+            None => play(self, &mut network, &mut browser, &mut client),
+        };
         Run::new(network, browser, client, result)
     }
+}
+
+/// The code for DPoP, PAR, `private_key_jwt`, introspection and
+/// revocation, handed to a run as a function that gives each party its
+/// part: the server its extensions, the API its proof and introspection
+/// checks, the client its signing. A function pointer, so that a build can
+/// load it on demand (the app does, with the Flow screen's scenarios that
+/// use it) and every other build leaves it out. `crate::deployed::SUPPORT`
+/// is the one there is.
+#[derive(Clone, Copy)]
+pub struct Support {
+    pub set_up: fn(&Scenario, &mut Network<'_>, &mut Client),
 }
 
 /// Plays `scenario`'s flow on `network`.

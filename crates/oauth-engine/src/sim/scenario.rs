@@ -15,7 +15,8 @@ use crate::jose::SigningKey;
 use crate::resource::{KeySet, Resource, ResourceServer};
 use crate::rng::Rng;
 use crate::server::{
-    AuthorizationServer, ClientRegistration, GrantType, ServerConfig, ServerPolicy, User,
+    AuthorizationServer, ClientAuthMethod, ClientRegistration, GrantType, ServerConfig,
+    ServerPolicy, User,
 };
 use crate::types::{ClientId, ClientSecret, RedirectUri, Scope, Subject};
 
@@ -137,6 +138,9 @@ pub struct Scenario {
     /// `/collect` on its own site.
     pub callback_page_loads: Vec<String>,
     pub incidents: Incidents,
+    /// At the end of the authorization code flow, the user signs out: the
+    /// client revokes its tokens (RFC 7009).
+    pub sign_out: bool,
 }
 
 impl Default for Scenario {
@@ -153,6 +157,7 @@ impl Default for Scenario {
             referrer_policy: ReferrerPolicy::default(),
             callback_page_loads: Vec::new(),
             incidents: Incidents::default(),
+            sign_out: false,
         }
     }
 }
@@ -166,6 +171,20 @@ impl Scenario {
         let defaults = serde_json::to_value(Scenario::default()).unwrap_or_default();
         strip_defaults(&mut value, &defaults);
         value.to_string()
+    }
+
+    /// Whether the scenario uses DPoP, PAR, `private_key_jwt`, opaque
+    /// tokens or revocation: a run then needs their code (`run::Support`).
+    pub fn needs_support(&self) -> bool {
+        let (client, policy) = (&self.client, &self.policy);
+        client.dpop
+            || client.use_par
+            || client.auth_method == ClientAuthMethod::PrivateKeyJwt
+            || self.sign_out
+            || policy.require_dpop
+            || policy.dpop_nonce
+            || policy.opaque_access_tokens
+            || policy.require_par
     }
 
     /// The authorization server this scenario sets up, signing with `key`.
@@ -258,6 +277,8 @@ impl Scenario {
             }],
             seen_proofs: Default::default(),
             dpop: None,
+            introspection: None,
+            introspected: Vec::new(),
         };
         let client_origin = self.client.origin();
         let clock = SimulatedClock::starting_at(UnixTime(self.start_time));

@@ -10,6 +10,9 @@ pub enum Stop {
     /// The authorization server showed the user an error page.
     ErrorPage(String),
     WrongPassword,
+    /// The scenario uses DPoP, PAR, `private_key_jwt`, introspection or
+    /// revocation, and the run was not given their code (`run::Support`).
+    NotSupported,
 }
 
 impl std::fmt::Display for Stop {
@@ -22,6 +25,10 @@ impl std::fmt::Display for Stop {
             Self::WrongPassword => {
                 f.write_str("the password is wrong: the user stays on the sign-in page")
             }
+            Self::NotSupported => f.write_str(
+                "this run needs the code for DPoP, PAR, private_key_jwt, introspection and \
+                 revocation, which was not loaded",
+            ),
         }
     }
 }

@@ -3,14 +3,16 @@
 //! lost to another tab, and a reloaded callback replaying its code.
 
 use super::callback_page::open_callback_page;
+use super::sign_out::sign_out;
 use super::steps::{
-    call_api, call_api_again_later, keep_pending_in_browser, page_text, sign_in_and_consent,
+    call_api, call_api_again_later, keep_pending_in_browser, page_text, send_as_client,
+    sign_in_and_consent,
 };
 use crate::channel::Channel;
 use crate::http::{Request, Response, Url};
 use crate::pkce::{CodeVerifier, DEFAULT_LEN, GenerateError};
 use crate::sim::browser::Browser;
-use crate::sim::client::{Client, ClientError, PendingAuthorization};
+use crate::sim::client::{Client, ClientError, PendingAuthorization, error_from_json};
 use crate::sim::network::{Network, navigate};
 use crate::sim::scenario::Scenario;
 use crate::sim::stop::Stop;
@@ -18,6 +20,7 @@ use crate::sim::trace::{Party, RfcRef};
 use crate::types::AuthorizationCode;
 
 const AUTHORIZE: [RfcRef; 2] = [RfcRef::new(6749, "4.1.1"), RfcRef::new(7636, "4.3")];
+const PUSH: [RfcRef; 1] = [RfcRef::new(9126, "2")];
 const CONSENT: [RfcRef; 2] = [RfcRef::new(6749, "4.1.2"), RfcRef::new(9207, "2")];
 const CALLBACK: [RfcRef; 2] = [RfcRef::new(6749, "4.1.2"), RfcRef::new(9700, "4.7")];
 const TOKEN: [RfcRef; 2] = [RfcRef::new(6749, "4.1.3"), RfcRef::new(7636, "4.5")];
@@ -45,17 +48,27 @@ pub(in crate::sim) fn authorization_code(
     let issuer = network.server.issuer_id();
     let client_origin = client.settings.origin();
 
-    // 1. The client sends the browser to the authorization endpoint.
-    let authorize =
-        client.authorization_url(&network.server.endpoint("/authorize"), &mut *network.rng)?;
+    // 1. The client sends the browser to the authorization endpoint, with
+    // its request or, having pushed it (RFC 9126), a reference to it.
+    let endpoint = network.server.endpoint("/authorize");
+    let mut authorize = client.authorization_url(&endpoint, &mut *network.rng)?;
     keep_pending_in_browser(browser, client, &client_origin);
+    let mut explanation = "The client redirects the browser to the authorization server with \
+         what it wants (response_type, client_id, redirect_uri, scope), a fresh state against \
+         CSRF and, with PKCE, the code_challenge. Everything here is visible in the address bar \
+         and history.";
+    if client.settings.use_par {
+        let request_uri = push_request(network, client, &authorize)?;
+        authorize = client.pushed_authorization_url(&endpoint, &request_uri);
+        explanation = "The client redirects the browser to the authorization server with its \
+             client_id and the request_uri only: the request itself went over the back \
+             channel, so nobody can read or change it in the address bar.";
+    }
     let page = navigate(
         network,
         browser,
         Request::get(authorize),
-        "The client redirects the browser to the authorization server with what it wants \
-         (response_type, client_id, redirect_uri, scope), a fresh state against CSRF and, with \
-         PKCE, the code_challenge. Everything here is visible in the address bar and history.",
+        explanation,
         &AUTHORIZE,
     );
     let page = match page.status {
@@ -109,14 +122,7 @@ pub(in crate::sim) fn authorization_code(
             &TOKEN,
         )
     };
-    let response = network.send(
-        Party::Client,
-        Channel::Back,
-        false,
-        token_request,
-        explanation,
-        rfc_refs,
-    );
+    let response = send_as_client(network, client, token_request, explanation, rfc_refs)?;
     client.accept_token_response(&response, network.clock.now())?;
 
     // 4b. With OpenID Connect, the client checks who signed in.
@@ -141,7 +147,40 @@ pub(in crate::sim) fn authorization_code(
     if scenario.incidents.reload_callback {
         replay_callback(scenario, network, browser, client, &callback, verifier);
     }
-    call_api_again_later(scenario, network, client)
+    call_api_again_later(scenario, network, client)?;
+    if scenario.sign_out {
+        sign_out(network, client)?;
+    }
+    Ok(())
+}
+
+/// RFC 9126 section 2: the client pushes the parameters of `authorize` to
+/// the server, authenticated, and gets the `request_uri` that stands for
+/// them.
+fn push_request(
+    network: &mut Network<'_>,
+    client: &mut Client,
+    authorize: &Url,
+) -> Result<String, Stop> {
+    let request =
+        client.pushed_authorization_request(&network.server.endpoint("/par"), authorize)?;
+    let response = send_as_client(
+        network,
+        client,
+        request,
+        "Before involving the browser, the client pushes its authorization request to the \
+         server over the back channel, authenticating as at the token endpoint. The server \
+         keeps it and answers with a request_uri, single-use and valid for a minute.",
+        &PUSH,
+    )?;
+    let body = response.json_body().unwrap_or_default();
+    if response.status != 201 {
+        return Err(ClientError::Server(error_from_json(&body)).into());
+    }
+    body["request_uri"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| ClientError::Malformed("no request_uri in the PAR response".into()).into())
 }
 
 /// The browser follows the redirect to the client's callback; the client

@@ -15,6 +15,7 @@ use crate::sim::trace::{Party, RfcRef};
 const LOGIN: [RfcRef; 1] = [RfcRef::new(6749, "3.1")];
 const API_CALL: [RfcRef; 2] = [RfcRef::new(6750, "2.1"), RfcRef::new(9068, "4")];
 const REFRESH: [RfcRef; 2] = [RfcRef::new(6749, "6"), RfcRef::new(9700, "4.14.2")];
+const NONCE: [RfcRef; 1] = [RfcRef::new(9449, "8")];
 
 pub(in crate::sim) fn api_url() -> Url {
     Url {
@@ -152,7 +153,7 @@ pub(in crate::sim) fn call_api_again_later(
 }
 
 pub(in crate::sim) fn call_api(network: &mut Network<'_>, client: &mut Client) -> Result<(), Stop> {
-    let response = send_api_call(network, client);
+    let response = send_api_call(network, client)?;
     if response.status == 401
         && client.settings.safeguards.retry_after_refresh
         && client
@@ -161,23 +162,62 @@ pub(in crate::sim) fn call_api(network: &mut Network<'_>, client: &mut Client) -
             .is_some_and(|t| t.refresh_token.is_some())
     {
         refresh(network, client)?;
-        let retry = send_api_call(network, client);
+        let retry = send_api_call(network, client)?;
         return api_result(&retry);
     }
     api_result(&response)
 }
 
-fn send_api_call(network: &mut Network<'_>, client: &Client) -> Response {
+fn send_api_call(network: &mut Network<'_>, client: &mut Client) -> Result<Response, Stop> {
     let request = client.api_request(&api_url());
-    network.send(
-        Party::Client,
-        Channel::Back,
-        false,
+    send_as_client(
+        network,
+        client,
         request,
         "The client calls the API with the access token in the Authorization header. The API \
          checks the signature against the server's JWKS, then iss, aud, exp and the scope.",
         &API_CALL,
     )
+}
+
+/// Sends a request of the client's on the back channel, once the client
+/// has added its assertion and DPoP proof if it makes them; and again with
+/// the server's nonce if the server asks for one (RFC 9449 section 8).
+pub(in crate::sim) fn send_as_client(
+    network: &mut Network<'_>,
+    client: &mut Client,
+    request: Request,
+    explanation: &str,
+    rfc_refs: &[RfcRef],
+) -> Result<Response, Stop> {
+    let issuer = network.server.issuer_id();
+    let now = network.clock.now();
+    let finished = client.finish(request.clone(), &issuer, now, &mut *network.rng)?;
+    let response = network.send(
+        Party::Client,
+        Channel::Back,
+        false,
+        finished,
+        explanation,
+        rfc_refs,
+    );
+    let proofs = client.proofs;
+    match proofs {
+        Some(proofs) if proofs.takes_nonce(client, &response) => {
+            let again = client.finish(request, &issuer, now, &mut *network.rng)?;
+            Ok(network.send(
+                Party::Client,
+                Channel::Back,
+                false,
+                again,
+                "The server wants its nonce in the DPoP proof, so that a proof made earlier \
+                 cannot be used now: it refused with use_dpop_nonce and a DPoP-Nonce header. \
+                 The client signs a new proof with the nonce and sends the request again.",
+                &NONCE,
+            ))
+        }
+        _ => Ok(response),
+    }
 }
 
 fn api_result(response: &Response) -> Result<(), Stop> {
@@ -200,15 +240,14 @@ fn refresh(network: &mut Network<'_>, client: &mut Client) -> Result<(), Stop> {
     let Some(request) = client.refresh_request(&network.server.endpoint("/token")) else {
         return Ok(());
     };
-    let response = network.send(
-        Party::Client,
-        Channel::Back,
-        false,
+    let response = send_as_client(
+        network,
+        client,
         request,
         "The access token is about to expire, so the client uses its refresh token for a new \
          one. With rotation the server also returns a new refresh token and retires the old.",
         &REFRESH,
-    );
+    )?;
     Ok(client.accept_token_response(&response, network.clock.now())?)
 }
 

@@ -50,13 +50,10 @@ impl SimulatedServers {
         let key = demo_signing_key().map_err(|error| error.to_string())?;
         let mut network = scenario.network(key, Box::new(SeededRng::new(scenario.seed)));
         // The servers a client library meets have every extension: DPoP,
-        // PAR, revocation and introspection (the simulated client's part
-        // is set up too, and unused here).
-        (SUPPORT.set_up)(
-            &scenario,
-            &mut network,
-            &mut Client::new(scenario.client.clone()),
-        );
+        // PAR, revocation and introspection, and an API that introspects
+        // opaque tokens.
+        network.support = Some(SUPPORT);
+        (SUPPORT.set_up)(&mut network, &Client::new(scenario.client.clone()));
         // A private_key_jwt client's own public key, which the scenario's
         // form has no field for: `registration.public_jwk` in the JSON.
         if let Ok(json) = serde_json::from_str::<Value>(scenario_json)
@@ -233,7 +230,9 @@ pub fn run_scenario(scenario_json: &str) -> Result<String, String> {
 /// [`run_scenario`] registers for a `private_key_jwt` client.
 #[wasm_bindgen]
 pub fn client_assertion_key() -> String {
-    oauth_engine::sim::deployed::client_key().public_jwk().to_string()
+    oauth_engine::sim::deployed::client_key()
+        .public_jwk()
+        .to_string()
 }
 
 impl SimulatedServers {

@@ -28,20 +28,10 @@ pub struct Introspected {
     at: UnixTime,
 }
 
-/// How the API learns what an opaque token stands for.
+/// How the API learns what an opaque token stands for: from the answers
+/// it keeps, which `sim/deployed/` fills ([`request_for`], [`remember`])
+/// before the API answers.
 pub trait Introspection: Sync + std::fmt::Debug {
-    /// The introspection request the API must send before it can answer
-    /// `request`: its token is opaque and has no fresh answer cached.
-    fn request_for(
-        &self,
-        api: &ResourceServer,
-        request: &Request,
-        now: UnixTime,
-    ) -> Option<(String, Request)>;
-
-    /// Keeps the server's answer about `token`.
-    fn remember(&self, api: &mut ResourceServer, token: String, answer: &Response, now: UnixTime);
-
     /// The claims of opaque `token`, from a fresh cached answer, or the
     /// error that refuses it.
     fn claims(
@@ -75,43 +65,45 @@ fn fresh<'a>(api: &'a ResourceServer, token: &str, now: UnixTime) -> Option<&'a 
     })
 }
 
+/// The introspection request the API must send before it can answer
+/// `request`: its token is opaque and has no fresh answer cached.
+pub fn request_for(
+    api: &ResourceServer,
+    request: &Request,
+    now: UnixTime,
+) -> Option<(String, Request)> {
+    let (_, token) = access_token(request, api.dpop.is_some()).ok()??;
+    if !is_opaque(token) || fresh(api, token, now).is_some() {
+        return None;
+    }
+    // Section 2.1: the token, and the caller's authentication.
+    let endpoint = Url::parse(&format!("{}/introspect", api.issuer)).ok()?;
+    let form = [
+        ("token", token),
+        ("client_id", API_CLIENT_ID),
+        ("client_secret", API_CLIENT_SECRET),
+    ];
+    Some((token.to_owned(), Request::post_form(endpoint, &form)))
+}
+
+/// Keeps the server's answer about `token`.
+pub fn remember(api: &mut ResourceServer, token: String, answer: &Response, now: UnixTime) {
+    // Section 2.2: anything but a 200 with `"active": true` is an
+    // inactive token.
+    let claims = answer
+        .json_body()
+        .filter(|_| answer.status == 200)
+        .and_then(|body| body.as_object().cloned())
+        .filter(|claims| claims.get("active") == Some(&Value::Bool(true)));
+    api.introspected.retain(|answer| answer.token != token);
+    api.introspected.push(Introspected {
+        token,
+        claims,
+        at: now,
+    });
+}
+
 impl Introspection for Introspect {
-    fn request_for(
-        &self,
-        api: &ResourceServer,
-        request: &Request,
-        now: UnixTime,
-    ) -> Option<(String, Request)> {
-        let (_, token) = access_token(request, api.dpop.is_some()).ok()??;
-        if !is_opaque(token) || fresh(api, token, now).is_some() {
-            return None;
-        }
-        // Section 2.1: the token, and the caller's authentication.
-        let endpoint = Url::parse(&format!("{}/introspect", api.issuer)).ok()?;
-        let form = [
-            ("token", token),
-            ("client_id", API_CLIENT_ID),
-            ("client_secret", API_CLIENT_SECRET),
-        ];
-        Some((token.to_owned(), Request::post_form(endpoint, &form)))
-    }
-
-    fn remember(&self, api: &mut ResourceServer, token: String, answer: &Response, now: UnixTime) {
-        // Section 2.2: anything but a 200 with `"active": true` is an
-        // inactive token.
-        let claims = answer
-            .json_body()
-            .filter(|_| answer.status == 200)
-            .and_then(|body| body.as_object().cloned())
-            .filter(|claims| claims.get("active") == Some(&Value::Bool(true)));
-        api.introspected.retain(|answer| answer.token != token);
-        api.introspected.push(Introspected {
-            token,
-            claims,
-            at: now,
-        });
-    }
-
     fn claims(
         &self,
         api: &ResourceServer,

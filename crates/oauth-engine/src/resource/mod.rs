@@ -8,6 +8,7 @@ mod introspection;
 pub use dpop::Dpop;
 pub use introspection::{
     API_CLIENT_ID, API_CLIENT_SECRET, CACHE_SECONDS, Introspect, Introspected, Introspection,
+    remember as remember_introspection, request_for as introspection_request,
 };
 
 use std::collections::BTreeMap;

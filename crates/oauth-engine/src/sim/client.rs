@@ -176,37 +176,15 @@ pub struct Tokens {
     pub token_type: String,
 }
 
-/// What a client signs besides its requests' parameters: a client
-/// assertion instead of a secret (`private_key_jwt`, RFC 7523) and DPoP
-/// proofs (RFC 9449). Given to the client like the server's extensions
-/// (`run::Support`), so that a build that never gives it leaves the
-/// signing code out.
-pub trait Proofs: Sync + std::fmt::Debug {
-    /// `request` as `client` sends it to `issuer`'s server or to the API:
-    /// with its assertion and its DPoP proof, as its settings ask.
-    fn finish(
-        &self,
-        client: &mut Client,
-        request: Request,
-        issuer: &str,
-        now: UnixTime,
-        rng: &mut dyn Rng,
-    ) -> Result<Request, ClientError>;
-
-    /// Whether `response` asks for a DPoP nonce (RFC 9449 section 8): the
-    /// client then keeps it and sends the request again with it.
-    fn takes_nonce(&self, client: &mut Client, response: &Response) -> bool;
-}
-
 #[derive(Debug, Clone)]
 pub struct Client {
     pub settings: ClientSettings,
     pub pending: Option<PendingAuthorization>,
     pub tokens: Option<Tokens>,
-    /// The signing this client does, once given (see [`Proofs`]).
-    pub proofs: Option<&'static dyn Proofs>,
-    /// The DPoP key pair, made on first use (RFC 9449 section 2).
-    pub dpop_key: Option<crate::dpop::DpopKey>,
+    /// The private scalar of the client's DPoP key pair, made on first use
+    /// (RFC 9449 section 2). Kept as bytes: the key type, and the code that
+    /// drops it, stay with the code that signs (`sim/deployed/`).
+    pub dpop_key: Option<[u8; 32]>,
     /// The last nonce the authorization server gave (RFC 9449 section 8).
     pub dpop_nonce: Option<String>,
 }
@@ -217,23 +195,8 @@ impl Client {
             settings,
             pending: None,
             tokens: None,
-            proofs: None,
             dpop_key: None,
             dpop_nonce: None,
-        }
-    }
-
-    /// `request` with what [`Proofs`] adds, if this client was given them.
-    pub fn finish(
-        &mut self,
-        request: Request,
-        issuer: &str,
-        now: UnixTime,
-        rng: &mut dyn Rng,
-    ) -> Result<Request, ClientError> {
-        match self.proofs {
-            Some(proofs) => proofs.finish(self, request, issuer, now, rng),
-            None => Ok(request),
         }
     }
 
@@ -470,7 +433,7 @@ impl Client {
 
     /// A POST to the token endpoint with the client's authentication
     /// (RFC 6749 section 2.3.1), or its client_id if it is public or signs
-    /// an assertion (which [`Proofs::finish`] adds).
+    /// an assertion (which `sim/deployed/` adds).
     fn authenticated_post(&self, url: &Url, mut form: Vec<(&str, String)>) -> Request {
         let settings = &self.settings;
         let secret = settings.client_secret.as_deref();

@@ -5,6 +5,8 @@
 
 use super::attacker::AttackerServer;
 use super::browser::Browser;
+use super::client::Client;
+use super::stop::Stop;
 use super::trace::{Exchange, Party, RfcRef};
 use crate::channel::Channel;
 use crate::clock::SimulatedClock;
@@ -21,6 +23,40 @@ pub const API_SCOPE: &str = "read";
 
 /// What a network calls after every exchange.
 pub type Observer<'o> = Box<dyn FnMut(&Exchange) + 'o>;
+
+/// The code for DPoP, PAR, `private_key_jwt`, introspection and
+/// revocation, handed to a run (`Scenario::run_supported`) as function
+/// pointers, so that a build can load it on demand (the app does, for the
+/// Flow screen's scenarios that use it) and every other build leaves it
+/// out. `sim::deployed::SUPPORT` is the one there is.
+#[derive(Clone, Copy)]
+pub struct Support {
+    /// Gives the server its extensions, the API its DPoP and introspection
+    /// checks, and registers the client's public key.
+    pub set_up: fn(&mut Network<'_>, &Client),
+    /// Sends a request of the client's on the back channel, with its
+    /// client assertion and DPoP proof, and again with the server's nonce
+    /// if the server asks for one.
+    pub client_sends: ClientSends,
+    /// Pushes the client's authorization request (RFC 9126): returns the
+    /// URL the browser is sent to instead, and why.
+    pub push_request: PushRequest,
+    /// The user signs out: the client revokes its tokens (RFC 7009).
+    pub sign_out: fn(&mut Network<'_>, &mut Client) -> Result<(), Stop>,
+    /// What the API does before it answers a request: ask the server about
+    /// an opaque token (RFC 7662).
+    pub before_api: fn(&mut Network<'_>, &Request),
+}
+
+/// See [`Support::push_request`].
+pub type PushRequest = fn(&mut Network<'_>, &mut Client, &Url) -> Result<Pushed, Stop>;
+
+/// Where the browser goes once the request is pushed, and why.
+pub type Pushed = (Url, &'static str);
+
+/// See [`Support::client_sends`].
+pub type ClientSends =
+    fn(&mut Network<'_>, &mut Client, Request, &str, &[RfcRef]) -> Result<Response, Stop>;
 
 /// The in-page network: routes each request to the party at its origin
 /// and records the exchange.
@@ -41,6 +77,8 @@ pub struct Network<'o> {
     pub trace: Vec<Exchange>,
     /// Called after every exchange: a benchmark times the steps with it.
     pub observer: Option<Observer<'o>>,
+    /// The code for DPoP, PAR and the rest, if the run was given it.
+    pub support: Option<Support>,
 }
 
 impl<'o> Network<'o> {
@@ -64,6 +102,7 @@ impl<'o> Network<'o> {
             next_client_page: None,
             trace: Vec::new(),
             observer: None,
+            support: None,
         }
     }
 
@@ -108,7 +147,9 @@ impl<'o> Network<'o> {
                     .handle(&request, self.clock.now(), &mut *self.rng)
             }
             Party::ResourceServer => {
-                self.introspect_first(&request);
+                if let Some(support) = self.support {
+                    (support.before_api)(self, &request);
+                }
                 let server = &self.server;
                 self.api.handle(&request, self.clock.now(), |jti| {
                     server.is_access_token_revoked(jti)
@@ -148,35 +189,6 @@ impl<'o> Network<'o> {
         response
     }
 }
-
-impl Network<'_> {
-    /// Before the API answers a request with an opaque token, it asks the
-    /// authorization server about the token on the back channel (RFC 7662
-    /// section 2), unless it has a fresh answer cached.
-    fn introspect_first(&mut self, request: &Request) {
-        let now = self.clock.now();
-        let Some(introspection) = self.api.introspection else {
-            return;
-        };
-        let Some((token, ask)) = introspection.request_for(&self.api, request, now) else {
-            return;
-        };
-        let answer = self.send(
-            Party::ResourceServer,
-            Channel::Back,
-            false,
-            ask,
-            "A request has reached the API with an opaque access token, a random string it \
-             cannot read. Before answering, the API asks the authorization server about it, \
-             authenticated with credentials of its own: is it active, and what does it allow?",
-            &INTROSPECT,
-        );
-        introspection.remember(&mut self.api, token, &answer, now);
-    }
-}
-
-/// RFC 7662 section 2: the request and the answer.
-const INTROSPECT: [RfcRef; 2] = [RfcRef::new(7662, "2.1"), RfcRef::new(7662, "2.2")];
 
 /// A top-level navigation: the browser's address bar changes to the
 /// request's URL and history gains it, and the exchange is recorded as a

@@ -7,7 +7,7 @@ use super::browser::Browser;
 use super::client::Client;
 use super::flow::Flow;
 use super::flows::{client_credentials, code, device, implicit};
-use super::network::Network;
+use super::network::{Network, Support};
 use super::scenario::Scenario;
 use super::stop::Stop;
 use super::trace::Exchange;
@@ -84,7 +84,8 @@ impl Scenario {
         let mut client = Client::new(self.client.clone());
         let result = match support {
             Some(support) => {
-                (support.set_up)(self, &mut network, &mut client);
+                network.support = Some(support);
+                (support.set_up)(&mut network, &client);
                 play(self, &mut network, &mut browser, &mut client)
             }
             None if self.needs_support() => Err(Stop::NotSupported),
@@ -92,18 +93,6 @@ impl Scenario {
         };
         Run::new(network, browser, client, result)
     }
-}
-
-/// The code for DPoP, PAR, `private_key_jwt`, introspection and
-/// revocation, handed to a run as a function that gives each party its
-/// part: the server its extensions, the API its proof and introspection
-/// checks, the client its signing. A function pointer, so that a build can
-/// load it on demand (the app does, with the Flow screen's scenarios that
-/// use it) and every other build leaves it out. `crate::deployed::SUPPORT`
-/// is the one there is.
-#[derive(Clone, Copy)]
-pub struct Support {
-    pub set_up: fn(&Scenario, &mut Network<'_>, &mut Client),
 }
 
 /// Plays `scenario`'s flow on `network`.

@@ -3,7 +3,6 @@
 //! lost to another tab, and a reloaded callback replaying its code.
 
 use super::callback_page::open_callback_page;
-use super::sign_out::sign_out;
 use super::steps::{
     call_api, call_api_again_later, keep_pending_in_browser, page_text, send_as_client,
     sign_in_and_consent,
@@ -12,7 +11,7 @@ use crate::channel::Channel;
 use crate::http::{Request, Response, Url};
 use crate::pkce::{CodeVerifier, DEFAULT_LEN, GenerateError};
 use crate::sim::browser::Browser;
-use crate::sim::client::{Client, ClientError, PendingAuthorization, error_from_json};
+use crate::sim::client::{Client, ClientError, PendingAuthorization};
 use crate::sim::network::{Network, navigate};
 use crate::sim::scenario::Scenario;
 use crate::sim::stop::Stop;
@@ -20,7 +19,6 @@ use crate::sim::trace::{Party, RfcRef};
 use crate::types::AuthorizationCode;
 
 const AUTHORIZE: [RfcRef; 2] = [RfcRef::new(6749, "4.1.1"), RfcRef::new(7636, "4.3")];
-const PUSH: [RfcRef; 1] = [RfcRef::new(9126, "2")];
 const CONSENT: [RfcRef; 2] = [RfcRef::new(6749, "4.1.2"), RfcRef::new(9207, "2")];
 const CALLBACK: [RfcRef; 2] = [RfcRef::new(6749, "4.1.2"), RfcRef::new(9700, "4.7")];
 const TOKEN: [RfcRef; 2] = [RfcRef::new(6749, "4.1.3"), RfcRef::new(7636, "4.5")];
@@ -58,11 +56,8 @@ pub(in crate::sim) fn authorization_code(
          CSRF and, with PKCE, the code_challenge. Everything here is visible in the address bar \
          and history.";
     if client.settings.use_par {
-        let request_uri = push_request(network, client, &authorize)?;
-        authorize = client.pushed_authorization_url(&endpoint, &request_uri);
-        explanation = "The client redirects the browser to the authorization server with its \
-             client_id and the request_uri only: the request itself went over the back \
-             channel, so nobody can read or change it in the address bar.";
+        let push = network.support.ok_or(Stop::NotSupported)?.push_request;
+        (authorize, explanation) = push(network, client, &authorize)?;
     }
     let page = navigate(
         network,
@@ -149,38 +144,10 @@ pub(in crate::sim) fn authorization_code(
     }
     call_api_again_later(scenario, network, client)?;
     if scenario.sign_out {
+        let sign_out = network.support.ok_or(Stop::NotSupported)?.sign_out;
         sign_out(network, client)?;
     }
     Ok(())
-}
-
-/// RFC 9126 section 2: the client pushes the parameters of `authorize` to
-/// the server, authenticated, and gets the `request_uri` that stands for
-/// them.
-fn push_request(
-    network: &mut Network<'_>,
-    client: &mut Client,
-    authorize: &Url,
-) -> Result<String, Stop> {
-    let request =
-        client.pushed_authorization_request(&network.server.endpoint("/par"), authorize)?;
-    let response = send_as_client(
-        network,
-        client,
-        request,
-        "Before involving the browser, the client pushes its authorization request to the \
-         server over the back channel, authenticating as at the token endpoint. The server \
-         keeps it and answers with a request_uri, single-use and valid for a minute.",
-        &PUSH,
-    )?;
-    let body = response.json_body().unwrap_or_default();
-    if response.status != 201 {
-        return Err(ClientError::Server(error_from_json(&body)).into());
-    }
-    body["request_uri"]
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| ClientError::Malformed("no request_uri in the PAR response".into()).into())
 }
 
 /// The browser follows the redirect to the client's callback; the client

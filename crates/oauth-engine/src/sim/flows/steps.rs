@@ -15,7 +15,6 @@ use crate::sim::trace::{Party, RfcRef};
 const LOGIN: [RfcRef; 1] = [RfcRef::new(6749, "3.1")];
 const API_CALL: [RfcRef; 2] = [RfcRef::new(6750, "2.1"), RfcRef::new(9068, "4")];
 const REFRESH: [RfcRef; 2] = [RfcRef::new(6749, "6"), RfcRef::new(9700, "4.14.2")];
-const NONCE: [RfcRef; 1] = [RfcRef::new(9449, "8")];
 
 pub(in crate::sim) fn api_url() -> Url {
     Url {
@@ -180,9 +179,9 @@ fn send_api_call(network: &mut Network<'_>, client: &mut Client) -> Result<Respo
     )
 }
 
-/// Sends a request of the client's on the back channel, once the client
-/// has added its assertion and DPoP proof if it makes them; and again with
-/// the server's nonce if the server asks for one (RFC 9449 section 8).
+/// Sends a request of the client's on the back channel: as it is, or, if
+/// the run was given [`Support`](crate::sim::network::Support), with what
+/// it adds (the client's assertion, its DPoP proof, the nonce retry).
 pub(in crate::sim) fn send_as_client(
     network: &mut Network<'_>,
     client: &mut Client,
@@ -190,33 +189,16 @@ pub(in crate::sim) fn send_as_client(
     explanation: &str,
     rfc_refs: &[RfcRef],
 ) -> Result<Response, Stop> {
-    let issuer = network.server.issuer_id();
-    let now = network.clock.now();
-    let finished = client.finish(request.clone(), &issuer, now, &mut *network.rng)?;
-    let response = network.send(
-        Party::Client,
-        Channel::Back,
-        false,
-        finished,
-        explanation,
-        rfc_refs,
-    );
-    let proofs = client.proofs;
-    match proofs {
-        Some(proofs) if proofs.takes_nonce(client, &response) => {
-            let again = client.finish(request, &issuer, now, &mut *network.rng)?;
-            Ok(network.send(
-                Party::Client,
-                Channel::Back,
-                false,
-                again,
-                "The server wants its nonce in the DPoP proof, so that a proof made earlier \
-                 cannot be used now: it refused with use_dpop_nonce and a DPoP-Nonce header. \
-                 The client signs a new proof with the nonce and sends the request again.",
-                &NONCE,
-            ))
-        }
-        _ => Ok(response),
+    match network.support {
+        Some(support) => (support.client_sends)(network, client, request, explanation, rfc_refs),
+        None => Ok(network.send(
+            Party::Client,
+            Channel::Back,
+            false,
+            request,
+            explanation,
+            rfc_refs,
+        )),
     }
 }
 

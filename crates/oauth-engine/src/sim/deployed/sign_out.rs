@@ -2,8 +2,8 @@
 //! its tokens, then the API is asked with the old access token, to show
 //! that revocation reached it.
 
-use super::steps::{api_url, send_as_client};
 use crate::sim::client::{Client, ClientError, error_from_json};
+use crate::sim::flows::steps::{api_url, send_as_client};
 use crate::sim::network::Network;
 use crate::sim::stop::Stop;
 use crate::sim::trace::RfcRef;
@@ -19,7 +19,7 @@ const AFTER: [RfcRef; 2] = [RfcRef::new(7009, "2.1"), RfcRef::new(7662, "4")];
 /// presented to the API once more. The API's answer ends the run either
 /// way: a refusal is what revocation is for, an acceptance is an API that
 /// has not heard of it yet, which the step's explanation says.
-pub(in crate::sim) fn sign_out(network: &mut Network<'_>, client: &mut Client) -> Result<(), Stop> {
+pub(super) fn sign_out(network: &mut Network<'_>, client: &mut Client) -> Result<(), Stop> {
     let Some(request) = client.revocation_request(&network.server.endpoint("/revoke")) else {
         return Ok(());
     };

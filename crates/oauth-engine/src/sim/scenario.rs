@@ -247,17 +247,14 @@ impl Scenario {
     pub fn network<'o>(&self, key: SigningKey, rng: Box<dyn Rng + 'o>) -> Network<'o> {
         let server = self.authorization_server(key);
         // The profile belongs to whoever the token speaks for: its `sub`.
-        let mut by_subject: std::collections::BTreeMap<String, serde_json::Value> = server
-            .config()
-            .users
-            .iter()
-            .map(|user| {
-                (
-                    user.subject.as_str().to_owned(),
-                    json!({ "name": user.name, "email": user.email }),
-                )
-            })
-            .collect();
+        // Inserted, not collected: see `form_of` in server/authorize.rs.
+        let mut by_subject = std::collections::BTreeMap::new();
+        for user in &server.config().users {
+            by_subject.insert(
+                user.subject.as_str().to_owned(),
+                json!({ "name": user.name, "email": user.email }),
+            );
+        }
         // A client credentials token speaks for the client itself (RFC
         // 6749 section 4.4): its subject is the client_id.
         by_subject.insert(

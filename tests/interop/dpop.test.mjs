@@ -1,17 +1,18 @@
 // DPoP (RFC 9449) with a certified client: oauth4webapi binds its tokens
 // to its own key at the simulated token endpoint, follows the server's
-// nonce, refreshes with its key and calls the API with proofs; a bound
-// token presented as Bearer, or by someone without the key, is refused.
-// jose computes the key's thumbprint the server must bind to.
+// nonce, refreshes with its key and calls the API and UserInfo with
+// proofs; a bound token presented as Bearer, or by someone without the
+// key, is refused. jose computes the key's thumbprint the server must bind
+// to.
 // Run alone: bash scripts/interop.sh dpop
 import { describe } from "node:test";
 import assert from "node:assert/strict";
 import * as oauth from "oauth4webapi";
 import * as jose from "jose";
 
-import { API, interop, refusal } from "./harness.mjs";
+import { ALICE, API, interop, refusal } from "./harness.mjs";
 import { authorizationRequest, discover, through } from "./oauth4webapi-flows.mjs";
-import { verifyAccessToken } from "./peers.mjs";
+import { scenarios, verifyAccessToken } from "./peers.mjs";
 
 const spa = { client_id: "spa" };
 
@@ -26,8 +27,8 @@ async function withNonceRetry(request) {
 }
 
 /** Code + PKCE as the SPA, every token request with a proof by `dpop`. */
-async function dpopCodeFlow(sim, as, dpop) {
-  const request = await authorizationRequest(as, spa, { scope: "read" });
+async function dpopCodeFlow(sim, as, dpop, scope = "read") {
+  const request = await authorizationRequest(as, spa, { scope });
   const callback = sim.browse(request.url);
   const params = oauth.validateAuthResponse(as, spa, callback, request.state);
   return withNonceRetry(async () => {
@@ -35,7 +36,7 @@ async function dpopCodeFlow(sim, as, dpop) {
       DPoP: dpop,
       ...through(sim.fetch),
     });
-    return oauth.processAuthorizationCodeResponse(as, spa, response);
+    return oauth.processAuthorizationCodeResponse(as, spa, response, request.nonce ? { expectedNonce: request.nonce } : {});
   });
 }
 
@@ -98,6 +99,23 @@ describe("DPoP (RFC 9449) with oauth4webapi", () => {
     assert.equal(renewed.token_type, "dpop");
     const claims = await verifyAccessToken(sim, renewed.access_token, { scope: "read" });
     assert.equal(claims.cnf.jkt, thumbprint);
+  });
+
+  interop("UserInfo takes the bound token with a proof, and refuses it as Bearer (RFC 9449 section 7)", scenarios.oidc(), async (sim) => {
+    const as = await discover(sim);
+    const dpop = oauth.DPoP(spa, (await newKey()).keyPair);
+    const tokens = await dpopCodeFlow(sim, as, dpop, "openid profile");
+    const response = await oauth.userInfoRequest(as, spa, tokens.access_token, { DPoP: dpop, ...through(sim.fetch) });
+    const userinfo = await oauth.processUserInfoResponse(as, spa, ALICE.sub, response);
+    assert.deepEqual(userinfo, { sub: ALICE.sub, name: "Alice Liddell", preferred_username: "alice" });
+    const asBearer = await refusal(
+      oauth
+        .userInfoRequest(as, spa, tokens.access_token, through(sim.fetch))
+        .then((refused) => oauth.processUserInfoResponse(as, spa, ALICE.sub, refused)),
+    );
+    assert.ok(asBearer instanceof oauth.WWWAuthenticateChallengeError);
+    assert.equal(asBearer.cause[0].scheme, "dpop");
+    assert.equal(asBearer.cause[0].parameters.error, "invalid_token");
   });
 
   interop("a bound token is refused as Bearer, and with a proof by another key", {}, async (sim) => {

@@ -4,8 +4,10 @@
 mod common;
 
 use common::*;
-use oauth_engine::http::{Request, Response, Url};
+use oauth_engine::dpop::{DpopKey, ProofClaims};
+use oauth_engine::http::{Method, Request, Response, Url};
 use oauth_engine::jose::SigningKey;
+use oauth_engine::rng::SeededRng;
 use oauth_engine::server::{at_hash, basic_credentials};
 use oauth_engine::sim::scenario::Scenario;
 use serde_json::Value;
@@ -330,4 +332,85 @@ fn oidc_core_3_1_2_1_the_nonce_can_be_switched_off() {
     let run = scenario.run(key());
     assert_eq!(run.stopped, None);
     assert!(!run.trace[0].request.url.to_string().contains("nonce="));
+}
+
+/// A UserInfo request presenting `token` with the DPoP scheme and a proof
+/// by `key` made for it (RFC 9449 section 7.1).
+fn userinfo_with_proof(sim: &mut Sim, token: &str, key: &DpopKey) -> Response {
+    let url = Url::parse("https://as.example/userinfo").unwrap();
+    let claims = ProofClaims::for_request(Method::Get, &url, sim.now, &mut SeededRng::new(7))
+        .unwrap()
+        .presenting(token);
+    let request = Request::get(url)
+        .with_header("Authorization", format!("DPoP {token}"))
+        .with_header("DPoP", key.proof(&claims));
+    sim.send(request)
+}
+
+fn bound_openid_token(sim: &mut Sim, key: &DpopKey) -> String {
+    let tokens = webapp_tokens_bound_to(sim, "openid profile", Some(key));
+    assert_eq!(tokens["token_type"], "DPoP");
+    tokens["access_token"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn rfc9449_7_1_userinfo_takes_a_bound_token_with_a_proof_by_its_key() {
+    let mut sim = Sim::new(server());
+    let key = DpopKey::from_scalar(&[5; 32]).unwrap();
+    let token = bound_openid_token(&mut sim, &key);
+    let response = userinfo_with_proof(&mut sim, &token, &key);
+    assert_eq!(response.status, 200, "{}", response.body);
+    let body: Value = serde_json::from_str(&response.body).unwrap();
+    assert_eq!(body["sub"], "user-alice");
+    assert_eq!(body["name"], "Alice Liddell");
+}
+
+#[test]
+fn rfc9449_7_2_userinfo_refuses_a_bound_token_presented_as_bearer() {
+    let mut sim = Sim::new(server());
+    let token = bound_openid_token(&mut sim, &DpopKey::from_scalar(&[6; 32]).unwrap());
+    let response = userinfo(&mut sim, Some(&token));
+    assert_eq!(response.status, 401, "{}", response.body);
+    let body: Value = serde_json::from_str(&response.body).unwrap();
+    assert_eq!(body["error"], "invalid_token");
+    let challenge = response.headers.get("WWW-Authenticate").unwrap();
+    assert!(
+        challenge.starts_with("DPoP error=\"invalid_token\""),
+        "{challenge}"
+    );
+}
+
+#[test]
+fn rfc9449_7_1_userinfo_refuses_a_proof_by_another_key_and_a_replayed_proof() {
+    let mut sim = Sim::new(server());
+    let key = DpopKey::from_scalar(&[8; 32]).unwrap();
+    let token = bound_openid_token(&mut sim, &key);
+    let thief = DpopKey::from_scalar(&[9; 32]).unwrap();
+    let response = userinfo_with_proof(&mut sim, &token, &thief);
+    assert_eq!(response.status, 401, "{}", response.body);
+    let body: Value = serde_json::from_str(&response.body).unwrap();
+    assert_eq!(body["error"], "invalid_dpop_proof");
+    // Section 11.1: the holder's proof is used once; the same one again
+    // (the same jti) is refused.
+    assert_eq!(userinfo_with_proof(&mut sim, &token, &key).status, 200);
+    let replayed = userinfo_with_proof(&mut sim, &token, &key);
+    assert_eq!(replayed.status, 401, "{}", replayed.body);
+}
+
+#[test]
+fn rfc9449_7_1_userinfo_offers_dpop_beside_bearer_when_no_token_is_sent() {
+    let mut sim = Sim::new(server());
+    let response = userinfo(&mut sim, None);
+    assert_eq!(response.status, 401);
+    let offered: Vec<&str> = response
+        .headers
+        .iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("WWW-Authenticate"))
+        .map(|(_, value)| value)
+        .collect();
+    assert!(
+        offered.iter().any(|value| value.starts_with("Bearer")),
+        "{offered:?}"
+    );
+    assert!(offered.contains(&"DPoP algs=\"ES256\""), "{offered:?}");
 }

@@ -17,6 +17,7 @@ use super::{AuthorizationServer, ClientRegistration};
 use crate::clock::UnixTime;
 use crate::error::OAuthError;
 use crate::http::{Request, Response};
+use crate::resource::{Dpop, ProofOfPossession};
 use crate::rng::Rng;
 
 /// The hooks the server calls where the extensions change what it does.
@@ -48,6 +49,10 @@ pub trait Extensions: Sync + fmt::Debug {
         params: &BTreeMap<String, String>,
         now: UnixTime,
     ) -> Result<ClientRegistration, OAuthError>;
+
+    /// DPoP at the server's own protected resource, UserInfo: the API's
+    /// check (RFC 9449 section 7).
+    fn proof_of_possession(&self) -> &'static dyn ProofOfPossession;
 
     /// The extensions' own endpoints (`/par`, `/revoke`, `/introspect`), by
     /// path, POST only (405 otherwise); `None` for any other path.
@@ -124,6 +129,10 @@ impl Extensions for AllExtensions {
         now: UnixTime,
     ) -> Result<ClientRegistration, OAuthError> {
         server.client_from_assertion(request, params, now)
+    }
+
+    fn proof_of_possession(&self) -> &'static dyn ProofOfPossession {
+        &Dpop
     }
 
     fn endpoint(

@@ -2,7 +2,7 @@
 //! section 2), the UserInfo endpoint (section 5.3) and discovery (OpenID
 //! Connect Discovery 1.0 section 3).
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use super::{AuthorizationServer, ClientRegistration};
@@ -10,7 +10,7 @@ use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
 use crate::http::{Request, Response};
 use crate::jose::b64_encode;
-use crate::resource::{bearer_token, challenge, has_audience};
+use crate::resource::{Scheme, access_token, challenge, has_audience};
 use crate::types::{Scope, Subject};
 
 /// OpenID Connect Core section 3.1.3.6: the base64url of the left half of
@@ -50,41 +50,71 @@ impl AuthorizationServer {
     }
 
     /// The UserInfo endpoint (Core section 5.3): claims about the user for
-    /// an access token with scope openid, as many as its scopes allow.
-    pub(super) fn userinfo(&self, request: &Request, now: UnixTime) -> Response {
-        match self.userinfo_claims(request, now) {
-            Ok(claims) => Response::json(200, &claims),
-            Err((status, error)) => {
-                let scope = (error.code == ErrorCode::InsufficientScope).then_some("openid");
-                challenge(status, &error, scope)
+    /// an access token with scope openid, as many as its scopes allow. With
+    /// the extensions, a DPoP-bound token is taken with its proof, as the
+    /// API takes it (RFC 9449 section 7); without, bearer tokens only.
+    pub(super) fn userinfo(&mut self, request: &Request, now: UnixTime) -> Response {
+        let dpop = self.extensions.map(|ext| ext.proof_of_possession());
+        let (scheme, token) = match access_token(request, dpop.is_some()) {
+            Ok(Some(credentials)) => credentials,
+            Ok(None) => {
+                let error = OAuthError::new(ErrorCode::InvalidToken, "an access token is required");
+                let response = challenge(401, &error, None);
+                return match dpop {
+                    Some(dpop) => response.with_header("WWW-Authenticate", dpop.offer()),
+                    None => response,
+                };
             }
+            Err(error) => return challenge(400, &error, None),
+        };
+        let claims = match self.userinfo_token_claims(token, now) {
+            Ok(claims) => claims,
+            Err(error) => {
+                return match dpop {
+                    // RFC 9449 section 7.1: refused with DPoP's challenge.
+                    Some(dpop) if scheme == Scheme::Dpop => dpop.challenge(&error),
+                    _ => challenge(401, &error, None),
+                };
+            }
+        };
+        match dpop {
+            Some(dpop) => {
+                if let Err(refusal) =
+                    dpop.check(&mut self.seen_proofs, request, scheme, token, &claims, now)
+                {
+                    return refusal;
+                }
+            }
+            // RFC 9449 section 7.2: a token bound to a key is never
+            // accepted as a bearer token, and without the extensions this
+            // endpoint takes bearer tokens only.
+            None if claims.contains_key("cnf") => {
+                let error = OAuthError::new(
+                    ErrorCode::InvalidToken,
+                    "the token is bound to a DPoP key, and UserInfo here takes bearer tokens \
+                     only (RFC 9449 section 7.2)",
+                );
+                return challenge(401, &error, None);
+            }
+            None => {}
+        }
+        match self.userinfo_body(&claims) {
+            Ok(body) => Response::json(200, &body),
+            Err(error) => challenge(403, &error, Some("openid")),
         }
     }
 
-    fn userinfo_claims(
+    /// The access token's claims, if UserInfo takes it: issued for this
+    /// endpoint, not expired, not revoked.
+    fn userinfo_token_claims(
         &self,
-        request: &Request,
+        token: &str,
         now: UnixTime,
-    ) -> Result<Value, (u16, OAuthError)> {
-        let invalid =
-            |description: &str| (401, OAuthError::new(ErrorCode::InvalidToken, description));
-        let token = match bearer_token(request) {
-            Ok(Some(token)) => token,
-            Ok(None) => return Err(invalid("an access token is required")),
-            Err(error) => return Err((400, error)),
-        };
+    ) -> Result<Map<String, Value>, OAuthError> {
+        let invalid = |description: &str| OAuthError::new(ErrorCode::InvalidToken, description);
         let claims = self
             .access_token_claims(token)
             .map_err(|why| invalid(&why))?;
-        let text = |name: &str| claims.get(name).and_then(Value::as_str).unwrap_or_default();
-        // RFC 9449 section 7.2: a token bound to a key is never accepted as
-        // a bearer token, and this endpoint takes bearer tokens only.
-        if claims.contains_key("cnf") {
-            return Err(invalid(
-                "the token is bound to a DPoP key, and UserInfo here takes bearer tokens only \
-                 (RFC 9449 section 7.2)",
-            ));
-        }
         // UserInfo is a protected resource like any other (Core section
         // 5.3): a token issued for another API is not for it (RFC 9068
         // section 4, RFC 7519 section 4.1.3).
@@ -97,17 +127,25 @@ impl AuthorizationServer {
         if claims.get("exp").and_then(Value::as_u64).unwrap_or(0) <= now.0 {
             return Err(invalid("the token has expired"));
         }
-        if self.is_access_token_revoked(text("jti")) {
+        let jti = claims
+            .get("jti")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if self.is_access_token_revoked(jti) {
             return Err(invalid("the token has been revoked"));
         }
+        Ok(claims)
+    }
+
+    /// The claims the token's scopes release (Core section 5.4), or the
+    /// `insufficient_scope` that refuses a token without openid.
+    fn userinfo_body(&self, claims: &Map<String, Value>) -> Result<Value, OAuthError> {
+        let text = |name: &str| claims.get(name).and_then(Value::as_str).unwrap_or_default();
         let scope = Scope::parse(text("scope")).unwrap_or_default();
         if !scope.contains("openid") {
-            return Err((
-                403,
-                OAuthError::new(
-                    ErrorCode::InsufficientScope,
-                    "userinfo needs the scope openid",
-                ),
+            return Err(OAuthError::new(
+                ErrorCode::InsufficientScope,
+                "userinfo needs the scope openid",
             ));
         }
         let user = self
@@ -117,7 +155,6 @@ impl AuthorizationServer {
             .find(|user| user.subject.as_str() == text("sub"));
         let mut body = json!({ "sub": text("sub") });
         if let Some(user) = user {
-            // Core section 5.4: each scope releases its claims.
             if scope.contains("profile") {
                 body["name"] = user.name.clone().into();
                 body["preferred_username"] = user.username.clone().into();

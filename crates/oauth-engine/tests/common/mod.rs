@@ -335,6 +335,16 @@ pub fn claims(sim: &Sim, token: &str) -> serde_json::Map<String, Value> {
 
 /// Tokens for the web app with `scope`, after alice signs in at T0.
 pub fn webapp_tokens(sim: &mut Sim, scope: &'static str) -> Value {
+    webapp_tokens_bound_to(sim, scope, None)
+}
+
+/// The same, the token request carrying a DPoP proof by `key` if given
+/// (RFC 9449 section 5): then bound to it.
+pub fn webapp_tokens_bound_to(
+    sim: &mut Sim,
+    scope: &'static str,
+    key: Option<&oauth_engine::dpop::DpopKey>,
+) -> Value {
     let query = [
         ("response_type", "code"),
         ("client_id", "webapp"),
@@ -358,6 +368,19 @@ pub fn webapp_tokens(sim: &mut Sim, scope: &'static str) -> Value {
         "Authorization",
         oauth_engine::server::basic_credentials("webapp", "webapp-secret"),
     );
+    let request = match key {
+        Some(key) => {
+            let claims = oauth_engine::dpop::ProofClaims::for_request(
+                oauth_engine::http::Method::Post,
+                &request.url,
+                sim.now,
+                &mut SeededRng::new(1),
+            )
+            .unwrap();
+            request.with_header("DPoP", key.proof(&claims))
+        }
+        None => request,
+    };
     let response = sim.send(request);
     assert_eq!(response.status, 200, "{}", response.body);
     serde_json::from_str(&response.body).unwrap()

@@ -590,7 +590,7 @@ fn session_cookie(request: &Request) -> Option<String> {
 
 /// A form body as a map; on repeats, the last value wins (a browser form).
 /// Inserted one by one rather than collected: `BTreeMap`'s `FromIterator`
-/// sorts, and its sort is 5 KB of wasm on every page that runs a flow.
+/// sorts, and its sort is about 5 KB of wasm on every page that runs a flow.
 fn form_of(request: &Request) -> BTreeMap<String, String> {
     let mut form = BTreeMap::new();
     for (name, value) in decode_form(&request.body).unwrap_or_default() {

@@ -598,7 +598,7 @@ impl Side {
 
 /// Sorts by `key`, keeping equal items in the order they came: an
 /// insertion sort. A run exposes a few dozen credentials at most, and the
-/// standard library's stable sort costs 6 KB of wasm on the lab's page.
+/// standard library's stable sort is about 5 KB of wasm on the lab's page.
 fn sort_stable_by_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
     for i in 1..items.len() {
         let mut j = i;

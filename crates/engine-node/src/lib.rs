@@ -15,12 +15,13 @@
 
 use oauth_engine::channel::Channel;
 use oauth_engine::http::{Headers, Method, Request, Response, Url};
+use oauth_engine::jwa::ES256;
 use oauth_engine::keys::demo_signing_key;
 use oauth_engine::rng::SeededRng;
 use oauth_engine::sim::attacker::Forward;
 use oauth_engine::sim::browser::Browser;
 use oauth_engine::sim::client::Client;
-use oauth_engine::sim::deployed::SUPPORT;
+use oauth_engine::sim::deployed::support;
 use oauth_engine::sim::network::{Network, attacker_browses, navigate};
 use oauth_engine::sim::scenario::Scenario;
 use oauth_engine::sim::trace::Party;
@@ -52,8 +53,9 @@ impl SimulatedServers {
         // The servers a client library meets have every extension: DPoP,
         // PAR, revocation and introspection, and an API that introspects
         // opaque tokens.
-        network.support = Some(SUPPORT);
-        (SUPPORT.set_up)(&mut network, &Client::new(scenario.client.clone()));
+        let support = support(ES256);
+        network.support = Some(support);
+        (support.set_up)(&mut network, &Client::new(scenario.client.clone()));
         // A private_key_jwt client's own public key, which the scenario's
         // form has no field for: `registration.public_jwk` in the JSON.
         if let Ok(json) = serde_json::from_str::<Value>(scenario_json)
@@ -199,7 +201,7 @@ pub fn run_scenario(scenario_json: &str) -> Result<String, String> {
         .map_err(|error| format!("the scenario is not valid: {error}"))?;
     let key = demo_signing_key().map_err(|error| error.to_string())?;
     let mut rng = SeededRng::new(scenario.seed);
-    let run = scenario.run_supported(key, &mut rng, Some(SUPPORT), &mut |_| {});
+    let run = scenario.run_supported(key, &mut rng, Some(support(ES256)), &mut |_| {});
     let mut exchanges: Vec<Value> = run
         .trace
         .iter()
@@ -230,7 +232,7 @@ pub fn run_scenario(scenario_json: &str) -> Result<String, String> {
 /// [`run_scenario`] registers for a `private_key_jwt` client.
 #[wasm_bindgen]
 pub fn client_assertion_key() -> String {
-    oauth_engine::sim::deployed::client_key()
+    oauth_engine::sim::deployed::client_key(ES256)
         .public_jwk()
         .to_string()
 }

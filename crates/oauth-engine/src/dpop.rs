@@ -8,7 +8,7 @@
 //! endpoint and the API run on a proof they receive. What each side does
 //! with a valid proof (bind a token, compare a binding) is theirs.
 //!
-//! ES256 only (`es256.rs`).
+//! ES256 only (`es256.rs`), with the P-256 functions the caller gives.
 
 use std::fmt;
 
@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::clock::UnixTime;
 use crate::error::ErrorCode;
-use crate::es256::{Es256Error, P256Key};
+use crate::es256::{Es256, Es256Error, P256Key};
 use crate::http::{Method, Url};
 use crate::jose::{b64_decode, b64_encode};
 use crate::rng::{RandomnessUnavailable, Rng};
@@ -54,20 +54,25 @@ impl fmt::Debug for DpopKey {
 
 impl DpopKey {
     /// A new key from `rng`; a failing source fails here.
-    pub fn generate(rng: &mut dyn Rng) -> Result<Self, RandomnessUnavailable> {
-        P256Key::generate(rng).map(Self)
+    pub fn generate(rng: &mut dyn Rng, es256: Es256) -> Result<Self, RandomnessUnavailable> {
+        P256Key::generate(rng, es256).map(Self)
     }
 
     /// The key whose private scalar is `d` (32 bytes, big-endian), or
     /// `None` if `d` is not in 1..n.
-    pub fn from_scalar(d: &[u8]) -> Option<Self> {
-        P256Key::from_scalar(d).map(Self)
+    pub fn from_scalar(d: &[u8], es256: Es256) -> Option<Self> {
+        P256Key::from_scalar(d, es256).map(Self)
+    }
+
+    /// The private scalar, to keep the key and make it again.
+    pub fn scalar(&self) -> [u8; 32] {
+        self.0.scalar()
     }
 
     /// The public key as the proof's `jwk` header carries it: `kty`,
     /// `crv`, `x`, `y` and nothing private (RFC 9449 section 4.2).
     pub fn public_jwk(&self) -> Value {
-        self.0.public_jwk()
+        self.0.public_jwk().clone()
     }
 
     /// The key's RFC 7638 thumbprint: the `jkt` a bound token carries in
@@ -220,6 +225,8 @@ pub struct ProofContext<'r> {
     pub access_token: Option<&'r str>,
     /// The nonce the receiver requires, if it requires one (section 8).
     pub nonce: Option<&'r str>,
+    /// What checks the signature.
+    pub es256: Es256,
 }
 
 /// A proof that passed every check of RFC 9449 section 4.3.
@@ -387,7 +394,7 @@ pub fn check_proof(proof: &str, context: &ProofContext<'_>) -> Result<ValidProof
     }
     // Check 6: the signature, with the key the proof carries.
     let input_len = proof.trim().len() - parts[2].len() - 1;
-    crate::es256::verify(jwk, &proof.trim().as_bytes()[..input_len], signature).map_err(
+    (context.es256.verify)(jwk, &proof.trim().as_bytes()[..input_len], signature).map_err(
         |error| match error {
             Es256Error::BadJwk(why) => ProofError::BadJwk(why),
             Es256Error::BadSignature => ProofError::BadSignature,

@@ -1,16 +1,16 @@
 //! Whole runs of the flows OAuth is deployed with now, given their code
-//! (`sim::deployed::SUPPORT`): the FAPI 2.0 shape (PAR, PKCE, DPoP with a
+//! (`sim::deployed::support`): the FAPI 2.0 shape (PAR, PKCE, DPoP with a
 //! nonce, private_key_jwt), opaque tokens the API introspects, and signing
 //! out with revocation. Each test names the rule it checks.
 
 use oauth_engine::dpop::{ProofContext, check_proof, thumbprint};
-use oauth_engine::es256;
 use oauth_engine::http::Method;
 use oauth_engine::jose::b64_decode;
+use oauth_engine::jwa::ES256;
 use oauth_engine::rng::SeededRng;
 use oauth_engine::server::{ClientAuthMethod, JWT_BEARER, ServerPolicy};
 use oauth_engine::sim::client::ClientSettings;
-use oauth_engine::sim::deployed::{SUPPORT, client_key};
+use oauth_engine::sim::deployed::{client_key, support};
 use oauth_engine::sim::run::Run;
 use oauth_engine::sim::scenario::{Scenario, Timeline};
 use oauth_engine::sim::trace::{Exchange, Party};
@@ -24,7 +24,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 fn run(scenario: &Scenario) -> Run {
     let key = oauth_engine::keys::demo_signing_key().unwrap();
     let mut rng = SeededRng::new(scenario.seed);
-    scenario.run_supported(key, &mut rng, Some(SUPPORT), &mut |_| {})
+    scenario.run_supported(key, &mut rng, Some(support(ES256)), &mut |_| {})
 }
 
 /// FAPI 2.0's shape: a confidential client with no shared secret.
@@ -106,7 +106,7 @@ fn fapi_flow_runs_to_the_end_with_par_dpop_and_private_key_jwt() {
 #[test]
 fn private_key_jwt_assertion_replaces_the_secret_at_par_and_token() {
     let run = run(&fapi());
-    let key = client_key().public_jwk();
+    let key = client_key(ES256).public_jwk().clone();
     for exchange in exchanges_to(&run, "/par")
         .into_iter()
         .chain(exchanges_to(&run, "/token"))
@@ -125,7 +125,7 @@ fn private_key_jwt_assertion_replaces_the_secret_at_par_and_token() {
         assert!(claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap() <= 60);
         // The signature checks with the registered public key.
         let (input, signature) = assertion.rsplit_once('.').unwrap();
-        es256::verify(&key, input.as_bytes(), signature).unwrap();
+        (ES256.verify)(&key, input.as_bytes(), signature).unwrap();
     }
     // Section 3, item 7: each assertion's jti is new.
     let jtis: Vec<Value> = exchanges_to(&run, "/token")
@@ -176,6 +176,7 @@ fn dpop_api_call_presents_the_bound_token_with_a_proof_for_it() {
             now: call.at,
             access_token: Some(token),
             nonce: None,
+            es256: ES256,
         };
         let valid = check_proof(proof, &context).unwrap();
         assert_eq!(claims_of(token)["cnf"]["jkt"], valid.jkt.as_str());

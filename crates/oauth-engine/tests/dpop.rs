@@ -10,6 +10,7 @@ use oauth_engine::dpop::{
 use oauth_engine::error::ErrorCode;
 use oauth_engine::http::{Method, Url};
 use oauth_engine::jose::{b64_decode, b64_encode, rsa_thumbprint};
+use oauth_engine::jwa::ES256;
 use oauth_engine::rng::{RandomnessUnavailable, Rng, SeededRng};
 use serde_json::{Value, json};
 
@@ -33,7 +34,7 @@ fn url(text: &str) -> Url {
 
 /// The key whose private scalar is `[seed; 32]`.
 fn key(seed: u8) -> DpopKey {
-    DpopKey::from_scalar(&[seed; 32]).unwrap()
+    DpopKey::from_scalar(&[seed; 32], ES256).unwrap()
 }
 
 fn claims(method: Method, target: &str) -> ProofClaims {
@@ -47,6 +48,7 @@ fn at_token_endpoint(target: &Url) -> ProofContext<'_> {
         now: NOW,
         access_token: None,
         nonce: None,
+        es256: ES256,
     }
 }
 
@@ -98,6 +100,7 @@ fn rfc9449_7_1_example_resource_proof_is_valid_with_its_ath() {
         now: UnixTime(example["iat"].as_u64().unwrap()),
         access_token: Some(token),
         nonce: None,
+        es256: ES256,
     };
     let valid = check_proof(example["proof"].as_str().unwrap(), &context).unwrap();
     assert_eq!(valid.jkt, examples()["jkt"]);
@@ -179,7 +182,7 @@ fn rfc9449_4_3_a_proof_the_client_signs_passes_every_check() {
 
 #[test]
 fn rfc9449_2_each_key_is_new_and_a_failing_source_makes_none() {
-    let generated = |seed| DpopKey::generate(&mut SeededRng::new(seed)).unwrap();
+    let generated = |seed| DpopKey::generate(&mut SeededRng::new(seed), ES256).unwrap();
     assert_ne!(generated(1), generated(2));
     assert_eq!(generated(1), generated(1));
     struct Broken;
@@ -188,10 +191,10 @@ fn rfc9449_2_each_key_is_new_and_a_failing_source_makes_none() {
             Err(RandomnessUnavailable("no source".into()))
         }
     }
-    assert!(DpopKey::generate(&mut Broken).is_err());
+    assert!(DpopKey::generate(&mut Broken, ES256).is_err());
     assert!(ProofClaims::for_request(Method::Get, &url(TOKEN_URL), NOW, &mut Broken).is_err());
     // 0 is not a private key.
-    assert!(DpopKey::from_scalar(&[0; 32]).is_none());
+    assert!(DpopKey::from_scalar(&[0; 32], ES256).is_none());
 }
 
 #[test]
@@ -263,7 +266,7 @@ fn rfc8725_3_4_a_jwk_off_the_curve_or_not_p256_is_refused() {
     header["jwk"]["y"] = b64_encode([7u8; 32]).into();
     let error = refused(&signed(5, &header, &claims), &at_token_endpoint(&target));
     assert!(
-        error.to_string().contains("not on the P-256 curve"),
+        error.to_string().contains("not a point on P-256"),
         "{error}"
     );
     let mut header = header_of(&key);
@@ -414,6 +417,7 @@ fn rfc9449_4_3_check_12_needs_the_ath_of_the_token_presented() {
         now: NOW,
         access_token: Some("token-1"),
         nonce: None,
+        es256: ES256,
     };
     let plain = claims(Method::Get, "https://api.example/profile");
     assert_eq!(refused(&key.proof(&plain), &context), ProofError::WrongAth);

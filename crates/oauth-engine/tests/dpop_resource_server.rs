@@ -7,6 +7,7 @@ mod common;
 use common::*;
 use oauth_engine::dpop::{DpopKey, ProofClaims};
 use oauth_engine::http::{Method, Request, Response, Url};
+use oauth_engine::jwa::ES256;
 use oauth_engine::resource::{Dpop, KeySet, Resource, ResourceServer};
 use oauth_engine::rng::SeededRng;
 use serde_json::{Value, json};
@@ -19,7 +20,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 const PROFILE: &str = "https://api.example/profile";
 
 fn key(seed: u8) -> DpopKey {
-    DpopKey::from_scalar(&[seed; 32]).unwrap()
+    DpopKey::from_scalar(&[seed; 32], ES256).unwrap()
 }
 
 fn api(sim: &Sim) -> ResourceServer {
@@ -35,7 +36,7 @@ fn api(sim: &Sim) -> ResourceServer {
             by_subject: Default::default(),
         }],
         seen_proofs: Default::default(),
-        dpop: Some(&Dpop),
+        dpop: Some((&Dpop, ES256)),
         introspection: None,
         introspected: Vec::new(),
     }

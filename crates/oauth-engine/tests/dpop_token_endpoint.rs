@@ -9,6 +9,7 @@ use oauth_engine::clock::UnixTime;
 use oauth_engine::dpop::{DpopKey, ProofClaims};
 use oauth_engine::http::{Method, Request, Response, Url};
 use oauth_engine::jose::b64_decode;
+use oauth_engine::jwa::ES256;
 use oauth_engine::rng::SeededRng;
 use oauth_engine::server::{DPOP_NONCE_HEADER, ServerPolicy};
 use serde_json::Value;
@@ -21,7 +22,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 const TOKEN: &str = "https://as.example/token";
 
 fn key(seed: u8) -> DpopKey {
-    DpopKey::from_scalar(&[seed; 32]).unwrap()
+    DpopKey::from_scalar(&[seed; 32], ES256).unwrap()
 }
 
 /// A proof for a token request at `now`, with a jti from `jti_seed`.

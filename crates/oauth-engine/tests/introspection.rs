@@ -7,6 +7,7 @@ mod common;
 use common::*;
 use oauth_engine::dpop::DpopKey;
 use oauth_engine::http::{Request, Response, Url};
+use oauth_engine::jwa::ES256;
 use oauth_engine::server::{ServerPolicy, basic_credentials};
 use serde_json::{Value, json};
 
@@ -145,7 +146,7 @@ fn rfc7662_2_1_a_public_or_unauthenticated_caller_is_refused() {
 #[test]
 fn rfc9449_6_2_a_bound_opaque_token_introspects_as_dpop_with_its_jkt() {
     let mut sim = Sim::new(server_with(opaque()));
-    let key = DpopKey::from_scalar(&[9; 32]).unwrap();
+    let key = DpopKey::from_scalar(&[9; 32], ES256).unwrap();
     let token = spa_tokens_bound_to(&mut sim, &key)["access_token"]
         .as_str()
         .unwrap()

@@ -7,6 +7,7 @@ use common::*;
 use oauth_engine::dpop::{DpopKey, ProofClaims};
 use oauth_engine::http::{Method, Request, Response, Url};
 use oauth_engine::jose::SigningKey;
+use oauth_engine::jwa::ES256;
 use oauth_engine::rng::SeededRng;
 use oauth_engine::server::{at_hash, basic_credentials};
 use oauth_engine::sim::scenario::Scenario;
@@ -356,7 +357,7 @@ fn bound_openid_token(sim: &mut Sim, key: &DpopKey) -> String {
 #[test]
 fn rfc9449_7_1_userinfo_takes_a_bound_token_with_a_proof_by_its_key() {
     let mut sim = Sim::new(server());
-    let key = DpopKey::from_scalar(&[5; 32]).unwrap();
+    let key = DpopKey::from_scalar(&[5; 32], ES256).unwrap();
     let token = bound_openid_token(&mut sim, &key);
     let response = userinfo_with_proof(&mut sim, &token, &key);
     assert_eq!(response.status, 200, "{}", response.body);
@@ -368,7 +369,7 @@ fn rfc9449_7_1_userinfo_takes_a_bound_token_with_a_proof_by_its_key() {
 #[test]
 fn rfc9449_7_2_userinfo_refuses_a_bound_token_presented_as_bearer() {
     let mut sim = Sim::new(server());
-    let token = bound_openid_token(&mut sim, &DpopKey::from_scalar(&[6; 32]).unwrap());
+    let token = bound_openid_token(&mut sim, &DpopKey::from_scalar(&[6; 32], ES256).unwrap());
     let response = userinfo(&mut sim, Some(&token));
     assert_eq!(response.status, 401, "{}", response.body);
     let body: Value = serde_json::from_str(&response.body).unwrap();
@@ -383,9 +384,9 @@ fn rfc9449_7_2_userinfo_refuses_a_bound_token_presented_as_bearer() {
 #[test]
 fn rfc9449_7_1_userinfo_refuses_a_proof_by_another_key_and_a_replayed_proof() {
     let mut sim = Sim::new(server());
-    let key = DpopKey::from_scalar(&[8; 32]).unwrap();
+    let key = DpopKey::from_scalar(&[8; 32], ES256).unwrap();
     let token = bound_openid_token(&mut sim, &key);
-    let thief = DpopKey::from_scalar(&[9; 32]).unwrap();
+    let thief = DpopKey::from_scalar(&[9; 32], ES256).unwrap();
     let response = userinfo_with_proof(&mut sim, &token, &thief);
     assert_eq!(response.status, 401, "{}", response.body);
     let body: Value = serde_json::from_str(&response.body).unwrap();

@@ -8,6 +8,7 @@ mod common;
 use common::*;
 use oauth_engine::es256::P256Key;
 use oauth_engine::http::{Request, Response, Url};
+use oauth_engine::jwa::ES256;
 use oauth_engine::server::{JWT_BEARER, MAX_ASSERTION_LIFETIME, basic_credentials};
 use serde_json::{Value, json};
 
@@ -119,7 +120,7 @@ fn rfc7523_3_each_wrong_claim_is_invalid_client_naming_it() {
 #[test]
 fn rfc7523_3_a_signature_by_another_key_is_refused() {
     let mut sim = Sim::new(server());
-    let thief = P256Key::from_scalar(&[7; 32]).unwrap();
+    let thief = P256Key::from_scalar(&[7; 32], ES256).unwrap();
     let signed = assertion(&thief, &claims(&sim, "a-4"));
     let description = refusal(&token_request(&mut sim, &signed));
     assert!(

@@ -8,6 +8,7 @@ use oauth_engine::form::{decode_form, encode_form};
 use oauth_engine::http::Url;
 use oauth_engine::http::{Method, Request};
 use oauth_engine::jose::{VerifyingKey, b64_encode};
+use oauth_engine::jwa::ES256;
 use oauth_engine::jwt::{Decoded, Payload};
 use oauth_engine::pkce::{CodeChallenge, CodeVerifier, MAX_LEN, MIN_LEN, is_unreserved};
 use oauth_engine::rng::SeededRng;
@@ -103,6 +104,7 @@ proptest! {
             now: UnixTime(0),
             access_token: Some("token"),
             nonce: None,
+            es256: ES256,
         };
         prop_assert!(check_proof(&proof, &context).is_err());
     }
@@ -116,7 +118,7 @@ proptest! {
         client_id in proptest::option::of("spa|backend|[a-z]{0,8}"),
     ) {
         let mut server = server();
-        server.support(&oauth_engine::server::AllExtensions);
+        server.support(&oauth_engine::server::AllExtensions, ES256);
         let mut form = vec![
             ("grant_type", "client_credentials"),
             ("client_assertion_type", oauth_engine::server::JWT_BEARER),
@@ -186,7 +188,7 @@ proptest! {
                 by_subject: Default::default(),
             }],
             seen_proofs: Default::default(),
-            dpop: Some(&oauth_engine::resource::Dpop),
+            dpop: Some((&oauth_engine::resource::Dpop, ES256)),
             introspection: None,
             introspected: Vec::new(),
         };

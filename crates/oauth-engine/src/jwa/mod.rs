@@ -21,11 +21,13 @@ use crate::json::JsonObject;
 use crate::rng::{RandomnessUnavailable, Rng};
 
 mod ec;
+mod es256;
 mod key;
 mod okp;
 mod pem;
 
 pub use ec::{EcCurve, EcPrivateKey, EcPublicKey};
+pub use es256::ES256;
 pub use key::{Key, KeyError, KeyKind};
 
 /// A JWS `alg` (RFC 7518 section 3.1).

@@ -8,6 +8,7 @@ use super::{ProofOfPossession, Scheme};
 use crate::clock::UnixTime;
 use crate::dpop::{PROOF_ALG, ProofContext, ProofError, SeenProofs, TOKEN_TYPE, check_proof};
 use crate::error::{ErrorCode, OAuthError};
+use crate::es256::Es256;
 use crate::http::{Request, Response};
 
 /// DPoP at the API: the proofs of RFC 9449 sections 4.3 and 7.
@@ -20,10 +21,10 @@ impl ProofOfPossession for Dpop {
     /// it is not bound.
     fn check(
         &self,
+        es256: Es256,
         seen: &mut SeenProofs,
         request: &Request,
-        scheme: Scheme,
-        token: &str,
+        (scheme, token): (Scheme, &str),
         claims: &Map<String, Value>,
         now: UnixTime,
     ) -> Result<(), Response> {
@@ -59,6 +60,7 @@ impl ProofOfPossession for Dpop {
                     now,
                     access_token: Some(token),
                     nonce: None,
+                    es256,
                 };
                 let valid = check_proof(proof, &context).map_err(proof_error)?;
                 // Section 7.1: the key that signed the proof is the one

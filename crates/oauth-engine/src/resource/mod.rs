@@ -18,6 +18,7 @@ use serde_json::Value;
 use crate::clock::UnixTime;
 use crate::dpop::SeenProofs;
 use crate::error::{ErrorCode, OAuthError};
+use crate::es256::Es256;
 use crate::http::{Method, Request, Response};
 use crate::jose::{DecodedJws, JoseError, VerifyingKey};
 use crate::types::Scope;
@@ -97,8 +98,9 @@ pub struct ResourceServer {
     pub seen_proofs: SeenProofs,
     /// DPoP-bound tokens (RFC 9449), once given ([`Dpop`]); `None`: the
     /// API takes bearer tokens only. Given like the server's extensions,
-    /// so a build that never gives it leaves the proof checks out.
-    pub dpop: Option<&'static dyn ProofOfPossession>,
+    /// so a build that never gives it leaves the proof checks out; with
+    /// the ES256 functions that check the proofs' signatures.
+    pub dpop: Option<(&'static dyn ProofOfPossession, Es256)>,
     /// Opaque access tokens (RFC 7662), once given ([`Introspect`]);
     /// `None`: the API takes JWTs only.
     pub introspection: Option<&'static dyn Introspection>,
@@ -112,12 +114,13 @@ pub trait ProofOfPossession: Sync + std::fmt::Debug {
     /// For a token presented with the DPoP scheme, the request's proof and
     /// the token's `cnf.jkt`; for a bearer token, that it is not bound.
     /// Accepted proofs go into `seen`; the refusal is the response to send.
+    /// `presented` is the token and the scheme it came with.
     fn check(
         &self,
+        es256: Es256,
         seen: &mut SeenProofs,
         request: &Request,
-        scheme: Scheme,
-        token: &str,
+        presented: (Scheme, &str),
         claims: &serde_json::Map<String, Value>,
         now: UnixTime,
     ) -> Result<(), Response>;
@@ -155,7 +158,7 @@ impl ResourceServer {
                 let response =
                     Response::new(401).with_header("WWW-Authenticate", "Bearer realm=\"api\"");
                 return match self.dpop {
-                    Some(dpop) => response.with_header("WWW-Authenticate", dpop.offer()),
+                    Some((dpop, _)) => response.with_header("WWW-Authenticate", dpop.offer()),
                     None => response,
                 };
             }
@@ -167,7 +170,7 @@ impl ResourceServer {
                 return match self.dpop {
                     // A token presented with DPoP is refused with DPoP's
                     // challenge (RFC 9449 section 7.1).
-                    Some(dpop) if scheme == Scheme::Dpop => dpop.challenge(&error),
+                    Some((dpop, _)) if scheme == Scheme::Dpop => dpop.challenge(&error),
                     _ => challenge(401, &error, None),
                 };
             }
@@ -175,9 +178,15 @@ impl ResourceServer {
         // RFC 9449 section 7: the proof, and the token's binding to its key.
         // (Without DPoP here, no token is bound: the server binds them only
         // with its extensions, which come with the API's.)
-        if let Some(dpop) = self.dpop
-            && let Err(refusal) =
-                dpop.check(&mut self.seen_proofs, request, scheme, token, &claims, now)
+        if let Some((dpop, es256)) = self.dpop
+            && let Err(refusal) = dpop.check(
+                es256,
+                &mut self.seen_proofs,
+                request,
+                (scheme, token),
+                &claims,
+                now,
+            )
         {
             return refusal;
         }

@@ -132,7 +132,7 @@ impl AuthorizationServer {
         pairs: Vec<(String, String)>,
         now: UnixTime,
     ) -> Result<AuthorizationRequest, Failure> {
-        match self.extensions {
+        match self.extensions() {
             Some(extensions) => extensions.front_channel_request(self, pairs, now),
             None => self.validate_authorization_request(pairs),
         }

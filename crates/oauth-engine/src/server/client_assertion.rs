@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::{AuthorizationServer, ClientAuthMethod, ClientRegistration, param};
 use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
-use crate::es256::{self, Es256Error};
+use crate::es256::Es256Error;
 use crate::http::Request;
 use crate::jose::b64_decode;
 
@@ -101,7 +101,7 @@ impl AuthorizationServer {
             ));
         }
         let input = &assertion[..assertion.len() - signature.len() - 1];
-        es256::verify(key, input.as_bytes(), signature).map_err(|error| match error {
+        (self.es256()?.verify)(key, input.as_bytes(), signature).map_err(|error| match error {
             Es256Error::BadSignature => invalid(
                 "the assertion's signature does not verify with the client's registered key".into(),
             ),

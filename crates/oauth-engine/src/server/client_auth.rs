@@ -30,7 +30,7 @@ impl AuthorizationServer {
         params: &BTreeMap<String, String>,
         now: UnixTime,
     ) -> Result<ClientRegistration, AuthFailure> {
-        if let Some(extensions) = self.extensions
+        if let Some(extensions) = self.extensions()
             && (params.contains_key("client_assertion")
                 || params.contains_key("client_assertion_type"))
         {

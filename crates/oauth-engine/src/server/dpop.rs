@@ -65,6 +65,9 @@ impl AuthorizationServer {
             now,
             access_token: None,
             nonce: self.dpop_nonce.as_deref().filter(|_| use_nonce),
+            es256: self
+                .es256()
+                .map_err(|error| error_response(&error, false))?,
         };
         let valid = check_proof(proof, &context)
             // Section 11.1: a proof is used once.

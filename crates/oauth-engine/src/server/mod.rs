@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
+use crate::es256::Es256;
 use crate::http::{Method, Request, Response, Url};
 use crate::jose::SigningKey;
 use crate::pkce::{CodeChallenge, PkceMethod};
@@ -296,7 +297,15 @@ pub struct AuthorizationServer {
     /// The nonce DPoP proofs must carry, once made (RFC 9449 section 8).
     dpop_nonce: Option<String>,
     /// DPoP, PAR, revocation and introspection, once given (`support`).
-    extensions: Option<&'static dyn Extensions>,
+    supported: Option<Supported>,
+}
+
+/// What a server is given to support the extensions: their code, and the
+/// ES256 functions that check DPoP proofs and client assertions.
+#[derive(Debug, Clone, Copy)]
+struct Supported {
+    extensions: &'static dyn Extensions,
+    es256: Es256,
 }
 
 impl AuthorizationServer {
@@ -317,7 +326,7 @@ impl AuthorizationServer {
             seen_assertions: Vec::new(),
             seen_proofs: Default::default(),
             dpop_nonce: None,
-            extensions: None,
+            supported: None,
         }
     }
 
@@ -340,9 +349,21 @@ impl AuthorizationServer {
     }
 
     /// From now on, supports DPoP, PAR, revocation and introspection
-    /// (`extensions.rs`).
-    pub fn support(&mut self, extensions: &'static dyn Extensions) {
-        self.extensions = Some(extensions);
+    /// (`extensions.rs`), checking signatures with `es256`.
+    pub fn support(&mut self, extensions: &'static dyn Extensions, es256: Es256) {
+        self.supported = Some(Supported { extensions, es256 });
+    }
+
+    fn extensions(&self) -> Option<&'static dyn Extensions> {
+        self.supported.map(|supported| supported.extensions)
+    }
+
+    /// The ES256 functions, given with the extensions: only their code
+    /// asks, so a server without them answers server_error.
+    fn es256(&self) -> Result<Es256, OAuthError> {
+        self.supported
+            .map(|supported| supported.es256)
+            .ok_or_else(|| OAuthError::new(ErrorCode::ServerError, "ES256 was not given"))
     }
 
     pub fn config(&self) -> &ServerConfig {
@@ -402,7 +423,7 @@ impl AuthorizationServer {
             "code_challenge_methods_supported": methods,
             "authorization_response_iss_parameter_supported": policy.issuer_in_response,
         });
-        if let Some(extensions) = self.extensions {
+        if let Some(extensions) = self.extensions() {
             extensions.metadata(self, &mut metadata);
         }
         metadata
@@ -497,7 +518,7 @@ impl AuthorizationServer {
                 Response::new(405).with_body("Method Not Allowed")
             }
             // The extensions' endpoints, when the server has them.
-            _ => match self.extensions {
+            _ => match self.extensions() {
                 Some(extensions) => extensions.endpoint(self, path, request, now, rng),
                 None => None,
             }

@@ -54,14 +54,16 @@ impl AuthorizationServer {
     /// the extensions, a DPoP-bound token is taken with its proof, as the
     /// API takes it (RFC 9449 section 7); without, bearer tokens only.
     pub(super) fn userinfo(&mut self, request: &Request, now: UnixTime) -> Response {
-        let dpop = self.extensions.map(|ext| ext.proof_of_possession());
+        let dpop = self
+            .supported
+            .map(|given| (given.extensions.proof_of_possession(), given.es256));
         let (scheme, token) = match access_token(request, dpop.is_some()) {
             Ok(Some(credentials)) => credentials,
             Ok(None) => {
                 let error = OAuthError::new(ErrorCode::InvalidToken, "an access token is required");
                 let response = challenge(401, &error, None);
                 return match dpop {
-                    Some(dpop) => response.with_header("WWW-Authenticate", dpop.offer()),
+                    Some((dpop, _)) => response.with_header("WWW-Authenticate", dpop.offer()),
                     None => response,
                 };
             }
@@ -72,16 +74,21 @@ impl AuthorizationServer {
             Err(error) => {
                 return match dpop {
                     // RFC 9449 section 7.1: refused with DPoP's challenge.
-                    Some(dpop) if scheme == Scheme::Dpop => dpop.challenge(&error),
+                    Some((dpop, _)) if scheme == Scheme::Dpop => dpop.challenge(&error),
                     _ => challenge(401, &error, None),
                 };
             }
         };
         match dpop {
-            Some(dpop) => {
-                if let Err(refusal) =
-                    dpop.check(&mut self.seen_proofs, request, scheme, token, &claims, now)
-                {
+            Some((dpop, es256)) => {
+                if let Err(refusal) = dpop.check(
+                    es256,
+                    &mut self.seen_proofs,
+                    request,
+                    (scheme, token),
+                    &claims,
+                    now,
+                ) {
                     return refusal;
                 }
             }

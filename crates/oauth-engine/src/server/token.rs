@@ -40,7 +40,7 @@ impl AuthorizationServer {
         };
         // RFC 9449 section 5: the key a DPoP proof shows, to bind to.
         let jkt = match self
-            .extensions
+            .extensions()
             .map(|ext| ext.dpop_key_of(self, request, now, rng))
         {
             Some(Ok(jkt)) => jkt,
@@ -216,7 +216,7 @@ impl AuthorizationServer {
         }
         // RFC 9449 section 5: a public client's bound refresh token needs a
         // proof signed by the key it is bound to.
-        if let (Some(bound), Some(extensions)) = (&grant.jkt, self.extensions) {
+        if let (Some(bound), Some(extensions)) = (&grant.jkt, self.extensions()) {
             extensions.check_refresh_binding(bound, jkt)?;
         }
         // The new scope may only narrow the original (RFC 6749 section 6).
@@ -372,13 +372,13 @@ impl AuthorizationServer {
             "jti": jti,
         });
         // RFC 9449 section 6.1: a bound token names its key's thumbprint.
-        if let (Some(jkt), Some(extensions)) = (jkt, self.extensions) {
+        if let (Some(jkt), Some(extensions)) = (jkt, self.extensions()) {
             extensions.confirm_key(&mut claims, jkt);
         }
         // RFC 7662 section 1: an opaque token carries nothing; the server
         // keeps what it stands for, for introspection.
         if self.config.policy.opaque_access_tokens
-            && let Some(extensions) = self.extensions
+            && let Some(extensions) = self.extensions()
             && let Value::Object(claims) = claims
         {
             let token = extensions.opaque_access_token(self, claims, rng)?;
@@ -395,7 +395,7 @@ impl AuthorizationServer {
     /// `iss` check out. Expiry and revocation are the caller's to check.
     pub(super) fn access_token_claims(&self, token: &str) -> Result<Map<String, Value>, String> {
         if let Some(claims) = self
-            .extensions
+            .extensions()
             .and_then(|ext| ext.opaque_claims(self, token))
         {
             return Ok(claims);

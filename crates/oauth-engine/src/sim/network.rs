@@ -10,6 +10,7 @@ use super::stop::Stop;
 use super::trace::{Exchange, Party, RfcRef};
 use crate::channel::Channel;
 use crate::clock::SimulatedClock;
+use crate::es256::Es256;
 use crate::http::{Request, Response, Url};
 use crate::resource::ResourceServer;
 use crate::rng::Rng;
@@ -28,9 +29,13 @@ pub type Observer<'o> = Box<dyn FnMut(&Exchange) + 'o>;
 /// revocation, handed to a run (`Scenario::run_supported`) as function
 /// pointers, so that a build can load it on demand (the app does, for the
 /// Flow screen's scenarios that use it) and every other build leaves it
-/// out. `sim::deployed::SUPPORT` is the one there is.
+/// out. `sim::deployed::support` makes the one there is.
 #[derive(Clone, Copy)]
 pub struct Support {
+    /// The P-256 functions the client signs with and the server and the
+    /// API check signatures with: given, so that a build can take them from
+    /// where it already has them (the app, from the JWT debugger's chunk).
+    pub es256: Es256,
     /// Gives the server its extensions, the API its DPoP and introspection
     /// checks, and registers the client's public key.
     pub set_up: fn(&mut Network<'_>, &Client),

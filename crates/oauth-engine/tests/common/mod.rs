@@ -7,6 +7,7 @@
 use oauth_engine::clock::UnixTime;
 use oauth_engine::http::{Request, Response, Url};
 use oauth_engine::jose::SigningKey;
+use oauth_engine::jwa::ES256;
 use oauth_engine::rng::SeededRng;
 use oauth_engine::server::{
     AuthorizationServer, ClientAuthMethod, ClientRegistration, GrantType, ServerConfig,
@@ -25,7 +26,7 @@ pub const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 pub const BACKEND_KEY: [u8; 32] = [42; 32];
 
 pub fn backend_key() -> oauth_engine::es256::P256Key {
-    oauth_engine::es256::P256Key::from_scalar(&BACKEND_KEY).unwrap()
+    oauth_engine::es256::P256Key::from_scalar(&BACKEND_KEY, ES256).unwrap()
 }
 
 pub fn signing_key() -> SigningKey {
@@ -104,7 +105,7 @@ pub fn server_with(policy: ServerPolicy) -> AuthorizationServer {
             // A confidential client with no secret: it signs assertions
             // with the key whose private scalar is BACKEND_KEY.
             ClientRegistration {
-                public_jwk: Some(backend_key().public_jwk()),
+                public_jwk: Some(backend_key().public_jwk().clone()),
                 ..client(
                     "backend",
                     None,
@@ -126,7 +127,7 @@ pub fn server_with(policy: ServerPolicy) -> AuthorizationServer {
     let mut server = AuthorizationServer::new(config, signing_key());
     // Every fixture server has DPoP, PAR, revocation and introspection, as
     // the interop harness's does.
-    server.support(&oauth_engine::server::AllExtensions);
+    server.support(&oauth_engine::server::AllExtensions, ES256);
     server
 }
 

@@ -1,4 +1,4 @@
-//! OAuth as deployed now, handed to a run ([`SUPPORT`]): each party gets
+//! OAuth as deployed now, handed to a run ([`support`]): each party gets
 //! its part of DPoP (RFC 9449), PAR (RFC 9126), `private_key_jwt` (RFC
 //! 7523), introspection (RFC 7662) and revocation (RFC 7009). The server
 //! and the API have theirs in `server::Extensions` and `resource`; the
@@ -6,7 +6,10 @@
 //! request (`par.rs`), signing out (`sign_out.rs`), and the API asking
 //! about opaque tokens on the network (`introspection.rs`). Nothing else in the
 //! simulation imports this module: runs reach it through the function
-//! pointers of [`Support`], which is what lets a build leave it out.
+//! pointers of [`Support`], which is what lets a build leave it out. The
+//! P-256 arithmetic comes in the same way ([`Es256`]): tests give the
+//! engine's `jwa::ES256`, and the app the same functions from the chunk
+//! the JWT debugger loads them in.
 
 mod client;
 mod introspection;
@@ -15,19 +18,23 @@ mod sign_out;
 
 use super::client::Client;
 use super::network::{Network, Support};
-use crate::es256::P256Key;
+use crate::es256::{Es256, P256Key};
 use crate::resource::{API_CLIENT_ID, API_CLIENT_SECRET, Dpop, Introspect};
 use crate::server::{AllExtensions, ClientAuthMethod, ClientRegistration};
 use crate::types::{ClientId, ClientSecret, Scope};
 
-/// What a run is given to support them all.
-pub const SUPPORT: Support = Support {
-    set_up,
-    client_sends: client::client_sends,
-    push_request: par::push_request,
-    sign_out: sign_out::sign_out,
-    before_api: introspection::introspect_first,
-};
+/// What a run is given to support them all, signing and checking
+/// signatures with `es256`.
+pub const fn support(es256: Es256) -> Support {
+    Support {
+        es256,
+        set_up,
+        client_sends: client::client_sends,
+        push_request: par::push_request,
+        sign_out: sign_out::sign_out,
+        before_api: introspection::introspect_first,
+    }
+}
 
 /// The private scalar of the simulated client's assertion key: a fixed
 /// demonstration key, so that runs are reproducible and the registered
@@ -38,8 +45,8 @@ const CLIENT_KEY: [u8; 32] = [
 ];
 
 /// The client's assertion key pair.
-pub fn client_key() -> P256Key {
-    match P256Key::from_scalar(&CLIENT_KEY) {
+pub fn client_key(es256: Es256) -> P256Key {
+    match P256Key::from_scalar(&CLIENT_KEY, es256) {
         Some(key) => key,
         None => panic!("the client's demonstration key is a valid P-256 scalar"),
     }
@@ -49,8 +56,11 @@ pub fn client_key() -> P256Key {
 /// API its DPoP and introspection checks and its own registration at the
 /// server.
 fn set_up(network: &mut Network<'_>, client: &Client) {
-    network.server.support(&AllExtensions);
-    network.api.dpop = Some(&Dpop);
+    let Some(Support { es256, .. }) = network.support else {
+        return;
+    };
+    network.server.support(&AllExtensions, es256);
+    network.api.dpop = Some((&Dpop, es256));
     network.api.introspection = Some(&Introspect);
     network.server.register(ClientRegistration {
         client_id: ClientId::new(API_CLIENT_ID),
@@ -62,7 +72,8 @@ fn set_up(network: &mut Network<'_>, client: &Client) {
         public_jwk: None,
     });
     // RFC 7591 section 2 (`jwks`): the server knows the client's public key.
-    network
-        .server
-        .register_public_key(&client.settings.client_id, client_key().public_jwk());
+    network.server.register_public_key(
+        &client.settings.client_id,
+        client_key(es256).public_jwk().clone(),
+    );
 }

@@ -289,3 +289,24 @@ fn dpop_bound_refresh_needs_a_proof_by_the_same_key_and_gets_one() {
         thumbprint(&header["jwk"]).unwrap().as_str()
     );
 }
+
+#[test]
+fn rfc6749_4_1_2_a_replayed_code_is_refused_for_the_code_even_with_a_valid_assertion_and_proof() {
+    let mut scenario = fapi();
+    scenario.incidents.reload_callback = true;
+    let run = run(&scenario);
+    let tokens = exchanges_to(&run, "/token");
+    let replay = tokens.last().unwrap();
+    // The client signs the replay as it signs every token request, so what
+    // the server refuses is the code, not a missing credential.
+    assert_eq!(
+        param(&form(replay), "client_assertion_type"),
+        Some(JWT_BEARER)
+    );
+    assert!(replay.request.headers.get("DPoP").is_some());
+    assert_eq!(replay.response.status, 400);
+    assert_eq!(
+        replay.response.json_body().unwrap()["error"],
+        "invalid_grant"
+    );
+}

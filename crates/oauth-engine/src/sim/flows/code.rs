@@ -278,14 +278,12 @@ fn replay_callback(
              could do the same."
         }
     };
-    let response = network.send(
-        Party::Client,
-        Channel::Back,
-        false,
-        request,
-        explanation,
-        &REPLAY,
-    );
+    // Sent as the client sends every token request: a client that signs
+    // assertions and DPoP proofs signs this one too, so the server's answer
+    // is about the code, not about a missing signature.
+    let Ok(response) = send_as_client(network, client, request, explanation, &REPLAY) else {
+        return;
+    };
     // A second set of tokens replaces the first; a refusal leaves the
     // client with the tokens it had, and it carries on with them.
     if response.status == 200 {

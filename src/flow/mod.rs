@@ -5,6 +5,7 @@ mod browser_window;
 pub mod controls;
 pub mod diagram;
 mod export;
+mod fields;
 mod inspector;
 pub mod layout;
 pub mod model;
@@ -14,7 +15,6 @@ mod settings;
 pub mod share;
 mod share_link;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -26,8 +26,9 @@ use oauth_engine::sim::flow::Flow;
 use oauth_engine::sim::scenario::Scenario;
 use oauth_engine::sim::trace::Exchange;
 
+use self::fields::FieldValues;
 use self::model::{FieldErrors, FlowForm, Preset};
-use self::share::{Opened, Shared};
+use self::share::{Opened, Shared, stored_form};
 use crate::browser::{
     BrowserRng, Store, current_query, load_setting, replace_query, save_setting, set_title,
 };
@@ -117,8 +118,9 @@ impl Speed {
 #[derive(Clone, Copy)]
 pub struct FlowState {
     pub preset: RwSignal<Preset>,
-    /// Each flow's form as the user left it, kept for the tab's lifetime.
-    forms: RwSignal<BTreeMap<Preset, FlowForm>>,
+    /// Each flow's form as the user left it, kept for the tab's lifetime;
+    /// `None`: as the flow comes.
+    forms: RwSignal<Forms>,
     pub form: Memo<FlowForm>,
     pub checked: Memo<Result<Scenario, FieldErrors>>,
     /// The run of the last valid form: while a field is wrong, the diagram
@@ -133,21 +135,29 @@ pub struct FlowState {
     pub start_time: u64,
 }
 
-const FORMS_KEY: &str = "flow.forms";
+type Forms = FieldValues<Preset, Option<FlowForm>, { Preset::ALL.len() }>;
+
+/// Where the tab keeps `preset`'s form (`share::stored_form`).
+fn form_key(preset: Preset) -> String {
+    format!("flow.form.{}", preset.slug())
+}
 const SEED_KEY: &str = "flow.seed";
 const START_KEY: &str = "flow.start";
 
 impl FlowState {
     fn new(initial_preset: Preset, initial_step: usize) -> Self {
-        let forms = RwSignal::new(
-            load_setting(Store::Session, FORMS_KEY)
-                .and_then(|json| serde_json::from_str(&json).ok())
-                .unwrap_or_default(),
-        );
+        let mut stored = Forms::default();
+        for preset in Preset::ALL {
+            let form = load_setting(Store::Session, &form_key(preset))
+                .and_then(|query| Opened::parse(&query).form(preset));
+            stored.insert(preset, form);
+        }
+        let forms = RwSignal::new(stored);
         Effect::new(move || {
-            forms.with(|forms: &BTreeMap<Preset, FlowForm>| {
-                if let Ok(json) = serde_json::to_string(forms) {
-                    save_setting(Store::Session, FORMS_KEY, Some(&json));
+            forms.with(|forms| {
+                for preset in Preset::ALL {
+                    let query = forms.get(preset).as_ref().map(|f| stored_form(preset, f));
+                    save_setting(Store::Session, &form_key(preset), query.as_deref());
                 }
             })
         });
@@ -156,8 +166,8 @@ impl FlowState {
             let preset = preset.get();
             forms.with(|forms| {
                 forms
-                    .get(&preset)
-                    .cloned()
+                    .get(preset)
+                    .clone()
                     .unwrap_or_else(|| FlowForm::from_scenario(&preset.scenario()))
             })
         });
@@ -218,7 +228,7 @@ impl FlowState {
         let mut form = self.form.get_untracked();
         change(&mut form);
         self.forms.update(|forms| {
-            forms.insert(preset, form);
+            forms.insert(preset, Some(form));
         });
     }
 
@@ -226,7 +236,7 @@ impl FlowState {
     pub fn reset(&self) {
         let preset = self.preset.get_untracked();
         self.forms.update(|forms| {
-            forms.remove(&preset);
+            forms.insert(preset, None);
         });
     }
 
@@ -353,7 +363,7 @@ pub fn FlowScreen() -> impl IntoView {
     let state = FlowState::new(preset, opened.step.unwrap_or(0));
     if let Some(form) = opened.form(preset) {
         state.forms.update(|forms| {
-            forms.insert(preset, form);
+            forms.insert(preset, Some(form));
         });
     }
     provide_context(state);

@@ -2,20 +2,18 @@
 //! form as typed, and how the form becomes an engine `Scenario` (or says
 //! which field is wrong and why).
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use oauth_engine::http::Url;
 use oauth_engine::pkce::PkceMethod;
 use oauth_engine::server::{ClientAuthMethod, PkcePolicy};
 use oauth_engine::sim::flow::Flow;
 use oauth_engine::sim::scenario::Scenario;
 use oauth_engine::types::Scope;
-use serde::{Deserialize, Serialize};
+
+use super::fields::{Field, FieldValues, ScopeSet};
 
 /// The flows on the picker: each an engine flow plus the client and
 /// timeline that show it best.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Preset {
     WebApp,
     Spa,
@@ -147,8 +145,7 @@ impl Preset {
 
 /// A text field of the form. The form keeps what the user typed, valid or
 /// not, so nothing typed is lost while a message explains the problem.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TextField {
     ClientId,
     ClientSecret,
@@ -169,8 +166,7 @@ pub enum TextField {
 }
 
 /// A yes/no setting of the form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum CheckField {
     SendState,
     UsePkce,
@@ -182,12 +178,35 @@ pub enum CheckField {
 }
 
 /// A pick-one setting of the form, kept as its wire value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ChoiceField {
     AuthMethod,
     PkceMethod,
     ServerPkce,
+}
+
+impl Field for Preset {
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl Field for TextField {
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl Field for CheckField {
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl Field for ChoiceField {
+    fn index(self) -> usize {
+        self as usize
+    }
 }
 
 impl TextField {
@@ -360,14 +379,13 @@ fn server_pkce_value(policy: PkcePolicy) -> &'static str {
 }
 
 /// The form, as the user left it: kept in session storage, one per flow.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlowForm {
-    pub texts: BTreeMap<TextField, String>,
-    pub checks: BTreeMap<CheckField, bool>,
-    pub choices: BTreeMap<ChoiceField, String>,
+    pub texts: FieldValues<TextField, String, { TextField::ALL.len() }>,
+    pub checks: FieldValues<CheckField, bool, { CheckField::ALL.len() }>,
+    pub choices: FieldValues<ChoiceField, String, { ChoiceField::ALL.len() }>,
     /// Scopes the user unticks on the consent page.
-    pub withheld_scopes: BTreeSet<String>,
+    pub withheld_scopes: ScopeSet,
 }
 
 impl Default for FlowForm {
@@ -450,14 +468,11 @@ impl FlowForm {
             (ChoiceField::PkceMethod, safeguards.pkce_method.as_str()),
             (ChoiceField::ServerPkce, server_pkce_value(policy.pkce)),
         ];
-        // Filled by insert rather than collected: collecting into a
-        // BTreeMap sorts first, and each sort is code the Flow screen's
-        // chunk would download for nothing (the fields are few).
         let mut form = Self {
-            texts: BTreeMap::new(),
-            checks: BTreeMap::new(),
-            choices: BTreeMap::new(),
-            withheld_scopes: BTreeSet::new(),
+            texts: FieldValues::default(),
+            checks: FieldValues::default(),
+            choices: FieldValues::default(),
+            withheld_scopes: ScopeSet::default(),
         };
         for (field, value) in texts {
             form.texts.insert(field, value);
@@ -480,15 +495,15 @@ impl FlowForm {
     }
 
     pub fn text(&self, field: TextField) -> &str {
-        self.texts.get(&field).map_or("", String::as_str)
+        self.texts.get(field)
     }
 
     pub fn check(&self, field: CheckField) -> bool {
-        self.checks.get(&field).copied().unwrap_or(false)
+        *self.checks.get(field)
     }
 
     pub fn choice(&self, field: ChoiceField) -> &str {
-        self.choices.get(&field).map_or("", String::as_str)
+        self.choices.get(field)
     }
 
     /// What the user grants at consent: the requested scope less what they
@@ -498,13 +513,13 @@ impl FlowForm {
         let tokens: Vec<&str> = requested.split(' ').filter(|t| !t.is_empty()).collect();
         if !tokens
             .iter()
-            .any(|token| self.withheld_scopes.contains(*token))
+            .any(|token| self.withheld_scopes.contains(token))
         {
             return None;
         }
         let granted: Vec<&str> = tokens
             .into_iter()
-            .filter(|token| !self.withheld_scopes.contains(*token))
+            .filter(|token| !self.withheld_scopes.contains(token))
             .collect();
         Some(granted.join(" "))
     }
@@ -818,15 +833,21 @@ pub fn preset_is_confidential(preset: Preset) -> bool {
 
 /// A message per field that cannot be used as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FieldErrors(BTreeMap<TextField, String>);
+pub struct FieldErrors(Vec<(TextField, String)>);
 
 impl FieldErrors {
+    /// The field's first problem is the one shown.
     fn add(&mut self, field: TextField, message: impl Into<String>) {
-        self.0.entry(field).or_insert_with(|| message.into());
+        if self.get(field).is_none() {
+            self.0.push((field, message.into()));
+        }
     }
 
     pub fn get(&self, field: TextField) -> Option<&str> {
-        self.0.get(&field).map(String::as_str)
+        self.0
+            .iter()
+            .find(|(with_error, _)| *with_error == field)
+            .map(|(_, message)| message.as_str())
     }
 
     pub fn is_empty(&self) -> bool {

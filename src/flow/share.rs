@@ -31,11 +31,11 @@
 //! tab's own form and seed; any other parameter makes it a scenario link,
 //! which sets the flow's form up from the flow's own values and the link's.
 
-use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use oauth_engine::form::decode_form;
 
+use super::fields::ScopeSet;
 use super::model::{CheckField, ChoiceField, FlowForm, Preset, TextField};
 
 /// The latest start time a link may set: the last second of the year 9999,
@@ -61,40 +61,14 @@ impl Shared {
     /// time, then each setting that differs from the flow's own value. The
     /// secret fields only with `include_secrets`.
     pub fn to_query(&self, include_secrets: bool) -> String {
-        let defaults = FlowForm::from_scenario(&self.preset.scenario());
         let mut pairs: Vec<(&str, String)> = vec![
             ("flow", self.preset.slug().to_owned()),
             ("step", (self.step + 1).to_string()),
             ("seed", self.seed.to_string()),
             ("start", self.start_time.to_string()),
         ];
-        for field in TextField::ALL {
-            let value = self.form.text(field);
-            if value != defaults.text(field) && (include_secrets || !field.is_secret()) {
-                pairs.push((text_param(field), value.to_owned()));
-            }
-        }
-        for field in CheckField::ALL {
-            let value = self.form.check(field);
-            if value != defaults.check(field) {
-                pairs.push((check_param(field), if value { "yes" } else { "no" }.into()));
-            }
-        }
-        for field in ChoiceField::ALL {
-            let value = self.form.choice(field);
-            if value != defaults.choice(field) {
-                pairs.push((choice_param(field), value.to_owned()));
-            }
-        }
-        if self.form.withheld_scopes != defaults.withheld_scopes {
-            let scopes = self.form.withheld_scopes.iter().map(String::as_str);
-            pairs.push((WITHHELD_SCOPES, scopes.collect::<Vec<_>>().join(" ")));
-        }
-        pairs
-            .iter()
-            .map(|(name, value)| format!("{name}={}", encode(value)))
-            .collect::<Vec<_>>()
-            .join("&")
+        changed_settings(self.preset, &self.form, include_secrets, &mut pairs);
+        query(&pairs)
     }
 
     /// The secret fields the user changed: what a link without secrets
@@ -106,6 +80,56 @@ impl Shared {
             .filter(|&field| field.is_secret() && self.form.text(field) != defaults.text(field))
             .collect()
     }
+}
+
+/// The form as the tab keeps it in session storage: each setting that
+/// differs from the flow's own value, secrets included, in a link's words,
+/// so that the two are one vocabulary. [`Opened::form`] reads it back.
+pub fn stored_form(preset: Preset, form: &FlowForm) -> String {
+    let mut pairs = Vec::new();
+    changed_settings(preset, form, true, &mut pairs);
+    query(&pairs)
+}
+
+/// Adds to `pairs` each setting of `form` that differs from `preset`'s own
+/// value; the secret fields only with `include_secrets`.
+fn changed_settings(
+    preset: Preset,
+    form: &FlowForm,
+    include_secrets: bool,
+    pairs: &mut Vec<(&str, String)>,
+) {
+    let defaults = FlowForm::from_scenario(&preset.scenario());
+    for field in TextField::ALL {
+        let value = form.text(field);
+        if value != defaults.text(field) && (include_secrets || !field.is_secret()) {
+            pairs.push((text_param(field), value.to_owned()));
+        }
+    }
+    for field in CheckField::ALL {
+        let value = form.check(field);
+        if value != defaults.check(field) {
+            pairs.push((check_param(field), if value { "yes" } else { "no" }.into()));
+        }
+    }
+    for field in ChoiceField::ALL {
+        let value = form.choice(field);
+        if value != defaults.choice(field) {
+            pairs.push((choice_param(field), value.to_owned()));
+        }
+    }
+    if form.withheld_scopes != defaults.withheld_scopes {
+        let scopes = form.withheld_scopes.iter();
+        pairs.push((WITHHELD_SCOPES, scopes.collect::<Vec<_>>().join(" ")));
+    }
+}
+
+fn query(pairs: &[(&str, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(name, value)| format!("{name}={}", encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// Percent-encodes a query value. Letters, digits, `-._~` and the `:/@,`
@@ -183,7 +207,7 @@ enum Setting {
     Text(TextField, String),
     Check(CheckField, bool),
     Choice(ChoiceField, String),
-    WithheldScopes(BTreeSet<String>),
+    WithheldScopes(ScopeSet),
 }
 
 impl Setting {
@@ -192,8 +216,7 @@ impl Setting {
     /// and says what is wrong beside the field, as when it is typed there.
     fn read(name: &str, value: &str) -> Option<Self> {
         if name == WITHHELD_SCOPES {
-            // Inserted, not collected: see `FlowForm::from_scenario`.
-            let mut scopes = BTreeSet::new();
+            let mut scopes = ScopeSet::default();
             for scope in value.split_whitespace() {
                 scopes.insert(scope.to_owned());
             }
@@ -418,12 +441,23 @@ mod tests {
                     .unwrap();
                 form.choices.insert(field, other.to_owned());
             }
-            form.withheld_scopes = ["write".to_owned(), "email".to_owned()].into();
+            form.withheld_scopes = ["write", "email"].into();
+            // The tab keeps it in the same words.
+            let kept = Opened::parse(&stored_form(preset, &form)).form(preset);
+            assert_eq!(kept.as_ref(), Some(&form), "{preset:?}");
             let sent = shared(preset, form);
             let (opened, back) = open(&sent.to_query(true));
             assert_eq!(back, sent, "{preset:?}");
             assert_eq!(opened.not_understood, Vec::<String>::new(), "{preset:?}");
         }
+    }
+
+    #[test]
+    fn an_untouched_form_is_kept_as_nothing_and_read_back_as_the_flow_comes() {
+        for preset in Preset::ALL {
+            assert_eq!(stored_form(preset, &defaults(preset)), "", "{preset:?}");
+        }
+        assert_eq!(Opened::parse("").form(Preset::Spa), None);
     }
 
     #[test]
@@ -657,28 +691,9 @@ mod tests {
         names.extend(CheckField::ALL.into_iter().map(check_param));
         names.extend(ChoiceField::ALL.into_iter().map(choice_param));
         names.extend([WITHHELD_SCOPES, "flow", "step", "seed", "start"]);
-        let unique: BTreeSet<&str> = names.iter().copied().collect();
+        let mut unique = names.clone();
+        unique.sort_unstable();
+        unique.dedup();
         assert_eq!(unique.len(), names.len());
-        // The form's own storage names match the link's, so the two stay
-        // one vocabulary.
-        let stored = serde_json::to_value(defaults(Preset::WebApp)).unwrap();
-        for field in TextField::ALL {
-            assert!(
-                stored["texts"].get(text_param(field)).is_some(),
-                "{field:?}"
-            );
-        }
-        for field in CheckField::ALL {
-            assert!(
-                stored["checks"].get(check_param(field)).is_some(),
-                "{field:?}"
-            );
-        }
-        for field in ChoiceField::ALL {
-            assert!(
-                stored["choices"].get(choice_param(field)).is_some(),
-                "{field:?}"
-            );
-        }
     }
 }

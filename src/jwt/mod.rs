@@ -82,37 +82,35 @@ impl KeyField {
 }
 
 /// The key and signature code (`crypto.rs`), fetched the first time a key
-/// is typed or the token is edited, then kept.
+/// is typed or the token is edited, then kept. A signal set when the chunk
+/// arrives, not a resource: the async machinery of a resource is code the
+/// screen's first download would carry for this one use.
 #[derive(Clone, Copy)]
 struct Crypto {
     wanted: RwSignal<bool>,
-    loaded: LocalResource<Option<Toolkit>>,
+    loaded: RwSignal<Option<Toolkit>>,
 }
 
 impl Crypto {
     fn new() -> Self {
-        let wanted = RwSignal::new(false);
-        let loaded = LocalResource::new(move || {
-            let wanted = wanted.get();
-            async move {
-                if wanted {
-                    Some(crypto::load().await)
-                } else {
-                    None
-                }
-            }
-        });
-        Self { wanted, loaded }
+        Self {
+            wanted: RwSignal::new(false),
+            loaded: RwSignal::new(None),
+        }
     }
 
     fn want(self) {
         if !self.wanted.get_untracked() {
             self.wanted.set(true);
+            let loaded = self.loaded;
+            leptos::task::spawn_local(async move {
+                loaded.set(Some(crypto::load().await));
+            });
         }
     }
 
     fn get(self) -> Option<Toolkit> {
-        self.loaded.get().flatten()
+        self.loaded.get()
     }
 
     /// "Loading…" while the chunk is on its way.

@@ -19,10 +19,13 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use oauth_engine::clock::UnixTime;
+use oauth_engine::es256::Es256;
 use oauth_engine::jose::SigningKey;
 use oauth_engine::keys::demo_signing_key;
-use oauth_engine::rng::Rng;
+use oauth_engine::rng::{Rng, SeededRng};
+use oauth_engine::sim::deployed;
 use oauth_engine::sim::flow::Flow;
+use oauth_engine::sim::network::Support;
 use oauth_engine::sim::scenario::Scenario;
 use oauth_engine::sim::trace::Exchange;
 
@@ -62,9 +65,11 @@ impl Played {
     }
 }
 
-/// Runs `scenario` with the simulated server's key.
-pub fn play(scenario: Scenario, key: &SigningKey) -> Played {
-    let run = scenario.run(key.clone());
+/// Runs `scenario` with the simulated server's key, and with `support`
+/// when it uses DPoP, PAR, `private_key_jwt`, introspection or revocation.
+pub fn play(scenario: Scenario, key: &SigningKey, support: Option<Support>) -> Played {
+    let mut rng = SeededRng::new(scenario.seed);
+    let run = scenario.run_supported(key.clone(), &mut rng, support, &mut |_| {});
     Played {
         trace: run.trace.into(),
         stopped: run.stopped,
@@ -172,6 +177,7 @@ impl FlowState {
             })
         });
         let checked = Memo::new(move |_| form.with(|form| form.scenario(preset.get())));
+        let es256 = es256_when_needed(preset, checked);
         let (seed, start_time) = session_seed_and_start();
         let key = demo_signing_key().map_err(|error| error.to_string());
         let played = Memo::new(move |previous: Option<&Result<Played, String>>| {
@@ -181,20 +187,22 @@ impl FlowState {
                     return Err(format!("The simulated server's key did not load: {error}"));
                 }
             };
-            match checked.get() {
-                Ok(mut scenario) => {
-                    scenario.seed = seed;
-                    scenario.start_time = start_time;
-                    Ok(play(scenario, key))
+            let support = es256.get().map(deployed::support);
+            let play = |mut scenario: Scenario| {
+                if support.is_none() && scenario.needs_support() {
+                    return Err(LOADING_ES256.to_owned());
                 }
-                Err(_) => previous.cloned().unwrap_or_else(|| {
-                    // No valid run yet in this tab: show the flow as it
-                    // comes, while the fields say what to fix.
-                    let mut scenario = preset.get_untracked().scenario();
-                    scenario.seed = seed;
-                    scenario.start_time = start_time;
-                    Ok(play(scenario, key))
-                }),
+                scenario.seed = seed;
+                scenario.start_time = start_time;
+                Ok(play(scenario, key, support))
+            };
+            match checked.get() {
+                Ok(scenario) => play(scenario),
+                // No valid run yet in this tab: show the flow as it comes,
+                // while the fields say what to fix.
+                Err(_) => previous
+                    .cloned()
+                    .unwrap_or_else(|| play(preset.get_untracked().scenario())),
             }
         });
         Self {
@@ -300,6 +308,33 @@ impl FlowState {
 
 pub fn use_flow_state() -> FlowState {
     expect_context()
+}
+
+const LOADING_ES256: &str =
+    "Loading the P-256 code this flow signs and checks signatures with (DPoP, private_key_jwt)…";
+
+/// The P-256 functions that DPoP and `private_key_jwt` sign and verify
+/// with, once a scenario needs them. The app has them in the JWT debugger's
+/// key chunk, so they come from there, fetched the first time and kept:
+/// one copy of the curve arithmetic, and a flow that does not use them
+/// downloads nothing more.
+fn es256_when_needed(
+    preset: RwSignal<Preset>,
+    checked: Memo<Result<Scenario, FieldErrors>>,
+) -> ReadSignal<Option<Es256>> {
+    let needed = Memo::new(move |_| {
+        preset.get().scenario().needs_support()
+            || checked.with(|checked| checked.as_ref().is_ok_and(Scenario::needs_support))
+    });
+    let (es256, set_es256) = signal(None);
+    Effect::new(move || {
+        if needed.get() && es256.get_untracked().is_none() {
+            leptos::task::spawn_local(async move {
+                set_es256.set(Some(crate::jwt::crypto::load().await.es256));
+            });
+        }
+    });
+    es256
 }
 
 /// The tab's seed and start time: fixed for the tab, so that editing a

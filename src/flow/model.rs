@@ -21,16 +21,22 @@ pub enum Preset {
     Device,
     Refresh,
     OpenIdConnect,
+    Fapi,
+    Introspection,
+    SignOut,
 }
 
 impl Preset {
-    pub const ALL: [Preset; 6] = [
+    pub const ALL: [Preset; 9] = [
         Self::WebApp,
         Self::Spa,
         Self::ClientCredentials,
         Self::Device,
         Self::Refresh,
         Self::OpenIdConnect,
+        Self::Fapi,
+        Self::Introspection,
+        Self::SignOut,
     ];
 
     /// The value in the page's URL (`?flow=spa`).
@@ -42,6 +48,9 @@ impl Preset {
             Self::Device => "device",
             Self::Refresh => "refresh",
             Self::OpenIdConnect => "oidc",
+            Self::Fapi => "fapi",
+            Self::Introspection => "introspection",
+            Self::SignOut => "sign-out",
         }
     }
 
@@ -57,6 +66,9 @@ impl Preset {
             Self::Device => "Device Authorization",
             Self::Refresh => "Refresh with rotation",
             Self::OpenIdConnect => "OpenID Connect login",
+            Self::Fapi => "FAPI 2.0: PAR + PKCE + DPoP + private_key_jwt",
+            Self::Introspection => "Opaque tokens and introspection",
+            Self::SignOut => "Sign out: revoke the tokens",
         }
     }
 
@@ -85,6 +97,21 @@ impl Preset {
             Self::OpenIdConnect => {
                 "Signing users in, not just calling an API: scope openid adds an ID token the \
                  client validates (signature, iss, aud, exp, nonce)."
+            }
+            Self::Fapi => {
+                "High-value APIs (banking, health): a confidential client with no shared \
+                 secret. It pushes its request over the back channel (PAR), signs an assertion \
+                 instead of sending a secret (private_key_jwt), and binds its tokens to a key \
+                 with DPoP, so a stolen token is useless on its own."
+            }
+            Self::Introspection => {
+                "When the API must learn at once that a token was revoked, or the token must \
+                 not reveal its contents: the server issues opaque tokens, and the API asks \
+                 the server about each one (RFC 7662)."
+            }
+            Self::SignOut => {
+                "Signing out properly: the client tells the server to revoke its refresh \
+                 token (RFC 7009), which ends the access tokens issued with it too."
             }
         }
     }
@@ -128,6 +155,21 @@ impl Preset {
                 scenario.client.scope = "openid profile email read".into();
                 scenario.registration.allowed_scope = "openid profile email read write".into();
             }
+            Self::Fapi => {
+                // FAPI 2.0 Security Profile section 5.3: PAR, PKCE with
+                // S256, sender-constrained tokens and private_key_jwt.
+                scenario.client.client_id = "webapp".into();
+                scenario.client.auth_method = ClientAuthMethod::PrivateKeyJwt;
+                scenario.client.redirect_uri = "https://webapp.example/callback".into();
+                scenario.client.dpop = true;
+                scenario.client.use_par = true;
+                scenario.registration.redirect_uris = vec![scenario.client.redirect_uri.clone()];
+                scenario.policy.require_par = true;
+                scenario.policy.require_dpop = true;
+                scenario.policy.dpop_nonce = true;
+            }
+            Self::Introspection => scenario.policy.opaque_access_tokens = true,
+            Self::SignOut => scenario.sign_out = true,
         }
         scenario
     }
@@ -136,9 +178,13 @@ impl Preset {
         match self {
             Self::ClientCredentials => Flow::ClientCredentials,
             Self::Device => Flow::Device,
-            Self::WebApp | Self::Spa | Self::Refresh | Self::OpenIdConnect => {
-                Flow::AuthorizationCode
-            }
+            Self::WebApp
+            | Self::Spa
+            | Self::Refresh
+            | Self::OpenIdConnect
+            | Self::Fapi
+            | Self::Introspection
+            | Self::SignOut => Flow::AuthorizationCode,
         }
     }
 }
@@ -175,6 +221,13 @@ pub enum CheckField {
     RotateRefreshTokens,
     ReloadCallback,
     VerifierLost,
+    Dpop,
+    UsePar,
+    SignOut,
+    RequireDpop,
+    DpopNonce,
+    RequirePar,
+    OpaqueTokens,
 }
 
 /// A pick-one setting of the form, kept as its wire value.
@@ -298,7 +351,7 @@ impl TextField {
 }
 
 impl CheckField {
-    pub const ALL: [CheckField; 7] = [
+    pub const ALL: [CheckField; 14] = [
         Self::SendState,
         Self::UsePkce,
         Self::Approve,
@@ -306,6 +359,13 @@ impl CheckField {
         Self::RotateRefreshTokens,
         Self::ReloadCallback,
         Self::VerifierLost,
+        Self::Dpop,
+        Self::UsePar,
+        Self::SignOut,
+        Self::RequireDpop,
+        Self::DpopNonce,
+        Self::RequirePar,
+        Self::OpaqueTokens,
     ];
 
     pub fn id(self) -> &'static str {
@@ -317,6 +377,13 @@ impl CheckField {
             Self::RotateRefreshTokens => "flow-rotate-refresh-tokens",
             Self::ReloadCallback => "flow-reload-callback",
             Self::VerifierLost => "flow-verifier-lost",
+            Self::Dpop => "flow-dpop",
+            Self::UsePar => "flow-use-par",
+            Self::SignOut => "flow-sign-out",
+            Self::RequireDpop => "flow-require-dpop",
+            Self::DpopNonce => "flow-dpop-nonce",
+            Self::RequirePar => "flow-require-par",
+            Self::OpaqueTokens => "flow-opaque-tokens",
         }
     }
 
@@ -329,6 +396,13 @@ impl CheckField {
             Self::RotateRefreshTokens => "Rotate refresh tokens",
             Self::ReloadCallback => "The user reloads the callback page (the code is replayed)",
             Self::VerifierLost => "Another tab overwrites the stored code_verifier",
+            Self::Dpop => "Send DPoP proofs (tokens bound to the client's key)",
+            Self::UsePar => "Push the authorization request first (PAR)",
+            Self::SignOut => "The user signs out: revoke the tokens",
+            Self::RequireDpop => "Issue DPoP-bound tokens only",
+            Self::DpopNonce => "Require a nonce in DPoP proofs",
+            Self::RequirePar => "Accept pushed authorization requests only",
+            Self::OpaqueTokens => "Issue opaque access tokens (the API introspects them)",
         }
     }
 }
@@ -359,6 +433,10 @@ impl ChoiceField {
                 ("client_secret_basic", "client_secret_basic (HTTP Basic)"),
                 ("client_secret_post", "client_secret_post (in the form)"),
                 ("none", "none (public client)"),
+                (
+                    "private_key_jwt",
+                    "private_key_jwt (a signed assertion, no secret)",
+                ),
             ],
             Self::PkceMethod => &[("S256", "S256"), ("plain", "plain")],
             Self::ServerPkce => &[
@@ -462,6 +540,13 @@ impl FlowForm {
                 scenario.incidents.reload_callback,
             ),
             (CheckField::VerifierLost, scenario.incidents.verifier_lost),
+            (CheckField::Dpop, client.dpop),
+            (CheckField::UsePar, client.use_par),
+            (CheckField::SignOut, scenario.sign_out),
+            (CheckField::RequireDpop, policy.require_dpop),
+            (CheckField::DpopNonce, policy.dpop_nonce),
+            (CheckField::RequirePar, policy.require_par),
+            (CheckField::OpaqueTokens, policy.opaque_access_tokens),
         ];
         let choices = [
             (ChoiceField::AuthMethod, client.auth_method.as_str()),
@@ -552,10 +637,18 @@ impl FlowForm {
         let auth_method = match self.choice(ChoiceField::AuthMethod) {
             "client_secret_post" => ClientAuthMethod::ClientSecretPost,
             "none" => ClientAuthMethod::None,
+            "private_key_jwt" => ClientAuthMethod::PrivateKeyJwt,
             _ => ClientAuthMethod::ClientSecretBasic,
         };
         let confidential = preset_is_confidential(preset);
-        if confidential {
+        if confidential && auth_method == ClientAuthMethod::PrivateKeyJwt {
+            // RFC 7523 section 2.2: the assertion replaces the secret; the
+            // server holds the client's public key instead (registered
+            // when the run sets up).
+            scenario.client.auth_method = auth_method;
+            scenario.client.client_secret = None;
+            scenario.registration.client_secret = None;
+        } else if confidential {
             scenario.client.auth_method = auth_method;
             let sent = self.text(T::ClientSecret);
             let held = self.text(T::RegisteredSecret);
@@ -634,7 +727,16 @@ impl FlowForm {
             scenario.user.granted_scope = self.granted_scope(&scenario.client.scope);
             scenario.incidents.reload_callback = self.check(CheckField::ReloadCallback);
             scenario.incidents.verifier_lost = self.check(CheckField::VerifierLost);
+            scenario.client.use_par = self.check(CheckField::UsePar);
+            scenario.policy.require_par = self.check(CheckField::RequirePar);
+            scenario.sign_out = self.check(CheckField::SignOut);
         }
+        if flow != Flow::Device {
+            scenario.client.dpop = self.check(CheckField::Dpop);
+            scenario.policy.require_dpop = self.check(CheckField::RequireDpop);
+            scenario.policy.dpop_nonce = self.check(CheckField::DpopNonce);
+        }
+        scenario.policy.opaque_access_tokens = self.check(CheckField::OpaqueTokens);
         scenario.client.safeguards.proactive_refresh = self.check(CheckField::ProactiveRefresh);
         scenario.policy.rotate_refresh_tokens = self.check(CheckField::RotateRefreshTokens);
         scenario.policy.detect_refresh_reuse = scenario.policy.rotate_refresh_tokens;
@@ -692,10 +794,12 @@ pub enum Breakage {
     ExpireAccessToken,
     PollTooFast,
     ApproveTooLate,
+    SkipPar,
+    SkipDpop,
 }
 
 impl Breakage {
-    pub const ALL: [Breakage; 13] = [
+    pub const ALL: [Breakage; 15] = [
         Self::DenyConsent,
         Self::WrongPassword,
         Self::WrongClientSecret,
@@ -709,6 +813,8 @@ impl Breakage {
         Self::ExpireAccessToken,
         Self::PollTooFast,
         Self::ApproveTooLate,
+        Self::SkipPar,
+        Self::SkipDpop,
     ];
 
     /// The button's text.
@@ -727,6 +833,8 @@ impl Breakage {
             Self::ExpireAccessToken => "Let the access token expire between API calls",
             Self::PollTooFast => "The device polls too fast",
             Self::ApproveTooLate => "The user approves after the device code expired",
+            Self::SkipPar => "The client sends its request through the browser, not pushed",
+            Self::SkipDpop => "The client sends no DPoP proof",
         }
     }
 
@@ -743,6 +851,8 @@ impl Breakage {
             Self::ExpireAccessToken => "401, refresh, retry",
             Self::PollTooFast => "slow_down",
             Self::ApproveTooLate => "expired_token",
+            Self::SkipPar => "invalid_request",
+            Self::SkipDpop => "invalid_dpop_proof",
         }
     }
 
@@ -754,7 +864,8 @@ impl Breakage {
             // Client credentials has no refresh token: an expired token is
             // simply fetched anew (RFC 6749 section 4.4.3).
             Self::DenyConsent | Self::WrongPassword | Self::ExpireAccessToken => user,
-            Self::WrongClientSecret => preset_is_confidential(preset),
+            // FAPI's client has no secret to get wrong.
+            Self::WrongClientSecret => preset_is_confidential(preset) && preset != Preset::Fapi,
             Self::UnregisteredScope => true,
             Self::UnregisteredRedirectUri
             | Self::SkipPkce
@@ -763,6 +874,8 @@ impl Breakage {
             | Self::ReplayCode
             | Self::LoseVerifier => code,
             Self::PollTooFast | Self::ApproveTooLate => flow == Flow::Device,
+            // Where the server requires them.
+            Self::SkipPar | Self::SkipDpop => preset == Preset::Fapi,
         }
     }
 
@@ -809,6 +922,14 @@ impl Breakage {
                 form.checks.insert(CheckField::UsePkce, true);
                 form.checks.insert(CheckField::VerifierLost, true);
             }
+            Self::SkipPar => {
+                form.checks.insert(CheckField::UsePar, false);
+                form.checks.insert(CheckField::RequirePar, true);
+            }
+            Self::SkipDpop => {
+                form.checks.insert(CheckField::Dpop, false);
+                form.checks.insert(CheckField::RequireDpop, true);
+            }
             Self::ExpireAccessToken => {
                 let wait = seconds(form, T::AccessTokenLifetime, 300) + 1;
                 form.texts.insert(T::WaitBetweenApiCalls, wait.to_string());
@@ -828,7 +949,10 @@ impl Breakage {
 
 /// Whether the flow's client is confidential, with a secret to send.
 pub fn preset_is_confidential(preset: Preset) -> bool {
-    matches!(preset, Preset::WebApp | Preset::ClientCredentials)
+    matches!(
+        preset,
+        Preset::WebApp | Preset::ClientCredentials | Preset::Fapi
+    )
 }
 
 /// A message per field that cannot be used as typed.
@@ -1000,6 +1124,95 @@ mod tests {
         assert_eq!(scenario.client.client_secret, None);
     }
 
+    /// Runs `scenario` as the screen does, with the code for DPoP, PAR and
+    /// the rest.
+    fn supported_run(scenario: &Scenario) -> oauth_engine::sim::run::Run {
+        let key = oauth_engine::keys::demo_signing_key().unwrap();
+        let mut rng = oauth_engine::rng::SeededRng::new(scenario.seed);
+        let support = oauth_engine::sim::deployed::support(oauth_engine::jwa::ES256);
+        scenario.run_supported(key, &mut rng, Some(support), &mut |_| {})
+    }
+
+    fn paths(run: &oauth_engine::sim::run::Run) -> Vec<&str> {
+        run.trace
+            .iter()
+            .map(|exchange| exchange.request.url.path.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn fapi_2_0_pushes_the_request_signs_an_assertion_and_binds_the_tokens() {
+        let scenario = FlowForm::from_scenario(&Preset::Fapi.scenario())
+            .scenario(Preset::Fapi)
+            .unwrap();
+        let run = supported_run(&scenario);
+        assert_eq!(run.stopped, None);
+        let paths = paths(&run);
+        // RFC 9126 section 2: pushed first, then /authorize with its
+        // request_uri only.
+        let pushed = paths.iter().position(|p| *p == "/par").unwrap();
+        let authorize = paths.iter().position(|p| *p == "/authorize").unwrap();
+        assert!(pushed < authorize);
+        let front = run.trace[authorize].request.url.to_string();
+        assert!(front.contains("request_uri=") && !front.contains("redirect_uri="));
+        let token = run
+            .trace
+            .iter()
+            .find(|e| e.request.url.path == "/token" && e.response.status == 200)
+            .unwrap();
+        // RFC 7523 section 2.2: an assertion, no secret; RFC 9449 section
+        // 5: a proof, and a DPoP token back.
+        assert!(token.request.body.contains("client_assertion="));
+        assert!(!token.request.body.contains("client_secret"));
+        assert!(token.request.headers.get("DPoP").is_some());
+        assert_eq!(token.response.json_body().unwrap()["token_type"], "DPoP");
+    }
+
+    #[test]
+    fn rfc7009_2_1_the_sign_out_flow_revokes_and_the_api_then_refuses() {
+        let run = supported_run(&Preset::SignOut.scenario());
+        assert_eq!(run.stopped, None);
+        assert!(paths(&run).contains(&"/revoke"));
+        assert_eq!(run.trace.last().unwrap().response.status, 401);
+    }
+
+    #[test]
+    fn rfc7662_2_the_api_introspects_the_opaque_tokens_of_the_introspection_flow() {
+        let run = supported_run(&Preset::Introspection.scenario());
+        assert_eq!(run.stopped, None);
+        assert!(paths(&run).contains(&"/introspect"));
+    }
+
+    #[test]
+    fn private_key_jwt_needs_no_secret_on_either_side() {
+        let mut form = FlowForm::from_scenario(&Preset::WebApp.scenario());
+        form.choices
+            .insert(ChoiceField::AuthMethod, "private_key_jwt".into());
+        form.texts
+            .insert(TextField::RegisteredSecret, String::new());
+        let scenario = form.scenario(Preset::WebApp).unwrap();
+        assert_eq!(scenario.client.client_secret, None);
+        assert_eq!(scenario.registration.client_secret, None);
+        assert_eq!(supported_run(&scenario).stopped, None);
+    }
+
+    #[test]
+    fn each_new_setting_reaches_the_scenario_and_runs_in_every_flow_it_shows_in() {
+        for preset in Preset::ALL {
+            let mut form = FlowForm::from_scenario(&preset.scenario());
+            form.checks.insert(CheckField::Dpop, true);
+            form.checks.insert(CheckField::OpaqueTokens, true);
+            let scenario = form.scenario(preset).unwrap();
+            assert!(scenario.policy.opaque_access_tokens, "{preset:?}");
+            assert_eq!(
+                scenario.client.dpop,
+                preset.flow() != Flow::Device,
+                "{preset:?}"
+            );
+            assert_eq!(supported_run(&scenario).stopped, None, "{preset:?}");
+        }
+    }
+
     /// Runs `preset` with `breakage` applied and returns what the learner
     /// reads: why the run stopped, and every response's status and body.
     fn broken_run(preset: Preset, breakage: Breakage) -> (Option<String>, String) {
@@ -1008,7 +1221,7 @@ mod tests {
         let scenario = form
             .scenario(preset)
             .expect("a breakage keeps the form valid");
-        let run = scenario.run(oauth_engine::keys::demo_signing_key().unwrap());
+        let run = supported_run(&scenario);
         let responses = run
             .trace
             .iter()

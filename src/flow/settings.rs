@@ -183,6 +183,17 @@ pub fn Settings() -> impl IntoView {
     let device = move || flow.get() == Flow::Device;
     let user = move || flow.get() != Flow::ClientCredentials;
     let confidential = move || preset_is_confidential(state.preset.get());
+    // private_key_jwt: the client signs an assertion, so neither side
+    // holds a secret (RFC 7523 section 2.2).
+    let with_secret = move || {
+        confidential()
+            && state
+                .form
+                .with(|form| form.choice(ChoiceField::AuthMethod) != "private_key_jwt")
+    };
+    // DPoP in every flow but the device grant, whose simulated device
+    // keeps to bearer tokens.
+    let dpop = move || !device();
     let error_count = move || {
         state
             .checked
@@ -216,6 +227,8 @@ pub fn Settings() -> impl IntoView {
                     <TextSetting field=TextField::ClientId />
                     <Show when=confidential>
                         <ChoiceSetting field=ChoiceField::AuthMethod />
+                    </Show>
+                    <Show when=with_secret>
                         <TextSetting field=TextField::ClientSecret />
                     </Show>
                     <Show when=code>
@@ -226,11 +239,18 @@ pub fn Settings() -> impl IntoView {
                         <CheckSetting field=CheckField::SendState />
                         <CheckSetting field=CheckField::UsePkce />
                         <ChoiceSetting field=ChoiceField::PkceMethod />
+                        <CheckSetting field=CheckField::UsePar />
+                    </Show>
+                    <Show when=dpop>
+                        <CheckSetting field=CheckField::Dpop />
+                    </Show>
+                    <Show when=code>
+                        <CheckSetting field=CheckField::SignOut />
                     </Show>
                 </fieldset>
                 <fieldset class="settings__group">
                     <legend>"Authorization server"</legend>
-                    <Show when=confidential>
+                    <Show when=with_secret>
                         <TextSetting field=TextField::RegisteredSecret />
                     </Show>
                     <Show when=code>
@@ -239,8 +259,14 @@ pub fn Settings() -> impl IntoView {
                     <TextSetting field=TextField::RegisteredScope />
                     <Show when=code>
                         <ChoiceSetting field=ChoiceField::ServerPkce />
+                        <CheckSetting field=CheckField::RequirePar />
                         <TextSetting field=TextField::CodeLifetime />
                     </Show>
+                    <Show when=dpop>
+                        <CheckSetting field=CheckField::RequireDpop />
+                        <CheckSetting field=CheckField::DpopNonce />
+                    </Show>
+                    <CheckSetting field=CheckField::OpaqueTokens />
                     <TextSetting field=TextField::AccessTokenLifetime />
                     <Show when=user>
                         <TextSetting field=TextField::RefreshTokenLifetime />

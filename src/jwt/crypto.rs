@@ -4,6 +4,7 @@
 //! size. `load()` is the one way in; `wasm-split` cuts the code it reaches
 //! into a chunk of its own (see scripts/split/).
 
+use oauth_engine::es256::Es256;
 use oauth_engine::jose::b64_decode;
 use oauth_engine::jwa::{Key, KeyKind, hmac_key_too_short, sign, verify};
 use serde_json::Value;
@@ -18,6 +19,9 @@ pub struct Toolkit {
     pub sign: fn(&SignInput) -> Result<String, String>,
     pub describe: fn(&str, KeyFormat) -> Result<KeyExport, String>,
     pub generate: fn(KeyChoice, &str) -> Result<KeyExport, String>,
+    /// The same P-256 code, as the Flow screen's DPoP and
+    /// `private_key_jwt` sign and verify with: one copy for both screens.
+    pub es256: Es256,
 }
 
 /// Fetches the toolkit's chunk the first time; afterwards it is at hand.
@@ -30,6 +34,7 @@ pub async fn load() -> Toolkit {
         sign: sign_token,
         describe,
         generate,
+        es256: oauth_engine::jwa::ES256,
     }
 }
 

@@ -3,7 +3,7 @@
 //! edit it and sign it again with a key typed, pasted or made in the page.
 //! Decoding needs no key and no crypto code; that loads on first use.
 
-mod crypto;
+pub(crate) mod crypto;
 mod decoded;
 pub mod model;
 mod sign;

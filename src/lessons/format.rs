@@ -386,7 +386,8 @@ pub(super) mod tests {
             one_run(r#"{"flow": "pkce"}"#),
             [
                 "lessons/x.json: run.flow must be one of \"web-app\", \"spa\", \
-                 \"client-credentials\", \"device\", \"refresh\" or \"oidc\", not \"pkce\""
+                 \"client-credentials\", \"device\", \"refresh\", \"oidc\", \"fapi\", \
+                 \"introspection\" or \"sign-out\", not \"pkce\""
             ]
         );
         assert_eq!(

@@ -58,7 +58,7 @@ impl RunSpec {
                     .map_err(|error| format!("The simulated server's key did not load: {error}"))?;
                 let mut scenario = preset.scenario();
                 scenario.seed = LAB_SEED;
-                let played = play(scenario, &key);
+                let played = play(scenario, &key, None);
                 LessonRun {
                     trace: played.trace,
                     flow: preset.flow(),

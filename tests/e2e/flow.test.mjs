@@ -441,3 +441,113 @@ describe("Flow screen", () => {
     }
   });
 });
+
+// OAuth as deployed now (issue 16): the flows that need DPoP, PAR,
+// private_key_jwt, introspection and revocation. Their P-256 code comes
+// from the JWT debugger's key chunk, fetched when such a flow is opened.
+describe("Flow screen, OAuth as deployed now", () => {
+  const app = useApp({ before, after });
+
+  /** Opens `flow` and waits until its run is on screen (not "Loading…"). */
+  async function openDeployed(flow) {
+    const page = await openFlow(app, flow);
+    await byTestId(page, "flow-step-counter").filter({ hasText: /of (\d{2,}|[4-9])$/ }).waitFor();
+    return page;
+  }
+
+  /** The raw request and response at the step whose request line is `line`. */
+  async function exchangeAt(page, line, nth = 0) {
+    await byTestId(page, "flow-restart").click();
+    const count = await stepCount(page);
+    let seen = 0;
+    for (let i = 0; i < count; i++) {
+      if ((await page.locator("#inspector-heading").textContent()) === `Inspector: ${line}` && seen++ === nth) {
+        return {
+          request: await byTestId(page, "flow-request").textContent(),
+          response: await byTestId(page, "flow-response").textContent(),
+        };
+      }
+      await byTestId(page, "flow-forward").click();
+    }
+    throw new Error(`no step ${line} #${nth}`);
+  }
+
+  test("FAPI 2.0: pushed request, signed assertion, DPoP with the server's nonce, to the end", async () => {
+    const page = await openDeployed("fapi");
+    const lines = await requestLines(page);
+    assert.deepEqual(lines.slice(0, 2), ["POST /par", "GET /authorize"]);
+    assert.deepEqual(lines.slice(-4), ["POST /token", "POST /token", "GET /profile", "GET /profile"]);
+    assert.match(await byTestId(page, "flow-outcome").textContent(), /The flow completed/);
+
+    // RFC 9126 section 4: the browser carries the request_uri only.
+    const authorize = await exchangeAt(page, "GET /authorize");
+    assert.match(authorize.request, /request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3A/);
+    assert.doesNotMatch(authorize.request, /redirect_uri=|code_challenge=/);
+    // RFC 9449 section 8: refused for want of the nonce, then sent again with it.
+    const first = await exchangeAt(page, "POST /token");
+    assert.match(first.response, /use_dpop_nonce/);
+    assert.match(first.response, /DPoP-Nonce: /);
+    const second = await exchangeAt(page, "POST /token", 1);
+    assert.match(second.request, /client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer/);
+    assert.match(second.request, /\nDPoP: eyJ/);
+    assert.doesNotMatch(second.request, /client_secret|Authorization: Basic/);
+    assert.match(second.response, /"token_type":"DPoP"/);
+    // RFC 9449 section 7: the API call presents the token with the DPoP scheme and a proof.
+    const call = await exchangeAt(page, "GET /profile");
+    assert.match(call.request, /Authorization: DPoP /);
+    assert.match(call.request, /\nDPoP: eyJ/);
+    page.assertClean();
+  });
+
+  test("opaque tokens are introspected by the API; sign-out revokes them and the API then refuses", async () => {
+    const opaque = await openDeployed("introspection");
+    const lines = await requestLines(opaque);
+    assert.ok(lines.includes("POST /introspect"), lines.join(", "));
+    assert.match(await byTestId(opaque, "flow-outcome").textContent(), /The flow completed/);
+    const introspected = await exchangeAt(opaque, "POST /introspect");
+    assert.match(introspected.response, /"active":true/);
+    opaque.assertClean();
+
+    const signOut = await openDeployed("sign-out");
+    const revoke = await exchangeAt(signOut, "POST /revoke");
+    assert.match(revoke.request, /token_type_hint=refresh_token/);
+    assert.match(revoke.response, /^HTTP\/1\.1 200 OK/);
+    const forward = byTestId(signOut, "flow-forward");
+    while (await forward.isEnabled()) await forward.click();
+    assert.match(await byTestId(signOut, "flow-response").textContent(), /^HTTP\/1\.1 401 Unauthorized[\s\S]*revoked/);
+    signOut.assertClean();
+  });
+
+  test("each part switches on and off from the form, and breaking FAPI stops where the RFCs say", async () => {
+    const page = await openFlow(app, "spa");
+    await page.locator("#flow-dpop").check();
+    await byTestId(page, "flow-step-counter").waitFor();
+    const token = await exchangeAt(page, "POST /token");
+    assert.match(token.response, /"token_type":"DPoP"/);
+    assert.match(await byTestId(page, "flow-share-link").inputValue(), /&dpop=yes/);
+    page.assertClean();
+
+    for (const [breakage, error] of [["SkipPar", /invalid_request/], ["SkipDpop", /invalid_dpop_proof/]]) {
+      const fapi = await openDeployed("fapi");
+      await breakIt(fapi, breakage);
+      assert.match(await byTestId(fapi, "flow-outcome").textContent(), error, breakage);
+      fapi.assertClean();
+      await fapi.context().close();
+    }
+  });
+
+  test("private_key_jwt hides the secret fields; axe-core finds nothing on the FAPI flow", async () => {
+    const page = await openDeployed("fapi");
+    assert.equal(await byTestId(page, "flow-auth-method").inputValue(), "private_key_jwt");
+    assert.equal(await page.locator("#flow-client-secret").count(), 0);
+    assert.equal(await page.locator("#flow-registered-secret").count(), 0);
+    for (const id of ["flow-use-par", "flow-dpop", "flow-require-par", "flow-require-dpop", "flow-dpop-nonce"]) {
+      assert.equal(await page.locator(`#${id}`).isChecked(), true, id);
+    }
+    await byTestId(page, "flow-auth-method").selectOption("client_secret_basic");
+    await page.locator("#flow-registered-secret").waitFor();
+    assert.match(await byTestId(page, "flow-registered-secret-message").textContent(), /Enter the secret/);
+    await assertNoAxeViolations(page, "FAPI flow");
+    page.assertClean();
+  });
+});

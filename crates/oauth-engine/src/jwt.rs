@@ -342,8 +342,26 @@ pub const CLAIMS: &[ClaimInfo] = &[
     ),
     claim(
         "nonce",
-        "The client's nonce, against replayed ID tokens",
-        "OpenID Connect Core section 2",
+        "A value to repeat: the client's, against replayed ID tokens; the server's DPoP-Nonce, in a DPoP proof",
+        "OpenID Connect Core section 2; RFC 9449 section 4.2",
+        false,
+    ),
+    claim(
+        "htm",
+        "DPoP proof: the HTTP method of the one request it was made for",
+        "RFC 9449 section 4.2",
+        false,
+    ),
+    claim(
+        "htu",
+        "DPoP proof: the URL (no query or fragment) of the one request it was made for",
+        "RFC 9449 section 4.2",
+        false,
+    ),
+    claim(
+        "ath",
+        "DPoP proof: the SHA-256 hash of the access token sent with it, so it goes with that token only",
+        "RFC 9449 section 4.2",
         false,
     ),
     claim(
@@ -378,8 +396,8 @@ pub const CLAIMS: &[ClaimInfo] = &[
     ),
     claim(
         "cnf",
-        "Confirmation: the key the token is bound to",
-        "RFC 7800 section 3.1",
+        "Confirmation: the key the token is bound to; jkt is a DPoP key's thumbprint (RFC 7638)",
+        "RFC 7800 section 3.1; RFC 9449 section 6.1",
         false,
     ),
     claim(

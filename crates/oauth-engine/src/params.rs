@@ -265,6 +265,69 @@ pub const PARAMS: &[ParamInfo] = &[
         9700,
         "2.1.2",
     ),
+    // OAuth as deployed now: pushed requests (RFC 9126), client assertions
+    // (RFC 7521, 7523), revocation (RFC 7009), introspection (RFC 7662).
+    entry(
+        "request_uri",
+        "A one-time reference to a request the client pushed to /par: the browser carries it, not the request.",
+        9126,
+        "2.2",
+    ),
+    entry(
+        "client_assertion",
+        "A JWT the client signed with its private key, instead of sending a secret (private_key_jwt).",
+        7523,
+        "2.2",
+    ),
+    entry(
+        "client_assertion_type",
+        "What kind of client_assertion follows: urn:ietf:params:oauth:client-assertion-type:jwt-bearer.",
+        7521,
+        "4.2",
+    ),
+    entry(
+        "token",
+        "The token to revoke or to ask about (revocation, introspection).",
+        7009,
+        "2.1",
+    ),
+    entry(
+        "token_type_hint",
+        "Which kind of token the token parameter is, to help the server find it.",
+        7009,
+        "2.1",
+    ),
+    entry(
+        "active",
+        "Introspection's answer: true if the token is valid now; false, and nothing else, if not.",
+        7662,
+        "2.2",
+    ),
+    // Introspection's answer about an active token (RFC 7662 section 2.2).
+    entry(
+        "aud",
+        "Who the token is for: the APIs that should accept it.",
+        7662,
+        "2.2",
+    ),
+    entry(
+        "exp",
+        "When the token expires, in seconds since 1970.",
+        7662,
+        "2.2",
+    ),
+    entry(
+        "iat",
+        "When the token was issued, in seconds since 1970.",
+        7662,
+        "2.2",
+    ),
+    entry(
+        "jti",
+        "The token's own identifier, unique at this server.",
+        7662,
+        "2.2",
+    ),
     // Headers. Their names compare case-insensitively (RFC 9110 5.1).
     entry(
         "Authorization",
@@ -277,6 +340,18 @@ pub const PARAMS: &[ParamInfo] = &[
         "Sent with a 401: which credentials are wanted and, for Bearer, what was wrong.",
         9110,
         "11.6.1",
+    ),
+    entry(
+        "DPoP",
+        "A proof, a JWT signed with the client's key, made for this request (method and URL) alone.",
+        9449,
+        "4",
+    ),
+    entry(
+        "DPoP-Nonce",
+        "A value the server wants in the client's next DPoP proofs, so proofs made earlier fail.",
+        9449,
+        "8",
     ),
     entry(
         "Location",

@@ -310,3 +310,48 @@ fn rfc6749_4_1_2_a_replayed_code_is_refused_for_the_code_even_with_a_valid_asser
         "invalid_grant"
     );
 }
+
+/// Every form parameter, query parameter, JSON member and header of `exchange`.
+fn names_in(exchange: &Exchange) -> Vec<String> {
+    let mut names: Vec<String> = exchange
+        .request
+        .params()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    names.extend(
+        exchange
+            .request
+            .url
+            .query_pairs()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, _)| name),
+    );
+    if let Some(Value::Object(body)) = exchange.response.json_body() {
+        names.extend(body.keys().cloned());
+    }
+    names.extend(exchange.request.headers.iter().map(|(n, _)| n.to_owned()));
+    names.extend(exchange.response.headers.iter().map(|(n, _)| n.to_owned()));
+    names
+}
+
+#[test]
+fn every_parameter_member_and_header_of_the_deployed_flows_has_a_glossary_entry() {
+    let signing_out = Scenario {
+        sign_out: true,
+        ..fapi()
+    };
+    let mut missing = Vec::new();
+    for scenario in [fapi(), opaque(), signing_out] {
+        for exchange in &run(&scenario).trace {
+            for name in names_in(exchange) {
+                if oauth_engine::params::param_info(&name).is_none() {
+                    missing.push(format!("{name} ({})", exchange.request_line()));
+                }
+            }
+        }
+    }
+    assert_eq!(missing, Vec::<String>::new(), "no glossary entry");
+}

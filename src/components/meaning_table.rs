@@ -26,14 +26,17 @@ pub struct MeaningRow {
 #[component]
 pub fn MeaningTable(
     rows: Vec<MeaningRow>,
-    caption: &'static str,
+    /// Also the scrolling region's name, so unique on the page.
+    #[prop(into)]
+    caption: String,
     testid: &'static str,
     /// The first column's heading ("Name", "Claim").
     name_heading: &'static str,
 ) -> impl IntoView {
     (!rows.is_empty()).then(|| {
+        let label = caption.clone();
         view! {
-            <div class="table-scroll" tabindex="0" role="region" aria-label=caption>
+            <div class="table-scroll" tabindex="0" role="region" aria-label=label>
                 <table class="params" data-testid=testid>
                     <caption>{caption}</caption>
                     <thead>

@@ -4,10 +4,12 @@
 
 use leptos::prelude::*;
 use oauth_engine::channel::Channel;
+use oauth_engine::dpop::{PROOF_TYP, thumbprint};
 use oauth_engine::http::{Request, Response, Url};
 use oauth_engine::jose::b64_decode;
 use oauth_engine::jwt::{Decoded, Payload, decode};
 use oauth_engine::params::param_info;
+use oauth_engine::sim::deployed::client_key;
 use oauth_engine::sim::trace::Exchange;
 use serde_json::Value;
 
@@ -32,6 +34,7 @@ pub enum Source {
     Form,
     Json,
     Header,
+    Claim,
 }
 
 impl Source {
@@ -42,6 +45,7 @@ impl Source {
             Self::Form => "form body",
             Self::Json => "JSON body",
             Self::Header => "header",
+            Self::Claim => "JWT claim",
         }
     }
 }
@@ -77,13 +81,15 @@ impl ParamRow {
 
 /// Headers worth explaining; the rest (Host, Content-Type, ...) are plain
 /// HTTP and shown in the raw text only.
-const EXPLAINED_HEADERS: [&str; 6] = [
+const EXPLAINED_HEADERS: [&str; 8] = [
     "Authorization",
     "WWW-Authenticate",
     "Location",
     "Set-Cookie",
     "Cookie",
     "Referer",
+    "DPoP",
+    "DPoP-Nonce",
 ];
 
 fn header_rows(headers: &oauth_engine::http::Headers) -> Vec<ParamRow> {
@@ -166,30 +172,79 @@ pub struct FoundJwt {
     pub token: String,
     pub header: String,
     pub payload: String,
+    /// Its claims, each with what it means.
+    pub claims: Vec<ParamRow>,
+    pub kind: JwtKind,
+}
+
+/// Who signed a JWT in the trace, and so which key checks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JwtKind {
+    /// The authorization server's tokens: its JWKS.
+    Server,
+    /// A DPoP proof (RFC 9449 section 4.2): the public key in its own
+    /// header, and that key's RFC 7638 thumbprint, which a token bound to
+    /// it carries as `cnf.jkt`.
+    DpopProof { jwk: String, thumbprint: String },
+    /// A client assertion (RFC 7523 section 3): the key the client
+    /// registered.
+    ClientAssertion,
 }
 
 pub fn jwts(rows: &[ParamRow]) -> Vec<FoundJwt> {
     rows.iter()
         .filter_map(|row| {
-            let token = row.value.strip_prefix("Bearer ").unwrap_or(&row.value);
+            let value = row.value.as_str();
+            // RFC 6750 and RFC 9449 section 7.1: the two schemes a token
+            // is presented with.
+            let token = value
+                .strip_prefix("Bearer ")
+                .or_else(|| value.strip_prefix("DPoP "))
+                .unwrap_or(value);
             // A JWS compact serialization: three base64url parts.
             if token.split('.').count() != 3 {
                 return None;
             }
-            match decode(token).ok()? {
-                Decoded::Signed {
-                    header, payload, ..
-                } => Some(FoundJwt {
-                    name: row.name.clone(),
-                    token: token.to_owned(),
-                    header: serde_json::to_string_pretty(&header).ok()?,
-                    payload: match payload {
-                        Payload::Claims(claims) => serde_json::to_string_pretty(&claims).ok()?,
-                        Payload::Text(text) => text,
-                    },
-                }),
-                Decoded::Encrypted { .. } => None,
-            }
+            let Decoded::Signed {
+                header, payload, ..
+            } = decode(token).ok()?
+            else {
+                return None;
+            };
+            let jwk = header
+                .get("jwk")
+                .filter(|_| header.get("typ") == Some(&PROOF_TYP.into()));
+            let kind = match jwk {
+                Some(jwk) => JwtKind::DpopProof {
+                    jwk: jwk.to_string(),
+                    thumbprint: thumbprint(jwk).unwrap_or_default(),
+                },
+                None if row.name == "client_assertion" => JwtKind::ClientAssertion,
+                None => JwtKind::Server,
+            };
+            let (payload, claims) = match payload {
+                Payload::Claims(claims) => (
+                    serde_json::to_string_pretty(&claims).ok()?,
+                    claims
+                        .iter()
+                        .map(|(name, value)| {
+                            let value = value
+                                .as_str()
+                                .map_or_else(|| value.to_string(), str::to_owned);
+                            ParamRow::new(name, value, Source::Claim)
+                        })
+                        .collect(),
+                ),
+                Payload::Text(text) => (text, Vec::new()),
+            };
+            Some(FoundJwt {
+                name: row.name.clone(),
+                token: token.to_owned(),
+                header: serde_json::to_string_pretty(&header).ok()?,
+                payload,
+                claims,
+                kind,
+            })
         })
         .collect()
 }
@@ -285,7 +340,11 @@ fn HttpText(text: String, label: &'static str, testid: &'static str) -> impl Int
 /// The inspector's rows for the shared table: where each value was found,
 /// and Basic credentials decoded (RFC 6749 section 2.3.1).
 #[component]
-fn ParamTable(rows: Vec<ParamRow>, caption: &'static str, testid: &'static str) -> impl IntoView {
+fn ParamTable(
+    rows: Vec<ParamRow>,
+    #[prop(into)] caption: String,
+    testid: &'static str,
+) -> impl IntoView {
     let rows = rows
         .into_iter()
         .map(|row| MeaningRow {
@@ -402,8 +461,14 @@ fn exchange_view(exchange: Exchange) -> impl IntoView {
                             .into_iter()
                             .map(|jwt| {
                                 let token = jwt.token.clone();
-                                let open = move |_| crate::jwt::preload(&token, &server_jwks());
-                                let hidden = format!(" ({}, with the server's keys)", jwt.name);
+                                let key = match &jwt.kind {
+                                    JwtKind::Server => server_jwks(),
+                                    JwtKind::DpopProof { jwk, .. } => jwk.clone(),
+                                    JwtKind::ClientAssertion => client_public_jwk(),
+                                };
+                                let open = move |_| crate::jwt::preload(&token, &key);
+                                let hidden = format!(" ({}, {})", jwt.name, jwt.kind.key_name());
+                                let claims_caption = format!("Claims of {}", jwt.name);
                                 view! {
                                     <div class="jwt-decoded">
                                         <h4>
@@ -418,6 +483,7 @@ fn exchange_view(exchange: Exchange) -> impl IntoView {
                                                 </AppLink>
                                             </span>
                                         </h4>
+                                        <KindNote kind=jwt.kind />
                                         <div class="jwt-decoded__parts">
                                             <pre tabindex="0" aria-label="Header">
                                                 <code>{jwt.header}</code>
@@ -426,6 +492,11 @@ fn exchange_view(exchange: Exchange) -> impl IntoView {
                                                 <code>{jwt.payload}</code>
                                             </pre>
                                         </div>
+                                        <ParamTable
+                                            rows=jwt.claims
+                                            caption=claims_caption
+                                            testid="flow-jwt-claims"
+                                        />
                                     </div>
                                 }
                             })
@@ -434,6 +505,56 @@ fn exchange_view(exchange: Exchange) -> impl IntoView {
                 }
             })}
     }
+}
+
+impl JwtKind {
+    /// The key the debugger link opens it with.
+    fn key_name(&self) -> &'static str {
+        match self {
+            Self::Server => "with the server's keys",
+            Self::DpopProof { .. } => "with the key in its header",
+            Self::ClientAssertion => "with the client's registered key",
+        }
+    }
+}
+
+/// What a proof or an assertion is, above its parts.
+#[component]
+fn KindNote(kind: JwtKind) -> impl IntoView {
+    match kind {
+        JwtKind::Server => None,
+        JwtKind::DpopProof { thumbprint, .. } => Some(
+            view! {
+                <p data-testid="flow-jwt-kind">
+                    "A DPoP proof (RFC 9449 section 4.2), made for this request alone and signed \
+                     with the key in its header. That key's thumbprint (RFC 7638), which a token \
+                     bound to it carries as cnf.jkt: "
+                    <code data-testid="flow-jwt-thumbprint">{thumbprint}</code>
+                </p>
+            }
+            .into_any(),
+        ),
+        JwtKind::ClientAssertion => Some(
+            view! {
+                <p data-testid="flow-jwt-kind">
+                    "A client assertion (private_key_jwt, RFC 7523 section 3): the client signed \
+                     it instead of sending a secret, and the server checks it with the public \
+                     key the client registered."
+                </p>
+            }
+            .into_any(),
+        ),
+    }
+}
+
+/// The simulated client's registered public key, once the flow screen has
+/// the P-256 code (it does whenever a step carries an assertion).
+fn client_public_jwk() -> String {
+    use_flow_state()
+        .es256
+        .get_untracked()
+        .map(|es256| client_key(es256).public_jwk().to_string())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -482,6 +603,59 @@ mod tests {
                 .iter()
                 .any(|jwt| jwt.name == "access_token" && jwt.header.contains("\"alg\": \"RS256\""))
         );
+    }
+
+    #[test]
+    fn rfc9449_and_rfc7523_proofs_and_assertions_are_decoded_with_the_proofs_thumbprint() {
+        let scenario = crate::flow::model::Preset::Fapi.scenario();
+        let support = oauth_engine::sim::deployed::support(oauth_engine::jwa::ES256);
+        let played = crate::flow::play(scenario, &demo_signing_key().unwrap(), Some(support));
+        let issued = played
+            .trace
+            .iter()
+            .find(|e| e.request.url.path == "/token" && e.response.status == 200)
+            .unwrap();
+        let found = jwts(&request_rows(&issued.request));
+        let proof = found.iter().find(|jwt| jwt.name == "DPoP").unwrap();
+        // RFC 9449 section 6.1: the token is bound to the proof's key.
+        let access = jwts(&response_rows(&issued.response))
+            .into_iter()
+            .find(|jwt| jwt.name == "access_token")
+            .unwrap();
+        let JwtKind::DpopProof { thumbprint, jwk } = &proof.kind else {
+            panic!("the DPoP header is a proof: {:?}", proof.kind);
+        };
+        assert!(
+            access
+                .payload
+                .contains(&format!("\"jkt\": \"{thumbprint}\""))
+        );
+        assert!(jwk.contains("\"crv\":\"P-256\"") && !jwk.contains("\"d\""));
+        let htm = proof.claims.iter().find(|row| row.name == "htm").unwrap();
+        assert_eq!(htm.value, "POST");
+        assert!(
+            htm.rfc_url
+                .as_deref()
+                .unwrap()
+                .ends_with("rfc9449#section-4.2")
+        );
+        let assertion = found
+            .iter()
+            .find(|jwt| jwt.name == "client_assertion")
+            .unwrap();
+        assert_eq!(assertion.kind, JwtKind::ClientAssertion);
+        // At the API, the token is presented with the DPoP scheme, and both
+        // it and the proof are found.
+        let call = played
+            .trace
+            .iter()
+            .find(|e| e.request.url.path == "/profile")
+            .unwrap();
+        let names: Vec<String> = jwts(&request_rows(&call.request))
+            .into_iter()
+            .map(|jwt| jwt.name)
+            .collect();
+        assert_eq!(names, ["Authorization", "DPoP"]);
     }
 
     #[test]

@@ -135,6 +135,8 @@ pub struct FlowState {
     pub step: RwSignal<usize>,
     pub playing: RwSignal<bool>,
     pub speed: RwSignal<Speed>,
+    /// The P-256 functions, once a flow has needed them.
+    pub es256: ReadSignal<Option<Es256>>,
     /// The tab's seed and simulated start time: every run uses them.
     pub seed: u64,
     pub start_time: u64,
@@ -214,6 +216,7 @@ impl FlowState {
             step: RwSignal::new(initial_step),
             playing: RwSignal::new(false),
             speed: RwSignal::new(Speed::Normal),
+            es256,
             seed,
             start_time,
         }

@@ -492,6 +492,23 @@ describe("Flow screen, OAuth as deployed now", () => {
     assert.match(second.request, /\nDPoP: eyJ/);
     assert.doesNotMatch(second.request, /client_secret|Authorization: Basic/);
     assert.match(second.response, /"token_type":"DPoP"/);
+    // The inspector decodes the proof and the assertion, and names the
+    // proof key's thumbprint, which the issued token carries as cnf.jkt.
+    const kinds = await byTestId(page, "flow-jwt-kind").allTextContents();
+    assert.ok(kinds.some((text) => /DPoP proof \(RFC 9449/.test(text)), kinds.join(" | "));
+    assert.ok(kinds.some((text) => /client assertion \(private_key_jwt/.test(text)), kinds.join(" | "));
+    const jkt = await byTestId(page, "flow-jwt-thumbprint").textContent();
+    const decoded = await byTestId(page, "flow-jwts").textContent();
+    assert.ok(jkt.length === 43 && decoded.includes(`"jkt": "${jkt}"`), jkt);
+    assert.match(await byTestId(page, "flow-jwt-claims").filter({ hasText: "htm" }).textContent(), /htm.*POST.*the HTTP method/s);
+    await assertNoAxeViolations(page, "FAPI token request in the inspector");
+    // Its debugger link opens it with the key in its header, and it verifies.
+    await page.getByRole("link", { name: /Open in the JWT debugger \(DPoP, with the key in its header/ }).click();
+    const verdict = byTestId(page, "jwt-verify-result");
+    await verdict.filter({ hasNotText: /^Loading/ }).waitFor();
+    assert.equal(await verdict.textContent(), "Signature verified (ES256).");
+    await page.goBack();
+    await byTestId(page, "diagram").waitFor();
     // RFC 9449 section 7: the API call presents the token with the DPoP scheme and a proof.
     const call = await exchangeAt(page, "GET /profile");
     assert.match(call.request, /Authorization: DPoP /);

@@ -77,8 +77,8 @@ pub const PARAMS: &[ParamInfo] = &[
     ),
     entry(
         "nonce",
-        "OpenID Connect: a random value echoed in the ID token, binding it to this login \
-         (OIDC Core 3.1.2.1).",
+        "A value to repeat: the client's, echoed in the ID token (OIDC Core 3.1.2.1); in a DPoP \
+         proof, the server's DPoP-Nonce.",
         9700,
         "2.1.1",
     ),
@@ -92,7 +92,8 @@ pub const PARAMS: &[ParamInfo] = &[
     ),
     entry(
         "iss",
-        "The issuer that sent the response, so the client can detect a mix-up between servers.",
+        "Who issued it: the server, in its response (mix-up defence) and tokens; the client, in \
+         its assertion.",
         9207,
         "2",
     ),
@@ -303,30 +304,55 @@ pub const PARAMS: &[ParamInfo] = &[
         7662,
         "2.2",
     ),
-    // Introspection's answer about an active token (RFC 7662 section 2.2).
+    // JWT claims, in tokens, proofs and assertions, and as members of
+    // introspection's answer (RFC 7662 section 2.2 takes them from JWT).
     entry(
         "aud",
-        "Who the token is for: the APIs that should accept it.",
-        7662,
-        "2.2",
+        "Who the token is for: the APIs (or, for an assertion, the server) that should accept it.",
+        7519,
+        "4.1.3",
     ),
     entry(
         "exp",
         "When the token expires, in seconds since 1970.",
-        7662,
-        "2.2",
+        7519,
+        "4.1.4",
     ),
     entry(
         "iat",
-        "When the token was issued, in seconds since 1970.",
-        7662,
-        "2.2",
+        "When the token was made, in seconds since 1970.",
+        7519,
+        "4.1.6",
     ),
     entry(
         "jti",
-        "The token's own identifier, unique at this server.",
-        7662,
-        "2.2",
+        "The token's own identifier, unique, so that a receiver can refuse it a second time.",
+        7519,
+        "4.1.7",
+    ),
+    entry(
+        "htm",
+        "DPoP proof: the HTTP method of the one request it was made for.",
+        9449,
+        "4.2",
+    ),
+    entry(
+        "htu",
+        "DPoP proof: the URL, without query or fragment, of the one request it was made for.",
+        9449,
+        "4.2",
+    ),
+    entry(
+        "ath",
+        "DPoP proof: the SHA-256 hash of the access token sent with it, tying the two together.",
+        9449,
+        "4.2",
+    ),
+    entry(
+        "cnf",
+        "Confirmation: the key the token is bound to; jkt is a DPoP key's RFC 7638 thumbprint.",
+        9449,
+        "6.1",
     ),
     // Headers. Their names compare case-insensitively (RFC 9110 5.1).
     entry(

@@ -7,6 +7,7 @@ use oauth_engine::clock::UnixTime;
 use oauth_engine::jwt::{Decoded, warnings};
 
 use super::JwtState;
+use super::kind::{TokenKind, token_kind};
 use super::model::{
     CLAIM_ROWS_SHOWN, DRAWN_CHARS, claim_rows, compact_payload, drawn, grouped, parse_header,
     parse_skew,
@@ -84,6 +85,10 @@ pub fn DecodedPanel() -> impl IntoView {
                 />
             </div>
             {move || {
+                let kind = state.decoded.with(|decoded| decoded.as_ref().ok().and_then(token_kind));
+                kind.map(|kind| view! { <KindNote kind /> })
+            }}
+            {move || {
                 let decoded = state.decoded.get().ok()?;
                 let found = warnings(&decoded, now(), skew().unwrap_or(DEFAULT_SKEW));
                 (!found.is_empty())
@@ -143,6 +148,35 @@ pub fn DecodedPanel() -> impl IntoView {
             </fieldset>
             <ClaimsTable now=Signal::derive(now) />
         </section>
+    }
+}
+
+/// What a proof or an assertion is, and how to check it.
+#[component]
+fn KindNote(kind: TokenKind) -> impl IntoView {
+    let text = match kind {
+        TokenKind::DpopProof { thumbprint, .. } => view! {
+            "A DPoP proof (RFC 9449 section 4.2): made for one request (htm, htu) and signed \
+             with the private half of the key in its header, so it verifies with that jwk \
+             (\"Use the key in the header\" below). The key's thumbprint (RFC 7638), which a \
+             token bound to it carries as cnf.jkt: "
+            {match thumbprint {
+                Ok(jkt) => view! { <code data-testid="jwt-thumbprint">{jkt}</code> }.into_any(),
+                Err(why) => format!("none: {why}.").into_any(),
+            }}
+        }
+        .into_any(),
+        TokenKind::ClientAssertion { client_id } => format!(
+            "A client assertion (private_key_jwt, RFC 7523 section 3): {client_id} signed it \
+             instead of sending a secret; iss and sub name the client, aud the authorization \
+             server. It verifies with the public key the client registered."
+        )
+        .into_any(),
+    };
+    view! {
+        <p class="jwt__kind" data-testid="jwt-kind">
+            {text}
+        </p>
     }
 }
 

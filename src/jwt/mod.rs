@@ -5,6 +5,7 @@
 
 pub(crate) mod crypto;
 mod decoded;
+mod kind;
 pub mod model;
 mod sign;
 mod token;

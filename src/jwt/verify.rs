@@ -7,6 +7,7 @@ use oauth_engine::jwt::Decoded;
 use serde_json::Value;
 
 use super::crypto::{Verdict, VerifyInput};
+use super::kind::{TokenKind, token_kind};
 use super::model::{KeyFormat, pretty};
 use super::{JwtState, KeyField};
 
@@ -104,6 +105,28 @@ pub fn VerifyPanel() -> impl IntoView {
                 describedby="jwt-verify-result"
                 on_change=|| {}
             />
+            {move || {
+                let jwk = state
+                    .decoded
+                    .with(|decoded| match decoded.as_ref().ok().and_then(token_kind) {
+                        Some(TokenKind::DpopProof { jwk, .. }) => jwk,
+                        _ => None,
+                    })?;
+                Some(
+                    view! {
+                        <button
+                            type="button"
+                            class="button button--small"
+                            data-testid="jwt-use-header-jwk"
+                            on:click=move |_| {
+                                state.verify_key.set(jwk.clone(), KeyFormat::JwkOrPem);
+                            }
+                        >
+                            "Use the key in the header (jwk)"
+                        </button>
+                    },
+                )
+            }}
             <p
                 id="jwt-verify-result"
                 data-testid="jwt-verify-result"

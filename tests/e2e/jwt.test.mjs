@@ -59,6 +59,36 @@ describe("JWT debugger", () => {
     page.assertClean();
   });
 
+  test("RFC 9449: a DPoP proof is named, its key's thumbprint shown, and it verifies with the key in its header", async () => {
+    const examples = JSON.parse(
+      await readFile(join(ROOT, "crates/oauth-engine/tests/vectors/rfc9449/examples.json"), "utf8"),
+    );
+    const page = await openJwt(app);
+    await byTestId(page, "jwt-token").fill(examples.token_request.proof);
+    assert.match(await byTestId(page, "jwt-kind").textContent(), /A DPoP proof \(RFC 9449 section 4\.2\)/);
+    // RFC 9449 section 6.1: the thumbprint the example's cnf.jkt shows.
+    assert.equal(await byTestId(page, "jwt-thumbprint").textContent(), examples.jkt);
+    const claims = await byTestId(page, "jwt-claims").textContent();
+    assert.match(claims, /htm[\s\S]*POST[\s\S]*the HTTP method/);
+    assert.match(claims, /htu[\s\S]*https:\/\/server\.example\.com\/token[\s\S]*the URL/);
+    await byTestId(page, "jwt-use-header-jwk").click();
+    await verdict(page, /^Signature verified \(ES256\)\.$/);
+    await assertNoAxeViolations(page, "JWT debugger on a DPoP proof");
+
+    // RFC 7523 section 3: an assertion is named by its iss = sub, aud and jti.
+    const assertion = [
+      b64url(JSON.stringify({ alg: "ES256", typ: "JWT" })),
+      b64url(JSON.stringify({ iss: "webapp", sub: "webapp", aud: "https://as.example", jti: "x1", exp: 1767225660 })),
+      "c2ln",
+    ].join(".");
+    await byTestId(page, "jwt-token").fill(assertion);
+    assert.match(await byTestId(page, "jwt-kind").textContent(), /A client assertion \(private_key_jwt, RFC 7523 section 3\): webapp signed it/);
+    assert.equal(await byTestId(page, "jwt-use-header-jwk").count(), 0);
+    await byTestId(page, "jwt-token").fill(A1_TOKEN);
+    assert.equal(await byTestId(page, "jwt-kind").count(), 0);
+    page.assertClean();
+  });
+
   test("RFC 7515 A.2: RS256 verifies with its JWK; a secret for it is named the confusion attack", async () => {
     const vector = JSON.parse(await readFile(join(ROOT, "crates/oauth-engine/src/keys/rfc7515_a2.json"), "utf8"));
     const page = await openJwt(app);

@@ -37,6 +37,13 @@ pub fn exchange_summary(exchange: &Exchange, step: usize, len: usize, flow: Flow
 pub fn outcome(played: &Played) -> (bool, String) {
     match &played.stopped {
         Some(why) => (false, format!("The flow stopped: {why}.")),
+        // Its last call is meant to fail: RFC 7009 section 2.1.
+        None if played.scenario.sign_out => (
+            true,
+            "The flow completed: the user signed out, the server revoked the tokens, and the \
+             API refused the access token that was revoked with them."
+                .into(),
+        ),
         None => (
             true,
             "The flow completed: the client got its tokens and the API answered.".into(),

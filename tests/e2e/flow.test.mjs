@@ -532,6 +532,7 @@ describe("Flow screen, OAuth as deployed now", () => {
     const forward = byTestId(signOut, "flow-forward");
     while (await forward.isEnabled()) await forward.click();
     assert.match(await byTestId(signOut, "flow-response").textContent(), /^HTTP\/1\.1 401 Unauthorized[\s\S]*revoked/);
+    assert.match(await byTestId(signOut, "flow-outcome").textContent(), /signed out, the server revoked the tokens/);
     signOut.assertClean();
   });
 

@@ -3,6 +3,9 @@
 //! nonce, private_key_jwt), opaque tokens the API introspects, and signing
 //! out with revocation. Each test names the rule it checks.
 
+mod common;
+
+use common::names_in;
 use oauth_engine::dpop::{ProofContext, check_proof, thumbprint};
 use oauth_engine::http::Method;
 use oauth_engine::jose::b64_decode;
@@ -309,32 +312,6 @@ fn rfc6749_4_1_2_a_replayed_code_is_refused_for_the_code_even_with_a_valid_asser
         replay.response.json_body().unwrap()["error"],
         "invalid_grant"
     );
-}
-
-/// Every form parameter, query parameter, JSON member and header of `exchange`.
-fn names_in(exchange: &Exchange) -> Vec<String> {
-    let mut names: Vec<String> = exchange
-        .request
-        .params()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(name, _)| name)
-        .collect();
-    names.extend(
-        exchange
-            .request
-            .url
-            .query_pairs()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(name, _)| name),
-    );
-    if let Some(Value::Object(body)) = exchange.response.json_body() {
-        names.extend(body.keys().cloned());
-    }
-    names.extend(exchange.request.headers.iter().map(|(n, _)| n.to_owned()));
-    names.extend(exchange.response.headers.iter().map(|(n, _)| n.to_owned()));
-    names
 }
 
 #[test]

@@ -1,6 +1,9 @@
 //! Whole runs: a scenario in, a trace out. Checks who talks to whom, on
 //! which channel, what the browser gets to see, and where each failure stops.
 
+mod common;
+
+use common::names_in;
 use oauth_engine::channel::Channel;
 use oauth_engine::http::Method;
 use oauth_engine::http::Url;
@@ -936,39 +939,6 @@ fn a_token_request_exports_to_a_curl_command() {
     let api = run.trace[5].request.to_curl();
     assert!(api.starts_with("curl 'https://api.example/profile' \\\n  -H 'Authorization: Bearer "));
     assert!(!api.contains("-X") && !api.contains("--data-raw"));
-}
-
-/// Every name in a query, a form body or a JSON response's top level.
-fn names_in(exchange: &Exchange) -> Vec<String> {
-    let mut names: Vec<String> = exchange
-        .request
-        .url
-        .query_pairs()
-        .unwrap_or_default()
-        .into_iter()
-        .chain(exchange.request.params().unwrap_or_default())
-        .map(|(name, _)| name)
-        .collect();
-    if let Some(location) = exchange
-        .response
-        .headers
-        .get("Location")
-        .and_then(|value| Url::parse(value).ok())
-    {
-        names.extend(
-            location
-                .query_pairs()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(n, _)| n),
-        );
-    }
-    if let Some(serde_json::Value::Object(body)) = exchange.response.json_body() {
-        names.extend(body.keys().cloned());
-    }
-    names.extend(exchange.request.headers.iter().map(|(n, _)| n.to_owned()));
-    names.extend(exchange.response.headers.iter().map(|(n, _)| n.to_owned()));
-    names
 }
 
 #[test]

@@ -13,6 +13,7 @@ use oauth_engine::server::{
     AuthorizationServer, ClientAuthMethod, ClientRegistration, GrantType, ServerConfig,
     ServerPolicy, User, offered_scopes,
 };
+use oauth_engine::sim::trace::Exchange;
 use oauth_engine::types::{ClientId, ClientSecret, RedirectUri, Scope, Subject};
 use serde_json::Value;
 
@@ -410,4 +411,38 @@ pub fn spa_tokens_bound_to(sim: &mut Sim, key: &oauth_engine::dpop::DpopKey) -> 
     let response = sim.send(request);
     assert_eq!(response.status, 200, "{}", response.body);
     serde_json::from_str(&response.body).unwrap()
+}
+
+/// Every name in an exchange, for the glossary tests: in its query, form
+/// body, redirect's query, a JSON response's top level and the headers.
+pub fn names_in(exchange: &Exchange) -> Vec<String> {
+    let mut names: Vec<String> = exchange
+        .request
+        .url
+        .query_pairs()
+        .unwrap_or_default()
+        .into_iter()
+        .chain(exchange.request.params().unwrap_or_default())
+        .map(|(name, _)| name)
+        .collect();
+    if let Some(location) = exchange
+        .response
+        .headers
+        .get("Location")
+        .and_then(|value| Url::parse(value).ok())
+    {
+        names.extend(
+            location
+                .query_pairs()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(n, _)| n),
+        );
+    }
+    if let Some(Value::Object(body)) = exchange.response.json_body() {
+        names.extend(body.keys().cloned());
+    }
+    names.extend(exchange.request.headers.iter().map(|(n, _)| n.to_owned()));
+    names.extend(exchange.response.headers.iter().map(|(n, _)| n.to_owned()));
+    names
 }

@@ -160,15 +160,16 @@ impl FlowState {
             stored.insert(preset, form);
         }
         let forms = RwSignal::new(stored);
+        let preset = RwSignal::new(initial_preset);
+        // Only the current flow's form changes (`edit`, `reset`, a share
+        // link), so only it is written back.
         Effect::new(move || {
+            let preset = preset.get();
             forms.with(|forms| {
-                for preset in Preset::ALL {
-                    let query = forms.get(preset).as_ref().map(|f| stored_form(preset, f));
-                    save_setting(Store::Session, &form_key(preset), query.as_deref());
-                }
+                let query = forms.get(preset).as_ref().map(|f| stored_form(preset, f));
+                save_setting(Store::Session, &form_key(preset), query.as_deref());
             })
         });
-        let preset = RwSignal::new(initial_preset);
         let form = Memo::new(move |_| {
             let preset = preset.get();
             forms.with(|forms| {

@@ -1,19 +1,17 @@
 //! JSON Web Signature in compact form (RFC 7515) with the algorithms the
 //! simulated servers use: RS256 for access and ID tokens (RFC 9068 section
 //! 2.1 requires it be supported) and HS256. Keys as JWK (RFC 7517), with
-//! RFC 7638 thumbprints as key ids.
+//! RFC 7638 thumbprints as key ids. The RSA arithmetic is `rs256`'s.
 
 use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
-use rsa::pkcs1v15;
-use rsa::signature::{SignatureEncoding, Signer, Verifier};
-use rsa::traits::PublicKeyParts;
-use rsa::{BigUint, RsaPrivateKey, RsaPublicKey};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+
+use crate::rs256;
 
 /// base64url without padding (RFC 7515 section 2).
 pub fn b64_encode(bytes: impl AsRef<[u8]>) -> String {
@@ -86,7 +84,7 @@ impl std::error::Error for JoseError {}
 pub enum SigningKey {
     Hmac(Vec<u8>),
     Rsa {
-        key: Box<RsaPrivateKey>,
+        key: Box<rs256::PrivateKey>,
         kid: String,
     },
 }
@@ -101,27 +99,29 @@ impl fmt::Debug for SigningKey {
 }
 
 impl SigningKey {
-    /// An RSA key, identified by its RFC 7638 thumbprint.
-    pub fn rsa(key: RsaPrivateKey) -> Self {
-        let kid = rsa_thumbprint(&key.to_public_key());
-        Self::Rsa {
-            key: Box::new(key),
-            kid,
-        }
-    }
-
-    /// An RSA private key from its JWK members n, e, d, p, q (RFC 7518
-    /// section 6.3.2).
+    /// An RSA private key from its JWK members (RFC 7518 section 6.3.2),
+    /// identified by its RFC 7638 thumbprint. Signing takes the primes and
+    /// CRT members; `d` must be there too, as the RFC asks of a private
+    /// key, though it is not used.
     pub fn rsa_from_jwk(jwk: &Value) -> Result<Self, JoseError> {
         let big = |name: &str| jwk_number(jwk, name);
-        let key = RsaPrivateKey::from_components(
-            big("n")?,
-            big("e")?,
-            big("d")?,
-            vec![big("p")?, big("q")?],
-        )
-        .map_err(|error| JoseError::InvalidKey(error.to_string()))?;
-        Ok(Self::rsa(key))
+        big("d")?;
+        let (n, e, p, q) = (big("n")?, big("e")?, big("p")?, big("q")?);
+        let (dp, dq, qi) = (big("dp")?, big("dq")?, big("qi")?);
+        let parts = rs256::PrivateParts {
+            n: &n,
+            e: &e,
+            p: &p,
+            q: &q,
+            dp: &dp,
+            dq: &dq,
+            qi: &qi,
+        };
+        let key = rs256::PrivateKey::new(&parts).map_err(JoseError::InvalidKey)?;
+        Ok(Self::Rsa {
+            kid: rsa_thumbprint(key.public_key()),
+            key: Box::new(key),
+        })
     }
 
     pub fn algorithm(&self) -> Algorithm {
@@ -141,7 +141,7 @@ impl SigningKey {
     pub fn verifying_key(&self) -> VerifyingKey {
         match self {
             Self::Hmac(secret) => VerifyingKey::Hmac(secret.clone()),
-            Self::Rsa { key, .. } => VerifyingKey::Rsa(key.to_public_key()),
+            Self::Rsa { key, .. } => VerifyingKey::Rsa(key.public_key().clone()),
         }
     }
 
@@ -149,9 +149,7 @@ impl SigningKey {
     pub fn signature_for(&self, input: &[u8]) -> Vec<u8> {
         match self {
             Self::Hmac(secret) => hmac_sha256(secret, input),
-            Self::Rsa { key, .. } => pkcs1v15::SigningKey::<Sha256>::new(RsaPrivateKey::clone(key))
-                .sign(input)
-                .to_vec(),
+            Self::Rsa { key, .. } => key.sign(input),
         }
     }
 
@@ -176,7 +174,7 @@ impl SigningKey {
 #[derive(Clone, PartialEq, Eq)]
 pub enum VerifyingKey {
     Hmac(Vec<u8>),
-    Rsa(RsaPublicKey),
+    Rsa(rs256::PublicKey),
 }
 
 impl fmt::Debug for VerifyingKey {
@@ -202,9 +200,9 @@ impl VerifyingKey {
             return Err(JoseError::InvalidKey("\"kty\" is not \"RSA\"".into()));
         }
         let big = |name: &str| jwk_number(jwk, name);
-        RsaPublicKey::new(big("n")?, big("e")?)
+        rs256::PublicKey::new(&big("n")?, &big("e")?)
             .map(Self::Rsa)
-            .map_err(|error| JoseError::InvalidKey(error.to_string()))
+            .map_err(JoseError::InvalidKey)
     }
 
     /// The public JWK, with `kid`, `use` and `alg` (RFC 7517 section 4),
@@ -218,8 +216,8 @@ impl VerifyingKey {
                 "kid": rsa_thumbprint(key),
                 "use": "sig",
                 "alg": "RS256",
-                "n": b64_encode(key.n().to_bytes_be()),
-                "e": b64_encode(key.e().to_bytes_be()),
+                "n": b64_encode(key.n()),
+                "e": b64_encode(key.e()),
             })),
         }
     }
@@ -257,13 +255,7 @@ impl VerifyingKey {
                 mac.update(signing_input.as_bytes());
                 mac.verify_slice(&signature).is_ok()
             }
-            Self::Rsa(key) => pkcs1v15::Signature::try_from(signature.as_slice())
-                .ok()
-                .is_some_and(|signature| {
-                    pkcs1v15::VerifyingKey::<Sha256>::new(key.clone())
-                        .verify(signing_input.as_bytes(), &signature)
-                        .is_ok()
-                }),
+            Self::Rsa(key) => key.verify(signing_input.as_bytes(), &signature),
         };
         if !valid {
             return Err(JoseError::BadSignature);
@@ -274,13 +266,13 @@ impl VerifyingKey {
 
 /// A JWK member holding a big-endian unsigned integer, base64url-encoded
 /// (RFC 7518 section 6.3).
-fn jwk_number(jwk: &Value, name: &str) -> Result<BigUint, JoseError> {
+fn jwk_number(jwk: &Value, name: &str) -> Result<Vec<u8>, JoseError> {
     let text = jwk[name]
         .as_str()
         .ok_or_else(|| JoseError::InvalidKey(format!("\"{name}\" is missing")))?;
     let bytes = b64_decode(text)
         .map_err(|_| JoseError::InvalidKey(format!("\"{name}\" is not base64url")))?;
-    Ok(BigUint::from_bytes_be(&bytes))
+    Ok(bytes)
 }
 
 /// A JWS whose signature checked out.
@@ -329,11 +321,11 @@ fn hmac_sha256(secret: &[u8], input: &[u8]) -> Vec<u8> {
 
 /// RFC 7638 JWK thumbprint: SHA-256 over the required members in
 /// lexicographic order with no white space, base64url-encoded.
-pub fn rsa_thumbprint(key: &RsaPublicKey) -> String {
+pub fn rsa_thumbprint(key: &rs256::PublicKey) -> String {
     let canonical = format!(
         r#"{{"e":"{}","kty":"RSA","n":"{}"}}"#,
-        b64_encode(key.e().to_bytes_be()),
-        b64_encode(key.n().to_bytes_be())
+        b64_encode(key.e()),
+        b64_encode(key.n())
     );
     b64_encode(Sha256::digest(canonical.as_bytes()))
 }

@@ -20,6 +20,7 @@ pub mod params;
 pub mod pkce;
 pub mod resource;
 pub mod rng;
+pub mod rs256;
 pub mod server;
 pub mod sim;
 pub mod types;

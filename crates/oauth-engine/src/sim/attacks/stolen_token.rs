@@ -4,7 +4,7 @@
 
 use super::attack::Outcome;
 use super::moves::{
-    api_outcome, attacker_calls_api, no_randomness, passed, profile, refusal, stopped_here,
+    api_outcome, attacker_calls_api, last, no_randomness, passed, profile, refusal, stopped_here,
 };
 use crate::channel::Channel;
 use crate::dpop::{DpopKey, ProofClaims, TOKEN_TYPE};
@@ -61,7 +61,7 @@ pub(super) fn stolen_token_replay(
          access token as a bearer token.",
         &STOLEN,
     );
-    let step = super::moves::last(network);
+    let step = last(network);
     if refusal(&network.trace[step].response).is_none() {
         return api_outcome(network, |body| {
             format!("The attacker reads {}", profile(body))

@@ -114,7 +114,7 @@ pub fn AttackLab() -> impl IntoView {
             })
             .unwrap_or(false),
     );
-    let run = Memo::new(move |_| run_attack(attack.get(), defended.get(), LAB_SEED));
+    let run = Memo::new(move |_| lab_run(attack.get(), defended.get()));
     let len = Signal::derive(move || run.with(|run| run.trace.len()));
     let stepper = Stepper::new(link.step.unwrap_or(0), len);
     let not_understood = RwSignal::new(link.not_understood);
@@ -324,6 +324,20 @@ fn StepDetail(run: Memo<AttackRun>, stepper: Stepper) -> impl IntoView {
     }
 }
 
+/// The run the lab shows. The lab does not load the support for DPoP and
+/// PAR yet: an attack that needs it shows an empty run, stopped with why.
+fn lab_run(attack: Attack, defended: bool) -> AttackRun {
+    run_attack(attack, defended, LAB_SEED, None).unwrap_or_else(|stop| AttackRun {
+        attack,
+        defended,
+        trace: Vec::new(),
+        outcome: Outcome::Stopped {
+            step: 0,
+            error: stop.to_string(),
+        },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,9 +374,9 @@ mod tests {
 
     #[test]
     fn every_attack_has_an_outcome_at_a_step_of_its_run() {
-        for attack in Attack::ALL {
+        for attack in Attack::ALL.into_iter().filter(|a| !a.needs_support()) {
             for defended in [false, true] {
-                let run = run_attack(attack, defended, LAB_SEED);
+                let run = lab_run(attack, defended);
                 assert!(
                     run.outcome.step() < run.trace.len(),
                     "{attack:?} {defended}"

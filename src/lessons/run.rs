@@ -65,7 +65,11 @@ impl RunSpec {
                 }
             }
             Self::Attack { attack, defended } => LessonRun {
-                trace: run_attack(attack, defended, LAB_SEED).trace.into(),
+                // No support yet: an attack that needs it says so here.
+                trace: run_attack(attack, defended, LAB_SEED, None)
+                    .map_err(|stop| stop.to_string())?
+                    .trace
+                    .into(),
                 flow: Flow::AuthorizationCode,
             },
             Self::Compare(side) => {

@@ -366,6 +366,24 @@ pub fn proofs_in(request: &crate::http::Request) -> Vec<&str> {
 /// the request (RFC 9449 section 4.3, checks 2 to 12; check 1, one header,
 /// is the caller's, as is recording the `jti`).
 pub fn check_proof(proof: &str, context: &ProofContext<'_>) -> Result<ValidProof, ProofError> {
+    check(proof, context, true)
+}
+
+/// [`check_proof`] without check 9, that `htu` is the request's URL: what
+/// a flawed receiver does, for the attack lab to show a proof used for
+/// another URL. Never what a receiver should do (RFC 9449 section 4.3).
+pub fn check_proof_ignoring_htu(
+    proof: &str,
+    context: &ProofContext<'_>,
+) -> Result<ValidProof, ProofError> {
+    check(proof, context, false)
+}
+
+fn check(
+    proof: &str,
+    context: &ProofContext<'_>,
+    checks_htu: bool,
+) -> Result<ValidProof, ProofError> {
     // Check 2: a well-formed JWS in compact form.
     let parts: Vec<&str> = proof.trim().split('.').collect();
     let [header, claims, signature] = parts[..] else {
@@ -412,7 +430,9 @@ pub fn check_proof(proof: &str, context: &ProofContext<'_>) -> Result<ValidProof
     }
     let proof_htu = string(&claims, "htu")?;
     let request_htu = htu(context.url);
-    if Url::parse(proof_htu).map(|url| htu(&url)).as_deref() != Ok(request_htu.as_str()) {
+    if checks_htu
+        && Url::parse(proof_htu).map(|url| htu(&url)).as_deref() != Ok(request_htu.as_str())
+    {
         return Err(ProofError::WrongUri {
             proof: proof_htu.to_owned(),
             request: request_htu,

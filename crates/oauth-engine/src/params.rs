@@ -255,6 +255,13 @@ pub const PARAMS: &[ParamInfo] = &[
         "7",
     ),
     entry(
+        "contacts",
+        "The simulated API's own data, not an OAuth parameter: the user's address book, a second \
+         resource the DPoP proof replay attack reaches.",
+        6749,
+        "7",
+    ),
+    entry(
         "client",
         "The simulated API's own data: a client credentials token speaks for the client itself.",
         6749,

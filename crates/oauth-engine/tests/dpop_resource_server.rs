@@ -36,6 +36,7 @@ fn api(sim: &Sim) -> ResourceServer {
             by_subject: Default::default(),
         }],
         seen_proofs: Default::default(),
+        skips_proof_jti_and_htu: false,
         dpop: Some((&Dpop, ES256)),
         introspection: None,
         introspected: Vec::new(),
@@ -172,6 +173,45 @@ fn rfc9449_11_1_a_proof_replayed_at_the_api_is_refused() {
         refusal(&call(&sim, &mut api, &format!("DPoP {token}"), &[proof]));
     assert_eq!(error, "invalid_dpop_proof");
     assert!(description.contains("already used"), "{description}");
+}
+
+#[test]
+fn an_api_that_skips_the_jti_and_htu_checks_takes_replayed_and_misdirected_proofs() {
+    // The attack lab's flawed API: everything else is still checked.
+    let mut sim = Sim::new(server());
+    let (key, thief) = (key(9), key(10));
+    let token = bound_token(&mut sim, &key);
+    let mut api = ResourceServer {
+        skips_proof_jti_and_htu: true,
+        ..api(&sim)
+    };
+    let proof = api_proof(&sim, &key, PROFILE, &token, 2);
+    for _ in 0..2 {
+        let response = call(
+            &sim,
+            &mut api,
+            &format!("DPoP {token}"),
+            std::slice::from_ref(&proof),
+        );
+        assert_eq!(response.status, 200, "{}", response.body);
+    }
+    let for_other_url = api_proof(&sim, &key, "https://api.example/admin", &token, 3);
+    let response = call(&sim, &mut api, &format!("DPoP {token}"), &[for_other_url]);
+    assert_eq!(response.status, 200, "{}", response.body);
+    // The proof's key and ath still count.
+    let thiefs = api_proof(&sim, &thief, PROFILE, &token, 4);
+    let (error, description, _) =
+        refusal(&call(&sim, &mut api, &format!("DPoP {token}"), &[thiefs]));
+    assert_eq!(error, "invalid_dpop_proof");
+    assert!(description.contains("another key"), "{description}");
+    let for_other_token = api_proof(&sim, &key, PROFILE, "another-token", 5);
+    let (_, description, _) = refusal(&call(
+        &sim,
+        &mut api,
+        &format!("DPoP {token}"),
+        &[for_other_token],
+    ));
+    assert!(description.contains("ath"), "{description}");
 }
 
 #[test]

@@ -188,6 +188,7 @@ proptest! {
                 by_subject: Default::default(),
             }],
             seen_proofs: Default::default(),
+            skips_proof_jti_and_htu: false,
             dpop: Some((&oauth_engine::resource::Dpop, ES256)),
             introspection: None,
             introspected: Vec::new(),

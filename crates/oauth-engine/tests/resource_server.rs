@@ -33,6 +33,7 @@ fn api(sim: &Sim) -> ResourceServer {
             resource(Method::Get, "/admin", "admin"),
         ],
         seen_proofs: Default::default(),
+        skips_proof_jti_and_htu: false,
         dpop: None,
         introspection: None,
         introspected: Vec::new(),

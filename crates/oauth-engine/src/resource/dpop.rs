@@ -6,7 +6,10 @@ use serde_json::{Map, Value};
 
 use super::{ProofOfPossession, Scheme};
 use crate::clock::UnixTime;
-use crate::dpop::{PROOF_ALG, ProofContext, ProofError, SeenProofs, TOKEN_TYPE, check_proof};
+use crate::dpop::{
+    PROOF_ALG, ProofContext, ProofError, SeenProofs, TOKEN_TYPE, check_proof,
+    check_proof_ignoring_htu,
+};
 use crate::error::{ErrorCode, OAuthError};
 use crate::es256::Es256;
 use crate::http::{Request, Response};
@@ -22,7 +25,7 @@ impl ProofOfPossession for Dpop {
     fn check(
         &self,
         es256: Es256,
-        seen: &mut SeenProofs,
+        seen: Option<&mut SeenProofs>,
         request: &Request,
         (scheme, token): (Scheme, &str),
         claims: &Map<String, Value>,
@@ -62,7 +65,13 @@ impl ProofOfPossession for Dpop {
                     nonce: None,
                     es256,
                 };
-                let valid = check_proof(proof, &context).map_err(proof_error)?;
+                // Section 4.3, check 9: the proof is for this URL; a lax
+                // API (no record of proofs) takes any URL the proof names.
+                let valid = match seen {
+                    Some(_) => check_proof(proof, &context),
+                    None => check_proof_ignoring_htu(proof, &context),
+                }
+                .map_err(proof_error)?;
                 // Section 7.1: the key that signed the proof is the one
                 // the token is bound to.
                 if valid.jkt != jkt {
@@ -72,7 +81,12 @@ impl ProofOfPossession for Dpop {
                              to (cnf.jkt)",
                     )));
                 }
-                seen.record(&valid, now).map_err(proof_error)
+                // Section 11.1: a proof seen before is a replay; a lax API
+                // keeps no record of the proofs it accepted.
+                match seen {
+                    Some(seen) => seen.record(&valid, now).map_err(proof_error),
+                    None => Ok(()),
+                }
             }
         }
     }

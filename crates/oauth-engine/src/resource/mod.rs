@@ -96,6 +96,11 @@ pub struct ResourceServer {
     /// DPoP proofs accepted so far, to refuse a replay (RFC 9449 section
     /// 11.1).
     pub seen_proofs: SeenProofs,
+    /// A deliberately flawed API, for the attack lab: it takes a DPoP
+    /// proof without checking that its `jti` is new (RFC 9449 section
+    /// 11.1) and that its `htu` is this request's URL (section 4.3, check
+    /// 9). False, the default: it checks both, as it must.
+    pub skips_proof_jti_and_htu: bool,
     /// DPoP-bound tokens (RFC 9449), once given ([`Dpop`]); `None`: the
     /// API takes bearer tokens only. Given like the server's extensions,
     /// so a build that never gives it leaves the proof checks out; with
@@ -114,11 +119,14 @@ pub trait ProofOfPossession: Sync + std::fmt::Debug {
     /// For a token presented with the DPoP scheme, the request's proof and
     /// the token's `cnf.jkt`; for a bearer token, that it is not bound.
     /// Accepted proofs go into `seen`; the refusal is the response to send.
-    /// `presented` is the token and the scheme it came with.
+    /// `presented` is the token and the scheme it came with. `seen` is
+    /// `None` for a deliberately lax API
+    /// ([`ResourceServer::skips_proof_jti_and_htu`]): it keeps no record of
+    /// the proofs it accepted and takes one made for any URL.
     fn check(
         &self,
         es256: Es256,
-        seen: &mut SeenProofs,
+        seen: Option<&mut SeenProofs>,
         request: &Request,
         presented: (Scheme, &str),
         claims: &serde_json::Map<String, Value>,
@@ -181,7 +189,7 @@ impl ResourceServer {
         if let Some((dpop, es256)) = self.dpop
             && let Err(refusal) = dpop.check(
                 es256,
-                &mut self.seen_proofs,
+                (!self.skips_proof_jti_and_htu).then_some(&mut self.seen_proofs),
                 request,
                 (scheme, token),
                 &claims,

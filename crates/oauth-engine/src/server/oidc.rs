@@ -83,7 +83,7 @@ impl AuthorizationServer {
             Some((dpop, es256)) => {
                 if let Err(refusal) = dpop.check(
                     es256,
-                    &mut self.seen_proofs,
+                    Some(&mut self.seen_proofs),
                     request,
                     (scheme, token),
                     &claims,

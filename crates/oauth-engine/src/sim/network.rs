@@ -111,6 +111,14 @@ impl<'o> Network<'o> {
         }
     }
 
+    /// Gives the run `support` and lets it set up the parties for it: the
+    /// server's extensions, the API's checks, the client's public key.
+    /// What every run given the support does first, before any exchange.
+    pub fn give_support(&mut self, support: Support, client: &Client) {
+        self.support = Some(support);
+        (support.set_up)(self, client);
+    }
+
     fn party_at(&self, url: &Url) -> Party {
         // First: an app that claimed the client's URI scheme gets the
         // redirect instead of the client (RFC 8252 section 8.1).

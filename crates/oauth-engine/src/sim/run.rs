@@ -84,8 +84,7 @@ impl Scenario {
         let mut client = Client::new(self.client.clone());
         let result = match support {
             Some(support) => {
-                network.support = Some(support);
-                (support.set_up)(&mut network, &client);
+                network.give_support(support, &client);
                 play(self, &mut network, &mut browser, &mut client)
             }
             None if self.needs_support() => Err(Stop::NotSupported),

@@ -273,6 +273,7 @@ impl Scenario {
                 by_subject,
             }],
             seen_proofs: Default::default(),
+            skips_proof_jti_and_htu: false,
             dpop: None,
             introspection: None,
             introspected: Vec::new(),

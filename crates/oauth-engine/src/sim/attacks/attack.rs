@@ -16,10 +16,13 @@ pub enum Attack {
     RefreshTokenTheft,
     MixUp,
     ImplicitLeakage,
+    StolenTokenReplay,
+    RequestTampering,
+    DpopProofReplay,
 }
 
 impl Attack {
-    pub const ALL: [Attack; 8] = [
+    pub const ALL: [Attack; 11] = [
         Self::LoginCsrf,
         Self::CodeInterception,
         Self::PkceDowngrade,
@@ -28,7 +31,19 @@ impl Attack {
         Self::RefreshTokenTheft,
         Self::MixUp,
         Self::ImplicitLeakage,
+        Self::StolenTokenReplay,
+        Self::RequestTampering,
+        Self::DpopProofReplay,
     ];
+
+    /// Whether a run of the attack needs the code for DPoP, PAR and the
+    /// rest (`sim::network::Support`): its defence is one of them.
+    pub fn needs_support(self) -> bool {
+        matches!(
+            self,
+            Self::StolenTokenReplay | Self::RequestTampering | Self::DpopProofReplay
+        )
+    }
 
     /// The attack's name in a URL.
     pub fn slug(self) -> &'static str {
@@ -41,6 +56,9 @@ impl Attack {
             Self::RefreshTokenTheft => "refresh-theft",
             Self::MixUp => "mix-up",
             Self::ImplicitLeakage => "implicit-leakage",
+            Self::StolenTokenReplay => "stolen-token",
+            Self::RequestTampering => "request-tampering",
+            Self::DpopProofReplay => "dpop-proof-replay",
         }
     }
 
@@ -58,6 +76,9 @@ impl Attack {
             Self::RefreshTokenTheft => "Refresh token theft",
             Self::MixUp => "Mix-up",
             Self::ImplicitLeakage => "Implicit grant token leakage",
+            Self::StolenTokenReplay => "Stolen access token replayed",
+            Self::RequestTampering => "Authorization request tampered with",
+            Self::DpopProofReplay => "DPoP proof replayed",
         }
     }
 
@@ -131,6 +152,33 @@ impl Attack {
                  history see only the code, which works once and only with the verifier the \
                  client kept."
             }
+            Self::StolenTokenReplay => {
+                "The API writes every request to its log, Authorization header included, and \
+                 the attacker who reads that log copies Alice's access token and calls the API \
+                 from her own machine. A bearer token works for whoever presents it. With DPoP \
+                 the client signs a proof with a key it never shares, and the server binds the \
+                 token to that key (cnf.jkt): presented as a bearer token it is refused, and a \
+                 proof signed with the attacker's own key does not match the binding."
+            }
+            Self::RequestTampering => {
+                "The authorization request travels through the browser, where a malicious \
+                 extension can rewrite the address: the app asks for read, the extension makes \
+                 it read write, Alice approves what the server shows her, and the app ends up \
+                 with a token that can do more than it asked for. With PAR the app sends its \
+                 request to the server over the back channel, and the address carries only a \
+                 reference to it. A server that requires PAR refuses any request that was not \
+                 pushed, even one the extension rebuilds from what it reads in the app's \
+                 storage."
+            }
+            Self::DpopProofReplay => {
+                "A DPoP proof travels beside the token, so whoever captures a request (a \
+                 logging proxy in front of the API, say) has both and can send them again \
+                 without ever holding the key. Each proof is meant for one request: its jti is \
+                 new, its htu names the URL and its iat is now. An API that checks them refuses \
+                 the same proof twice and a proof made for another URL; one that only checks \
+                 the signature and the binding lets the attacker replay it, even against \
+                 another resource."
+            }
         }
     }
 
@@ -145,6 +193,9 @@ impl Attack {
             Self::RefreshTokenTheft => "Server rotates refresh tokens and detects reuse",
             Self::MixUp => "Client checks iss in the response",
             Self::ImplicitLeakage => "Authorization code with PKCE instead of the implicit grant",
+            Self::StolenTokenReplay => "Tokens bound to the client's key (DPoP)",
+            Self::RequestTampering => "Client pushes its request (PAR), server requires it",
+            Self::DpopProofReplay => "API checks the proof's jti and htu",
         }
     }
 
@@ -159,6 +210,15 @@ impl Attack {
             Self::RefreshTokenTheft => RfcRef::new(9700, "4.14.2"),
             Self::MixUp => RfcRef::new(9700, "4.4"),
             Self::ImplicitLeakage => RfcRef::new(9700, "2.1.2"),
+            Self::StolenTokenReplay => RfcRef::new(9700, "4.10.1"),
+            // RFC 9700 has no section on tampering with the authorization
+            // request; what the tampering yields is a token with more
+            // privileges than the client asked for, against section 2.3
+            // (access token privilege restriction).
+            Self::RequestTampering => RfcRef::new(9700, "2.3"),
+            // Replay prevention is part of what makes DPoP a
+            // sender-constraining mechanism (section 4.10.1).
+            Self::DpopProofReplay => RfcRef::new(9700, "4.10.1"),
         }
     }
 
@@ -181,6 +241,18 @@ impl Attack {
             Self::RefreshTokenTheft => &[RfcRef::new(6749, "10.4")],
             Self::MixUp => &[RfcRef::new(9700, "4.4.2"), RfcRef::new(9207, "2.4")],
             Self::ImplicitLeakage => &[RfcRef::new(9700, "4.3.2"), RfcRef::new(6749, "10.16")],
+            Self::StolenTokenReplay => &[
+                RfcRef::new(9700, "4.10"),
+                RfcRef::new(9449, "1"),
+                RfcRef::new(9449, "6.1"),
+                RfcRef::new(9449, "7"),
+            ],
+            Self::RequestTampering => &[
+                RfcRef::new(9126, "1"),
+                RfcRef::new(9126, "4"),
+                RfcRef::new(9126, "5"),
+            ],
+            Self::DpopProofReplay => &[RfcRef::new(9449, "4.3"), RfcRef::new(9449, "11.1")],
         };
         std::iter::once(self.rfc9700())
             .chain(more.iter().copied())

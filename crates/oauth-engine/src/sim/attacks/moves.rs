@@ -16,7 +16,7 @@ use crate::sim::attacker::ATTACKER;
 use crate::sim::browser::Browser;
 use crate::sim::client::{Client, error_from_json};
 use crate::sim::flows::steps::{api_url, page_text, sign_in_and_consent};
-use crate::sim::network::{Network, from_browser, navigate};
+use crate::sim::network::{Network, Support, from_browser, navigate};
 use crate::sim::scenario::Scenario;
 use crate::sim::trace::{Party, RfcRef};
 pub(super) const STOLEN_CODE: [RfcRef; 2] = [RfcRef::new(7636, "4.6"), RfcRef::new(6749, "4.1.3")];
@@ -40,18 +40,23 @@ pub(super) fn native_app(seed: u64, pkce: PkcePolicy) -> Scenario {
     scenario
 }
 
-/// Sets up the network for `scenario`, plays the attack on it, and keeps
+/// Sets up the network for `scenario`, with `support` if given (as a run
+/// sets it up, `Network::give_support`), plays the attack on it, and keeps
 /// the trace.
 pub(super) fn stage(
     attack: Attack,
     defended: bool,
     scenario: Scenario,
     key: SigningKey,
+    support: Option<Support>,
     play: impl FnOnce(&Scenario, &mut Network<'_>, &mut Browser, &mut Client) -> Outcome,
 ) -> AttackRun {
     let mut network = scenario.network(key, Box::new(SeededRng::new(scenario.seed)));
     let mut browser = Browser::new(scenario.referrer_policy);
     let mut client = Client::new(scenario.client.clone());
+    if let Some(support) = support {
+        network.give_support(support, &client);
+    }
     let outcome = play(&scenario, &mut network, &mut browser, &mut client);
     AttackRun {
         attack,

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod browser;
 pub mod components;
+pub mod deployed;
 pub mod flow;
 pub mod home;
 pub mod jwt;

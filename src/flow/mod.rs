@@ -35,6 +35,7 @@ use self::share::{Opened, Shared, stored_form};
 use crate::browser::{
     BrowserRng, Store, current_query, load_setting, replace_query, save_setting, set_title,
 };
+use crate::deployed::{LOADING_ES256, es256_when};
 
 /// A finished run, as the screen shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -180,7 +181,10 @@ impl FlowState {
             })
         });
         let checked = Memo::new(move |_| form.with(|form| form.scenario(preset.get())));
-        let es256 = es256_when_needed(preset, checked);
+        let es256 = es256_when(move || {
+            preset.get().scenario().needs_support()
+                || checked.with(|checked| checked.as_ref().is_ok_and(Scenario::needs_support))
+        });
         let (seed, start_time) = session_seed_and_start();
         let key = demo_signing_key().map_err(|error| error.to_string());
         let played = Memo::new(move |previous: Option<&Result<Played, String>>| {
@@ -312,33 +316,6 @@ impl FlowState {
 
 pub fn use_flow_state() -> FlowState {
     expect_context()
-}
-
-const LOADING_ES256: &str =
-    "Loading the P-256 code this flow signs and checks signatures with (DPoP, private_key_jwt)…";
-
-/// The P-256 functions that DPoP and `private_key_jwt` sign and verify
-/// with, once a scenario needs them. The app has them in the JWT debugger's
-/// key chunk, so they come from there, fetched the first time and kept:
-/// one copy of the curve arithmetic, and a flow that does not use them
-/// downloads nothing more.
-fn es256_when_needed(
-    preset: RwSignal<Preset>,
-    checked: Memo<Result<Scenario, FieldErrors>>,
-) -> ReadSignal<Option<Es256>> {
-    let needed = Memo::new(move |_| {
-        preset.get().scenario().needs_support()
-            || checked.with(|checked| checked.as_ref().is_ok_and(Scenario::needs_support))
-    });
-    let (es256, set_es256) = signal(None);
-    Effect::new(move || {
-        if needed.get() && es256.get_untracked().is_none() {
-            leptos::task::spawn_local(async move {
-                set_es256.set(Some(crate::jwt::crypto::load().await.es256));
-            });
-        }
-    });
-    es256
 }
 
 /// The tab's seed and start time: fixed for the tab, so that editing a

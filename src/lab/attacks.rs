@@ -1,16 +1,19 @@
-//! The attack lab: eight attacks on OAuth, each run through the engine's
-//! servers with an attacker lane on the diagram. A toggle turns the defence
+//! The attack lab: eleven attacks on OAuth, each run through the engine's
+//! servers with an attacker lane on the diagram. Three are on DPoP and PAR,
+//! whose code the lab loads when one of them is picked (`crate::deployed`). A toggle turns the defence
 //! off (the attacker gets what the attack is for) or on (the attack fails,
 //! at the step and with the error that stops it).
 
 use leptos::prelude::*;
 use oauth_engine::form::decode_form;
 use oauth_engine::sim::attacks::{Attack, AttackRun, Outcome, run_attack};
+use oauth_engine::sim::deployed;
 use oauth_engine::sim::flow::Flow;
 
 use super::stepper::{StepControls, Stepper};
 use super::{LAB_SEED, STEP_MILLIS};
 use crate::browser::{Store, current_query, load_setting, replace_query, save_setting, set_title};
+use crate::deployed::{LOADING_ES256, es256_when};
 use crate::flow::diagram::SequenceDiagram;
 use crate::flow::layout::Layout;
 use crate::flow::narration::{Explanation, RfcLinks, exchange_summary};
@@ -114,8 +117,13 @@ pub fn AttackLab() -> impl IntoView {
             })
             .unwrap_or(false),
     );
-    let run = Memo::new(move |_| lab_run(attack.get(), defended.get()));
-    let len = Signal::derive(move || run.with(|run| run.trace.len()));
+    let es256 = es256_when(move || attack.get().needs_support());
+    // `None` while the code an attack needs is loading.
+    let run = Memo::new(move |_| {
+        let support = es256.get().map(deployed::support);
+        run_attack(attack.get(), defended.get(), LAB_SEED, support).ok()
+    });
+    let len = Signal::derive(move || run.with(|run| run.as_ref().map_or(0, |run| run.trace.len())));
     let stepper = Stepper::new(link.step.unwrap_or(0), len);
     let not_understood = RwSignal::new(link.not_understood);
 
@@ -135,7 +143,7 @@ pub fn AttackLab() -> impl IntoView {
             <header class="screen-header">
                 <h1 id="attacks-title">"Attack lab"</h1>
                 <p class="screen-header__lead">
-                    "Eight attacks on OAuth, each run for real against the simulated servers, \
+                    "Eleven attacks on OAuth, each run for real against the simulated servers, \
                      with the attacker in a lane of their own. Switch the defence off to see \
                      what the attacker gains; switch it on to see the step and the error that \
                      stop it."
@@ -198,7 +206,9 @@ pub fn AttackLab() -> impl IntoView {
                         </h2>
                         <SequenceDiagram
                             layout=Signal::derive(move || {
-                                run.with(|run| Some(Layout::new(&run.trace, Flow::AuthorizationCode)))
+                                run.with(|run| {
+                                    run.as_ref().map(|run| Layout::new(&run.trace, Flow::AuthorizationCode))
+                                })
                             })
                             current=Signal::derive(move || stepper.current())
                             step_millis=Signal::stored(STEP_MILLIS)
@@ -247,14 +257,18 @@ fn AttackInfo(attack: RwSignal<Attack>, defended: RwSignal<bool>) -> impl IntoVi
 
 /// How the run ended, revealed once the steps reach the deciding one.
 #[component]
-fn OutcomeView(run: Memo<AttackRun>, stepper: Stepper) -> impl IntoView {
-    let decided = move || run.with(|run| run.outcome.step());
+fn OutcomeView(run: Memo<Option<AttackRun>>, stepper: Stepper) -> impl IntoView {
+    let decided = move || run.with(|run| run.as_ref().map_or(0, |run| run.outcome.step()));
     view! {
         <section class="panel attacks__outcome" aria-labelledby="outcome-heading" aria-live="polite">
             <h2 id="outcome-heading">"Outcome"</h2>
             {move || {
+                let Some(outcome) = run.with(|run| run.as_ref().map(outcome_text)) else {
+                    return view! { <p role="status" data-testid="attack-loading">{LOADING_ES256}</p> }
+                        .into_any();
+                };
                 if stepper.current() >= decided() {
-                    let (stopped, heading, detail) = run.with(outcome_text);
+                    let (stopped, heading, detail) = outcome;
                     view! {
                         <div
                             class="outcome"
@@ -295,10 +309,11 @@ fn OutcomeView(run: Memo<AttackRun>, stepper: Stepper) -> impl IntoView {
 
 /// The current step: who sends what, why, and the message as it travels.
 #[component]
-fn StepDetail(run: Memo<AttackRun>, stepper: Stepper) -> impl IntoView {
+fn StepDetail(run: Memo<Option<AttackRun>>, stepper: Stepper) -> impl IntoView {
     move || {
         let step = stepper.current();
         run.with(|run| {
+            let run = run.as_ref()?;
             let exchange = run.trace.get(step)?.clone();
             let summary =
                 exchange_summary(&exchange, step, run.trace.len(), Flow::AuthorizationCode);
@@ -322,20 +337,6 @@ fn StepDetail(run: Memo<AttackRun>, stepper: Stepper) -> impl IntoView {
             })
         })
     }
-}
-
-/// The run the lab shows. The lab does not load the support for DPoP and
-/// PAR yet: an attack that needs it shows an empty run, stopped with why.
-fn lab_run(attack: Attack, defended: bool) -> AttackRun {
-    run_attack(attack, defended, LAB_SEED, None).unwrap_or_else(|stop| AttackRun {
-        attack,
-        defended,
-        trace: Vec::new(),
-        outcome: Outcome::Stopped {
-            step: 0,
-            error: stop.to_string(),
-        },
-    })
 }
 
 #[cfg(test)]
@@ -374,9 +375,10 @@ mod tests {
 
     #[test]
     fn every_attack_has_an_outcome_at_a_step_of_its_run() {
-        for attack in Attack::ALL.into_iter().filter(|a| !a.needs_support()) {
+        for attack in Attack::ALL {
             for defended in [false, true] {
-                let run = lab_run(attack, defended);
+                let support = deployed::support(oauth_engine::jwa::ES256);
+                let run = run_attack(attack, defended, LAB_SEED, Some(support)).unwrap();
                 assert!(
                     run.outcome.step() < run.trace.len(),
                     "{attack:?} {defended}"

@@ -53,9 +53,11 @@ mod tests {
     use crate::lessons::format::parse_lesson;
     use crate::lessons::index::parse_index;
     use crate::lessons::run::{LessonRun, RunSpec};
+    use oauth_engine::jwa::ES256;
+    use oauth_engine::sim::deployed;
 
     fn spa() -> LessonRun {
-        RunSpec::Flow(Preset::Spa).run().unwrap()
+        RunSpec::Flow(Preset::Spa).run(None).unwrap()
     }
 
     #[test]
@@ -119,7 +121,7 @@ mod tests {
         let example = section.split("```json").nth(1).unwrap();
         let example = example.split("```").next().unwrap();
         let lesson = parse_lesson("my-lesson.json", example).unwrap();
-        let run = lesson.run.run().unwrap();
+        let run = lesson.run.run(Some(deployed::support(ES256))).unwrap();
         check_against_run(&lesson, &run.trace).unwrap();
     }
 
@@ -143,7 +145,7 @@ mod tests {
         for file in &listed {
             let text = std::fs::read_to_string(dir.join(file)).unwrap();
             let lesson = parse_lesson(file, &text).unwrap_or_else(|p| panic!("{p:#?}"));
-            let run = lesson.run.run().unwrap();
+            let run = lesson.run.run(Some(deployed::support(ES256))).unwrap();
             check_against_run(&lesson, &run.trace).unwrap_or_else(|p| panic!("{p:#?}"));
             assert!(
                 lesson.question_count() >= 2,

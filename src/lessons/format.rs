@@ -115,16 +115,9 @@ impl Problems<'_> {
         let value = &object[kind];
         match kind {
             "flow" => {
-                // Not yet the flows that need the code for DPoP, PAR and the
-                // rest: lessons run without it (`run.rs`).
-                let playable = |preset: &&Preset| !preset.scenario().needs_support();
-                let slugs: Vec<&str> = Preset::ALL
-                    .iter()
-                    .filter(playable)
-                    .map(|p| p.slug())
-                    .collect();
-                let preset = |slug: &str| Preset::from_slug(slug).filter(|p| playable(&p));
-                self.one_of(&path, value, &slugs, preset).map(RunSpec::Flow)
+                let slugs: Vec<&str> = Preset::ALL.iter().map(|p| p.slug()).collect();
+                self.one_of(&path, value, &slugs, Preset::from_slug)
+                    .map(RunSpec::Flow)
             }
             "attack" => {
                 let slugs: Vec<&str> = Attack::ALL.iter().map(|a| a.slug()).collect();
@@ -393,11 +386,10 @@ pub(super) mod tests {
             one_run(r#"{"flow": "pkce"}"#),
             [
                 "lessons/x.json: run.flow must be one of \"web-app\", \"spa\", \
-                 \"client-credentials\", \"device\", \"refresh\" or \"oidc\", not \"pkce\""
+                 \"client-credentials\", \"device\", \"refresh\", \"oidc\", \"fapi\", \
+                 \"introspection\" or \"sign-out\", not \"pkce\""
             ]
         );
-        // Lessons run without the code for DPoP, PAR and the rest.
-        assert!(one_run(r#"{"flow": "fapi"}"#)[0].ends_with("not \"fapi\""));
         assert_eq!(
             one_run(r#"{"compare": 1}"#),
             ["lessons/x.json: run.compare must be \"implicit\" or \"code\", not 1"]

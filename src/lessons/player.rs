@@ -18,6 +18,7 @@ use super::run::{LessonRun, RunSpec, step_line};
 use super::{lessons_href, write_place_to_url};
 use crate::browser::{Store, load_setting, save_setting, set_title};
 use crate::components::{AppBase, app_href};
+use crate::deployed::load_support;
 use crate::flow::diagram::SequenceDiagram;
 use crate::flow::layout::Layout;
 use crate::flow::narration::Explanation;
@@ -30,8 +31,15 @@ struct Ready {
     run: Arc<LessonRun>,
 }
 
-fn prepare(lesson: Lesson) -> Result<Ready, Vec<String>> {
-    let run = lesson.run.run().map_err(|problem| vec![problem])?;
+/// Runs the lesson, loading the code for DPoP, PAR and the rest first if
+/// its run needs it, and checks the run against the lesson.
+async fn prepare(lesson: Lesson) -> Result<Ready, Vec<String>> {
+    let support = if lesson.run.needs_support() {
+        Some(load_support().await)
+    } else {
+        None
+    };
+    let run = lesson.run.run(support).map_err(|problem| vec![problem])?;
     check_against_run(&lesson, &run.trace)?;
     Ok(Ready {
         lesson: Arc::new(lesson),
@@ -50,7 +58,7 @@ pub fn LessonPlayer(file: String, place: Option<Place>) -> impl IntoView {
             let file = file.clone();
             spawn_local(async move {
                 let ready = match load_lesson(&file).await {
-                    Ok(lesson) => prepare(lesson),
+                    Ok(lesson) => prepare(lesson).await,
                     Err(problems) => Err(problems),
                 };
                 let _ = loaded.try_set(Some(ready));

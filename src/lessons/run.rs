@@ -7,6 +7,7 @@ use oauth_engine::keys::demo_signing_key;
 use oauth_engine::sim::attacks::{Attack, run_attack};
 use oauth_engine::sim::compare::compare;
 use oauth_engine::sim::flow::Flow;
+use oauth_engine::sim::network::Support;
 use oauth_engine::sim::trace::Exchange;
 
 use crate::flow::model::Preset;
@@ -49,25 +50,34 @@ pub struct LessonRun {
 }
 
 impl RunSpec {
-    /// Runs it. Seeded (the lab's seed), so every learner sees the same
-    /// codes and tokens.
-    pub fn run(self) -> Result<LessonRun, String> {
+    /// Whether the run uses DPoP, PAR, `private_key_jwt`, introspection or
+    /// revocation, whose code it is then given (`crate::deployed`).
+    pub fn needs_support(self) -> bool {
+        match self {
+            Self::Flow(preset) => preset.scenario().needs_support(),
+            Self::Attack { attack, .. } => attack.needs_support(),
+            Self::Compare(_) => false,
+        }
+    }
+
+    /// Runs it, with `support` if it needs it. Seeded (the lab's seed), so
+    /// every learner sees the same codes and tokens.
+    pub fn run(self, support: Option<Support>) -> Result<LessonRun, String> {
         Ok(match self {
             Self::Flow(preset) => {
                 let key = demo_signing_key()
                     .map_err(|error| format!("The simulated server's key did not load: {error}"))?;
                 let mut scenario = preset.scenario();
                 scenario.seed = LAB_SEED;
-                let played = play(scenario, &key, None);
+                let played = play(scenario, &key, support);
                 LessonRun {
                     trace: played.trace,
                     flow: preset.flow(),
                 }
             }
             Self::Attack { attack, defended } => LessonRun {
-                // No support yet: an attack that needs it says so here.
-                trace: run_attack(attack, defended, LAB_SEED, None)
-                    .map_err(|stop| stop.to_string())?
+                trace: run_attack(attack, defended, LAB_SEED, support)
+                    .map_err(|stop| format!("The attack did not run: {stop}"))?
                     .trace
                     .into(),
                 flow: Flow::AuthorizationCode,

@@ -83,6 +83,25 @@ const ATTACKS = [
     stoppedAt: "Attacker to Authorization server, POST /token, 400 Bad Request",
     error: "invalid_grant",
   },
+  // The three on DPoP and PAR: the lab loads their code when one is picked.
+  {
+    slug: "stolen-token",
+    gained: "Alice Liddell",
+    stoppedAt: "Attacker to Resource server, GET /profile, 401 Unauthorized",
+    error: "invalid_dpop_proof",
+  },
+  {
+    slug: "request-tampering",
+    gained: 'issued a token for "read write"',
+    stoppedAt: "User and browser to Authorization server, GET /authorize, 302 Found",
+    error: "invalid_request",
+  },
+  {
+    slug: "dpop-proof-replay",
+    gained: "The White Rabbit",
+    stoppedAt: "Attacker to Resource server, GET /contacts, 401 Unauthorized",
+    error: "htu",
+  },
 ];
 
 describe("Implicit vs Code", () => {
@@ -253,6 +272,17 @@ describe("Attack lab", () => {
     page.assertClean();
   });
 
+  test("a link to an attack on DPoP opens at its step once the P-256 code has loaded", async () => {
+    const page = await openPage(app, "/attacks?attack=dpop-proof-replay&defence=on&step=8");
+    await byTestId(page, "attack-step-summary").waitFor();
+    assert.equal(await byTestId(page, "attack-title").textContent(), "DPoP proof replayed");
+    assert.match(await byTestId(page, "attack-steps-counter").textContent(), /^Step 8 of 9/);
+    assert.match(await byTestId(page, "attack-step-summary").textContent(), /Attacker to Resource server, GET \/profile, 401/);
+    assert.equal(await byTestId(page, "attack-loading").count(), 0);
+    assert.match(page.url(), /attack=dpop-proof-replay&defence=on&step=8/);
+    page.assertClean();
+  });
+
   test("axe-core finds nothing with an outcome on screen, in both themes", async () => {
     for (const colorScheme of ["light", "dark"]) {
       const page = await openPage(app, null, { colorScheme });
@@ -261,6 +291,9 @@ describe("Attack lab", () => {
       await assertNoAxeViolations(page, `attack lab, attack succeeded (${colorScheme})`);
       await byTestId(page, "attack-defence").check();
       await assertNoAxeViolations(page, `attack lab, attack stopped (${colorScheme})`);
+      await byTestId(page, "attack-stolen-token").check();
+      await byTestId(page, "attack-jump").click();
+      await assertNoAxeViolations(page, `attack lab, a DPoP attack stopped (${colorScheme})`);
       page.assertClean();
       await page.context().close();
     }

@@ -1,19 +1,26 @@
-// The attack lab's eight attacks, with a certified client (oauth4webapi)
+// The attack lab's eleven attacks, with a certified client (oauth4webapi)
 // in the client's place and, where the attacker needs a client, in hers.
 // Each test runs the attack with its defence off, then on, through the
 // simulated servers, and ends as the lab says it does: off, the attacker
-// gets what the lab says (Alice's profile, or the victim signed in as
-// Mallory), and where the library has a check of its own it refuses with
-// its own error; on, the same run is refused at the step the lab names,
-// or succeeds for the honest client.
+// gets what the lab says (Alice's profile, the victim signed in as
+// Mallory, or a token for more than the app asked), and where the library
+// has a check of its own it refuses with its own error; on, the same run
+// is refused at the step the lab names, or succeeds for the honest client.
+// The three attacks on DPoP and PAR use the library's own DPoP (RFC 9449)
+// and pushed authorization requests (RFC 9126); the attacker replays what
+// she captured with plain fetches. One run cannot be made here:
+// dpop-proof-replay with its defence off needs the lab's lax API
+// (ResourceServer::skips_proof_jti_and_htu) and its /contacts resource,
+// which the harness's servers (crates/engine-node) have no setting for;
+// it is reported as skipped.
 // Run alone: bash scripts/interop.sh defences
-import { describe } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as jose from "jose";
 import * as oauth from "oauth4webapi";
 
-import { ALICE, ATTACKER, ISSUER, MALLORY, SPA_CALLBACK, interop, refusal } from "./harness.mjs";
-import { authorizationRequest, callApi, codeFlow, discover, redeem, refresh } from "./oauth4webapi-flows.mjs";
+import { ALICE, API, ATTACKER, ISSUER, MALLORY, SPA_CALLBACK, interop, refusal } from "./harness.mjs";
+import { authorizationRequest, callApi, codeFlow, discover, redeem, refresh, through } from "./oauth4webapi-flows.mjs";
 import { scenarios } from "./peers.mjs";
 
 const spa = { client_id: "spa" };
@@ -25,12 +32,52 @@ const nativeApp = (pkce) => ({
   policy: { pkce },
 });
 
-/** Whose profile a token opens at the API, or the refusal's status. */
-async function profileOf(sim, accessToken, fetch) {
-  const response = await callApi(sim, accessToken, fetch).catch((error) => error);
+/**
+ * Whose profile a token opens at the API (with a proof by `dpop` when
+ * given), or the refusal's status.
+ */
+async function profileOf(sim, accessToken, fetch, dpop) {
+  const response = await callApi(sim, accessToken, fetch, dpop).catch((error) => error);
   if (response instanceof oauth.WWWAuthenticateChallengeError) return response.status;
   assert.equal(response.status, 200);
   return (await response.json()).sub;
+}
+
+/** Alice's profile, as the API returns it. */
+const ALICES_PROFILE = { sub: ALICE.sub, name: "Alice Liddell", email: "alice@example.com" };
+
+/**
+ * The API's refusal as the server sent it: the status, the scheme of its
+ * WWW-Authenticate challenge, and the error and description of its body.
+ */
+async function refusedBy(response) {
+  const [scheme] = (response.headers.get("www-authenticate") ?? "").split(" ");
+  const { error, error_description: description } = await response.json();
+  return { status: response.status, scheme, error, description };
+}
+
+/** An API call oauth4webapi made, refused: see `refusedBy`. */
+async function apiRefusal(call) {
+  const error = await refusal(call);
+  assert.ok(error instanceof oauth.WWWAuthenticateChallengeError, String(error));
+  const refused = await refusedBy(error.response);
+  // The library read the same error from the challenge.
+  assert.equal(error.cause[0].parameters.error, refused.error);
+  return refused;
+}
+
+/**
+ * Asserts the refusal is a 401 with a DPoP challenge (RFC 9449 section
+ * 7.1) and `error`; returns its description.
+ */
+function dpopRefusal({ status, scheme, error, description }, expected) {
+  assert.deepEqual({ status, scheme, error }, { status: 401, scheme: "DPoP", error: expected });
+  return description;
+}
+
+/** A DPoP handle (RFC 9449) with a fresh ES256 key pair. */
+async function newDpopKey() {
+  return oauth.DPoP(spa, await oauth.generateKeyPair("ES256"));
 }
 
 describe("the attack lab's defences, with a certified client", () => {
@@ -233,6 +280,141 @@ describe("the attack lab's defences, with a certified client", () => {
       // Every script on the page can: the leaked token opens Alice's profile.
       assert.equal(await profileOf(sim, fragment.get("access_token"), sim.attackerFetch), ALICE.sub);
     });
+
+    interop(`stolen-token, defence ${defence}: a token bound to the client's DPoP key is useless to whoever has only the token`, {
+      client: { dpop: defended },
+      policy: { require_dpop: defended },
+    }, async (sim) => {
+      const as = await discover(sim);
+      // On, the client proves a key of its own when it redeems the code
+      // and with each call, and the server binds the token to that key.
+      const dpop = defended ? await newDpopKey() : undefined;
+      const request = await authorizationRequest(as, spa);
+      const { tokens } = await redeem(sim, as, spa, oauth.None(), request, sim.browse(request.url), { dpop });
+      assert.equal(tokens.token_type, defended ? "dpop" : "bearer");
+      assert.equal(jose.decodeJwt(tokens.access_token).cnf?.jkt, defended ? await dpop.calculateThumbprint() : undefined);
+      assert.equal(await profileOf(sim, tokens.access_token, sim.fetch, dpop), ALICE.sub);
+      // The API logs each request, Authorization header included. Half a
+      // minute later the attacker, who reads the log, calls the API from
+      // her own machine with the token as a bearer token.
+      sim.advance(30);
+      const asBearer = callApi(sim, tokens.access_token, sim.attackerFetch);
+      if (!defended) {
+        const response = await asBearer;
+        assert.equal(response.status, 200);
+        assert.deepEqual(await response.json(), ALICES_PROFILE);
+        return;
+      }
+      // RFC 9449 section 7.2: a bound token is refused as Bearer.
+      assert.match(dpopRefusal(await apiRefusal(asBearer), "invalid_token"), /bound to a DPoP key/);
+      // With the DPoP scheme and a valid proof, signed by a key she made
+      // herself: not the key whose thumbprint the token carries.
+      const hers = await newDpopKey();
+      const ownKey = await apiRefusal(callApi(sim, tokens.access_token, sim.attackerFetch, hers));
+      assert.match(dpopRefusal(ownKey, "invalid_dpop_proof"), /another key than the one the token is bound to \(cnf\.jkt\)/);
+      // The client, with its key, still reads the profile.
+      assert.equal(await profileOf(sim, tokens.access_token, sim.fetch, dpop), ALICE.sub);
+    });
+
+    interop(`request-tampering, defence ${defence}: a pushed request leaves no scope in the address to widen, and a rebuilt one is refused`, {
+      // The app needs only to read; it is registered for more.
+      client: { scope: "read", use_par: defended },
+      registration: { allowed_scope: "read write" },
+      policy: { require_par: defended },
+    }, async (sim) => {
+      const as = await discover(sim);
+      const request = await authorizationRequest(as, spa, { scope: "read" });
+      if (!defended) {
+        // A malicious browser extension rewrites the address on its way to
+        // the server: scope=read becomes scope=read write. State, challenge
+        // and redirect_uri stay the app's. Alice approves what the consent
+        // page asks: read and write.
+        request.url.searchParams.set("scope", "read write");
+        const { tokens } = await redeem(sim, as, spa, oauth.None(), request, sim.browse(request.url));
+        // Nothing in the callback tells the client; the token response says
+        // the server granted more than the app asked.
+        assert.equal(tokens.scope, "read write");
+        assert.equal(jose.decodeJwt(tokens.access_token).scope, "read write");
+        return;
+      }
+      // The app pushes its request over the back channel (RFC 9126); the
+      // address carries only client_id and request_uri.
+      assert.equal(as.require_pushed_authorization_requests, true);
+      const response = await oauth.pushedAuthorizationRequest(as, spa, oauth.None(), request.url.searchParams, through(sim.fetch));
+      const { request_uri } = await oauth.processPushedAuthorizationResponse(as, spa, response);
+      const pushed = new URL(as.authorization_endpoint);
+      pushed.search = new URLSearchParams({ client_id: spa.client_id, request_uri }).toString();
+      // The extension finds no scope to change. It rebuilds the whole
+      // request without the request_uri, from the app's state and
+      // code_verifier in session storage, asking for read write.
+      const rebuilt = new URL(request.url);
+      rebuilt.searchParams.set("scope", "read write");
+      const callback = sim.browse(rebuilt);
+      assert.equal(`${callback.origin}${callback.pathname}`, SPA_CALLBACK);
+      // RFC 9126 section 5: the server sends the error back; the library
+      // reports it.
+      const error = await refusal(redeem(sim, as, spa, oauth.None(), request, callback));
+      assert.ok(error instanceof oauth.AuthorizationResponseError, String(error));
+      assert.equal(error.error, "invalid_request");
+      assert.match(error.error_description, /requires pushed authorization requests/);
+      // The app's own pushed request still gets it a token, for read only.
+      const { tokens } = await redeem(sim, as, spa, oauth.None(), request, sim.browse(pushed));
+      assert.equal(jose.decodeJwt(tokens.access_token).scope, "read");
+    });
+
+    const proofReplay = `dpop-proof-replay, defence ${defence}: a captured proof is refused again (its jti) and at another URL (its htu)`;
+    if (!defended) {
+      test(proofReplay, {
+        skip: "the harness's API always checks jti and htu: crates/engine-node cannot set ResourceServer::skips_proof_jti_and_htu nor add /contacts",
+      });
+    } else {
+      interop(proofReplay, {
+        // openid, so that the token opens UserInfo too: the harness's API has
+        // one resource (/profile), so the other URL is UserInfo's.
+        ...scenarios.oidc(),
+        client: { dpop: true },
+        policy: { require_dpop: true },
+      }, async (sim) => {
+        const as = await discover(sim);
+        const dpop = await newDpopKey();
+        const request = await authorizationRequest(as, spa, { scope: "openid read" });
+        const { tokens } = await redeem(sim, as, spa, oauth.None(), request, sim.browse(request.url), { dpop });
+        // The client's calls go through a proxy that logs whole requests,
+        // headers included; the attacker reads the log.
+        const log = [];
+        const logged = (url, init = {}) => {
+          log.push({ url: String(url), headers: [...new Headers(init.headers)] });
+          return sim.fetch(url, init);
+        };
+        // Alice's claims at UserInfo, then her profile at the API, each with
+        // a proof the library signed for that request.
+        const userinfo = await oauth.userInfoRequest(as, spa, tokens.access_token, { DPoP: dpop, ...through(logged) });
+        await oauth.processUserInfoResponse(as, spa, ALICE.sub, userinfo);
+        assert.equal(await profileOf(sim, tokens.access_token, logged, dpop), ALICE.sub);
+        const [toUserinfo, toApi] = log;
+        assert.equal(toApi.url, `${API}/profile`);
+        const header = (sent, name) => new Headers(sent.headers).get(name);
+        assert.equal(header(toApi, "authorization"), `DPoP ${tokens.access_token}`);
+        assert.equal(jose.decodeJwt(header(toUserinfo, "dpop")).htu, as.userinfo_endpoint);
+
+        // Five seconds later she sends the API call again, byte for byte:
+        // Alice's token and the client's proof. She has no key, and needs
+        // none to copy a proof.
+        sim.advance(5);
+        const again = await refusedBy(await sim.attackerFetch(toApi.url, { headers: toApi.headers }));
+        assert.match(dpopRefusal(again, "invalid_dpop_proof"), /jti .*already used/);
+        // Then the token with the proof made for UserInfo, at the API: its
+        // jti is new here, its htu names another URL.
+        const elsewhere = await refusedBy(await sim.attackerFetch(toApi.url, { headers: toUserinfo.headers }));
+        // (Quoted with ': an error_description has no room for ".)
+        assert.equal(
+          dpopRefusal(elsewhere, "invalid_dpop_proof"),
+          `the DPoP proof's htu is '${as.userinfo_endpoint}' but the request goes to '${API}/profile'`,
+        );
+        // The client's next call, with a fresh proof, goes through.
+        assert.equal(await profileOf(sim, tokens.access_token, sim.fetch, dpop), ALICE.sub);
+      });
+    }
   }
 });
 

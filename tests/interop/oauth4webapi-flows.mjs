@@ -42,10 +42,11 @@ export async function authorizationRequest(
 
 /**
  * The callback's code for tokens, as `client` authenticating with
- * `clientAuth`, over `fetch` (the client's own by default). Returns the
+ * `clientAuth`, over `fetch` (the client's own by default), with a DPoP
+ * proof by `dpop` (an `oauth.DPoP` handle) when given. Returns the
  * processed token response and the raw one.
  */
-export async function redeem(sim, as, client, clientAuth, request, callback, { fetch = sim.fetch, state } = {}) {
+export async function redeem(sim, as, client, clientAuth, request, callback, { fetch = sim.fetch, state, dpop } = {}) {
   // Checks state, and iss when the metadata says the server sends it.
   const params = oauth.validateAuthResponse(as, client, callback, state ?? request.state);
   const response = await oauth.authorizationCodeGrantRequest(
@@ -55,7 +56,7 @@ export async function redeem(sim, as, client, clientAuth, request, callback, { f
     params,
     request.redirectUri,
     request.verifier,
-    through(fetch),
+    { DPoP: dpop, ...through(fetch) },
   );
   const tokens = await oauth.processAuthorizationCodeResponse(
     as,
@@ -74,9 +75,15 @@ export async function codeFlow(sim, as, client, clientAuth, options) {
   return { request, ...(await redeem(sim, as, client, clientAuth, request, callback)) };
 }
 
-/** GET /profile at the API; resolves to the response. */
-export function callApi(sim, accessToken, fetch = sim.fetch) {
-  return oauth.protectedResourceRequest(accessToken, "GET", new URL(`${API}/profile`), undefined, undefined, through(fetch));
+/**
+ * GET /profile at the API, with a DPoP proof by `dpop` when given;
+ * resolves to the response.
+ */
+export function callApi(sim, accessToken, fetch = sim.fetch, dpop = undefined) {
+  return oauth.protectedResourceRequest(accessToken, "GET", new URL(`${API}/profile`), undefined, undefined, {
+    DPoP: dpop,
+    ...through(fetch),
+  });
 }
 
 export function refresh(sim, as, client, refreshToken, fetch = sim.fetch) {

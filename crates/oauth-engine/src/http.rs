@@ -440,6 +440,8 @@ pub fn unescape_html(text: &str) -> String {
 pub fn reason_phrase(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        // RFC 9126 section 2.2: a pushed request's answer.
+        201 => "Created",
         204 => "No Content",
         302 => "Found",
         400 => "Bad Request",

@@ -39,6 +39,11 @@ fn rfc9126_2_2_a_pushed_request_gets_a_short_lived_request_uri() {
     let mut sim = Sim::new(server());
     let response = push(&mut sim, &spa_query());
     assert_eq!(response.status, 201);
+    assert!(
+        response
+            .to_http_text()
+            .starts_with("HTTP/1.1 201 Created\r\n")
+    );
     assert_eq!(response.headers.get("Cache-Control"), Some("no-store"));
     let body = json(&response);
     assert!(

@@ -22,6 +22,7 @@
 //!
 //! On screen: `list` and `player`.
 
+mod answers;
 pub mod check;
 mod fetch;
 pub mod files;

@@ -8,12 +8,13 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::answers::Answers;
 use super::check::check_against_run;
 use super::fetch::load_lesson;
 use super::files::{check_file_name, lesson_path};
 use super::lesson::{Ask, Lesson};
 use super::links::Place;
-use super::questions::{Answers, Question, SUCCESS_RULE, feedback, question, score};
+use super::questions::{Question, SUCCESS_RULE, feedback, question, score};
 use super::run::{LessonRun, RunSpec, step_line};
 use super::{lessons_href, write_place_to_url};
 use crate::browser::{Store, load_setting, save_setting, set_title};
@@ -131,7 +132,7 @@ fn shown_step(lesson: &Lesson, run: &LessonRun, answers: &Answers, place: Place)
     match place {
         Place::Stop(i) => {
             let stop = &lesson.stops[i];
-            let revealed = stop.ask.is_some() && answers.contains_key(&i);
+            let revealed = stop.ask.is_some() && answers.contains(i);
             stop.at - 1 + usize::from(revealed)
         }
         Place::End => run.trace.len().saturating_sub(1),
@@ -147,7 +148,7 @@ fn Walkthrough(lesson: Arc<Lesson>, run: Arc<LessonRun>, place: Option<Place>) -
     // link) it keeps the answers this tab gave.
     let stored = match place {
         Some(_) => load_setting(Store::Session, &key)
-            .and_then(|json| serde_json::from_str::<Answers>(&json).ok())
+            .and_then(|json| Answers::from_json(&json))
             .unwrap_or_default(),
         None => Answers::new(),
     };
@@ -159,8 +160,7 @@ fn Walkthrough(lesson: Arc<Lesson>, run: Arc<LessonRun>, place: Option<Place>) -
     });
     Effect::new(move || {
         answers.with(|answers| {
-            let json = serde_json::to_string(answers).ok();
-            save_setting(Store::Session, &key, json.as_deref());
+            save_setting(Store::Session, &key, Some(&answers.to_json()));
         });
         write_place_to_url(&file, place.get());
     });
@@ -263,7 +263,7 @@ fn StopPanel(
         .ask
         .and_then(|ask| question(ask, &run, stop.at))
         .map(Arc::new);
-    let answered = Memo::new(move |_| answers.with(|answers| answers.contains_key(&index)));
+    let answered = Memo::new(move |_| answers.with(|answers| answers.contains(index)));
     let can_go_on = {
         let asks = question.is_some();
         move || !asks || answered.get()
@@ -370,7 +370,7 @@ fn Prediction(
     revealed: Option<oauth_engine::sim::trace::Exchange>,
     revealed_line: Option<String>,
 ) -> impl IntoView {
-    let chosen = move || answers.with(|answers| answers.get(&index).cloned());
+    let chosen = move || answers.with(|answers| answers.get(index).map(str::to_owned));
     let selection = RwSignal::new(chosen());
     let nudge = RwSignal::new(false);
     let answered = move || chosen().is_some();
@@ -483,7 +483,7 @@ fn Summary(
             .enumerate()
             .filter_map(|(i, stop)| {
                 let question = question(stop.ask?, &run, stop.at)?;
-                let verdict = answers.get(&i).map(|value| feedback(&question, value));
+                let verdict = answers.get(i).map(|value| feedback(&question, value));
                 Some((i, question, verdict))
             })
             .collect::<Vec<_>>()

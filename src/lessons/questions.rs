@@ -3,7 +3,7 @@
 //! the next exchange's sender, and whether it succeeds is read from its
 //! response.
 
-use std::collections::BTreeMap;
+use super::answers::Answers;
 use std::fmt::Write as _;
 
 use oauth_engine::form::decode_form;
@@ -185,10 +185,6 @@ pub fn feedback(question: &Question, chosen: &str) -> Feedback {
     Feedback { right, text }
 }
 
-/// The answers a learner gave in one lesson: stop (from 0) to the value
-/// chosen. Kept in the tab's storage as JSON, so a reload keeps them.
-pub type Answers = BTreeMap<usize, String>;
-
 /// How the learner did: right answers out of the questions, and how many
 /// were left unanswered (skipped by a link past them).
 pub fn score(lesson: &Lesson, run: &LessonRun, answers: &Answers) -> (usize, usize, usize) {
@@ -200,8 +196,8 @@ pub fn score(lesson: &Lesson, run: &LessonRun, answers: &Answers) -> (usize, usi
             continue;
         };
         asked += 1;
-        match answers.get(&i) {
-            Some(chosen) if *chosen == question.answer => right += 1,
+        match answers.get(i) {
+            Some(chosen) if chosen == question.answer => right += 1,
             Some(_) => {}
             None => unanswered += 1,
         }

@@ -82,6 +82,9 @@ describe("guided lessons", () => {
     for (const slug of ["login-csrf", "code-interception", "pkce-downgrade", "code-replay", "redirect-uri", "refresh-theft", "mix-up", "implicit-leakage"]) {
       assert.ok(files.includes(`${slug}.json`), `a lesson for the ${slug} attack`);
     }
+    for (const file of ["dpop.json", "par.json", "private-key-jwt.json"]) {
+      assert.ok(files.includes(file), `a lesson ${file} on OAuth as deployed now`);
+    }
     // Every lesson file was requested from the app's own lessons/ folder.
     for (const file of ["index.json", ...INDEX.lessons]) {
       assert.ok(page.requests.includes(app.url(`/lessons/${file}`)), `requested lessons/${file}`);
@@ -210,6 +213,22 @@ describe("guided lessons", () => {
       const step = await stepOf(page);
       await assertDiagramAt(page, step);
     }
+    page.assertClean();
+  });
+
+  test("the DPoP lesson, whose run needs the P-256 code, judges a prediction from its run", async () => {
+    const page = await openPage(app, "/lessons?file=dpop.json&stop=3");
+    await byTestId(page, "lesson-stop").waitFor();
+    assert.equal(await byTestId(page, "lesson-stop-heading").textContent(), "Stop 3 of 5: The token leaks");
+    assert.match(
+      await byTestId(page, "lesson-question").textContent(),
+      /The next request: Attacker to Resource server, GET \/profile\./,
+    );
+    await byTestId(page, "lesson-choice-yes").check();
+    await byTestId(page, "lesson-check").click();
+    await byTestId(page, "lesson-revealed").waitFor();
+    assert.match(await byTestId(page, "lesson-feedback").textContent(), /^Not quite: .*401 Unauthorized/);
+    await assertDiagramAt(page, 8);
     page.assertClean();
   });
 

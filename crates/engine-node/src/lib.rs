@@ -122,6 +122,14 @@ impl SimulatedServers {
         Ok(())
     }
 
+    /// Makes the API a deliberately lax one that takes a DPoP proof
+    /// without checking that its `jti` is new or that its `htu` is the
+    /// request's URL (RFC 9449 sections 11.1 and 4.3): the attack lab's
+    /// proof replay with its defence off.
+    pub fn api_skips_proof_jti_and_htu(&mut self) {
+        self.network.api.skips_proof_jti_and_htu = true;
+    }
+
     /// Every request the attacker received, as JSON: `[{"method", "url",
     /// "body"}, ...]`.
     pub fn attacker_received(&self) -> String {

@@ -6,7 +6,6 @@
 use oauth_engine::jose::b64_decode;
 use oauth_engine::keys::RFC7515_A2_JSON;
 use oauth_engine::rs256::{PrivateKey, PrivateParts, PublicKey};
-use proptest::prelude::*;
 use rsa::pkcs1v15;
 use rsa::signature::{SignatureEncoding, Signer, Verifier};
 use rsa::{BigUint, RsaPrivateKey};
@@ -139,18 +138,25 @@ fn a_jwk_number_with_leading_zero_octets_is_the_same_key() {
     assert_eq!(padded.e(), vec![1, 0, 1]);
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(16))]
+/// Native only: proptest is not built for wasm32.
+#[cfg(not(target_arch = "wasm32"))]
+mod properties {
+    use super::ours;
+    use proptest::prelude::*;
 
-    #[test]
-    fn every_message_signed_verifies_and_no_signature_bytes_panic(
-        message in proptest::collection::vec(any::<u8>(), 0..200),
-        noise in proptest::collection::vec(any::<u8>(), 0..300),
-    ) {
-        let key = ours();
-        let signature = key.sign(&message);
-        prop_assert_eq!(signature.len(), 256);
-        prop_assert!(key.public_key().verify(&message, &signature));
-        prop_assert!(!key.public_key().verify(&message, &noise));
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(16))]
+
+        #[test]
+        fn every_message_signed_verifies_and_no_signature_bytes_panic(
+            message in proptest::collection::vec(any::<u8>(), 0..200),
+            noise in proptest::collection::vec(any::<u8>(), 0..300),
+        ) {
+            let key = ours();
+            let signature = key.sign(&message);
+            prop_assert_eq!(signature.len(), 256);
+            prop_assert!(key.public_key().verify(&message, &signature));
+            prop_assert!(!key.public_key().verify(&message, &noise));
+        }
     }
 }

@@ -25,6 +25,10 @@ pub fn Diagram() -> impl IntoView {
     }
 }
 
+/// The height of the lane names' strip: the header down to where the
+/// lanes' lines begin.
+const LANE_STRIP: i32 = HEADER_HEIGHT - 16;
+
 /// A sequence diagram of `layout` with the exchange at `current` animated;
 /// a click on an arrow selects its step.
 #[component]
@@ -98,13 +102,40 @@ pub fn SequenceDiagram(
                                     format!("Sequence diagram: {messages} messages between {parties}")
                                 }
                             };
+                            // The lane names in a strip of their own that
+                            // stays at the top while the diagram scrolls, so
+                            // the arrows always say who talks to whom. Both
+                            // drawings share the width, so they scale alike.
                             view! {
+                                <svg
+                                    class="diagram__svg diagram__lanes"
+                                    viewBox=format!("0 0 {width} {LANE_STRIP}")
+                                    width=width
+                                    height=LANE_STRIP
+                                    aria-hidden="true"
+                                >
+                                    {lanes
+                                        .iter()
+                                        .map(|lane| {
+                                            view! {
+                                                <text
+                                                    class="lane-label"
+                                                    x=lane.x
+                                                    y="24"
+                                                    data-testid="diagram-lane"
+                                                >
+                                                    {lane.label}
+                                                </text>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </svg>
                                 <svg
                                     class="diagram__svg"
                                     data-testid="diagram"
-                                    viewBox=format!("0 0 {width} {height}")
+                                    viewBox=format!("0 {LANE_STRIP} {width} {}", height - LANE_STRIP)
                                     width=width
-                                    height=height
+                                    height=height - LANE_STRIP
                                     role="img"
                                     aria-label=description
                                 >
@@ -116,18 +147,10 @@ pub fn SequenceDiagram(
                                                 <line
                                                     class="lane"
                                                     x1=lane.x
-                                                    y1=HEADER_HEIGHT - 16
+                                                    y1=LANE_STRIP
                                                     x2=lane.x
                                                     y2=height - 8
                                                 />
-                                                <text
-                                                    class="lane-label"
-                                                    x=lane.x
-                                                    y="24"
-                                                    data-testid="diagram-lane"
-                                                >
-                                                    {lane.label}
-                                                </text>
                                             }
                                         })
                                         .collect_view()}

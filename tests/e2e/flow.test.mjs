@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { readFile } from "node:fs/promises";
-import { assertNoAxeViolations, byTestId, openPage, useApp } from "./support.mjs";
+import { assertLaneNamesInView, assertNoAxeViolations, byTestId, openPage, useApp } from "./support.mjs";
 
 const require = createRequire(import.meta.url);
 const MERMAID = require.resolve("mermaid/dist/mermaid.min.js");
@@ -65,6 +65,13 @@ const CODE_FLOW = ["GET /authorize", "POST /login", "POST /consent", "GET /callb
 
 describe("Flow screen", () => {
   const app = useApp({ before, after });
+
+  test("at its last step the diagram has scrolled, and every lane's name is still in view", async () => {
+    const page = await openPage(app, "/flow?flow=device&step=99", { viewport: { width: 1280, height: 720 } });
+    await byTestId(page, "flow-outcome").waitFor();
+    await assertLaneNamesInView(page, "the device flow at its last step");
+    page.assertClean();
+  });
 
   test("each flow runs from start to finish with the steps it should have", async () => {
     const expected = {

@@ -4,7 +4,7 @@
 // shows.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { assertNoAxeViolations, byTestId, openPage, useApp } from "./support.mjs";
+import { assertLaneNamesInView, assertNoAxeViolations, byTestId, openPage, useApp } from "./support.mjs";
 
 /** What one side of the comparison shows at the current step. */
 async function sideNow(page, side) {
@@ -166,6 +166,13 @@ describe("Implicit vs Code", () => {
     page.assertClean();
   });
 
+  test("at 1280 by 720, step 7: both diagrams have scrolled and still show every lane's name", async () => {
+    const page = await openPage(app, "/compare?step=7", { viewport: { width: 1280, height: 720 } });
+    await byTestId(page, "compare-verdicts").waitFor();
+    await assertLaneNamesInView(page, "Implicit vs Code at step 7");
+    page.assertClean();
+  });
+
   test("the step is in the address bar: a link opens it and a reload keeps it", async () => {
     const page = await openPage(app, "/compare?step=5");
     await byTestId(page, "compare-verdicts").waitFor();
@@ -269,6 +276,15 @@ describe("Attack lab", () => {
     await page.reload();
     await byTestId(page, "attack-outcome").waitFor();
     assert.equal(await byTestId(page, "attack-title").textContent(), "Mix-up");
+    page.assertClean();
+  });
+
+  test("at the last step the diagram has scrolled and every lane's name is still in view", async () => {
+    const page = await openPage(app, "/attacks?attack=refresh-theft&defence=on&step=99", {
+      viewport: { width: 1280, height: 720 },
+    });
+    await byTestId(page, "attack-outcome").waitFor();
+    await assertLaneNamesInView(page, "refresh token theft at its last step");
     page.assertClean();
   });
 

@@ -13,6 +13,7 @@ import {
   DIST,
   SUBPATH,
   SUBPATH_DIST,
+  assertLaneNamesInView,
   assertNoAxeViolations,
   byTestId,
   gotoApp,
@@ -229,6 +230,13 @@ describe("guided lessons", () => {
     await byTestId(page, "lesson-revealed").waitFor();
     assert.match(await byTestId(page, "lesson-feedback").textContent(), /^Not quite: .*401 Unauthorized/);
     await assertDiagramAt(page, 8);
+    page.assertClean();
+  });
+
+  test("at a lesson's end the diagram has scrolled, and every lane's name is still in view", async () => {
+    const page = await openPage(app, "/lessons?file=device.json&stop=end", { viewport: { width: 1280, height: 720 } });
+    await byTestId(page, "lesson-score").waitFor();
+    await assertLaneNamesInView(page, "the device flow lesson's summary");
     page.assertClean();
   });
 

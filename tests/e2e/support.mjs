@@ -100,6 +100,30 @@ export async function gotoApp(page, url) {
   await page.waitForSelector("header.site-header");
 }
 
+/**
+ * Checks that every diagram on the page has scrolled (`scrolled`: its box
+ * has content above what it shows) and still shows every lane's name
+ * inside its box: the names stay in view (issue 19).
+ */
+export async function assertLaneNamesInView(page, label) {
+  const boxes = await page.locator(".diagram__scroll").evaluateAll((boxes) =>
+    boxes.map((box) => {
+      const view = box.getBoundingClientRect();
+      const labels = [...box.querySelectorAll(".lane-label")].map((text) => text.getBoundingClientRect());
+      return {
+        scrollTop: box.scrollTop,
+        lanes: labels.length,
+        inside: labels.every((r) => r.top >= view.top && r.bottom <= view.bottom && r.height > 0),
+      };
+    }),
+  );
+  assert.ok(boxes.length > 0, `${label}: a diagram`);
+  for (const box of boxes) {
+    assert.ok(box.scrollTop > 0, `${label}: the diagram scrolled (${JSON.stringify(box)})`);
+    assert.ok(box.lanes >= 3 && box.inside, `${label}: every lane name in view (${JSON.stringify(box)})`);
+  }
+}
+
 /** Fails with the list of violations if axe-core finds any. */
 export async function assertNoAxeViolations(page, label) {
   const results = await new AxeBuilder({ page }).analyze();

@@ -3,12 +3,12 @@
 
 use super::attack::Outcome;
 use super::moves::{
-    attacker_redeems_code, attacker_uses_tokens, last, passed, query_param, refusal, stopped_here,
+    attacker_redeems_code, attacker_uses_tokens, last, query_param, refusal, stopped_here,
+    victim_completes_sign_in,
 };
 use crate::channel::Channel;
 use crate::sim::browser::Browser;
 use crate::sim::client::Client;
-use crate::sim::flows::code::authorization_code;
 use crate::sim::flows::steps::api_url;
 use crate::sim::network::Network;
 use crate::sim::scenario::Scenario;
@@ -28,10 +28,8 @@ pub(super) fn code_replay(
     browser: &mut Browser,
     client: &mut Client,
 ) -> Outcome {
-    if authorization_code(scenario, network, browser, client).is_err() {
-        return passed(network)
-            .err()
-            .unwrap_or_else(|| stopped_here(network));
+    if let Err(outcome) = victim_completes_sign_in(scenario, network, browser, client) {
+        return outcome;
     }
     let Some(code) = browser
         .history

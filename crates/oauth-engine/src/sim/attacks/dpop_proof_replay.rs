@@ -5,13 +5,12 @@
 use serde_json::json;
 
 use super::attack::Outcome;
-use super::moves::{api_outcome, passed, stopped_here};
+use super::moves::{api_outcome, stopped_here, victim_completes_sign_in};
 use crate::channel::Channel;
 use crate::http::Method;
 use crate::resource::Resource;
 use crate::sim::browser::Browser;
 use crate::sim::client::Client;
-use crate::sim::flows::code::authorization_code;
 use crate::sim::network::{API_SCOPE, Network};
 use crate::sim::scenario::Scenario;
 use crate::sim::trace::{Party, RfcRef};
@@ -36,10 +35,8 @@ pub(super) fn dpop_proof_replay(
     // RFC 9449 sections 4.3 and 11.1: the checks the defence switches on.
     network.api.skips_proof_jti_and_htu = !defended;
     add_contacts(scenario, network);
-    if authorization_code(scenario, network, browser, client).is_err() {
-        return passed(network)
-            .err()
-            .unwrap_or_else(|| stopped_here(network));
+    if let Err(outcome) = victim_completes_sign_in(scenario, network, browser, client) {
+        return outcome;
     }
     // The client's last call to the API, token and proof, as a proxy in
     // front of the API logged it.

@@ -15,6 +15,7 @@ use crate::server::PkcePolicy;
 use crate::sim::attacker::ATTACKER;
 use crate::sim::browser::Browser;
 use crate::sim::client::{Client, error_from_json};
+use crate::sim::flows::code::authorization_code;
 use crate::sim::flows::steps::{api_url, page_text, sign_in_and_consent};
 use crate::sim::network::{Network, Support, from_browser, navigate};
 use crate::sim::scenario::Scenario;
@@ -110,6 +111,22 @@ pub(super) fn passed(network: &Network<'_>) -> Result<usize, Outcome> {
     match network.trace.get(step).and_then(|e| refusal(&e.response)) {
         Some(error) => Err(Outcome::Stopped { step, error }),
         None => Ok(step),
+    }
+}
+
+/// The victim signs in to the client as usual, the whole authorization
+/// code flow: `Err` with the outcome if that already stopped the attack.
+pub(super) fn victim_completes_sign_in(
+    scenario: &Scenario,
+    network: &mut Network<'_>,
+    browser: &mut Browser,
+    client: &mut Client,
+) -> Result<(), Outcome> {
+    match authorization_code(scenario, network, browser, client) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(passed(network)
+            .err()
+            .unwrap_or_else(|| stopped_here(network))),
     }
 }
 

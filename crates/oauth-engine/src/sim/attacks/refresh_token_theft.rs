@@ -2,11 +2,12 @@
 //! used before the client's; rotation with reuse detection is the defence.
 
 use super::attack::Outcome;
-use super::moves::{attacker_refreshes, attacker_url, attacker_uses_tokens, passed, stopped_here};
+use super::moves::{
+    attacker_refreshes, attacker_url, attacker_uses_tokens, stopped_here, victim_completes_sign_in,
+};
 use crate::http::Url;
 use crate::sim::browser::Browser;
 use crate::sim::client::Client;
-use crate::sim::flows::code::authorization_code;
 use crate::sim::flows::steps::call_api_again_later;
 use crate::sim::network::{Network, from_browser};
 use crate::sim::scenario::Scenario;
@@ -21,10 +22,8 @@ pub(super) fn refresh_token_theft(
     browser: &mut Browser,
     client: &mut Client,
 ) -> Outcome {
-    if authorization_code(scenario, network, browser, client).is_err() {
-        return passed(network)
-            .err()
-            .unwrap_or_else(|| stopped_here(network));
+    if let Err(outcome) = victim_completes_sign_in(scenario, network, browser, client) {
+        return outcome;
     }
     let origin = scenario.client.origin();
     // This app keeps its refresh token in the browser's storage.

@@ -4,14 +4,14 @@
 
 use super::attack::Outcome;
 use super::moves::{
-    api_outcome, attacker_calls_api, last, no_randomness, passed, profile, refusal, stopped_here,
+    api_outcome, attacker_calls_api, last, no_randomness, profile, refusal, stopped_here,
+    victim_completes_sign_in,
 };
 use crate::channel::Channel;
 use crate::dpop::{DpopKey, ProofClaims, TOKEN_TYPE};
 use crate::http::Request;
 use crate::sim::browser::Browser;
 use crate::sim::client::Client;
-use crate::sim::flows::code::authorization_code;
 use crate::sim::flows::steps::api_url;
 use crate::sim::network::Network;
 use crate::sim::scenario::Scenario;
@@ -40,10 +40,8 @@ pub(super) fn stolen_token_replay(
     browser: &mut Browser,
     client: &mut Client,
 ) -> Outcome {
-    if authorization_code(scenario, network, browser, client).is_err() {
-        return passed(network)
-            .err()
-            .unwrap_or_else(|| stopped_here(network));
+    if let Err(outcome) = victim_completes_sign_in(scenario, network, browser, client) {
+        return outcome;
     }
     let Some(token) = client
         .tokens

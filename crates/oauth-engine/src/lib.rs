@@ -23,6 +23,7 @@ pub mod rng;
 pub mod rs256;
 pub mod server;
 pub mod sim;
+pub mod table;
 pub mod types;
 
 #[cfg(all(test, target_arch = "wasm32"))]

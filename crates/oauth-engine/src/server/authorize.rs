@@ -1,12 +1,10 @@
 //! The authorization endpoint (RFC 6749 section 3.1, 4.1.1, 4.2.1), and the
 //! login and consent pages between the request and the redirect back.
 
-use std::collections::BTreeMap;
-
 use super::pages;
 use super::{
-    AuthorizationServer, CodeGrant, GrantType, PkcePolicy, RedirectMatching, param, random_token,
-    requested_scope, single_params,
+    AuthorizationServer, CodeGrant, GrantType, Params, PkcePolicy, RedirectMatching, param,
+    random_token, requested_scope, single_params,
 };
 use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
@@ -14,6 +12,7 @@ use crate::form::decode_form;
 use crate::http::{Request, Response, Url};
 use crate::pkce::{CodeChallenge, PkceMethod};
 use crate::rng::Rng;
+use crate::table::Table;
 use crate::types::{ClientId, RedirectUri, Scope, State, Subject};
 
 /// How long a login and consent may take before the request is void.
@@ -283,7 +282,7 @@ impl AuthorizationServer {
     /// RFC 7636 section 4.4: the challenge, as the policy requires it.
     fn validate_pkce(
         &self,
-        params: &BTreeMap<String, String>,
+        params: &Params,
         response_type: GrantType,
     ) -> Result<Option<(CodeChallenge, PkceMethod)>, String> {
         if response_type != GrantType::AuthorizationCode {
@@ -588,11 +587,9 @@ fn session_cookie(request: &Request) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
-/// A form body as a map; on repeats, the last value wins (a browser form).
-/// Inserted one by one rather than collected: `BTreeMap`'s `FromIterator`
-/// sorts, and its sort is about 5 KB of wasm on every page that runs a flow.
-fn form_of(request: &Request) -> BTreeMap<String, String> {
-    let mut form = BTreeMap::new();
+/// A form body by name; on repeats, the last value wins (a browser form).
+fn form_of(request: &Request) -> Table<String, String> {
+    let mut form = Table::default();
     for (name, value) in decode_form(&request.body).unwrap_or_default() {
         form.insert(name, value);
     }

@@ -3,11 +3,9 @@
 //! private key, and the server holds only the public key. Nothing that
 //! could be replayed as a password ever crosses the wire.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Value};
 
-use super::{AuthorizationServer, ClientAuthMethod, ClientRegistration, param};
+use super::{AuthorizationServer, ClientAuthMethod, ClientRegistration, Params, param};
 use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
 use crate::es256::Es256Error;
@@ -28,13 +26,13 @@ impl AuthorizationServer {
     pub(super) fn client_from_assertion(
         &mut self,
         request: &Request,
-        params: &BTreeMap<String, String>,
+        params: &Params,
         now: UnixTime,
     ) -> Result<ClientRegistration, OAuthError> {
         let invalid = |description: String| OAuthError::new(ErrorCode::InvalidClient, description);
         // "The client MUST NOT use more than one authentication method in
         // each request" (RFC 6749 section 2.3).
-        if request.authorization().is_some() || params.contains_key("client_secret") {
+        if request.authorization().is_some() || params.contains("client_secret") {
             return Err(OAuthError::new(
                 ErrorCode::InvalidRequest,
                 "the client authenticated twice, with an assertion and a secret \

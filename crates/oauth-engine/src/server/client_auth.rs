@@ -1,11 +1,9 @@
 //! Client authentication at the token endpoint (RFC 6749 section 2.3).
 
-use std::collections::BTreeMap;
-
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use super::{AuthorizationServer, ClientAuthMethod, ClientRegistration, param};
+use super::{AuthorizationServer, ClientAuthMethod, ClientRegistration, Params, param};
 use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
 use crate::form::decode_form;
@@ -27,12 +25,11 @@ impl AuthorizationServer {
     pub(super) fn authenticate_client(
         &mut self,
         request: &Request,
-        params: &BTreeMap<String, String>,
+        params: &Params,
         now: UnixTime,
     ) -> Result<ClientRegistration, AuthFailure> {
         if let Some(extensions) = self.extensions()
-            && (params.contains_key("client_assertion")
-                || params.contains_key("client_assertion_type"))
+            && (params.contains("client_assertion") || params.contains("client_assertion_type"))
         {
             return extensions
                 .authenticate_assertion(self, request, params, now)
@@ -49,7 +46,7 @@ impl AuthorizationServer {
     pub(super) fn authenticate_secret(
         &self,
         request: &Request,
-        params: &BTreeMap<String, String>,
+        params: &Params,
     ) -> Result<&ClientRegistration, AuthFailure> {
         // Any spelling of the scheme: "Basic", "basic", "BASIC" (RFC 9110
         // section 11.1).

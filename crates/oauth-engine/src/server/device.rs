@@ -2,15 +2,13 @@
 //! shows a short code; the user enters it on another device, signs in and
 //! approves, while the device polls the token endpoint.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Value, json};
 
 use super::authorize::Completion;
 use super::token::Issue;
 use super::{
-    AuthorizationServer, ClientRegistration, GrantType, pages, random_token, requested_scope,
-    required_param,
+    AuthorizationServer, ClientRegistration, GrantType, Params, pages, random_token,
+    requested_scope, required_param,
 };
 use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
@@ -55,7 +53,7 @@ pub(super) struct DeviceGrant {
     status: DeviceStatus,
 }
 
-pub(super) type DeviceGrants = super::table::Table<String, DeviceGrant>;
+pub(super) type DeviceGrants = crate::table::Table<String, DeviceGrant>;
 
 /// Upper case without the dash or spaces the user may type (RFC 8628
 /// section 6.1: compare case-insensitively, ignoring punctuation).
@@ -228,7 +226,7 @@ impl AuthorizationServer {
     pub(super) fn device_code_grant(
         &mut self,
         client: &ClientRegistration,
-        params: &BTreeMap<String, String>,
+        params: &Params,
         jkt: Option<&str>,
         now: UnixTime,
         rng: &mut dyn Rng,

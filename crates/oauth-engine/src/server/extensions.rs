@@ -7,13 +7,12 @@
 //! them, leaves their code out, and every other screen downloads nothing
 //! for them.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde_json::{Map, Value};
 
 use super::authorize::{AuthorizationRequest, Failure};
-use super::{AuthorizationServer, ClientRegistration};
+use super::{AuthorizationServer, ClientRegistration, Params};
 use crate::clock::UnixTime;
 use crate::error::OAuthError;
 use crate::http::{Request, Response};
@@ -46,7 +45,7 @@ pub trait Extensions: Sync + fmt::Debug {
         &self,
         server: &mut AuthorizationServer,
         request: &Request,
-        params: &BTreeMap<String, String>,
+        params: &Params,
         now: UnixTime,
     ) -> Result<ClientRegistration, OAuthError>;
 
@@ -125,7 +124,7 @@ impl Extensions for AllExtensions {
         &self,
         server: &mut AuthorizationServer,
         request: &Request,
-        params: &BTreeMap<String, String>,
+        params: &Params,
         now: UnixTime,
     ) -> Result<ClientRegistration, OAuthError> {
         server.client_from_assertion(request, params, now)

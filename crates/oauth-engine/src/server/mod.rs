@@ -13,10 +13,7 @@ mod oidc;
 mod pages;
 mod par;
 mod revoke;
-mod table;
 mod token;
-
-use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -27,8 +24,8 @@ use crate::http::{Method, Request, Response, Url};
 use crate::jose::SigningKey;
 use crate::pkce::{CodeChallenge, PkceMethod};
 use crate::rng::Rng;
+use crate::table::Table;
 use crate::types::{ClientId, ClientSecret, RedirectUri, Scope, Subject};
-use table::Table;
 
 pub use authorize::{AuthorizationRequest, Failure as AuthorizationFailure};
 pub use client_assertion::{JWT_BEARER, MAX_ASSERTION_LIFETIME};
@@ -565,7 +562,7 @@ fn random_token(rng: &mut dyn Rng, bytes: usize) -> Result<String, OAuthError> {
 /// A request's form parameters (its body, or a GET's query), each at most
 /// once, or the `invalid_request` that refuses them: what every endpoint
 /// reads first.
-fn form_params(request: &Request) -> Result<BTreeMap<String, String>, OAuthError> {
+fn form_params(request: &Request) -> Result<Params, OAuthError> {
     let pairs = request.params().map_err(|error| {
         OAuthError::new(
             ErrorCode::InvalidRequest,
@@ -578,8 +575,8 @@ fn form_params(request: &Request) -> Result<BTreeMap<String, String>, OAuthError
 /// Collects request parameters, refusing any that appears twice: "Request
 /// and response parameters MUST NOT be included more than once" (RFC 6749
 /// section 3.1 and 3.2).
-fn single_params(pairs: Vec<(String, String)>) -> Result<BTreeMap<String, String>, OAuthError> {
-    let mut params = BTreeMap::new();
+fn single_params(pairs: Vec<(String, String)>) -> Result<Params, OAuthError> {
+    let mut params = Table::default();
     for (name, value) in pairs {
         if params.contains_key(&name) {
             return Err(OAuthError::new(
@@ -589,16 +586,35 @@ fn single_params(pairs: Vec<(String, String)>) -> Result<BTreeMap<String, String
         }
         params.insert(name, value);
     }
-    Ok(params)
+    Ok(Params(params))
+}
+
+/// A request's parameters, each name at most once (`single_params` refuses
+/// repeats), in the order they were sent.
+#[derive(Debug, Clone)]
+pub struct Params(Table<String, String>);
+
+impl Params {
+    /// The value sent as `name`, even an empty one (`param` treats an
+    /// empty value as none, RFC 6749 section 3.1).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    /// Whether the request has `name`, with a value or empty.
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+
+    /// The name and value pairs, in the order they were sent.
+    pub fn into_pairs(self) -> Vec<(String, String)> {
+        self.0.into_iter().collect()
+    }
 }
 
 /// A parameter the request cannot do without; `rule` cites the RFC
 /// section that requires it.
-fn required_param<'a>(
-    params: &'a BTreeMap<String, String>,
-    name: &str,
-    rule: &str,
-) -> Result<&'a str, OAuthError> {
+fn required_param<'a>(params: &'a Params, name: &str, rule: &str) -> Result<&'a str, OAuthError> {
     param(params, name).ok_or_else(|| {
         OAuthError::new(
             ErrorCode::InvalidRequest,
@@ -611,7 +627,7 @@ fn required_param<'a>(
 /// parameter, or `default` without one; never beyond `limit`, described as
 /// `limit_name` in the error.
 fn requested_scope(
-    params: &BTreeMap<String, String>,
+    params: &Params,
     default: &Scope,
     limit: &Scope,
     limit_name: &str,
@@ -636,9 +652,6 @@ fn requested_scope(
 
 /// RFC 6749 section 3.1: parameters sent without a value are treated as if
 /// they were omitted.
-fn param<'a>(params: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str> {
-    params
-        .get(name)
-        .map(String::as_str)
-        .filter(|value| !value.is_empty())
+fn param<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
+    params.get(name).filter(|value| !value.is_empty())
 }

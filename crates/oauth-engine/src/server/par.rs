@@ -66,7 +66,7 @@ impl AuthorizationServer {
             return error_response(&failure.error, failure.used_basic);
         }
         // Section 2.1: a pushed request cannot point at another one.
-        if params.contains_key("request_uri") {
+        if params.contains("request_uri") {
             let error = OAuthError::new(
                 ErrorCode::InvalidRequest,
                 "request_uri cannot be pushed (RFC 9126 section 2.1)",
@@ -75,7 +75,7 @@ impl AuthorizationServer {
         }
         // Section 2.1: the same checks as at the authorization endpoint;
         // section 2.3: errors come back here, as JSON, not as redirects.
-        let pairs = params.into_iter().collect();
+        let pairs = params.into_pairs();
         let validated = match self.validate_authorization_request(pairs) {
             Ok(validated) => validated,
             Err(Failure::ShowUser(message)) => {

@@ -1,11 +1,9 @@
 //! The token endpoint (RFC 6749 section 3.2) and the grants it serves.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Value, json};
 
 use super::{
-    AuthorizationServer, ClientRegistration, GrantType, RefreshGrant, form_params, param,
+    AuthorizationServer, ClientRegistration, GrantType, Params, RefreshGrant, form_params, param,
     random_token, requested_scope, required_param,
 };
 use crate::clock::UnixTime;
@@ -79,7 +77,7 @@ impl AuthorizationServer {
     fn code_grant(
         &mut self,
         client: &ClientRegistration,
-        params: &BTreeMap<String, String>,
+        params: &Params,
         jkt: Option<&str>,
         now: UnixTime,
         rng: &mut dyn Rng,
@@ -184,7 +182,7 @@ impl AuthorizationServer {
     fn refresh_grant(
         &mut self,
         client: &ClientRegistration,
-        params: &BTreeMap<String, String>,
+        params: &Params,
         jkt: Option<&str>,
         now: UnixTime,
         rng: &mut dyn Rng,
@@ -247,7 +245,7 @@ impl AuthorizationServer {
     fn client_credentials_grant(
         &mut self,
         client: &ClientRegistration,
-        params: &BTreeMap<String, String>,
+        params: &Params,
         jkt: Option<&str>,
         now: UnixTime,
         rng: &mut dyn Rng,

@@ -3,10 +3,9 @@
 //! claimed the victim app's URI scheme) that records everything it
 //! receives and answers with the pages the attack sets up.
 
-use std::collections::BTreeMap;
-
 use crate::form::decode_form;
 use crate::http::{Method, Request, Response, Url};
+use crate::table::Table;
 
 /// Where the attack lab's attacker lives. Here, not in `network.rs` with
 /// the other addresses, because the network routes to the attacker's
@@ -35,7 +34,7 @@ pub struct AttackerServer {
     /// Every request it received, in order: what it has learned.
     pub received: Vec<Request>,
     /// What it answers, by path; any other path gets 204 No Content.
-    pub pages: BTreeMap<String, Response>,
+    pub pages: Table<String, Response>,
     /// What its `/authorize` does, if it pretends to be an authorization
     /// server or sits in front of one.
     pub forward_authorize: Option<Forward>,
@@ -46,7 +45,7 @@ impl Default for AttackerServer {
         Self {
             origins: vec![ATTACKER.to_owned()],
             received: Vec::new(),
-            pages: BTreeMap::new(),
+            pages: Table::default(),
             forward_authorize: None,
         }
     }

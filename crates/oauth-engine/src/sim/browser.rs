@@ -1,11 +1,10 @@
 //! The user agent: its address bar, history, per-origin session storage,
 //! and the Referer it attaches to what a page loads.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::http::{Request, Response, Url};
+use crate::table::Table;
 
 /// The Referrer-Policy in force (W3C Referrer Policy). Browsers default to
 /// `strict-origin-when-cross-origin`, which sends only the origin to other
@@ -28,9 +27,10 @@ pub struct Browser {
     /// Every top-level URL visited, oldest first.
     pub history: Vec<Url>,
     /// `sessionStorage`, per origin.
-    pub session_storage: BTreeMap<String, BTreeMap<String, String>>,
-    /// Cookies, per origin (name to value).
-    pub cookies: BTreeMap<String, BTreeMap<String, String>>,
+    pub session_storage: Table<String, Table<String, String>>,
+    /// Cookies, per origin (name to value), in the order they were first
+    /// set.
+    pub cookies: Table<String, Table<String, String>>,
     pub referrer_policy: ReferrerPolicy,
 }
 
@@ -50,8 +50,7 @@ impl Browser {
 
     pub fn store(&mut self, origin: &str, key: &str, value: impl Into<String>) {
         self.session_storage
-            .entry(origin.to_owned())
-            .or_default()
+            .entry_or_default(origin.to_owned())
             .insert(key.to_owned(), value.into());
     }
 
@@ -62,7 +61,8 @@ impl Browser {
             .map(String::as_str)
     }
 
-    /// `request` with the cookies the browser holds for its origin.
+    /// `request` with the cookies the browser holds for its origin, the
+    /// earliest set first (RFC 6265 section 5.4).
     pub fn with_cookies(&self, request: Request) -> Request {
         let Some(jar) = self
             .cookies
@@ -89,8 +89,7 @@ impl Browser {
             let pair = value.split(';').next().unwrap_or_default();
             if let Some((cookie, content)) = pair.split_once('=') {
                 self.cookies
-                    .entry(url.origin.clone())
-                    .or_default()
+                    .entry_or_default(url.origin.clone())
                     .insert(cookie.trim().to_owned(), content.trim().to_owned());
             }
         }

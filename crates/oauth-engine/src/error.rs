@@ -1,7 +1,7 @@
 //! OAuth error responses: RFC 6749 sections 4.1.2.1 (authorization
 //! endpoint) and 5.2 (token endpoint), RFC 8628 section 3.5 (device grant)
-//! RFC 6750 section 3.1 (bearer resource requests) and RFC 9449 sections 5,
-//! 7.1 and 8 (DPoP).
+//! RFC 6750 section 3.1 (bearer resource requests), RFC 9449 sections 5,
+//! 7.1 and 8 (DPoP) and RFC 8707 section 2 (resource indicators).
 
 use std::fmt;
 
@@ -29,10 +29,13 @@ pub enum ErrorCode {
     // RFC 9449 sections 5 and 7.1, and 8 and 9
     InvalidDpopProof,
     UseDpopNonce,
+    // RFC 8707 section 2: "The requested resource is invalid, missing,
+    // unknown, or malformed."
+    InvalidTarget,
 }
 
 impl ErrorCode {
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 18] = [
         Self::InvalidRequest,
         Self::InvalidClient,
         Self::InvalidGrant,
@@ -50,6 +53,7 @@ impl ErrorCode {
         Self::InsufficientScope,
         Self::InvalidDpopProof,
         Self::UseDpopNonce,
+        Self::InvalidTarget,
     ];
 
     /// The code with this registered name, as a response carries it.
@@ -76,6 +80,7 @@ impl ErrorCode {
             Self::InsufficientScope => "insufficient_scope",
             Self::InvalidDpopProof => "invalid_dpop_proof",
             Self::UseDpopNonce => "use_dpop_nonce",
+            Self::InvalidTarget => "invalid_target",
         }
     }
 
@@ -212,6 +217,7 @@ mod tests {
             (ErrorCode::InsufficientScope, "insufficient_scope"),
             (ErrorCode::InvalidDpopProof, "invalid_dpop_proof"),
             (ErrorCode::UseDpopNonce, "use_dpop_nonce"),
+            (ErrorCode::InvalidTarget, "invalid_target"),
         ];
         for (code, name) in names {
             assert_eq!(code.as_str(), name);

@@ -19,6 +19,7 @@ pub mod keys;
 pub mod params;
 pub mod pkce;
 pub mod resource;
+pub mod resource_indicator;
 pub mod rng;
 pub mod rs256;
 pub mod server;

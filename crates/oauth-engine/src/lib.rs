@@ -6,6 +6,7 @@
 
 pub mod channel;
 pub mod clock;
+pub mod discovery;
 pub mod dpop;
 pub mod error;
 pub mod es256;

@@ -227,6 +227,15 @@ impl Headers {
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(n, v)| (n.as_str(), v.as_str()))
     }
+
+    /// Every field named `name`, in order: a list-based field such as
+    /// `WWW-Authenticate` may come in several (RFC 9110 section 5.3).
+    pub fn get_all<'h>(&'h self, name: &'h str) -> impl Iterator<Item = &'h str> + 'h {
+        self.0
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -365,6 +374,16 @@ impl Response {
         serde_json::from_str(&self.body).ok()
     }
 
+    /// The challenges of every `WWW-Authenticate` field, in order (RFC
+    /// 9110 section 11.6.1); empty without the field.
+    pub fn challenges(&self) -> Result<Vec<Challenge>, ChallengeError> {
+        let mut challenges = Vec::new();
+        for value in self.headers.get_all("WWW-Authenticate") {
+            challenges.extend(parse_challenges(value)?);
+        }
+        Ok(challenges)
+    }
+
     /// The response as it crosses the wire (HTTP/1.1, CRLF line ends).
     pub fn to_http_text(&self) -> String {
         let mut text = format!(
@@ -434,6 +453,274 @@ pub fn unescape_html(text: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&")
+}
+
+/// One challenge of a `WWW-Authenticate` field (RFC 9110 section 11.6.1):
+/// `Bearer realm="api", error="invalid_token"` or `Negotiate abc==`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Challenge {
+    /// As written; scheme names are case-insensitive (section 11.1):
+    /// compare with [`Challenge::is`].
+    pub scheme: String,
+    /// The `token68` form some schemes use instead of parameters.
+    pub token68: Option<String>,
+    /// Name and value, a quoted value unescaped (section 5.6.4).
+    pub params: Vec<(String, String)>,
+}
+
+impl Challenge {
+    /// Whether this challenge is for `scheme`, whatever its case.
+    pub fn is(&self, scheme: &str) -> bool {
+        self.scheme.eq_ignore_ascii_case(scheme)
+    }
+
+    /// The value of the parameter `name`; names are case-insensitive
+    /// (section 11.2).
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why a `WWW-Authenticate` value could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChallengeError {
+    /// No challenge at all.
+    Empty,
+    /// Something else than `expected` at character `at` (counted in bytes).
+    Malformed { at: usize, expected: &'static str },
+    /// A parameter named twice in one challenge: section 11.2 says "Each
+    /// parameter name MUST only occur once per challenge."
+    Duplicate(String),
+}
+
+impl fmt::Display for ChallengeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => f.write_str("the WWW-Authenticate field has no challenge"),
+            Self::Malformed { at, expected } => write!(
+                f,
+                "the WWW-Authenticate field is malformed at byte {at}: expected {expected}"
+            ),
+            Self::Duplicate(name) => write!(
+                f,
+                "the WWW-Authenticate challenge has the parameter \"{name}\" twice"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ChallengeError {}
+
+/// Reads a `WWW-Authenticate` field value (RFC 9110 section 11.6.1):
+/// `#challenge`, each `auth-scheme [ 1*SP ( token68 / #auth-param ) ]`,
+/// an auth-param `token BWS "=" BWS ( token / quoted-string )` (section
+/// 11.2). The list's commas separate both challenges and parameters: after
+/// a comma, `name=` continues the challenge and anything else starts the
+/// next one. Empty list elements are skipped (section 5.6.1).
+pub fn parse_challenges(value: &str) -> Result<Vec<Challenge>, ChallengeError> {
+    let mut cursor = Cursor { text: value, at: 0 };
+    let mut challenges = Vec::new();
+    loop {
+        cursor.skip_separators();
+        if cursor.at_end() {
+            break;
+        }
+        let scheme = cursor
+            .token()
+            .ok_or_else(|| cursor.error("an auth-scheme"))?;
+        let mut challenge = Challenge {
+            scheme: scheme.to_owned(),
+            token68: None,
+            params: Vec::new(),
+        };
+        let spaced = cursor.skip_whitespace();
+        if !(cursor.at_end() || cursor.peek() == Some(',')) {
+            if !spaced {
+                return Err(cursor.error("a space after the auth-scheme"));
+            }
+            if let Some(param) = cursor.param()? {
+                challenge.params.push(param);
+                loop {
+                    cursor.skip_whitespace();
+                    if cursor.peek() != Some(',') {
+                        break;
+                    }
+                    let before = cursor.at;
+                    cursor.skip_separators();
+                    match cursor.param()? {
+                        Some((name, value)) => {
+                            if challenge.param(&name).is_some() {
+                                return Err(ChallengeError::Duplicate(name));
+                            }
+                            challenge.params.push((name, value));
+                        }
+                        // Not `name=`: the next challenge, or the end.
+                        None => {
+                            cursor.at = before;
+                            break;
+                        }
+                    }
+                }
+            } else {
+                let token68 = cursor
+                    .token68()
+                    .ok_or_else(|| cursor.error("a token68 or an auth-param"))?;
+                challenge.token68 = Some(token68.to_owned());
+                cursor.skip_whitespace();
+            }
+        }
+        if !(cursor.at_end() || cursor.peek() == Some(',')) {
+            return Err(cursor.error("a comma or the end"));
+        }
+        challenges.push(challenge);
+    }
+    if challenges.is_empty() {
+        return Err(ChallengeError::Empty);
+    }
+    Ok(challenges)
+}
+
+/// `value` as a quoted-string (RFC 9110 section 5.6.4): in double quotes,
+/// with `"` and `\` escaped by a backslash.
+pub fn quoted_string(value: &str) -> String {
+    let mut quoted = String::with_capacity(value.len() + 2);
+    quoted.push('"');
+    for c in value.chars() {
+        if c == '"' || c == '\\' {
+            quoted.push('\\');
+        }
+        quoted.push(c);
+    }
+    quoted.push('"');
+    quoted
+}
+
+/// A position in a field value being read.
+struct Cursor<'t> {
+    text: &'t str,
+    at: usize,
+}
+
+impl<'t> Cursor<'t> {
+    fn rest(&self) -> &'t str {
+        self.text.get(self.at..).unwrap_or_default()
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    fn at_end(&self) -> bool {
+        self.rest().is_empty()
+    }
+
+    fn error(&self, expected: &'static str) -> ChallengeError {
+        ChallengeError::Malformed {
+            at: self.at,
+            expected,
+        }
+    }
+
+    /// OWS (section 5.6.3): spaces and tabs. Whether there were any.
+    fn skip_whitespace(&mut self) -> bool {
+        let start = self.at;
+        self.take_while(|c| c == ' ' || c == '\t');
+        self.at > start
+    }
+
+    /// White space and empty list elements.
+    fn skip_separators(&mut self) {
+        self.take_while(|c| c == ' ' || c == '\t' || c == ',');
+    }
+
+    fn take_while(&mut self, accept: impl Fn(char) -> bool) -> &'t str {
+        let rest = self.rest();
+        let len = rest.find(|c| !accept(c)).unwrap_or(rest.len());
+        self.at += len;
+        &rest[..len]
+    }
+
+    /// A token (section 5.6.2): one or more tchar.
+    fn token(&mut self) -> Option<&'t str> {
+        let token = self.take_while(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c));
+        (!token.is_empty()).then_some(token)
+    }
+
+    /// A token68 (section 11.2): `1*( ALPHA / DIGIT / "-" / "." / "_" /
+    /// "~" / "+" / "/" ) *"="`.
+    fn token68(&mut self) -> Option<&'t str> {
+        let start = self.at;
+        let body = self.take_while(|c| c.is_ascii_alphanumeric() || "-._~+/".contains(c));
+        if body.is_empty() {
+            return None;
+        }
+        self.take_while(|c| c == '=');
+        self.text.get(start..self.at)
+    }
+
+    /// An auth-param, or `None` (and nothing read) if what follows is not
+    /// `token BWS "="` and a value: a token68, or the next challenge.
+    fn param(&mut self) -> Result<Option<(String, String)>, ChallengeError> {
+        let start = self.at;
+        let Some(name) = self.token() else {
+            return Ok(None);
+        };
+        self.skip_whitespace();
+        if self.peek() != Some('=') {
+            self.at = start;
+            return Ok(None);
+        }
+        self.at += 1;
+        self.skip_whitespace();
+        let value = if self.peek() == Some('"') {
+            self.quoted()?
+        } else {
+            match self.token() {
+                Some(value) => value.to_owned(),
+                // `abc=` or `abc==`: a token68 ending in "=".
+                None => {
+                    self.at = start;
+                    return Ok(None);
+                }
+            }
+        };
+        Ok(Some((name.to_owned(), value)))
+    }
+
+    /// A quoted-string (section 5.6.4), unescaped: a backslash quotes the
+    /// character after it; control characters other than tab are refused.
+    fn quoted(&mut self) -> Result<String, ChallengeError> {
+        self.at += 1;
+        let mut value = String::new();
+        let mut chars = self.rest().char_indices();
+        while let Some((offset, c)) = chars.next() {
+            match c {
+                '"' => {
+                    self.at += offset + 1;
+                    return Ok(value);
+                }
+                '\\' => match chars.next() {
+                    Some((_, quoted)) if quoted == '\t' || !quoted.is_control() => {
+                        value.push(quoted);
+                    }
+                    _ => {
+                        self.at += offset;
+                        return Err(self.error("a character after the backslash"));
+                    }
+                },
+                c if c == '\t' || !c.is_control() => value.push(c),
+                _ => {
+                    self.at += offset;
+                    return Err(self.error("a printable character in the quoted string"));
+                }
+            }
+        }
+        self.at = self.text.len();
+        Err(self.error("a closing quote"))
+    }
 }
 
 /// RFC 9110 section 15 reason phrases for the statuses OAuth uses.

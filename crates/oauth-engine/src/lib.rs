@@ -21,6 +21,7 @@ pub mod params;
 pub mod pkce;
 pub mod resource;
 pub mod resource_indicator;
+pub mod resource_metadata;
 pub mod rng;
 pub mod rs256;
 pub mod server;

@@ -3,14 +3,20 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use oauth_engine::clock::UnixTime;
+use oauth_engine::discovery::{check_issuer, issuer_url, metadata_urls};
 use oauth_engine::dpop::{ProofContext, check_proof};
 use oauth_engine::form::{decode_form, encode_form};
 use oauth_engine::http::Url;
 use oauth_engine::http::{Method, Request};
+use oauth_engine::http::{parse_challenges, quoted_string};
 use oauth_engine::jose::{VerifyingKey, b64_encode};
 use oauth_engine::jwa::ES256;
 use oauth_engine::jwt::{Decoded, Payload};
 use oauth_engine::pkce::{CodeChallenge, CodeVerifier, MAX_LEN, MIN_LEN, is_unreserved};
+use oauth_engine::resource_indicator::{ResourceIndicator, canonical_resource};
+use oauth_engine::resource_metadata::{
+    ProtectedResourceMetadata, ResourceChallenge, well_known_url, well_known_urls,
+};
 use oauth_engine::rng::SeededRng;
 use oauth_engine::server::{
     AuthorizationServer, ClientAuthMethod, ClientRegistration, GrantType, ServerConfig,
@@ -281,5 +287,58 @@ proptest! {
         }
         // Written back as it was read.
         prop_assert_eq!(serde_json::to_string(&claims).ok(), Some(json));
+    }
+
+    #[test]
+    fn rfc8707_2_resource_indicator_parsing_never_panics(text in any::<String>()) {
+        if let Ok(resource) = ResourceIndicator::parse(&text) {
+            // What parses has no fragment, and its canonical form parses too.
+            prop_assert!(!text.contains('#'));
+            let canonical = resource.canonical();
+            prop_assert_eq!(ResourceIndicator::parse(canonical.as_str()).ok(), Some(canonical.clone()));
+            let _ = well_known_url(&resource);
+            prop_assert!(!well_known_urls(&resource).is_empty());
+        }
+        let _ = canonical_resource(&text);
+    }
+
+    #[test]
+    fn rfc9728_metadata_parsing_never_panics(
+        text in ".{0,200}|\\{\"resource\":\"[ -~]{0,40}\",\"authorization_servers\":[ -~]{0,60}\\}",
+        expected in "https://[a-z.]{1,12}/[ -~]{0,20}|.{0,30}",
+    ) {
+        if let Ok(metadata) = ProtectedResourceMetadata::parse(&text, &expected) {
+            // Section 3.3: only a document for the expected resource is used.
+            prop_assert_eq!(metadata.resource.as_str(), expected.as_str());
+            prop_assert!(!metadata.authorization_servers.is_empty());
+        }
+    }
+
+    #[test]
+    fn rfc9110_11_6_1_challenge_parsing_never_panics(
+        text in ".{0,120}|[A-Za-z]{1,8}( [a-z_]{1,8}=(\"[ -~]{0,10}\"|[a-z]{1,5}),?){0,4}",
+    ) {
+        if let Ok(challenges) = parse_challenges(&text) {
+            prop_assert!(!challenges.is_empty());
+            let _ = ResourceChallenge::find(&challenges);
+        }
+    }
+
+    #[test]
+    fn rfc9110_5_6_4_a_quoted_value_reads_back_as_it_was(value in "[ -~]{0,40}") {
+        let challenges = parse_challenges(&format!("Bearer scope={}", quoted_string(&value)));
+        prop_assert_eq!(
+            challenges.ok().and_then(|c| c[0].param("scope").map(str::to_owned)),
+            Some(value)
+        );
+    }
+
+    #[test]
+    fn rfc8414_issuer_parsing_and_discovery_never_panic(text in any::<String>()) {
+        if let Ok(issuer) = issuer_url(&text) {
+            let urls = metadata_urls(&issuer);
+            prop_assert!(urls.len() == 2 || urls.len() == 3);
+        }
+        prop_assert!(check_issuer(&text, &text).is_ok());
     }
 }

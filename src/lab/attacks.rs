@@ -128,6 +128,11 @@ pub fn AttackLab() -> impl IntoView {
     let not_understood = RwSignal::new(link.not_understood);
 
     Effect::new(move || {
+        // While an attack's code loads there is no run to clamp the step
+        // to: the address keeps the step it has until there is.
+        if run.with(Option::is_none) {
+            return;
+        }
         let (attack, defended, step) = (attack.get(), defended.get(), stepper.current());
         save_setting(Store::Session, ATTACK_KEY, Some(attack.slug()));
         save_setting(Store::Session, DEFENCE_KEY, Some(defence_param(defended)));

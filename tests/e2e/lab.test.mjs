@@ -289,13 +289,27 @@ describe("Attack lab", () => {
   });
 
   test("a link to an attack on DPoP opens at its step once the P-256 code has loaded", async () => {
-    const page = await openPage(app, "/attacks?attack=dpop-proof-replay&defence=on&step=8");
+    // Every address the lab writes: until the code has loaded, it keeps
+    // the step the link names.
+    const page = await openPage(app, null);
+    const addresses = [];
+    await page.exposeFunction("recordAddress", (url) => addresses.push(url));
+    await page.addInitScript(() => {
+      const replace = history.replaceState.bind(history);
+      history.replaceState = (state, title, url) => {
+        window.recordAddress(String(url));
+        replace(state, title, url);
+      };
+    });
+    await page.goto(app.url("/attacks?attack=dpop-proof-replay&defence=on&step=8"));
     await byTestId(page, "attack-step-summary").waitFor();
     assert.equal(await byTestId(page, "attack-title").textContent(), "DPoP proof replayed");
     assert.match(await byTestId(page, "attack-steps-counter").textContent(), /^Step 8 of 9/);
     assert.match(await byTestId(page, "attack-step-summary").textContent(), /Attacker to Resource server, GET \/profile, 401/);
     assert.equal(await byTestId(page, "attack-loading").count(), 0);
     assert.match(page.url(), /attack=dpop-proof-replay&defence=on&step=8/);
+    assert.ok(addresses.length > 0, "the lab wrote its address");
+    for (const address of addresses) assert.match(address, /step=8$/);
     page.assertClean();
   });
 

@@ -93,10 +93,7 @@ pub fn run_attack_with(
     // when given it, so that their traces do not change.
     Ok(match attack {
         Attack::LoginCsrf => {
-            let mut scenario = Scenario {
-                seed,
-                ..Scenario::default()
-            };
+            let mut scenario = seeded(seed);
             // State is the defence in play: no PKCE in this scenario.
             scenario.client.safeguards.use_pkce = false;
             scenario.policy.pkce = PkcePolicy::Optional;
@@ -120,10 +117,7 @@ pub fn run_attack_with(
             },
         ),
         Attack::CodeReplay => {
-            let mut scenario = Scenario {
-                seed,
-                ..Scenario::default()
-            };
+            let mut scenario = seeded(seed);
             // No PKCE: only single use stands between the leaked code and
             // the attacker.
             scenario.client.safeguards.use_pkce = false;
@@ -133,10 +127,7 @@ pub fn run_attack_with(
             stage(attack, defended, scenario, key, None, code_replay)
         }
         Attack::RedirectUriManipulation => {
-            let mut scenario = Scenario {
-                seed,
-                ..Scenario::default()
-            };
+            let mut scenario = seeded(seed);
             scenario.policy.redirect_matching = if defended {
                 RedirectMatching::Exact
             } else {
@@ -152,19 +143,13 @@ pub fn run_attack_with(
             )
         }
         Attack::RefreshTokenTheft => {
-            let mut scenario = Scenario {
-                seed,
-                ..Scenario::default()
-            };
+            let mut scenario = seeded(seed);
             scenario.policy.rotate_refresh_tokens = defended;
             scenario.policy.detect_refresh_reuse = defended;
             stage(attack, defended, scenario, key, None, refresh_token_theft)
         }
         Attack::MixUp => {
-            let mut scenario = Scenario {
-                seed,
-                ..Scenario::default()
-            };
+            let mut scenario = seeded(seed);
             scenario.client.safeguards.check_issuer = defended;
             stage(attack, defended, scenario, key, None, mix_up)
         }
@@ -177,10 +162,7 @@ pub fn run_attack_with(
             stage(attack, defended, scenario, key, None, implicit_leakage)
         }
         Attack::StolenTokenReplay => {
-            let mut scenario = Scenario {
-                seed,
-                ..Scenario::default()
-            };
+            let mut scenario = seeded(seed);
             // RFC 9449 sections 5 and 7: the client proves its key, and
             // the server binds every token to it.
             scenario.client.dpop = defended;
@@ -195,10 +177,7 @@ pub fn run_attack_with(
             )
         }
         Attack::RequestTampering => {
-            let mut scenario = Scenario {
-                seed,
-                ..Scenario::default()
-            };
+            let mut scenario = seeded(seed);
             // The app needs only to read; it is registered for more.
             scenario.client.scope = "read".into();
             scenario.registration.allowed_scope = "read write".into();
@@ -209,10 +188,7 @@ pub fn run_attack_with(
             stage(attack, defended, scenario, key, support, request_tampering)
         }
         Attack::DpopProofReplay => {
-            let mut scenario = Scenario {
-                seed,
-                ..Scenario::default()
-            };
+            let mut scenario = seeded(seed);
             // DPoP throughout: only the API's checks of the proof differ,
             // which the attack sets once the API has its DPoP check.
             scenario.client.dpop = true;
@@ -222,6 +198,14 @@ pub fn run_attack_with(
             })
         }
     })
+}
+
+/// The default scenario (a single-page app, code with PKCE), with `seed`.
+fn seeded(seed: u64) -> Scenario {
+    Scenario {
+        seed,
+        ..Scenario::default()
+    }
 }
 
 /// The server policy of the PKCE downgrade: PKCE optional (and plain

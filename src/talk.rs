@@ -1,0 +1,396 @@
+//! Two windows, one talk: the instructor's window (controls, inspector,
+//! speaker notes) and an audience window for the projector (the diagram,
+//! the step and its narration), kept in step through the browser's
+//! `BroadcastChannel`: same origin, no server, works offline.
+//!
+//! Each window posts its screen's state whenever it changes (a
+//! [`Message`]); the other applies it. A window that joins takes no part
+//! in the first exchange but to ask: the audience window says hello and
+//! the instructor's answers with where it is. The audience window is the
+//! one named [`WINDOW_NAME`], which a reload keeps; the instructor's
+//! window keeps its part in the tab's storage. A tab that takes no part
+//! opens no channel and is never moved by one. Closing either window
+//! leaves the other as it is.
+//!
+//! The channel is reached through `Reflect` and the `Function` calls the
+//! app already makes, rather than web-sys's bindings: each new binding
+//! would add glue to the JavaScript every page loads, the home page's
+//! included. Only the Flow and lesson screens use this module, so its code
+//! is in their chunks.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Function, Reflect};
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::browser::{Store, current_query, load_setting, save_setting};
+
+/// Where the instructor's window keeps its part in the talk.
+const ROLE_KEY: &str = "talk.instructor";
+/// The audience window's name: the link that opens it targets this name,
+/// so following it again reuses the window, and the window knows its part
+/// from it, through reloads too.
+const WINDOW_NAME: &str = "oauth-playground-audience";
+/// An audience window that has just joined asks where the talk is.
+const HELLO: &str = "hello";
+/// The instructor ends the talk: the audience window closes.
+const END: &str = "end";
+
+/// A window's part in the talk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Not in a talk: no channel, nothing posted or applied.
+    Alone,
+    /// The window that opened the audience window.
+    Instructor,
+    /// The projector's window: only the diagram, the step and narration.
+    Audience,
+}
+
+impl Role {
+    fn of_this_window() -> Self {
+        if window_value("name").as_string().as_deref() == Some(WINDOW_NAME) {
+            Self::Audience
+        } else if load_setting(Store::Session, ROLE_KEY).is_some() {
+            Self::Instructor
+        } else {
+            Self::Alone
+        }
+    }
+}
+
+/// What one window posts to the other.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Message<'a> {
+    Hello,
+    End,
+    /// A screen's state: its path and a query that opens the screen as it
+    /// is (`/flow`, `flow=spa&step=3&seed=…`), and what the screen keeps
+    /// out of its address (the answers a lesson was given).
+    State {
+        path: &'a str,
+        query: &'a str,
+        rest: &'a str,
+    },
+}
+
+impl<'a> Message<'a> {
+    /// `path?query` and `rest` on lines of their own.
+    pub fn state(path: &str, query: &str, rest: &str) -> String {
+        format!("{path}?{query}\n{rest}")
+    }
+
+    pub fn read(text: &'a str) -> Option<Self> {
+        match text {
+            HELLO => Some(Self::Hello),
+            END => Some(Self::End),
+            _ => {
+                let (address, rest) = text.split_once('\n')?;
+                let (path, query) = address.split_once('?')?;
+                path.starts_with('/')
+                    .then_some(Self::State { path, query, rest })
+            }
+        }
+    }
+}
+
+/// `window[name]`, or undefined.
+fn window_value(name: &str) -> JsValue {
+    web_sys::window().map_or(JsValue::UNDEFINED, |window| {
+        Reflect::get(&window, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+    })
+}
+
+/// Calls `target.method(argument)`, if `target` has such a method.
+fn call(target: &JsValue, method: &str, argument: &JsValue) -> Option<JsValue> {
+    let function = Reflect::get(target, &JsValue::from_str(method)).ok()?;
+    function.dyn_ref::<Function>()?.call1(target, argument).ok()
+}
+
+/// This page's path (the app's sub-path included).
+fn page_path() -> String {
+    web_sys::window()
+        .and_then(|window| window.location().pathname().ok())
+        .unwrap_or_default()
+}
+
+/// Opens this page's path with `query`: for a state the screen cannot take
+/// while it is on. In place of the current entry, so that the window
+/// keeps one entry of history and the instructor can still close it.
+pub fn open_here(query: &str) {
+    open(&format!("{}?{query}", page_path()));
+}
+
+fn open(address: &str) {
+    let _ = call(
+        &window_value("location"),
+        "replace",
+        &JsValue::from_str(address),
+    );
+}
+
+/// An open `BroadcastChannel`.
+struct Channel(JsValue);
+
+impl Channel {
+    /// Opens the talk's channel, with `listen` receiving each message's
+    /// text. `None` where the browser has no `BroadcastChannel`.
+    fn open(listen: impl Fn(&str) + 'static) -> Option<Self> {
+        // `new BroadcastChannel(0)`, the one argument `Array.of` gives a
+        // constructor it is called on (ECMA-262, Array.of): a constructor
+        // call with an argument would add glue. So the channel's name is
+        // "0"; a message not in the talk's shape moves nothing.
+        let constructor = window_value("BroadcastChannel");
+        let array_of = Reflect::get(&window_value("Array"), &JsValue::from_str("of")).ok()?;
+        let channel = array_of.dyn_ref::<Function>()?.call0(&constructor).ok()?;
+        // The closure type leptos's own event listeners use: no new glue.
+        let on_message: Box<dyn FnMut(web_sys::Event)> = Box::new(move |event| {
+            if let Some(text) = Reflect::get(&event, &JsValue::from_str("data"))
+                .ok()
+                .and_then(|data| data.as_string())
+            {
+                listen(&text);
+            }
+        });
+        let on_message = Closure::wrap(on_message).into_js_value();
+        Reflect::set(&channel, &JsValue::from_str("onmessage"), &on_message).ok()?;
+        Some(Self(channel))
+    }
+
+    fn post(&self, text: &str) {
+        let _ = call(&self.0, "postMessage", &JsValue::from_str(text));
+    }
+}
+
+impl Drop for Channel {
+    fn drop(&mut self) {
+        let _ = call(&self.0, "close", &JsValue::UNDEFINED);
+    }
+}
+
+/// A screen's part in the talk: its role, and the channel while it has one.
+#[derive(Clone, Copy)]
+pub struct Talk {
+    role: RwSignal<Role>,
+    channel: StoredValue<Option<Channel>, LocalStorage>,
+}
+
+impl Talk {
+    /// Takes part in the talk for as long as the calling screen is on:
+    /// `state` gives the screen's state as a query and the rest (`None`
+    /// while there is nothing to show yet), and `apply` takes another
+    /// window's, for this screen, with this window's role. A state for
+    /// another screen opens that screen.
+    pub fn join(
+        state: impl Fn() -> Option<(String, String)> + 'static,
+        apply: impl Fn(Role, &str, &str) + 'static,
+    ) -> Self {
+        let talk = Self {
+            role: RwSignal::new(Role::of_this_window()),
+            channel: StoredValue::new_local(None),
+        };
+        let path = page_path();
+        let message = Rc::new(move || {
+            let (query, rest) = state()?;
+            Some(Message::state(&path, &query, &rest))
+        });
+        // The last state posted or applied: not posted again, so that a
+        // window does not echo back what it was just sent.
+        let last = Rc::new(RefCell::new(String::new()));
+        let listen = {
+            let (message, last) = (Rc::clone(&message), Rc::clone(&last));
+            let here = page_path();
+            Rc::new(move |text: &str| match Message::read(text) {
+                Some(Message::Hello) if talk.role.get_untracked() == Role::Instructor => {
+                    if let Some(state) = message() {
+                        talk.post(&state);
+                        *last.borrow_mut() = state;
+                    }
+                }
+                Some(Message::End) if talk.role.get_untracked() == Role::Audience => {
+                    let _ = call(&window_value("window"), "close", &JsValue::UNDEFINED);
+                }
+                Some(Message::State { path, query, rest }) if path == here => {
+                    *last.borrow_mut() = text.to_owned();
+                    apply(talk.role.get_untracked(), query, rest);
+                }
+                Some(Message::State { path, query, .. }) => open(&format!("{path}?{query}")),
+                _ => {}
+            })
+        };
+        Effect::new(move || {
+            let role = talk.role.get();
+            let state = message();
+            if role == Role::Alone {
+                talk.channel.set_value(None);
+                return;
+            }
+            let Some(state) = state else { return };
+            if talk.channel.with_value(Option::is_none) {
+                // Joining: the audience window opened where the instructor
+                // was, or asks now; nothing to post.
+                let listen = Rc::clone(&listen);
+                talk.channel
+                    .set_value(Channel::open(move |text| listen(text)));
+                if role == Role::Audience {
+                    talk.post(HELLO);
+                }
+            } else if *last.borrow() != state {
+                talk.post(&state);
+            }
+            *last.borrow_mut() = state;
+        });
+        // The screen is going: its channel closes, and no message reaches
+        // its state after.
+        on_cleanup(move || talk.channel.set_value(None));
+        talk
+    }
+
+    fn post(self, text: &str) {
+        self.channel.with_value(|channel| {
+            if let Some(channel) = channel {
+                channel.post(text);
+            }
+        });
+    }
+
+    /// Takes `role`, and keeps it for the tab if it is the instructor's.
+    fn set_role(self, role: Role) {
+        let instructor = (role == Role::Instructor).then_some("yes");
+        save_setting(Store::Session, ROLE_KEY, instructor);
+        self.role.set(role);
+    }
+
+    /// Whether this window is in a talk (its clicker keys then step
+    /// from anywhere on the page).
+    pub fn is_on(self) -> bool {
+        self.role.get_untracked() != Role::Alone
+    }
+
+    pub fn is_audience(self) -> bool {
+        self.role.get() == Role::Audience
+    }
+
+    pub fn is_instructor(self) -> bool {
+        self.role.get() == Role::Instructor
+    }
+}
+
+/// This page's address, as the audience window opens it.
+fn audience_address() -> String {
+    format!("{}{}", page_path(), current_query())
+}
+
+/// "Open audience window": a link to this screen as it is, in the window
+/// named for the audience (a link, not `window.open`: no glue, and the
+/// router leaves links with a target to the browser). Following it makes
+/// this window the instructor's.
+#[component]
+pub fn OpenAudienceWindow(talk: Talk) -> impl IntoView {
+    move || {
+        (!talk.is_audience()).then(|| {
+            view! {
+                <a
+                    class="button audience-open"
+                    href=audience_address()
+                    target=WINDOW_NAME
+                    data-testid="audience-open"
+                    on:click=move |event| {
+                        // The address as it is now, the step included.
+                        if let Some(link) = event.target() {
+                            let address = JsValue::from_str(&audience_address());
+                            let _ = Reflect::set(&link, &JsValue::from_str("href"), &address);
+                        }
+                        talk.set_role(Role::Instructor);
+                    }
+                >
+                    "Open audience window"
+                </a>
+            }
+        })
+    }
+}
+
+/// What only the instructor sees: `notes`, a line and a paragraph, and
+/// the button that ends the talk.
+#[component]
+pub fn SpeakerNotes(
+    talk: Talk,
+    heading: &'static str,
+    notes: Signal<(String, String)>,
+) -> impl IntoView {
+    move || {
+        talk.is_instructor().then(|| {
+            view! {
+                <section
+                    class="panel speaker-notes"
+                    aria-labelledby="speaker-notes-heading"
+                    data-testid="speaker-notes"
+                >
+                    <h2 id="speaker-notes-heading">{heading}</h2>
+                    <p class="speaker-notes__lead">{move || notes.with(|notes| notes.0.clone())}</p>
+                    <p>{move || notes.with(|notes| notes.1.clone())}</p>
+                    <button
+                        type="button"
+                        class="button"
+                        data-testid="audience-close"
+                        on:click=move |_| {
+                            talk.post(END);
+                            talk.set_role(Role::Alone);
+                        }
+                    >
+                        "Close the audience window"
+                    </button>
+                </section>
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_state_message_reads_back_as_its_path_query_and_rest() {
+        let text = Message::state("/sub/flow", "flow=spa&step=3&seed=1", "");
+        assert_eq!(text, "/sub/flow?flow=spa&step=3&seed=1\n");
+        assert_eq!(
+            Message::read(&text),
+            Some(Message::State {
+                path: "/sub/flow",
+                query: "flow=spa&step=3&seed=1",
+                rest: "",
+            })
+        );
+        // The rest may hold anything, new lines too; a query may be empty.
+        let text = Message::state("/lessons", "", "{\"0\":\"a\nb\"}");
+        assert_eq!(
+            Message::read(&text),
+            Some(Message::State {
+                path: "/lessons",
+                query: "",
+                rest: "{\"0\":\"a\nb\"}",
+            })
+        );
+    }
+
+    #[test]
+    fn hello_and_end_are_words_and_anything_else_is_ignored() {
+        assert_eq!(Message::read(HELLO), Some(Message::Hello));
+        assert_eq!(Message::read(END), Some(Message::End));
+        for text in [
+            "",
+            "flow?x",
+            "flow?x\nrest",
+            "/flow\nrest",
+            "Hello",
+            "end\n",
+        ] {
+            assert_eq!(Message::read(text), None, "{text:?}");
+        }
+    }
+}

@@ -14,6 +14,7 @@ mod presenter;
 mod settings;
 pub mod share;
 mod share_link;
+mod zoom;
 
 use std::sync::Arc;
 

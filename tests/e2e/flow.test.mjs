@@ -447,6 +447,126 @@ describe("Flow screen", () => {
       await page.context().close();
     }
   });
+
+  /**
+   * What presenter view draws: the narration's font size, each label's
+   * size as drawn (its font size in the drawing times the drawing's scale)
+   * and its text box's height, the lane names' size, and whether anything
+   * scrolls sideways.
+   */
+  const presenterSizes = (page) =>
+    page.evaluate(() => {
+      const px = (element) => parseFloat(getComputedStyle(element).fontSize);
+      const svg = document.querySelector('[data-testid="diagram"]');
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      const labels = [...svg.querySelectorAll(".arrow-label")];
+      const scroller = document.querySelector(".diagram__scroll");
+      return {
+        narration: px(document.querySelector(".narration")),
+        smallestLabel: Math.min(...labels.map((label) => px(label) * scale)),
+        lowestLabelBox: Math.min(...labels.map((label) => label.getBoundingClientRect().height)),
+        smallestLane: Math.min(...[...document.querySelectorAll(".lane-label")].map(px)),
+        pageSideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        diagramSideways: scroller.scrollWidth - scroller.clientWidth,
+      };
+    });
+
+  test("presenter view: every flow's labels at least the narration's size at 1280×720 and 1920×1080, nothing scrolls sideways", async () => {
+    for (const [width, height] of [
+      [1280, 720],
+      [1920, 1080],
+    ]) {
+      const page = await openPage(app, "/flow?flow=spa&step=1", { viewport: { width, height } });
+      const flows = await page
+        .locator('[data-testid="flow-picker"] input[type="radio"]')
+        .evaluateAll((inputs) => inputs.map((input) => input.id.replace("flow-preset-", "")));
+      assert.ok(flows.length >= 9, `every flow (${flows})`);
+      await byTestId(page, "flow-presenter").click();
+      await page.locator("article.flow--presenter").waitFor();
+      for (const flow of flows) {
+        // Presenter view is kept across loads.
+        await page.goto(app.url(`/flow?flow=${flow}&step=1`));
+        await page.locator("article.flow--presenter").waitFor();
+        await byTestId(page, "flow-step-counter").filter({ hasText: /of \d+$/ }).waitFor();
+        const sizes = await presenterSizes(page);
+        const at = `${flow} at ${width}×${height}: ${JSON.stringify(sizes)}`;
+        assert.ok(sizes.narration >= 22, `the narration is large: ${at}`);
+        assert.ok(sizes.smallestLabel >= sizes.narration - 0.01, `labels drawn at the narration's size: ${at}`);
+        assert.ok(sizes.lowestLabelBox >= sizes.narration, `label boxes as high as the narration's type: ${at}`);
+        assert.ok(sizes.smallestLane >= sizes.narration - 0.01, `lane names at the narration's size: ${at}`);
+        assert.ok(sizes.pageSideways <= 0 && sizes.diagramSideways <= 0, `nothing scrolls sideways: ${at}`);
+      }
+      await assertNoAxeViolations(page, `presenter view at ${width}×${height}`);
+      page.assertClean();
+      await page.context().close();
+    }
+  });
+
+  test("zoom: buttons and keys make the diagram larger and smaller, a reload keeps the level", async () => {
+    const page = await openFlow(app, "web-app");
+    const drawnWidth = () => byTestId(page, "diagram").evaluate((svg) => svg.getBoundingClientRect().width);
+    const level = () => byTestId(page, "diagram-zoom-level").textContent();
+    const actual = await drawnWidth();
+    assert.equal(await level(), "100%");
+    await byTestId(page, "diagram-zoom-in").click();
+    assert.equal(await level(), "125%");
+    assert.ok(Math.abs((await drawnWidth()) - actual * 1.25) < 1, "a quarter wider");
+    // The lane names' strip keeps the drawing's width.
+    const strip = await page.locator(".diagram__lanes").evaluate((strip) => strip.getBoundingClientRect().width);
+    assert.ok(Math.abs(strip - (await drawnWidth())) < 1);
+    // Keys, from the diagram's scroll box: + in, - out, 0 back to 100%.
+    await page.locator(".diagram__scroll").focus();
+    await page.keyboard.press("+");
+    assert.equal(await level(), "150%");
+    await page.keyboard.press("-");
+    await page.keyboard.press("-");
+    await page.keyboard.press("-");
+    assert.equal(await level(), "75%");
+    assert.ok(Math.abs((await drawnWidth()) - actual * 0.75) < 1, "a quarter narrower");
+    await page.keyboard.press("0");
+    assert.equal(await level(), "100%");
+    // Ctrl with + is the browser's own zoom, left alone.
+    await page.keyboard.press("Control+Equal");
+    assert.equal(await level(), "100%");
+    // The lowest level disables zooming out; the level survives a reload,
+    // here and on the lab's diagrams.
+    for (let i = 0; i < 2; i++) await byTestId(page, "diagram-zoom-out").click();
+    assert.equal(await level(), "50%");
+    assert.equal(await byTestId(page, "diagram-zoom-out").isDisabled(), true);
+    await page.reload();
+    await byTestId(page, "diagram").waitFor();
+    assert.equal(await level(), "50%");
+    assert.ok(Math.abs((await drawnWidth()) - actual * 0.5) < 1);
+    await page.goto(app.url("/attacks"));
+    await byTestId(page, "diagram").waitFor();
+    assert.equal(await level(), "50%");
+    await byTestId(page, "diagram-zoom-level").click();
+    assert.equal(await level(), "100%");
+    await assertNoAxeViolations(page, "the attack lab's diagram with its zoom");
+    page.assertClean();
+    await page.context().close();
+  });
+
+  test("zoom in presenter view: the keys work from anywhere on the page", async () => {
+    const page = await openFlow(app, "spa");
+    await byTestId(page, "flow-presenter").click();
+    await page.locator("article.flow--presenter").waitFor();
+    const drawnWidth = () => byTestId(page, "diagram").evaluate((svg) => svg.getBoundingClientRect().width);
+    const before = await drawnWidth();
+    await page.evaluate(() => document.activeElement?.blur());
+    await page.keyboard.press("+");
+    assert.equal(await byTestId(page, "diagram-zoom-level").textContent(), "125%");
+    assert.ok(Math.abs((await drawnWidth()) - before * 1.25) < 1, "a quarter larger");
+    // Zoomed in, the diagram may scroll sideways inside its box, never the page.
+    const pageSideways = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    assert.ok(pageSideways <= 0, `the page does not scroll sideways (${pageSideways})`);
+    await page.keyboard.press("0");
+    assert.equal(await byTestId(page, "diagram-zoom-level").textContent(), "100%");
+    page.assertClean();
+    await page.context().close();
+  });
 });
 
 // OAuth as deployed now (issue 16): the flows that need DPoP, PAR,

@@ -6,6 +6,7 @@ pub mod controls;
 pub mod diagram;
 mod export;
 mod fields;
+mod handout;
 mod inspector;
 pub mod layout;
 pub mod model;
@@ -425,6 +426,7 @@ pub fn FlowScreen() -> impl IntoView {
                 <settings::Settings />
                 <export::Exports />
             </div>
+            <handout::Handout />
         </article>
     }
 }

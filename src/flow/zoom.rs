@@ -106,16 +106,7 @@ pub fn ZoomControl() -> impl IntoView {
     let zoom = Zoom::shared();
     view! {
         <div class="zoom" role="group" aria-label="Diagram zoom">
-            <button
-                type="button"
-                class="button button--small"
-                aria-label="Zoom out (-)"
-                data-testid="diagram-zoom-out"
-                disabled=move || zoom.get() == MIN
-                on:click=move |_| zoom.set(zoomed_out(zoom.get_untracked()))
-            >
-                "−"
-            </button>
+            <ZoomStep text="−" label="Zoom out (-)" testid="diagram-zoom-out" to=zoomed_out />
             <button
                 type="button"
                 class="button button--small zoom__level"
@@ -125,17 +116,32 @@ pub fn ZoomControl() -> impl IntoView {
             >
                 {move || format!("{}%", zoom.get())}
             </button>
-            <button
-                type="button"
-                class="button button--small"
-                aria-label="Zoom in (+)"
-                data-testid="diagram-zoom-in"
-                disabled=move || zoom.get() == MAX
-                on:click=move |_| zoom.set(zoomed_in(zoom.get_untracked()))
-            >
-                "+"
-            </button>
+            <ZoomStep text="+" label="Zoom in (+)" testid="diagram-zoom-in" to=zoomed_in />
         </div>
+    }
+}
+
+/// A button that moves the zoom one step (`to`), disabled where that
+/// step would change nothing.
+#[component]
+fn ZoomStep(
+    text: &'static str,
+    label: &'static str,
+    testid: &'static str,
+    to: fn(u16) -> u16,
+) -> impl IntoView {
+    let zoom = Zoom::shared();
+    view! {
+        <button
+            type="button"
+            class="button button--small"
+            aria-label=label
+            data-testid=testid
+            disabled=move || to(zoom.get()) == zoom.get()
+            on:click=move |_| zoom.set(to(zoom.get_untracked()))
+        >
+            {text}
+        </button>
     }
 }
 

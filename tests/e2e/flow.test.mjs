@@ -396,6 +396,93 @@ describe("Flow screen", () => {
     await checker.close();
   });
 
+  test("the PNG download decodes as a PNG twice the diagram's size", async () => {
+    const page = await openFlow(app, "web-app");
+    // The diagram's own size, from the SVG download (drawn at 1x).
+    const svgDownload = page.waitForEvent("download");
+    await byTestId(page, "flow-download-svg").click();
+    const svgText = await readFile(await (await svgDownload).path(), "utf8");
+    const [, width, height] = svgText.match(/<svg[^>]* width="(\d+)" height="(\d+)"/).map(Number);
+    assert.ok(width > 300 && height > 300, `the SVG's size: ${width}×${height}`);
+    const pngDownload = page.waitForEvent("download");
+    await byTestId(page, "flow-download-png").click();
+    const png = await pngDownload;
+    assert.equal(png.suggestedFilename(), "oauth-web-app.png");
+    const bytes = await readFile(await png.path());
+    // The PNG signature, then the IHDR chunk's width and height (RFC 2083).
+    assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    assert.equal(bytes.toString("latin1", 12, 16), "IHDR");
+    assert.deepEqual([bytes.readUInt32BE(16), bytes.readUInt32BE(20)], [2 * width, 2 * height]);
+    // And a browser decodes it to that size, with the diagram drawn on it
+    // (not a blank canvas: some pixels are dark).
+    const decoded = await page.evaluate(async (base64) => {
+      const blob = new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: "image/png" });
+      const bitmap = await createImageBitmap(blob);
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const context = canvas.getContext("2d");
+      context.drawImage(bitmap, 0, 0);
+      const { data } = context.getImageData(0, 0, bitmap.width, bitmap.height);
+      let dark = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 200 && data[i] + data[i + 1] + data[i + 2] < 300) dark++;
+      return { width: bitmap.width, height: bitmap.height, dark };
+    }, bytes.toString("base64"));
+    assert.equal(decoded.width, 2 * width);
+    assert.equal(decoded.height, 2 * height);
+    assert.ok(decoded.dark > 1000, `the diagram is drawn: ${decoded.dark} dark pixels`);
+    assert.match(
+      await byTestId(page, "flow-export-status").textContent(),
+      new RegExp(`Saved oauth-web-app\\.png: ${2 * width} × ${2 * height} pixels`),
+    );
+    page.assertClean();
+    await page.context().close();
+  });
+
+  test("printing gives a black-and-white handout: the whole diagram, then every step's request and response", async () => {
+    for (const colorScheme of ["light", "dark"]) {
+      const page = await openPage(app, null, { colorScheme, viewport: { width: 1280, height: 720 } });
+      await page.goto(app.url("/flow?flow=oidc&step=3"));
+      await byTestId(page, "diagram").waitFor();
+      const steps = await stepCount(page);
+      const requests = await requestLines(page);
+      await page.emulateMedia({ media: "print" });
+      const handout = byTestId(page, "flow-handout");
+      assert.equal(await handout.isVisible(), true);
+      assert.equal(await byTestId(page, "handout-step").count(), steps, "every step, not the current one");
+      const printed = await byTestId(page, "handout-step").locator("pre").allTextContents();
+      for (const [i, line] of requests.entries()) {
+        assert.ok(printed[2 * i].includes(line.split(" ").slice(0, 2).join(" ")), `step ${i + 1}: ${line}`);
+      }
+      // The whole diagram, every step at full strength, no controls.
+      assert.equal(await byTestId(page, "diagram").isVisible(), true);
+      assert.equal(await page.locator(".diagram__step").count(), 2 * steps, "each request and response");
+      const faded = await page
+        .locator(".diagram__step")
+        .evaluateAll((groups) => groups.filter((g) => getComputedStyle(g).opacity !== "1").length);
+      assert.equal(faded, 0);
+      for (const hidden of ["flow-forward", "flow-download-png", "diagram-zoom-in", "flow-presenter"]) {
+        assert.equal(await byTestId(page, hidden).isVisible(), false, `${hidden} is not printed`);
+      }
+      // Black on white whatever the screen's theme.
+      const colours = await page.evaluate(() => {
+        const style = (selector) => getComputedStyle(document.querySelector(selector));
+        return {
+          text: style("[data-testid=handout-step] p").color,
+          page: style("body").backgroundColor,
+          arrow: style(".diagram .arrow").stroke,
+        };
+      });
+      assert.deepEqual(colours, { text: "rgb(0, 0, 0)", page: "rgb(255, 255, 255)", arrow: "rgb(0, 0, 0)" }, colorScheme);
+      // Nothing wider than the page.
+      const sideways = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      assert.ok(sideways <= 0, `nothing wider than the page (${sideways})`);
+      await assertNoAxeViolations(page, `the printed handout (${colorScheme})`);
+      page.assertClean();
+      await page.context().close();
+    }
+  });
+
   test("back-channel requests export as curl; front-channel ones do not", async () => {
     const page = await openFlow(app, "spa");
     const curl = await byTestId(page, "flow-curl").textContent();

@@ -11,34 +11,34 @@ use crate::browser::{Store, load_setting, save_setting};
 const ZOOM_KEY: &str = "diagram.zoom";
 
 /// Zoom levels in percent, a step apart.
-const MIN: u16 = 50;
-const MAX: u16 = 250;
-const STEP: u16 = 25;
-pub const ACTUAL_SIZE: u16 = 100;
+const MIN: usize = 50;
+const MAX: usize = 250;
+const STEP: usize = 25;
+pub const ACTUAL_SIZE: usize = 100;
 
 /// A stored level, when it is one this control could have set.
-pub fn parse_level(stored: &str) -> Option<u16> {
-    let level = stored.trim().parse::<u16>().ok()?;
+pub fn parse_level(stored: &str) -> Option<usize> {
+    let level = stored.trim().parse::<usize>().ok()?;
     ((MIN..=MAX).contains(&level) && level % STEP == 0).then_some(level)
 }
 
-pub fn zoomed_in(level: u16) -> u16 {
+pub fn zoomed_in(level: usize) -> usize {
     (level + STEP).min(MAX)
 }
 
-pub fn zoomed_out(level: u16) -> u16 {
+pub fn zoomed_out(level: usize) -> usize {
     level.saturating_sub(STEP).max(MIN)
 }
 
 /// The level as the stylesheet's `--zoom` factor: 125 becomes "1.25",
 /// written with integers only (float formatting costs kilobytes of wasm).
-pub fn css_factor(level: u16) -> String {
+pub fn css_factor(level: usize) -> String {
     format!("{}.{:02}", level / 100, level % 100)
 }
 
 /// What a key does to the zoom: `+` (or `=`, the same key unshifted) in,
 /// `-` out, `0` back to actual size.
-pub fn key_level(key: &str, level: u16) -> Option<u16> {
+pub fn key_level(key: &str, level: usize) -> Option<usize> {
     match key {
         "+" | "=" => Some(zoomed_in(level)),
         "-" | "_" => Some(zoomed_out(level)),
@@ -49,7 +49,7 @@ pub fn key_level(key: &str, level: u16) -> Option<u16> {
 
 /// The tab's zoom level, in percent.
 #[derive(Clone, Copy)]
-pub struct Zoom(RwSignal<u16>);
+pub struct Zoom(RwSignal<usize>);
 
 thread_local! {
     // Created on first use and never disposed: every diagram the tab draws
@@ -66,15 +66,15 @@ impl Zoom {
         ZOOM.with(|zoom| *zoom)
     }
 
-    pub fn get(self) -> u16 {
+    pub fn get(self) -> usize {
         self.0.get()
     }
 
-    fn get_untracked(self) -> u16 {
+    fn get_untracked(self) -> usize {
         self.0.get_untracked()
     }
 
-    pub fn set(self, level: u16) {
+    pub fn set(self, level: usize) {
         self.0.set(level);
         save_setting(Store::Local, ZOOM_KEY, Some(&level.to_string()));
     }
@@ -128,7 +128,7 @@ fn ZoomStep(
     text: &'static str,
     label: &'static str,
     testid: &'static str,
-    to: fn(u16) -> u16,
+    to: fn(usize) -> usize,
 ) -> impl IntoView {
     let zoom = Zoom::shared();
     view! {

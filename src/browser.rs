@@ -109,19 +109,88 @@ pub async fn copy_to_clipboard(text: &str) -> Result<(), JsValue> {
 /// Offers `text` as a file download named `file_name`. The file is made in
 /// the page (a Blob URL): nothing is fetched or sent.
 pub fn download(file_name: &str, mime_type: &str, text: &str) -> Result<(), JsValue> {
-    let document = web_sys::window()
-        .and_then(|window| window.document())
-        .ok_or_else(|| JsValue::from_str("no document"))?;
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime_type);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let saved = download_url(file_name, &url);
+    web_sys::Url::revoke_object_url(&url)?;
+    saved
+}
+
+/// Offers what `url` holds as a file download named `file_name`: a Blob URL
+/// (`download`) or a `data:` URL the page made (a PNG from a canvas).
+pub fn download_url(file_name: &str, url: &str) -> Result<(), JsValue> {
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .ok_or_else(|| JsValue::from_str("no document"))?;
     let link: web_sys::HtmlAnchorElement = document.create_element("a")?.unchecked_into();
-    link.set_href(&url);
+    link.set_href(url);
     link.set_download(file_name);
     link.click();
-    web_sys::Url::revoke_object_url(&url)
+    Ok(())
+}
+
+/// `target[method](argument)`, for the few browser methods the app calls
+/// without a web-sys binding: each binding adds JavaScript glue to the file
+/// every page loads, where `Reflect` and `Function.call` are there already.
+fn call_method(target: &JsValue, method: &str, argument: &JsValue) -> Result<JsValue, JsValue> {
+    let function: js_sys::Function =
+        js_sys::Reflect::get(target, &JsValue::from_str(method))?.dyn_into()?;
+    function.call1(target, argument)
+}
+
+/// Awaits `promise`, a JavaScript promise.
+async fn settled(promise: JsValue) -> Result<JsValue, JsValue> {
+    wasm_bindgen_futures::JsFuture::from(promise.unchecked_into::<js_sys::Promise>()).await
+}
+
+/// Draws `svg`, a standalone SVG document whose `width` and `height` are
+/// the picture's size in pixels, and returns it as a PNG `data:` URL.
+///
+/// An `<img>` decodes the SVG; `createImageBitmap` rasterizes it at that
+/// size; a canvas's "bitmaprenderer" context takes the bitmap and encodes
+/// it. Every call takes one argument: a 2D context's `drawImage` needs three,
+/// that is another binding (`Function.call3`) in every page's glue.
+pub async fn svg_to_png(svg: &str, width: i32, height: i32) -> Result<String, JsValue> {
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let document = window
+        .document()
+        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let set = |target: &JsValue, name: &str, value: JsValue| {
+        js_sys::Reflect::set(target, &JsValue::from_str(name), &value)
+    };
+    let image: JsValue = document.create_element("img")?.into();
+    set(&image, "src", JsValue::from_str(&svg_data_url(svg)))?;
+    settled(call_method(&image, "decode", &JsValue::UNDEFINED)?).await?;
+    let bitmap = settled(call_method(&window.into(), "createImageBitmap", &image)?).await?;
+    let canvas: JsValue = document.create_element("canvas")?.into();
+    // As strings, which the DOM converts: a number crossing to JavaScript
+    // is one more conversion in every page's glue.
+    set(&canvas, "width", JsValue::from_str(&width.to_string()))?;
+    set(&canvas, "height", JsValue::from_str(&height.to_string()))?;
+    let context = call_method(&canvas, "getContext", &JsValue::from_str("bitmaprenderer"))?;
+    call_method(&context, "transferFromImageBitmap", &bitmap)?;
+    call_method(&canvas, "toDataURL", &JsValue::from_str("image/png"))?
+        .as_string()
+        .ok_or_else(|| JsValue::from_str("the canvas gave no PNG"))
+}
+
+/// `svg` as a `data:` URL. Only what a URL would read otherwise is
+/// escaped: `%` and `#` (which would end the data, and starts every
+/// numeric entity), and line breaks, which URL parsing drops.
+pub fn svg_data_url(svg: &str) -> String {
+    let mut url = String::from("data:image/svg+xml;charset=utf-8,");
+    for character in svg.chars() {
+        match character {
+            '%' => url.push_str("%25"),
+            '#' => url.push_str("%23"),
+            '\n' => url.push_str("%0A"),
+            character => url.push(character),
+        }
+    }
+    url
 }
 
 /// The page's query, `?` included (empty when there is none).
@@ -154,7 +223,7 @@ pub fn set_title(screen: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::base_path;
+    use super::{base_path, svg_data_url};
 
     #[test]
     fn base_path_is_empty_at_the_root_of_a_host() {
@@ -167,6 +236,14 @@ mod tests {
         assert_eq!(
             base_path("https://example.org/tools/oauth-playground/"),
             "/tools/oauth-playground"
+        );
+    }
+
+    #[test]
+    fn an_svg_data_url_escapes_what_would_end_or_change_the_data() {
+        assert_eq!(
+            svg_data_url("<text fill=\"#000\">100% &#39;é\n</text>"),
+            "data:image/svg+xml;charset=utf-8,<text fill=\"%23000\">100%25 &%2339;é%0A</text>"
         );
     }
 

@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::layout::{Arrow, HEADER_HEIGHT, Layout, Leg, MARKERS, ROW_HEIGHT};
+use super::layout::{Arrow, HEADER_HEIGHT, Lane, Layout, Leg, MARKERS, ROW_HEIGHT};
 use super::use_flow_state;
+use super::zoom::{Zoom, ZoomControl, css_factor};
 
 /// The Flow screen's diagram: its run, its step, its speed.
 #[component]
@@ -25,9 +26,44 @@ pub fn Diagram() -> impl IntoView {
     }
 }
 
-/// The height of the lane names' strip: the header down to where the
-/// lanes' lines begin.
+/// Where the lanes' lines begin: above it, the header the lane names'
+/// strip stands in for.
 const LANE_STRIP: i32 = HEADER_HEIGHT - 16;
+
+/// `part` of `whole` in percent, to the hundredth: "37.52%". Integers
+/// only (float formatting costs kilobytes of wasm).
+fn percent(part: i32, whole: i32) -> String {
+    let hundredths = part.max(0) * 10_000 / whole.max(1);
+    format!("{}.{:02}%", hundredths / 100, hundredths % 100)
+}
+
+/// Each lane's name, centred over its lane in a box as wide as the gap
+/// between lanes, in which it wraps.
+fn lane_names(lanes: &[Lane], width: i32) -> impl IntoView + use<> {
+    let gap = match lanes {
+        [first, second, ..] => second.x - first.x,
+        _ => width,
+    };
+    lanes
+        .iter()
+        .enumerate()
+        .map(|(i, lane)| {
+            // The first box starts half a gap left of its lane; the others
+            // follow it.
+            let lead = if i == 0 {
+                format!("margin-left:{};", percent(lane.x - gap / 2, width))
+            } else {
+                String::new()
+            };
+            let style = format!("{lead}width:{}", percent(gap, width));
+            view! {
+                <span class="lane-label" style=style data-testid="diagram-lane">
+                    {lane.label}
+                </span>
+            }
+        })
+        .collect_view()
+}
 
 /// A sequence diagram of `layout` with the exchange at `current` animated;
 /// a click on an arrow selects its step.
@@ -69,8 +105,14 @@ pub fn SequenceDiagram(
         }
     });
 
+    let zoom = Zoom::shared();
     view! {
-        <figure class="diagram">
+        <figure
+            class="diagram"
+            style=move || format!("--zoom:{}", css_factor(zoom.get()))
+            on:keydown=move |event| zoom.handle_key(&event)
+        >
+            <ZoomControl />
             <div
                 class="diagram__scroll"
                 node_ref=scroller
@@ -105,37 +147,20 @@ pub fn SequenceDiagram(
                             // The lane names in a strip of their own that
                             // stays at the top while the diagram scrolls, so
                             // the arrows always say who talks to whom. Both
-                            // drawings share the width, so they scale alike.
+                            // share the width, so they scale alike. Words,
+                            // not SVG: a long name wraps within its lane.
+                            let size = format!("--w:{width}");
                             view! {
-                                <svg
-                                    class="diagram__svg diagram__lanes"
-                                    viewBox=format!("0 0 {width} {LANE_STRIP}")
-                                    width=width
-                                    height=LANE_STRIP
-                                    aria-hidden="true"
-                                >
-                                    {lanes
-                                        .iter()
-                                        .map(|lane| {
-                                            view! {
-                                                <text
-                                                    class="lane-label"
-                                                    x=lane.x
-                                                    y="24"
-                                                    data-testid="diagram-lane"
-                                                >
-                                                    {lane.label}
-                                                </text>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </svg>
+                                <div class="diagram__lanes" style=size.clone() aria-hidden="true">
+                                    {lane_names(&lanes, width)}
+                                </div>
                                 <svg
                                     class="diagram__svg"
                                     data-testid="diagram"
                                     viewBox=format!("0 {LANE_STRIP} {width} {}", height - LANE_STRIP)
                                     width=width
                                     height=height - LANE_STRIP
+                                    style=size
                                     role="img"
                                     aria-label=description
                                 >
@@ -259,5 +284,19 @@ fn Packet(
         Some(view! {
             <circle class="packet" r="6" cx="0" cy="0" style=style data-testid="diagram-packet" />
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent;
+
+    #[test]
+    fn a_percentage_has_two_decimals_written_with_integers() {
+        assert_eq!(percent(190, 770), "24.67%");
+        assert_eq!(percent(5, 100), "5.00%");
+        assert_eq!(percent(770, 770), "100.00%");
+        assert_eq!(percent(-3, 770), "0.00%");
+        assert_eq!(percent(1, 0), "100.00%");
     }
 }

@@ -134,11 +134,12 @@ impl Layout {
     }
 
     /// The diagram as a standalone SVG file, styled inline so that it looks
-    /// the same opened anywhere.
-    pub fn to_svg(&self, title: &str) -> String {
+    /// the same opened anywhere, `scale` times its size: the file is 1,
+    /// the PNG export draws it at 2, sharp on slides.
+    pub fn to_svg(&self, title: &str, scale: i32) -> String {
         let mut svg = format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" \
-             height=\"{h}\" font-family=\"system-ui, sans-serif\" font-size=\"12\">\n\
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{sw}\" \
+             height=\"{sh}\" font-family=\"system-ui, sans-serif\" font-size=\"12\">\n\
              <title>{title}</title>\n\
              <style>\
              .lane{{stroke:#8a94a3;stroke-dasharray:2 4}}\
@@ -153,6 +154,8 @@ impl Layout {
              <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n{markers}\n",
             w = self.width,
             h = self.height,
+            sw = self.width * scale,
+            sh = self.height * scale,
             title = escape_html(title),
             markers = MARKERS,
         );
@@ -256,7 +259,7 @@ mod tests {
     #[test]
     fn the_svg_export_is_one_standalone_document_with_every_arrow() {
         let layout = layout();
-        let svg = layout.to_svg("Authorization Code <PKCE>");
+        let svg = layout.to_svg("Authorization Code <PKCE>", 1);
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert!(svg.contains("<title>Authorization Code &lt;PKCE&gt;</title>"));
         assert_eq!(svg.matches("marker-end=").count(), layout.arrows.len());
@@ -265,8 +268,23 @@ mod tests {
     }
 
     #[test]
+    fn at_twice_the_size_the_svg_keeps_its_drawing_and_doubles_its_pixels() {
+        let layout = layout();
+        let (w, h) = (layout.width, layout.height);
+        let svg = layout.to_svg("x", 2);
+        assert!(svg.contains(&format!(
+            "viewBox=\"0 0 {w} {h}\" width=\"{}\" height=\"{}\"",
+            2 * w,
+            2 * h
+        )));
+        let plain = layout.to_svg("x", 1);
+        let drawing = |svg: &str| svg.split_once('>').map(|(_, rest)| rest.to_owned());
+        assert_eq!(drawing(&svg), drawing(&plain));
+    }
+
+    #[test]
     fn a_lane_or_title_with_markup_is_escaped_in_the_svg() {
-        let svg = layout().to_svg("<script>alert('x')</script>");
+        let svg = layout().to_svg("<script>alert('x')</script>", 1);
         assert!(svg.contains("<title>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</title>"));
         assert!(!svg.contains("<script>"));
     }

@@ -7,6 +7,7 @@ pub mod controls;
 pub mod diagram;
 mod export;
 mod fields;
+mod handout;
 mod inspector;
 pub mod layout;
 pub mod model;
@@ -15,6 +16,7 @@ mod presenter;
 mod settings;
 pub mod share;
 mod share_link;
+mod zoom;
 
 use std::sync::Arc;
 
@@ -430,6 +432,7 @@ pub fn FlowScreen() -> impl IntoView {
                 <settings::Settings />
                 <export::Exports />
             </div>
+            <handout::Handout />
         </article>
     }
 }

@@ -1,13 +1,15 @@
 //! Presenter view, for a projector: large type, high contrast, nothing but
 //! the diagram, the narration and the step counter. The player's keys work
 //! from anywhere on the page, so a presentation clicker (which sends Page
-//! Up and Page Down) steps through the flow; Escape leaves.
+//! Up and Page Down) steps through the flow, as do the diagram's zoom keys
+//! (`+`, `-`, `0`); Escape leaves.
 
 use leptos::ev;
 use leptos::prelude::*;
 
 use super::controls::handle_key;
 use super::use_flow_state;
+use super::zoom::Zoom;
 use crate::components::session_text;
 
 /// Where the tab remembers the view, so a reload keeps it.
@@ -48,7 +50,11 @@ pub fn PresenterToggle(presenting: Presenting) -> impl IntoView {
             presenting.set(false);
             return;
         }
-        handle_key(&event, state);
+        // The diagram's zoom keys, from anywhere on the page too.
+        Zoom::shared().handle_key(&event);
+        if !event.default_prevented() {
+            handle_key(&event, state);
+        }
     });
     on_cleanup(move || keys.remove());
     view! {

@@ -396,6 +396,93 @@ describe("Flow screen", () => {
     await checker.close();
   });
 
+  test("the PNG download decodes as a PNG twice the diagram's size", async () => {
+    const page = await openFlow(app, "web-app");
+    // The diagram's own size, from the SVG download (drawn at 1x).
+    const svgDownload = page.waitForEvent("download");
+    await byTestId(page, "flow-download-svg").click();
+    const svgText = await readFile(await (await svgDownload).path(), "utf8");
+    const [, width, height] = svgText.match(/<svg[^>]* width="(\d+)" height="(\d+)"/).map(Number);
+    assert.ok(width > 300 && height > 300, `the SVG's size: ${width}×${height}`);
+    const pngDownload = page.waitForEvent("download");
+    await byTestId(page, "flow-download-png").click();
+    const png = await pngDownload;
+    assert.equal(png.suggestedFilename(), "oauth-web-app.png");
+    const bytes = await readFile(await png.path());
+    // The PNG signature, then the IHDR chunk's width and height (RFC 2083).
+    assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    assert.equal(bytes.toString("latin1", 12, 16), "IHDR");
+    assert.deepEqual([bytes.readUInt32BE(16), bytes.readUInt32BE(20)], [2 * width, 2 * height]);
+    // And a browser decodes it to that size, with the diagram drawn on it
+    // (not a blank canvas: some pixels are dark).
+    const decoded = await page.evaluate(async (base64) => {
+      const blob = new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: "image/png" });
+      const bitmap = await createImageBitmap(blob);
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const context = canvas.getContext("2d");
+      context.drawImage(bitmap, 0, 0);
+      const { data } = context.getImageData(0, 0, bitmap.width, bitmap.height);
+      let dark = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 200 && data[i] + data[i + 1] + data[i + 2] < 300) dark++;
+      return { width: bitmap.width, height: bitmap.height, dark };
+    }, bytes.toString("base64"));
+    assert.equal(decoded.width, 2 * width);
+    assert.equal(decoded.height, 2 * height);
+    assert.ok(decoded.dark > 1000, `the diagram is drawn: ${decoded.dark} dark pixels`);
+    assert.match(
+      await byTestId(page, "flow-export-status").textContent(),
+      new RegExp(`Saved oauth-web-app\\.png: ${2 * width} × ${2 * height} pixels`),
+    );
+    page.assertClean();
+    await page.context().close();
+  });
+
+  test("printing gives a black-and-white handout: the whole diagram, then every step's request and response", async () => {
+    for (const colorScheme of ["light", "dark"]) {
+      const page = await openPage(app, null, { colorScheme, viewport: { width: 1280, height: 720 } });
+      await page.goto(app.url("/flow?flow=oidc&step=3"));
+      await byTestId(page, "diagram").waitFor();
+      const steps = await stepCount(page);
+      const requests = await requestLines(page);
+      await page.emulateMedia({ media: "print" });
+      const handout = byTestId(page, "flow-handout");
+      assert.equal(await handout.isVisible(), true);
+      assert.equal(await byTestId(page, "handout-step").count(), steps, "every step, not the current one");
+      const printed = await byTestId(page, "handout-step").locator("pre").allTextContents();
+      for (const [i, line] of requests.entries()) {
+        assert.ok(printed[2 * i].includes(line.split(" ").slice(0, 2).join(" ")), `step ${i + 1}: ${line}`);
+      }
+      // The whole diagram, every step at full strength, no controls.
+      assert.equal(await byTestId(page, "diagram").isVisible(), true);
+      assert.equal(await page.locator(".diagram__step").count(), 2 * steps, "each request and response");
+      const faded = await page
+        .locator(".diagram__step")
+        .evaluateAll((groups) => groups.filter((g) => getComputedStyle(g).opacity !== "1").length);
+      assert.equal(faded, 0);
+      for (const hidden of ["flow-forward", "flow-download-png", "diagram-zoom-in", "flow-presenter"]) {
+        assert.equal(await byTestId(page, hidden).isVisible(), false, `${hidden} is not printed`);
+      }
+      // Black on white whatever the screen's theme.
+      const colours = await page.evaluate(() => {
+        const style = (selector) => getComputedStyle(document.querySelector(selector));
+        return {
+          text: style("[data-testid=handout-step] p").color,
+          page: style("body").backgroundColor,
+          arrow: style(".diagram .arrow").stroke,
+        };
+      });
+      assert.deepEqual(colours, { text: "rgb(0, 0, 0)", page: "rgb(255, 255, 255)", arrow: "rgb(0, 0, 0)" }, colorScheme);
+      // Nothing wider than the page.
+      const sideways = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      assert.ok(sideways <= 0, `nothing wider than the page (${sideways})`);
+      await assertNoAxeViolations(page, `the printed handout (${colorScheme})`);
+      page.assertClean();
+      await page.context().close();
+    }
+  });
+
   test("back-channel requests export as curl; front-channel ones do not", async () => {
     const page = await openFlow(app, "spa");
     const curl = await byTestId(page, "flow-curl").textContent();
@@ -446,6 +533,126 @@ describe("Flow screen", () => {
       page.assertClean();
       await page.context().close();
     }
+  });
+
+  /**
+   * What presenter view draws: the narration's font size, each label's
+   * size as drawn (its font size in the drawing times the drawing's scale)
+   * and its text box's height, the lane names' size, and whether anything
+   * scrolls sideways.
+   */
+  const presenterSizes = (page) =>
+    page.evaluate(() => {
+      const px = (element) => parseFloat(getComputedStyle(element).fontSize);
+      const svg = document.querySelector('[data-testid="diagram"]');
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      const labels = [...svg.querySelectorAll(".arrow-label")];
+      const scroller = document.querySelector(".diagram__scroll");
+      return {
+        narration: px(document.querySelector(".narration")),
+        smallestLabel: Math.min(...labels.map((label) => px(label) * scale)),
+        lowestLabelBox: Math.min(...labels.map((label) => label.getBoundingClientRect().height)),
+        smallestLane: Math.min(...[...document.querySelectorAll(".lane-label")].map(px)),
+        pageSideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        diagramSideways: scroller.scrollWidth - scroller.clientWidth,
+      };
+    });
+
+  test("presenter view: every flow's labels at least the narration's size at 1280×720 and 1920×1080, nothing scrolls sideways", async () => {
+    for (const [width, height] of [
+      [1280, 720],
+      [1920, 1080],
+    ]) {
+      const page = await openPage(app, "/flow?flow=spa&step=1", { viewport: { width, height } });
+      const flows = await page
+        .locator('[data-testid="flow-picker"] input[type="radio"]')
+        .evaluateAll((inputs) => inputs.map((input) => input.id.replace("flow-preset-", "")));
+      assert.ok(flows.length >= 9, `every flow (${flows})`);
+      await byTestId(page, "flow-presenter").click();
+      await page.locator("article.flow--presenter").waitFor();
+      for (const flow of flows) {
+        // Presenter view is kept across loads.
+        await page.goto(app.url(`/flow?flow=${flow}&step=1`));
+        await page.locator("article.flow--presenter").waitFor();
+        await byTestId(page, "flow-step-counter").filter({ hasText: /of \d+$/ }).waitFor();
+        const sizes = await presenterSizes(page);
+        const at = `${flow} at ${width}×${height}: ${JSON.stringify(sizes)}`;
+        assert.ok(sizes.narration >= 22, `the narration is large: ${at}`);
+        assert.ok(sizes.smallestLabel >= sizes.narration - 0.01, `labels drawn at the narration's size: ${at}`);
+        assert.ok(sizes.lowestLabelBox >= sizes.narration, `label boxes as high as the narration's type: ${at}`);
+        assert.ok(sizes.smallestLane >= sizes.narration - 0.01, `lane names at the narration's size: ${at}`);
+        assert.ok(sizes.pageSideways <= 0 && sizes.diagramSideways <= 0, `nothing scrolls sideways: ${at}`);
+      }
+      await assertNoAxeViolations(page, `presenter view at ${width}×${height}`);
+      page.assertClean();
+      await page.context().close();
+    }
+  });
+
+  test("zoom: buttons and keys make the diagram larger and smaller, a reload keeps the level", async () => {
+    const page = await openFlow(app, "web-app");
+    const drawnWidth = () => byTestId(page, "diagram").evaluate((svg) => svg.getBoundingClientRect().width);
+    const level = () => byTestId(page, "diagram-zoom-level").textContent();
+    const actual = await drawnWidth();
+    assert.equal(await level(), "100%");
+    await byTestId(page, "diagram-zoom-in").click();
+    assert.equal(await level(), "125%");
+    assert.ok(Math.abs((await drawnWidth()) - actual * 1.25) < 1, "a quarter wider");
+    // The lane names' strip keeps the drawing's width.
+    const strip = await page.locator(".diagram__lanes").evaluate((strip) => strip.getBoundingClientRect().width);
+    assert.ok(Math.abs(strip - (await drawnWidth())) < 1);
+    // Keys, from the diagram's scroll box: + in, - out, 0 back to 100%.
+    await page.locator(".diagram__scroll").focus();
+    await page.keyboard.press("+");
+    assert.equal(await level(), "150%");
+    await page.keyboard.press("-");
+    await page.keyboard.press("-");
+    await page.keyboard.press("-");
+    assert.equal(await level(), "75%");
+    assert.ok(Math.abs((await drawnWidth()) - actual * 0.75) < 1, "a quarter narrower");
+    await page.keyboard.press("0");
+    assert.equal(await level(), "100%");
+    // Ctrl with + is the browser's own zoom, left alone.
+    await page.keyboard.press("Control+Equal");
+    assert.equal(await level(), "100%");
+    // The lowest level disables zooming out; the level survives a reload,
+    // here and on the lab's diagrams.
+    for (let i = 0; i < 2; i++) await byTestId(page, "diagram-zoom-out").click();
+    assert.equal(await level(), "50%");
+    assert.equal(await byTestId(page, "diagram-zoom-out").isDisabled(), true);
+    await page.reload();
+    await byTestId(page, "diagram").waitFor();
+    assert.equal(await level(), "50%");
+    assert.ok(Math.abs((await drawnWidth()) - actual * 0.5) < 1);
+    await page.goto(app.url("/attacks"));
+    await byTestId(page, "diagram").waitFor();
+    assert.equal(await level(), "50%");
+    await byTestId(page, "diagram-zoom-level").click();
+    assert.equal(await level(), "100%");
+    await assertNoAxeViolations(page, "the attack lab's diagram with its zoom");
+    page.assertClean();
+    await page.context().close();
+  });
+
+  test("zoom in presenter view: the keys work from anywhere on the page", async () => {
+    const page = await openFlow(app, "spa");
+    await byTestId(page, "flow-presenter").click();
+    await page.locator("article.flow--presenter").waitFor();
+    const drawnWidth = () => byTestId(page, "diagram").evaluate((svg) => svg.getBoundingClientRect().width);
+    const before = await drawnWidth();
+    await page.evaluate(() => document.activeElement?.blur());
+    await page.keyboard.press("+");
+    assert.equal(await byTestId(page, "diagram-zoom-level").textContent(), "125%");
+    assert.ok(Math.abs((await drawnWidth()) - before * 1.25) < 1, "a quarter larger");
+    // Zoomed in, the diagram may scroll sideways inside its box, never the page.
+    const pageSideways = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    assert.ok(pageSideways <= 0, `the page does not scroll sideways (${pageSideways})`);
+    await page.keyboard.press("0");
+    assert.equal(await byTestId(page, "diagram-zoom-level").textContent(), "100%");
+    page.assertClean();
+    await page.context().close();
   });
 });
 

@@ -39,27 +39,10 @@ const HELLO: &str = "hello";
 /// The instructor ends the talk: the audience window closes.
 const END: &str = "end";
 
-/// A window's part in the talk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// Not in a talk: no channel, nothing posted or applied.
-    Alone,
-    /// The window that opened the audience window.
-    Instructor,
-    /// The projector's window: only the diagram, the step and narration.
-    Audience,
-}
-
-impl Role {
-    fn of_this_window() -> Self {
-        if window_value("name").as_string().as_deref() == Some(WINDOW_NAME) {
-            Self::Audience
-        } else if load_setting(Store::Session, ROLE_KEY).is_some() {
-            Self::Instructor
-        } else {
-            Self::Alone
-        }
-    }
+/// Whether this window is the audience's: the link that opens it names
+/// it, and a reload keeps the name. Fixed for the window's life.
+fn is_audience_window() -> bool {
+    window_value("name").as_string().as_deref() == Some(WINDOW_NAME)
 }
 
 /// What one window posts to the other.
@@ -171,26 +154,48 @@ impl Drop for Channel {
     }
 }
 
-/// A screen's part in the talk: its role, and the channel while it has one.
+thread_local! {
+    // The talk's channel while this window is in one. A window shows one
+    // screen at a time, so it is in at most one talk; a screen that goes
+    // closes it.
+    static CHANNEL: RefCell<Option<Channel>> = const { RefCell::new(None) };
+}
+
+/// Posts `text` on the talk's channel, if it is open.
+fn post(text: &str) {
+    CHANNEL.with_borrow(|channel| {
+        if let Some(channel) = channel {
+            channel.post(text);
+        }
+    });
+}
+
+/// A screen's part in the talk. The audience window's part is fixed; the
+/// instructor's begins with "Open audience window" and ends with "Close
+/// the audience window" (kept in the tab's storage, so a reload keeps it).
+/// Plain booleans: each new type in a signal is reactive code of its own.
 #[derive(Clone, Copy)]
 pub struct Talk {
-    role: RwSignal<Role>,
-    channel: StoredValue<Option<Channel>, LocalStorage>,
+    audience: bool,
+    instructor: RwSignal<bool>,
 }
 
 impl Talk {
     /// Takes part in the talk for as long as the calling screen is on:
     /// `state` gives the screen's state as a query and the rest (`None`
     /// while there is nothing to show yet), and `apply` takes another
-    /// window's, for this screen, with this window's role. A state for
-    /// another screen opens that screen.
+    /// window's, for this screen, with whether this is the audience
+    /// window. A state for another screen opens that screen.
     pub fn join(
         state: impl Fn() -> Option<(String, String)> + 'static,
-        apply: impl Fn(Role, &str, &str) + 'static,
+        apply: impl Fn(bool, &str, &str) + 'static,
     ) -> Self {
+        let audience = is_audience_window();
         let talk = Self {
-            role: RwSignal::new(Role::of_this_window()),
-            channel: StoredValue::new_local(None),
+            audience,
+            instructor: RwSignal::new(
+                !audience && load_setting(Store::Session, ROLE_KEY).is_some(),
+            ),
         };
         let path = page_path();
         let message = Rc::new(move || {
@@ -204,78 +209,65 @@ impl Talk {
             let (message, last) = (Rc::clone(&message), Rc::clone(&last));
             let here = page_path();
             Rc::new(move |text: &str| match Message::read(text) {
-                Some(Message::Hello) if talk.role.get_untracked() == Role::Instructor => {
+                Some(Message::Hello) if talk.instructor.get_untracked() => {
                     if let Some(state) = message() {
-                        talk.post(&state);
+                        post(&state);
                         *last.borrow_mut() = state;
                     }
                 }
-                Some(Message::End) if talk.role.get_untracked() == Role::Audience => {
+                Some(Message::End) if audience => {
                     let _ = call(&window_value("window"), "close", &JsValue::UNDEFINED);
                 }
                 Some(Message::State { path, query, rest }) if path == here => {
                     *last.borrow_mut() = text.to_owned();
-                    apply(talk.role.get_untracked(), query, rest);
+                    apply(audience, query, rest);
                 }
                 Some(Message::State { path, query, .. }) => open(&format!("{path}?{query}")),
                 _ => {}
             })
         };
         Effect::new(move || {
-            let role = talk.role.get();
+            let on = talk.instructor.get() || audience;
             let state = message();
-            if role == Role::Alone {
-                talk.channel.set_value(None);
+            if !on {
+                CHANNEL.set(None);
                 return;
             }
             let Some(state) = state else { return };
-            if talk.channel.with_value(Option::is_none) {
+            if CHANNEL.with_borrow(Option::is_none) {
                 // Joining: the audience window opened where the instructor
                 // was, or asks now; nothing to post.
                 let listen = Rc::clone(&listen);
-                talk.channel
-                    .set_value(Channel::open(move |text| listen(text)));
-                if role == Role::Audience {
-                    talk.post(HELLO);
+                CHANNEL.set(Channel::open(move |text| listen(text)));
+                if audience {
+                    post(HELLO);
                 }
             } else if *last.borrow() != state {
-                talk.post(&state);
+                post(&state);
             }
             *last.borrow_mut() = state;
         });
         // The screen is going: its channel closes, and no message reaches
         // its state after.
-        on_cleanup(move || talk.channel.set_value(None));
+        on_cleanup(|| CHANNEL.set(None));
         talk
     }
 
-    fn post(self, text: &str) {
-        self.channel.with_value(|channel| {
-            if let Some(channel) = channel {
-                channel.post(text);
-            }
-        });
-    }
-
-    /// Takes `role`, and keeps it for the tab if it is the instructor's.
-    fn set_role(self, role: Role) {
-        let instructor = (role == Role::Instructor).then_some("yes");
-        save_setting(Store::Session, ROLE_KEY, instructor);
-        self.role.set(role);
+    /// Makes this window the instructor's, or not, and keeps that for the
+    /// tab.
+    fn set_instructor(self, on: bool) {
+        save_setting(Store::Session, ROLE_KEY, on.then_some("yes"));
+        self.instructor.set(on);
     }
 
     /// Whether this window is in a talk (its clicker keys then step
     /// from anywhere on the page).
     pub fn is_on(self) -> bool {
-        self.role.get_untracked() != Role::Alone
+        self.audience || self.instructor.get_untracked()
     }
 
     pub fn is_audience(self) -> bool {
-        self.role.get() == Role::Audience
-    }
-
-    pub fn is_instructor(self) -> bool {
-        self.role.get() == Role::Instructor
+        self.audience
     }
 }
 
@@ -287,66 +279,61 @@ fn audience_address() -> String {
 /// "Open audience window": a link to this screen as it is, in the window
 /// named for the audience (a link, not `window.open`: no glue, and the
 /// router leaves links with a target to the browser). Following it makes
-/// this window the instructor's.
-#[component]
-pub fn OpenAudienceWindow(talk: Talk) -> impl IntoView {
-    move || {
-        (!talk.is_audience()).then(|| {
-            view! {
-                <a
-                    class="button audience-open"
-                    href=audience_address()
-                    target=WINDOW_NAME
-                    data-testid="audience-open"
-                    on:click=move |event| {
-                        // The address as it is now, the step included.
-                        if let Some(link) = event.target() {
-                            let address = JsValue::from_str(&audience_address());
-                            let _ = Reflect::set(&link, &JsValue::from_str("href"), &address);
-                        }
-                        talk.set_role(Role::Instructor);
+/// this window the instructor's. Not in the audience window itself.
+pub fn open_audience_window(talk: Talk) -> impl IntoView {
+    (!talk.audience).then(|| {
+        view! {
+            <a
+                class="button audience-open"
+                href=audience_address()
+                target=WINDOW_NAME
+                data-testid="audience-open"
+                on:click=move |event| {
+                    // The address as it is now, the step included.
+                    if let Some(link) = event.target() {
+                        let address = JsValue::from_str(&audience_address());
+                        let _ = Reflect::set(&link, &JsValue::from_str("href"), &address);
                     }
-                >
-                    "Open audience window"
-                </a>
-            }
-        })
-    }
+                    talk.set_instructor(true);
+                }
+            >
+                "Open audience window"
+            </a>
+        }
+    })
 }
 
-/// What only the instructor sees: `notes`, a line and a paragraph, and
-/// the button that ends the talk.
-#[component]
-pub fn SpeakerNotes(
+/// What only the instructor sees: `lead` and `detail`, and the button that
+/// ends the talk. Always in the page, hidden outside a talk: one shape of
+/// view, not one drawn and dropped.
+pub fn speaker_notes(
     talk: Talk,
     heading: &'static str,
-    notes: Signal<(String, String)>,
+    lead: Signal<String>,
+    detail: Signal<String>,
 ) -> impl IntoView {
-    move || {
-        talk.is_instructor().then(|| {
-            view! {
-                <section
-                    class="panel speaker-notes"
-                    aria-labelledby="speaker-notes-heading"
-                    data-testid="speaker-notes"
-                >
-                    <h2 id="speaker-notes-heading">{heading}</h2>
-                    <p class="speaker-notes__lead">{move || notes.with(|notes| notes.0.clone())}</p>
-                    <p>{move || notes.with(|notes| notes.1.clone())}</p>
-                    <button
-                        type="button"
-                        class="button"
-                        data-testid="audience-close"
-                        on:click=move |_| {
-                            talk.post(END);
-                            talk.set_role(Role::Alone);
-                        }
-                    >
-                        "Close the audience window"
-                    </button>
-                </section>
-            }
-        })
+    view! {
+        <section
+            class="panel speaker-notes"
+            aria-labelledby="speaker-notes-heading"
+            data-testid="speaker-notes"
+            hidden=move || !talk.instructor.get()
+        >
+            <h2 id="speaker-notes-heading">{heading}</h2>
+            <p class="speaker-notes__lead">{lead}</p>
+            <p>{detail}</p>
+            <button
+                type="button"
+                class="button"
+                data-testid="audience-close"
+                on:click=move |_| {
+                    post(END);
+                    talk.set_instructor(false);
+                }
+            >
+                "Close the audience window"
+            </button>
+        </section>
     }
 }
 

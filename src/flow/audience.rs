@@ -9,7 +9,7 @@ use super::controls::handle_key;
 use super::narration::{outcome, step_summary};
 use super::share::Opened;
 use super::{FlowState, Played};
-use crate::talk::{Role, SpeakerNotes, Talk, open_here};
+use crate::talk::{Talk, open_here, speaker_notes};
 
 /// Takes part in the talk with `state`: posts the scenario on screen as a
 /// share link with its secrets (the channel never leaves the browser),
@@ -25,7 +25,7 @@ pub fn join(state: FlowState) -> Talk {
                 .with(Result::is_ok)
                 .then(|| (state.shared().to_query(true), String::new()))
         },
-        move |role, query, _| apply(state, role, query),
+        move |audience, query, _| apply(state, audience, query),
     );
     let keys = window_event_listener(ev::keydown, move |event| {
         // The player's own keys, and presenter view's, have been handled.
@@ -41,14 +41,14 @@ pub fn join(state: FlowState) -> Talk {
 /// another seed or start time is the instructor's: an audience window
 /// opens it as a share link, since the screen's state is built with them;
 /// the instructor's window keeps its own.
-fn apply(state: FlowState, role: Role, query: &str) {
+fn apply(state: FlowState, audience: bool, query: &str) {
     let opened = Opened::parse(query);
     let Some(preset) = opened.preset else { return };
     let Some(form) = opened.form(preset) else {
         return;
     };
     if opened.seed != Some(state.seed) || opened.start_time != Some(state.start_time) {
-        if role == Role::Audience {
+        if audience {
             open_here(query);
         }
         return;
@@ -79,15 +79,19 @@ pub fn next_step_note(played: &Played, step: usize) -> (String, String) {
 }
 
 /// The instructor's notes: what the next step will show.
-#[component]
-pub fn FlowSpeakerNotes(talk: Talk) -> impl IntoView {
+pub fn flow_speaker_notes(talk: Talk) -> impl IntoView {
     let state = super::use_flow_state();
     let notes = Memo::new(move |_| {
         state
             .with_played(|played| next_step_note(played, state.current()))
             .unwrap_or_default()
     });
-    view! { <SpeakerNotes talk heading="Speaker notes: the next step" notes=notes.into() /> }
+    speaker_notes(
+        talk,
+        "Speaker notes: the next step",
+        Signal::derive(move || notes.with(|notes| notes.0.clone())),
+        Signal::derive(move || notes.with(|notes| notes.1.clone())),
+    )
 }
 
 #[cfg(test)]

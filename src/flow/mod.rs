@@ -39,7 +39,7 @@ use crate::browser::{
     BrowserRng, Store, current_query, load_setting, replace_query, save_setting, set_title,
 };
 use crate::deployed::{LOADING_ES256, es256_when};
-use crate::talk::OpenAudienceWindow;
+use crate::talk::open_audience_window;
 
 /// A finished run, as the screen shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -409,7 +409,7 @@ pub fn FlowScreen() -> impl IntoView {
                     "Flow simulator"
                 </h1>
                 <presenter::PresenterToggle presenting />
-                <OpenAudienceWindow talk />
+                {open_audience_window(talk)}
                 <p class="screen-header__lead">
                     "Four parties run OAuth inside this page: your browser, the client app, the \
                      authorization server and the API. Pick a flow, change what you like, and \
@@ -423,7 +423,7 @@ pub fn FlowScreen() -> impl IntoView {
                 <controls::Player />
                 <div class="flow__side">
                     <narration::Narration />
-                    <audience::FlowSpeakerNotes talk />
+                    {audience::flow_speaker_notes(talk)}
                     <browser_window::BrowserWindow />
                 </div>
             </div>

@@ -13,7 +13,7 @@ use super::links::{LessonLink, Place};
 use super::questions::question;
 use super::run::LessonRun;
 use crate::flow::controls::{KeyAction, event_key_action};
-use crate::talk::{SpeakerNotes, Talk, open_here};
+use crate::talk::{Talk, open_here, speaker_notes};
 
 /// Takes part in the talk with the lesson's place and answers, and moves
 /// between stops on the clicker's keys wherever the focus is.
@@ -125,15 +125,19 @@ pub fn stop_notes(lesson: &Lesson, run: &LessonRun, place: Place) -> (String, St
 }
 
 /// The instructor's notes: this stop's question and its answer.
-#[component]
-pub fn LessonSpeakerNotes(
+pub fn lesson_speaker_notes(
     talk: Talk,
     lesson: Arc<Lesson>,
     run: Arc<LessonRun>,
     place: RwSignal<Place>,
 ) -> impl IntoView {
-    let notes = Signal::derive(move || stop_notes(&lesson, &run, place.get()));
-    view! { <SpeakerNotes talk heading="Speaker notes: the answer" notes /> }
+    let notes = Memo::new(move |_| stop_notes(&lesson, &run, place.get()));
+    speaker_notes(
+        talk,
+        "Speaker notes: the answer",
+        Signal::derive(move || notes.with(|notes| notes.0.clone())),
+        Signal::derive(move || notes.with(|notes| notes.1.clone())),
+    )
 }
 
 #[cfg(test)]

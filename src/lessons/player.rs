@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::answers::Answers;
-use super::audience::{self, LessonSpeakerNotes};
+use super::audience;
 use super::check::check_against_run;
 use super::fetch::load_lesson;
 use super::files::{check_file_name, lesson_path};
@@ -25,7 +25,7 @@ use crate::flow::diagram::SequenceDiagram;
 use crate::flow::layout::Layout;
 use crate::flow::narration::Explanation;
 use crate::lab::STEP_MILLIS;
-use crate::talk::OpenAudienceWindow;
+use crate::talk::open_audience_window;
 
 /// A lesson read, and its run made and checked against it.
 #[derive(Clone)]
@@ -177,9 +177,7 @@ fn Walkthrough(lesson: Arc<Lesson>, run: Arc<LessonRun>, place: Option<Place>) -
     let title = lesson.title.clone();
     let described = lesson.run.describe();
     let all_lessons = lessons_href("");
-    let notes = view! {
-        <LessonSpeakerNotes talk lesson=Arc::clone(&lesson) run=Arc::clone(&run) place />
-    };
+    let notes = audience::lesson_speaker_notes(talk, Arc::clone(&lesson), Arc::clone(&run), place);
     let body = {
         let (lesson, run) = (Arc::clone(&lesson), Arc::clone(&run));
         move || match place.get() {
@@ -214,7 +212,7 @@ fn Walkthrough(lesson: Arc<Lesson>, run: Arc<LessonRun>, place: Option<Place>) -
                     "Runs: "
                     {described}
                 </p>
-                <OpenAudienceWindow talk />
+                {open_audience_window(talk)}
             </header>
             <div class="lesson__stage">
                 <section class="panel lesson__diagram" aria-labelledby="lesson-diagram-heading">

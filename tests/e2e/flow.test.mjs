@@ -630,6 +630,16 @@ describe("Flow screen", () => {
     await byTestId(page, "diagram-zoom-level").click();
     assert.equal(await level(), "100%");
     await assertNoAxeViolations(page, "the attack lab's diagram with its zoom");
+    // The level belongs to the tab, not to a screen: it outlives leaving a
+    // diagram's screen and coming back without a reload.
+    await page.getByRole("link", { name: "JWT", exact: true }).click();
+    await page.getByRole("link", { name: "Flows", exact: true }).click();
+    await byTestId(page, "diagram").waitFor();
+    await byTestId(page, "diagram-zoom-in").click();
+    assert.equal(await level(), "125%");
+    await page.getByRole("link", { name: "Attacks", exact: true }).click();
+    await byTestId(page, "diagram").waitFor();
+    assert.equal(await level(), "125%");
     page.assertClean();
     await page.context().close();
   });

@@ -52,18 +52,29 @@ pub fn key_level(key: &str, level: usize) -> Option<usize> {
 pub struct Zoom(RwSignal<usize>);
 
 thread_local! {
-    // Created on first use and never disposed: every diagram the tab draws
-    // shares it, whichever screen is open.
-    static ZOOM: Zoom = Zoom(RwSignal::new(
-        load_setting(Store::Local, ZOOM_KEY)
-            .and_then(|stored| parse_level(&stored))
-            .unwrap_or(ACTUAL_SIZE),
-    ));
+    // Every diagram the tab draws shares it, whichever screen is open, so
+    // it belongs to no screen: a signal made while a screen draws would be
+    // the screen's, and gone once the screen is left (the next visit's
+    // diagram would then read a disposed signal, and the wasm panic). Its
+    // owner is a root of its own, kept for the tab's life.
+    static ZOOM: (Owner, Zoom) = {
+        let stored = load_setting(Store::Local, ZOOM_KEY).and_then(|stored| parse_level(&stored));
+        let make = || {
+            let owner = Owner::new_root(None);
+            (owner, Zoom(RwSignal::new(stored.unwrap_or(ACTUAL_SIZE))))
+        };
+        // `new_root` makes the new owner the current one; inside the
+        // current owner's `with`, which puts that one back after.
+        match Owner::current() {
+            Some(current) => current.with(make),
+            None => make(),
+        }
+    };
 }
 
 impl Zoom {
     pub fn shared() -> Self {
-        ZOOM.with(|zoom| *zoom)
+        ZOOM.with(|(_, zoom)| *zoom)
     }
 
     pub fn get(self) -> usize {

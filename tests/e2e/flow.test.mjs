@@ -541,10 +541,13 @@ describe("Flow screen", () => {
    * and its text box's height, the lane names' size, and whether anything
    * scrolls sideways.
    */
-  const presenterSizes = (page) =>
-    page.evaluate(() => {
+  const presenterSizes = async (page) => {
+    // Measured once the drawing and its labels are there: a flow that
+    // needs the P-256 chunk draws its run when the chunk arrives.
+    const measured = await page.waitForFunction(() => {
       const px = (element) => parseFloat(getComputedStyle(element).fontSize);
       const svg = document.querySelector('[data-testid="diagram"]');
+      if (!svg?.querySelector(".arrow-label") || !document.querySelector(".narration")) return null;
       const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
       const labels = [...svg.querySelectorAll(".arrow-label")];
       const scroller = document.querySelector(".diagram__scroll");
@@ -557,6 +560,8 @@ describe("Flow screen", () => {
         diagramSideways: scroller.scrollWidth - scroller.clientWidth,
       };
     });
+    return measured.jsonValue();
+  };
 
   test("presenter view: every flow's labels at least the narration's size at 1280×720 and 1920×1080, nothing scrolls sideways", async () => {
     for (const [width, height] of [
@@ -574,6 +579,8 @@ describe("Flow screen", () => {
         // Presenter view is kept across loads.
         await page.goto(app.url(`/flow?flow=${flow}&step=1`));
         await page.locator("article.flow--presenter").waitFor();
+        // The run drawn (a flow that needs the P-256 chunk waits for it).
+        await byTestId(page, "diagram").waitFor();
         await byTestId(page, "flow-step-counter").filter({ hasText: /of \d+$/ }).waitFor();
         const sizes = await presenterSizes(page);
         const at = `${flow} at ${width}×${height}: ${JSON.stringify(sizes)}`;
@@ -630,6 +637,16 @@ describe("Flow screen", () => {
     await byTestId(page, "diagram-zoom-level").click();
     assert.equal(await level(), "100%");
     await assertNoAxeViolations(page, "the attack lab's diagram with its zoom");
+    // The level belongs to the tab, not to a screen: it outlives leaving a
+    // diagram's screen and coming back without a reload.
+    await page.getByRole("link", { name: "JWT", exact: true }).click();
+    await page.getByRole("link", { name: "Flows", exact: true }).click();
+    await byTestId(page, "diagram").waitFor();
+    await byTestId(page, "diagram-zoom-in").click();
+    assert.equal(await level(), "125%");
+    await page.getByRole("link", { name: "Attacks", exact: true }).click();
+    await byTestId(page, "diagram").waitFor();
+    assert.equal(await level(), "125%");
     page.assertClean();
     await page.context().close();
   });

@@ -5,6 +5,8 @@
 //! at the step and with the error that stops it).
 
 use leptos::prelude::*;
+
+use crate::components::drawn;
 use oauth_engine::form::decode_form;
 use oauth_engine::sim::attacks::{Attack, AttackRun, Outcome, run_attack};
 use oauth_engine::sim::deployed;
@@ -269,12 +271,11 @@ fn OutcomeView(run: Memo<Option<AttackRun>>, stepper: Stepper) -> impl IntoView 
             <h2 id="outcome-heading">"Outcome"</h2>
             {move || {
                 let Some(outcome) = run.with(|run| run.as_ref().map(outcome_text)) else {
-                    return view! { <p role="status" data-testid="attack-loading">{LOADING_ES256}</p> }
-                        .into_any();
+                    return drawn(move || view! { <p role="status" data-testid="attack-loading">{LOADING_ES256}</p> });
                 };
                 if stepper.current() >= decided() {
                     let (stopped, heading, detail) = outcome;
-                    view! {
+                    drawn(move || view! {
                         <div
                             class="outcome"
                             class:outcome--ok=stopped
@@ -289,10 +290,9 @@ fn OutcomeView(run: Memo<Option<AttackRun>>, stepper: Stepper) -> impl IntoView 
                                 {detail}
                             </p>
                         </div>
-                    }
-                        .into_any()
+                    })
                 } else {
-                    view! {
+                    drawn(move || view! {
                         <p>
                             "Step on to see whether the attack works, or "
                             <button
@@ -304,8 +304,7 @@ fn OutcomeView(run: Memo<Option<AttackRun>>, stepper: Stepper) -> impl IntoView 
                                 "jump to the deciding step"
                             </button>
                         </p>
-                    }
-                        .into_any()
+                    })
                 }
             }}
         </section>

@@ -266,6 +266,10 @@ fn AttackInfo(attack: RwSignal<Attack>, defended: RwSignal<bool>) -> impl IntoVi
 #[component]
 fn OutcomeView(run: Memo<Option<AttackRun>>, stepper: Stepper) -> impl IntoView {
     let decided = move || run.with(|run| run.as_ref().map_or(0, |run| run.outcome.step()));
+    // Whether the deciding step is shown: the outcome below is drawn anew
+    // only when this changes, not on every step, so the live region does
+    // not repeat itself.
+    let reached = Memo::new(move |_| stepper.current() >= decided());
     view! {
         <section class="panel attacks__outcome" aria-labelledby="outcome-heading" aria-live="polite">
             <h2 id="outcome-heading">"Outcome"</h2>
@@ -273,7 +277,7 @@ fn OutcomeView(run: Memo<Option<AttackRun>>, stepper: Stepper) -> impl IntoView 
                 let Some(outcome) = run.with(|run| run.as_ref().map(outcome_text)) else {
                     return drawn(move || view! { <p role="status" data-testid="attack-loading">{LOADING_ES256}</p> });
                 };
-                if stepper.current() >= decided() {
+                if reached.get() {
                     let (stopped, heading, detail) = outcome;
                     drawn(move || view! {
                         <div

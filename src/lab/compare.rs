@@ -5,8 +5,6 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-
-use crate::components::drawn;
 use oauth_engine::sim::compare::{Cell, Comparison, Side, compare};
 use oauth_engine::sim::flow::Flow;
 use oauth_engine::sim::trace::browser_at;
@@ -95,13 +93,14 @@ fn SideView(side: Side, id: &'static str, stepper: Stepper) -> impl IntoView {
                 </p>
                 <h3>"Exposed so far"</h3>
                 {if exposures.is_empty() {
-                    drawn(move || view! {
+                    view! {
                         <p data-testid=format!("compare-{id}-exposures")>
                             "Nothing yet: no credential has been issued."
                         </p>
-                    })
+                    }
+                        .into_any()
                 } else {
-                    drawn(move || view! {
+                    view! {
                         <ul class="exposures" data-testid=format!("compare-{id}-exposures")>
                             {exposures
                                 .into_iter()
@@ -129,7 +128,8 @@ fn SideView(side: Side, id: &'static str, stepper: Stepper) -> impl IntoView {
                                 })
                                 .collect_view()}
                         </ul>
-                    })
+                    }
+                        .into_any()
                 }}
             })
         }

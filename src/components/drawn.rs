@@ -7,8 +7,10 @@
 //! as the tree. A branch drawn by [`drawn`] compiles neither: the view is
 //! made when it is first drawn, and a rebuild draws it anew in place of
 //! the old one, which is what a branch that changes does anyway. It suits
-//! views whose whole state lives in signals (a rebuild loses the DOM's own
-//! state, such as focus, inside the replaced view).
+//! views whose whole state lives in signals: a rebuild loses the DOM's own
+//! state inside the replaced view (focus, an open `<details>`), and a live
+//! region redrawn with the same words is read out again, so a closure that
+//! reruns without changing its branch should patch instead.
 
 use leptos::attr::Attribute;
 use leptos::attr::any_attribute::AnyAttribute;

@@ -1,14 +1,9 @@
-use leptos::attr::Attribute;
-use leptos::attr::any_attribute::AnyAttribute;
 use leptos::prelude::*;
-use leptos::tachys::hydration::Cursor;
-use leptos::tachys::view::add_attr::AddAnyAttr;
-use leptos::tachys::view::{Position, PositionState};
 use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::{Lazy, LazyRoute, lazy_route, path};
 
 use crate::browser::{load_screen_styles, router_base, set_title};
-use crate::components::{AppBase, AppLink};
+use crate::components::{AppBase, AppLink, drawn};
 use crate::home::Home;
 use crate::screens::SCREENS;
 use crate::theme::ThemeSwitch;
@@ -153,88 +148,12 @@ impl LazyRoute for LabRoute {
     }
 }
 
-/// A code-split screen as the router takes it.
+/// A code-split screen as the router takes it: drawn once (not copied
+/// into an owned view tree, 19 KB of wasm for the JWT debugger), and drawn
+/// anew if the router ever rebuilds it, which it does not: a new route is
+/// a new screen type, a new query the same view.
 fn screen<V: IntoView + 'static>(draw: fn() -> V) -> AnyView {
-    Screen(draw).into_any()
-}
-
-/// A screen the router draws once. Handing the router the screen's view
-/// itself would make `into_any` move the whole view tree into an owned
-/// copy, code as large as the tree (19 KB of wasm for the JWT debugger); a
-/// closure that draws it avoids the copy but compiles the code that would
-/// patch the tree in place, as large again, that only a closure re-run
-/// needs. The router never rebuilds a screen with another of the same
-/// type (a new route is a new screen type, a new query the same view), so
-/// a rebuild here draws the screen anew, as a re-run closure did.
-struct Screen<V>(fn() -> V);
-
-impl<V: Render> Render for Screen<V> {
-    type State = V::State;
-
-    fn build(self) -> Self::State {
-        // Untracked: whatever is reactive in the screen has its own effects;
-        // the router's must not rerun on what the screen reads as it starts.
-        untrack(self.0).build()
-    }
-
-    fn rebuild(self, state: &mut Self::State) {
-        let mut new = self.build();
-        state.insert_before_this(&mut new);
-        state.unmount();
-        *state = new;
-    }
-}
-
-impl<V> AddAnyAttr for Screen<V>
-where
-    V: RenderHtml + 'static,
-{
-    type Output<SomeNewAttr: Attribute> = Self;
-
-    fn add_any_attr<NewAttr: Attribute>(self, _attr: NewAttr) -> Self::Output<NewAttr> {
-        self
-    }
-}
-
-/// Needed by `into_any`; only `into_owned` runs in this client-side app
-/// (rendering to HTML and hydrating are for a server, which it has none).
-impl<V> RenderHtml for Screen<V>
-where
-    V: RenderHtml + 'static,
-{
-    type AsyncOutput = Self;
-    type Owned = Self;
-
-    const MIN_LENGTH: usize = 0;
-
-    fn dry_resolve(&mut self) {}
-
-    async fn resolve(self) -> Self::AsyncOutput {
-        self
-    }
-
-    fn to_html_with_buf(
-        self,
-        buf: &mut String,
-        position: &mut Position,
-        escape: bool,
-        mark_branches: bool,
-        extra_attrs: Vec<AnyAttribute>,
-    ) {
-        untrack(self.0).to_html_with_buf(buf, position, escape, mark_branches, extra_attrs);
-    }
-
-    fn hydrate<const FROM_SERVER: bool>(
-        self,
-        cursor: &Cursor,
-        position: &PositionState,
-    ) -> Self::State {
-        untrack(self.0).hydrate::<FROM_SERVER>(cursor, position)
-    }
-
-    fn into_owned(self) -> Self::Owned {
-        self
-    }
+    drawn(draw)
 }
 
 /// "Skip to content". The page has a `<base href>` for sub-path hosting, so

@@ -4,6 +4,7 @@ mod app_link;
 mod channel_badge;
 mod code_field;
 mod copy_button;
+mod drawn;
 mod meaning_table;
 mod persisted;
 
@@ -11,5 +12,6 @@ pub use app_link::{AppBase, AppLink, app_href};
 pub use channel_badge::ChannelBadge;
 pub use code_field::CodeField;
 pub use copy_button::CopyButton;
+pub use drawn::drawn;
 pub use meaning_table::{MeaningRow, MeaningTable, Reference};
 pub use persisted::session_text;

@@ -2,6 +2,8 @@
 //! outcome. A live region reads each step to screen-reader users.
 
 use leptos::prelude::*;
+
+use crate::components::drawn;
 use oauth_engine::clock::UnixTime;
 use oauth_engine::jwt::{duration, utc};
 use oauth_engine::sim::flow::Flow;
@@ -70,12 +72,12 @@ pub fn Narration() -> impl IntoView {
                     .played
                     .with(|played| match played {
                         Err(error) => {
-                            view! {
+                            let error = error.clone();
+                            drawn(move || view! {
                                 <p class="field-message field-message--error" role="alert">
-                                    {error.clone()}
+                                    {error}
                                 </p>
-                            }
-                                .into_any()
+                            })
                         }
                         Ok(played) => step_view(played, state.current()).into_any(),
                     })

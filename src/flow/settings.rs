@@ -3,6 +3,8 @@
 //! ways down each error path.
 
 use leptos::prelude::*;
+
+use crate::components::drawn;
 use oauth_engine::sim::flow::Flow;
 
 use super::model::{Breakage, CheckField, ChoiceField, Preset, TextField, preset_is_confidential};
@@ -67,38 +69,41 @@ fn TextSetting(field: TextField, #[prop(optional)] multiline: bool) -> impl Into
             form.texts.insert(field, text);
         });
     };
+    let described = message_id.clone();
     let input = if multiline {
-        view! {
-            <textarea
-                id=id
-                data-testid=id
-                class="mono"
-                rows="2"
-                spellcheck="false"
-                prop:value=value
-                on:input=set
-                aria-invalid=move || error.with(Option::is_some).to_string()
-                aria-describedby=message_id.clone()
-            ></textarea>
-        }
-        .into_any()
+        drawn(move || {
+            view! {
+                <textarea
+                    id=id
+                    data-testid=id
+                    class="mono"
+                    rows="2"
+                    spellcheck="false"
+                    prop:value=value
+                    on:input=set
+                    aria-invalid=move || error.with(Option::is_some).to_string()
+                    aria-describedby=described
+                ></textarea>
+            }
+        })
     } else {
-        view! {
-            <input
-                id=id
-                data-testid=id
-                class:mono=!field.is_seconds()
-                type="text"
-                inputmode=field.is_seconds().then_some("numeric")
-                spellcheck="false"
-                autocomplete="off"
-                prop:value=value
-                on:input=set
-                aria-invalid=move || error.with(Option::is_some).to_string()
-                aria-describedby=message_id.clone()
-            />
-        }
-        .into_any()
+        drawn(move || {
+            view! {
+                <input
+                    id=id
+                    data-testid=id
+                    class:mono=!field.is_seconds()
+                    type="text"
+                    inputmode=field.is_seconds().then_some("numeric")
+                    spellcheck="false"
+                    autocomplete="off"
+                    prop:value=value
+                    on:input=set
+                    aria-invalid=move || error.with(Option::is_some).to_string()
+                    aria-describedby=described
+                />
+            }
+        })
     };
     view! {
         <div class="field">

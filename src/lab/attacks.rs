@@ -5,6 +5,8 @@
 //! at the step and with the error that stops it).
 
 use leptos::prelude::*;
+
+use crate::components::drawn;
 use oauth_engine::form::decode_form;
 use oauth_engine::sim::attacks::{Attack, AttackRun, Outcome, run_attack};
 use oauth_engine::sim::deployed;
@@ -264,17 +266,20 @@ fn AttackInfo(attack: RwSignal<Attack>, defended: RwSignal<bool>) -> impl IntoVi
 #[component]
 fn OutcomeView(run: Memo<Option<AttackRun>>, stepper: Stepper) -> impl IntoView {
     let decided = move || run.with(|run| run.as_ref().map_or(0, |run| run.outcome.step()));
+    // Whether the deciding step is shown: the outcome below is drawn anew
+    // only when this changes, not on every step, so the live region does
+    // not repeat itself.
+    let reached = Memo::new(move |_| stepper.current() >= decided());
     view! {
         <section class="panel attacks__outcome" aria-labelledby="outcome-heading" aria-live="polite">
             <h2 id="outcome-heading">"Outcome"</h2>
             {move || {
                 let Some(outcome) = run.with(|run| run.as_ref().map(outcome_text)) else {
-                    return view! { <p role="status" data-testid="attack-loading">{LOADING_ES256}</p> }
-                        .into_any();
+                    return drawn(move || view! { <p role="status" data-testid="attack-loading">{LOADING_ES256}</p> });
                 };
-                if stepper.current() >= decided() {
+                if reached.get() {
                     let (stopped, heading, detail) = outcome;
-                    view! {
+                    drawn(move || view! {
                         <div
                             class="outcome"
                             class:outcome--ok=stopped
@@ -289,10 +294,9 @@ fn OutcomeView(run: Memo<Option<AttackRun>>, stepper: Stepper) -> impl IntoView 
                                 {detail}
                             </p>
                         </div>
-                    }
-                        .into_any()
+                    })
                 } else {
-                    view! {
+                    drawn(move || view! {
                         <p>
                             "Step on to see whether the attack works, or "
                             <button
@@ -304,8 +308,7 @@ fn OutcomeView(run: Memo<Option<AttackRun>>, stepper: Stepper) -> impl IntoView 
                                 "jump to the deciding step"
                             </button>
                         </p>
-                    }
-                        .into_any()
+                    })
                 }
             }}
         </section>

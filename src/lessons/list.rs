@@ -2,6 +2,8 @@
 //! a lesson file that is not listed.
 
 use leptos::prelude::*;
+
+use crate::components::drawn;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
@@ -31,15 +33,14 @@ pub fn LessonList() -> impl IntoView {
             </header>
             {move || match index.get() {
                 None => {
-                    view! {
+                    drawn(move || view! {
                         <p class="lessons__loading" role="status" data-testid="lessons-loading">
                             "Loading the lessons…"
                         </p>
-                    }
-                        .into_any()
+                    })
                 }
                 Some(Err(problems)) => {
-                    view! {
+                    drawn(move || view! {
                         <div class="lesson-problems" role="alert" data-testid="lessons-problems">
                             <h2>"The list of lessons could not be read"</h2>
                             <ul>
@@ -49,19 +50,17 @@ pub fn LessonList() -> impl IntoView {
                                     .collect_view()}
                             </ul>
                         </div>
-                    }
-                        .into_any()
+                    })
                 }
                 Some(Ok(files)) => {
-                    view! {
+                    drawn(move || view! {
                         <ul class="lessons__cards" data-testid="lessons-list">
                             {files
                                 .into_iter()
                                 .map(|file| view! { <LessonCard file /> })
                                 .collect_view()}
                         </ul>
-                    }
-                        .into_any()
+                    })
                 }
             }}
             <OpenFile />
@@ -84,18 +83,21 @@ fn LessonCard(file: String) -> impl IntoView {
     view! {
         <li class="card lesson-card" data-testid="lesson-card" data-file=data_file>
             {move || match lesson.get() {
-                None => view! { <p class="lesson-card__loading">{format!("Loading {}…", lesson_path(&file))}</p> }.into_any(),
+                None => {
+                    let loading = format!("Loading {}…", lesson_path(&file));
+                    drawn(move || view! { <p class="lesson-card__loading">{loading}</p> })
+                }
                 Some(Err(problems)) => {
-                    view! {
-                        <h2 class="card__title">{file.clone()}</h2>
+                    let file = file.clone();
+                    drawn(move || view! {
+                        <h2 class="card__title">{file}</h2>
                         <ul class="lesson-card__problems" data-testid="lesson-card-problems">
                             {problems
                                 .into_iter()
                                 .map(|problem| view! { <li>{problem}</li> })
                                 .collect_view()}
                         </ul>
-                    }
-                        .into_any()
+                    })
                 }
                 Some(Ok(lesson)) => {
                     let size = format!(
@@ -104,9 +106,10 @@ fn LessonCard(file: String) -> impl IntoView {
                         lesson.question_count(),
                         if lesson.question_count() == 1 { "question" } else { "questions" },
                     );
-                    view! {
+                    let href = href.clone();
+                    drawn(move || view! {
                         <h2 class="card__title">
-                            <a href=href.clone() data-testid="lesson-link">
+                            <a href=href data-testid="lesson-link">
                                 {lesson.title.clone()}
                             </a>
                         </h2>
@@ -115,8 +118,7 @@ fn LessonCard(file: String) -> impl IntoView {
                         <p class="lesson-card__size" data-testid="lesson-size">
                             {size}
                         </p>
-                    }
-                        .into_any()
+                    })
                 }
             }}
         </li>

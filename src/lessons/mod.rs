@@ -39,6 +39,8 @@ pub mod run;
 mod wording;
 
 use leptos::prelude::*;
+
+use crate::components::drawn;
 use leptos_router::hooks::use_query_map;
 
 use self::links::{LessonLink, Place};
@@ -49,14 +51,14 @@ pub fn LessonsScreen() -> impl IntoView {
     let query = use_query_map();
     let file = Memo::new(move |_| query.with(|query| query.get("file")));
     move || match file.get() {
-        None => list::LessonList().into_any(),
+        None => drawn(list::LessonList),
         Some(file) => {
             // Where in the lesson: read once, as the lesson opens (the
             // player keeps the address bar in step from then on).
             let place = query
                 .with_untracked(|query| query.get("stop"))
                 .and_then(|stop| Place::parse(&stop));
-            view! { <player::LessonPlayer file place /> }.into_any()
+            drawn(move || view! { <player::LessonPlayer file place /> })
         }
     }
 }

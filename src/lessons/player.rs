@@ -6,6 +6,8 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+
+use crate::components::drawn;
 use leptos::task::spawn_local;
 
 use super::answers::Answers;
@@ -70,45 +72,53 @@ pub fn LessonPlayer(file: String, place: Option<Place>) -> impl IntoView {
     }
     let all_lessons = lessons_href("");
     move || match loaded.get() {
-        None => view! {
-            <article class="lesson" aria-labelledby="lesson-title">
-                <header class="screen-header">
-                    <h1 id="lesson-title">"Lesson"</h1>
-                    <p role="status" data-testid="lesson-loading">
-                        {format!("Loading {}…", lesson_path(&file))}
-                    </p>
-                </header>
-            </article>
+        None => {
+            let loading = format!("Loading {}…", lesson_path(&file));
+            drawn(move || {
+                view! {
+                    <article class="lesson" aria-labelledby="lesson-title">
+                        <header class="screen-header">
+                            <h1 id="lesson-title">"Lesson"</h1>
+                            <p role="status" data-testid="lesson-loading">
+                                {loading}
+                            </p>
+                        </header>
+                    </article>
+                }
+            })
         }
-        .into_any(),
         Some(Err(problems)) => {
             set_title("Lesson not opened");
-            view! {
-                <article class="lesson" aria-labelledby="lesson-title">
-                    <header class="screen-header">
-                        <h1 id="lesson-title">"This lesson could not be opened"</h1>
-                    </header>
-                    <div class="lesson-problems" role="alert" data-testid="lesson-problems">
-                        <ul>
-                            {problems
-                                .into_iter()
-                                .map(|problem| view! { <li>{problem}</li> })
-                                .collect_view()}
-                        </ul>
+            let all_lessons = all_lessons.clone();
+            drawn(move || {
+                view! {
+                    <article class="lesson" aria-labelledby="lesson-title">
+                        <header class="screen-header">
+                            <h1 id="lesson-title">"This lesson could not be opened"</h1>
+                        </header>
+                        <div class="lesson-problems" role="alert" data-testid="lesson-problems">
+                            <ul>
+                                {problems
+                                    .into_iter()
+                                    .map(|problem| view! { <li>{problem}</li> })
+                                    .collect_view()}
+                            </ul>
+                            <p>
+                                "The format is in \"Writing a lesson\" in the README."
+                            </p>
+                        </div>
                         <p>
-                            "The format is in \"Writing a lesson\" in the README."
+                            <a href=all_lessons data-testid="lesson-back">
+                                "Back to the lessons"
+                            </a>
                         </p>
-                    </div>
-                    <p>
-                        <a href=all_lessons.clone() data-testid="lesson-back">
-                            "Back to the lessons"
-                        </a>
-                    </p>
-                </article>
-            }
-            .into_any()
+                    </article>
+                }
+            })
         }
-        Some(Ok(Ready { lesson, run })) => view! { <Walkthrough lesson run place /> }.into_any(),
+        Some(Ok(Ready { lesson, run })) => {
+            drawn(move || view! { <Walkthrough lesson run place /> })
+        }
     }
 }
 
@@ -181,14 +191,14 @@ fn Walkthrough(lesson: Arc<Lesson>, run: Arc<LessonRun>, place: Option<Place>) -
     let body = {
         let (lesson, run) = (Arc::clone(&lesson), Arc::clone(&run));
         move || match place.get() {
-            Place::Stop(index) => view! {
-                <StopPanel lesson=Arc::clone(&lesson) run=Arc::clone(&run) index answers place />
+            Place::Stop(index) => {
+                let (lesson, run) = (Arc::clone(&lesson), Arc::clone(&run));
+                drawn(move || view! { <StopPanel lesson run index answers place /> })
             }
-            .into_any(),
-            Place::End => view! {
-                <Summary lesson=Arc::clone(&lesson) run=Arc::clone(&run) answers place />
+            Place::End => {
+                let (lesson, run) = (Arc::clone(&lesson), Arc::clone(&run));
+                drawn(move || view! { <Summary lesson run answers place /> })
             }
-            .into_any(),
         }
     };
     view! {

@@ -17,13 +17,13 @@ import { serve } from "./server.mjs";
 //
 // A first visit (home page): the shell and router, the loader of the
 // lazily loaded chunks, and the stylesheets every screen uses. Goal: 150.
-export const FIRST_VISIT_BUDGET_KB = 115.5;
+export const FIRST_VISIT_BUDGET_KB = 115;
 // A first visit straight to /pkce: the above plus the PKCE generator's
 // chunks (SHA-256, base64url, the screen). Code-split by issue 15, which
 // took 46 KB off every other screen; the same screen is 9 KB more than
 // when it was in the main wasm (the chunks' glue) and loads as fast
 // (README, "Load time").
-export const PKCE_VISIT_BUDGET_KB = 171.5;
+export const PKCE_VISIT_BUDGET_KB = 171;
 // A first visit straight to /flow: the home page's files plus the
 // simulator's chunks (the engine with RSA signing and the Flow screen).
 // Goal: 350 (issue 15; the README's "Load time" says what is left). Issue
@@ -34,24 +34,30 @@ export const PKCE_VISIT_BUDGET_KB = 171.5;
 // lowered every budget after each code-split screen became a `Screen`
 // (src/app.rs), which paid for the diagram's zoom, its lane names as
 // words, the PNG export and the printed handout.
-export const FLOW_VISIT_BUDGET_KB = 413.5;
+export const FLOW_VISIT_BUDGET_KB = 412.5;
 // A first visit straight to /jwt: the home page's files plus the
 // debugger's chunks (decoding, claims, the editors and panels) and the code
 // it shares with the Flow screen; the signature code is not in it (next
 // budget). Goal: 250.
-export const JWT_VISIT_BUDGET_KB = 246.5;
+export const JWT_VISIT_BUDGET_KB = 246;
 // The same visit once a key is typed: plus the key and signature chunk
 // (RSA, P-256, P-384, P-521, Ed25519, PEM), which loads only then. P-521's
 // arithmetic (ES512, issue 14) is 24 KB of it.
-export const JWT_WITH_KEY_BUDGET_KB = 409;
+export const JWT_WITH_KEY_BUDGET_KB = 408.5;
+// The lab's two budgets below are about 8 KB over what they measure, not
+// 1: views drawn rather than copied (src/components/drawn.rs) took 17 KB
+// off both, and issue 19's audience window (two windows, one talk: about
+// 9 KB of the lab chunk as written) is still to land. It lands within
+// these; they come down to the measure plus 1 KB after it.
+//
 // A first visit straight to /lessons: the home page's files plus the lab
 // chunk (the lessons, Implicit vs Code and the attack lab share one), the
 // engine's simulated servers it shares with /flow, and the lesson files
 // the list reads (lessons/*.json). Goal: 350.
-export const LESSONS_VISIT_BUDGET_KB = 424;
+export const LESSONS_VISIT_BUDGET_KB = 415;
 // A first visit straight to /attacks: the same chunks without the lessons.
 // Goal: 350.
-export const ATTACKS_VISIT_BUDGET_KB = 410;
+export const ATTACKS_VISIT_BUDGET_KB = 400;
 
 const server = await serve(DIST, "/");
 const browser = await launch();

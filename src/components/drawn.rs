@@ -1,0 +1,108 @@
+//! Views drawn anew rather than patched in place.
+//!
+//! A branch of a reactive view (`move || match … { … }`) is usually handed
+//! over as `view! { … }.into_any()`. That compiles, for each branch, code
+//! that copies the whole view tree into an owned one (`into_owned`) and
+//! code that patches a drawn tree in place (`rebuild`), each about as large
+//! as the tree. A branch drawn by [`drawn`] compiles neither: the view is
+//! made when it is first drawn, and a rebuild draws it anew in place of
+//! the old one, which is what a branch that changes does anyway. It suits
+//! views whose whole state lives in signals: a rebuild loses the DOM's own
+//! state inside the replaced view (focus, an open `<details>`), and a live
+//! region redrawn with the same words is read out again, so a closure that
+//! reruns without changing its branch should patch instead.
+
+use leptos::attr::Attribute;
+use leptos::attr::any_attribute::AnyAttribute;
+use leptos::prelude::*;
+use leptos::tachys::hydration::Cursor;
+use leptos::tachys::view::add_attr::AddAnyAttr;
+use leptos::tachys::view::{Position, PositionState};
+
+/// `draw`'s view as the type a branch or a route takes.
+pub fn drawn<F, V>(draw: F) -> AnyView
+where
+    F: FnOnce() -> V + Send + 'static,
+    V: IntoView + 'static,
+{
+    Drawn(draw).into_any()
+}
+
+/// A view drawn when it is built, untracked, and drawn anew on a rebuild.
+struct Drawn<F>(F);
+
+impl<F, V> Render for Drawn<F>
+where
+    F: FnOnce() -> V,
+    V: Render,
+{
+    type State = V::State;
+
+    fn build(self) -> Self::State {
+        // Untracked: whatever is reactive in the view has its own effects;
+        // the enclosing one must not rerun on what the view reads as it is
+        // drawn.
+        untrack(self.0).build()
+    }
+
+    fn rebuild(self, state: &mut Self::State) {
+        let mut new = self.build();
+        state.insert_before_this(&mut new);
+        state.unmount();
+        *state = new;
+    }
+}
+
+impl<F, V> AddAnyAttr for Drawn<F>
+where
+    F: FnOnce() -> V + Send + 'static,
+    V: RenderHtml + 'static,
+{
+    type Output<SomeNewAttr: Attribute> = Self;
+
+    fn add_any_attr<NewAttr: Attribute>(self, _attr: NewAttr) -> Self::Output<NewAttr> {
+        self
+    }
+}
+
+/// Needed by `into_any`; only `into_owned` runs in this client-side app
+/// (rendering to HTML and hydrating are for a server, which it has none).
+impl<F, V> RenderHtml for Drawn<F>
+where
+    F: FnOnce() -> V + Send + 'static,
+    V: RenderHtml + 'static,
+{
+    type AsyncOutput = Self;
+    type Owned = Self;
+
+    const MIN_LENGTH: usize = 0;
+
+    fn dry_resolve(&mut self) {}
+
+    async fn resolve(self) -> Self::AsyncOutput {
+        self
+    }
+
+    fn to_html_with_buf(
+        self,
+        buf: &mut String,
+        position: &mut Position,
+        escape: bool,
+        mark_branches: bool,
+        extra_attrs: Vec<AnyAttribute>,
+    ) {
+        untrack(self.0).to_html_with_buf(buf, position, escape, mark_branches, extra_attrs);
+    }
+
+    fn hydrate<const FROM_SERVER: bool>(
+        self,
+        cursor: &Cursor,
+        position: &PositionState,
+    ) -> Self::State {
+        untrack(self.0).hydrate::<FROM_SERVER>(cursor, position)
+    }
+
+    fn into_owned(self) -> Self::Owned {
+        self
+    }
+}

@@ -10,6 +10,7 @@ use oauth_engine::sim::trace::{Exchange, browser_at};
 
 use super::model::{CheckField, TextField};
 use super::use_flow_state;
+use crate::components::drawn;
 
 /// What the browser window shows after a navigation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,12 +147,9 @@ pub fn BrowserWindow() -> impl IntoView {
                                     <div class="browser-window__page" data-testid="flow-page">
                                         {match page {
                                             Some(page) => page_view(page, live),
-                                            None => {
-                                                view! {
-                                                    <p class="muted">"No page opened yet."</p>
-                                                }
-                                                    .into_any()
-                                            }
+                                            None => drawn(|| view! {
+                                                <p class="muted">"No page opened yet."</p>
+                                            }),
                                         }}
                                     </div>
                                 </div>
@@ -202,16 +200,13 @@ fn DeviceScreen() -> impl IntoView {
             <h2 id="device-heading">"The device's screen"</h2>
             <p data-testid="flow-device-screen">
                 {move || match prompt() {
-                    Some((uri, code)) => {
-                        view! {
-                            "On your phone or computer, go to "
-                            <code>{uri}</code>
-                            " and enter the code "
-                            <strong class="device-screen__code mono">{code}</strong>
-                        }
-                            .into_any()
-                    }
-                    None => "Starting: the device asks the server for a code.".into_any(),
+                    Some((uri, code)) => drawn(move || view! {
+                        "On your phone or computer, go to "
+                        <code>{uri}</code>
+                        " and enter the code "
+                        <strong class="device-screen__code mono">{code}</strong>
+                    }),
+                    None => drawn(|| "Starting: the device asks the server for a code."),
                 }}
             </p>
         </section>
@@ -354,19 +349,17 @@ fn page_view(page: Page, live: bool) -> AnyView {
             }
             .into_any()
         }
-        Page::Redirect { to } => view! {
+        Page::Redirect { to } => drawn(move || view! {
             <p class="sim-page__redirect">
                 "302: the server sends the browser on to " <code class="mono">{to}</code>
             </p>
-        }
-        .into_any(),
-        Page::Text { heading, text } => view! {
+        }),
+        Page::Text { heading, text } => drawn(move || view! {
             <div class="sim-page">
                 {(!heading.is_empty()).then(|| view! { <h3>{heading}</h3> })}
                 <p>{text}</p>
             </div>
-        }
-        .into_any(),
+        }),
     }
 }
 

@@ -305,32 +305,35 @@ pub fn http_lines(text: &str) -> Vec<HttpLine> {
     lines
 }
 
+/// The pieces `lines` are drawn from, each with its highlighting class
+/// (`None` for the separators): one shape of view for every kind of line.
+fn http_pieces(lines: Vec<HttpLine>) -> Vec<(Option<&'static str>, String)> {
+    let mut pieces = Vec::new();
+    for line in lines {
+        match line {
+            HttpLine::Start(start) => pieces.push((Some("http__start"), start)),
+            HttpLine::Header(name, value) => {
+                pieces.push((Some("http__name"), name));
+                pieces.push((None, ": ".into()));
+                pieces.push((Some("http__value"), value));
+            }
+            HttpLine::Blank => {}
+            HttpLine::Body(body) => pieces.push((Some("http__body"), body)),
+        }
+        pieces.push((None, "\n".into()));
+    }
+    pieces
+}
+
 #[component]
 fn HttpText(text: String, label: &'static str, testid: &'static str) -> impl IntoView {
-    let lines = http_lines(&text);
+    let pieces = http_pieces(http_lines(&text));
     view! {
         <pre class="http" data-testid=testid aria-label=label tabindex="0">
             <code>
-                {lines
+                {pieces
                     .into_iter()
-                    .map(|line| match line {
-                        HttpLine::Start(start) => {
-                            view! { <span class="http__start">{start}</span> "\n" }.into_any()
-                        }
-                        HttpLine::Header(name, value) => {
-                            view! {
-                                <span class="http__name">{name}</span>
-                                ": "
-                                <span class="http__value">{value}</span>
-                                "\n"
-                            }
-                                .into_any()
-                        }
-                        HttpLine::Blank => "\n".into_any(),
-                        HttpLine::Body(body) => {
-                            view! { <span class="http__body">{body}</span> "\n" }.into_any()
-                        }
-                    })
+                    .map(|(class, text)| view! { <span class=class>{text}</span> })
                     .collect_view()}
             </code>
         </pre>
@@ -521,30 +524,29 @@ impl JwtKind {
 /// What a proof or an assertion is, above its parts.
 #[component]
 fn KindNote(kind: JwtKind) -> impl IntoView {
-    match kind {
-        JwtKind::Server => None,
-        JwtKind::DpopProof { thumbprint, .. } => Some(
-            view! {
-                <p data-testid="flow-jwt-kind">
-                    "A DPoP proof (RFC 9449 section 4.2), made for this request alone and signed \
-                     with the key in its header. That key's thumbprint (RFC 7638), which a token \
-                     bound to it carries as cnf.jkt: "
-                    <code data-testid="flow-jwt-thumbprint">{thumbprint}</code>
-                </p>
-            }
-            .into_any(),
+    let (text, thumbprint) = match kind {
+        JwtKind::Server => return None,
+        JwtKind::DpopProof { thumbprint, .. } => (
+            "A DPoP proof (RFC 9449 section 4.2), made for this request alone and signed with \
+             the key in its header. That key's thumbprint (RFC 7638), which a token bound to it \
+             carries as cnf.jkt: ",
+            Some(thumbprint),
         ),
-        JwtKind::ClientAssertion => Some(
-            view! {
-                <p data-testid="flow-jwt-kind">
-                    "A client assertion (private_key_jwt, RFC 7523 section 3): the client signed \
-                     it instead of sending a secret, and the server checks it with the public \
-                     key the client registered."
-                </p>
-            }
-            .into_any(),
+        JwtKind::ClientAssertion => (
+            "A client assertion (private_key_jwt, RFC 7523 section 3): the client signed it \
+             instead of sending a secret, and the server checks it with the public key the \
+             client registered.",
+            None,
         ),
-    }
+    };
+    Some(view! {
+        <p data-testid="flow-jwt-kind">
+            {text}
+            {thumbprint.map(|thumbprint| view! {
+                <code data-testid="flow-jwt-thumbprint">{thumbprint}</code>
+            })}
+        </p>
+    })
 }
 
 /// The simulated client's registered public key, once the flow screen has
@@ -578,6 +580,19 @@ mod tests {
                 HttpLine::Blank,
                 HttpLine::Body("a=b".into()),
             ]
+        );
+    }
+
+    #[test]
+    fn http_pieces_read_as_the_message_with_one_new_line_per_line() {
+        let text = "POST /token HTTP/1.1\r\nHost: as.example\r\n\r\na=b";
+        let pieces = http_pieces(http_lines(text));
+        let read: String = pieces.iter().map(|(_, text)| text.as_str()).collect();
+        assert_eq!(read, text.replace("\r\n", "\n") + "\n");
+        let classes: Vec<_> = pieces.iter().filter_map(|(class, _)| *class).collect();
+        assert_eq!(
+            classes,
+            ["http__start", "http__name", "http__value", "http__body"]
         );
     }
 

@@ -79,7 +79,7 @@ pub fn Narration() -> impl IntoView {
                                 </p>
                             })
                         }
-                        Ok(played) => step_view(played, state.current()).into_any(),
+                        Ok(played) => step_view(played, state.current()),
                     })
             }}
             <Clock />
@@ -87,26 +87,30 @@ pub fn Narration() -> impl IntoView {
     }
 }
 
-fn step_view(played: &Played, step: usize) -> impl IntoView + use<> {
+/// The step's explanation, and the run's outcome at its last step: drawn
+/// anew on each step (nothing in it is the reader's own state).
+fn step_view(played: &Played, step: usize) -> AnyView {
     let exchange = played.exchange(step).cloned();
     let at_end = step + 1 >= played.len();
     let outcome = at_end.then(|| outcome(played));
-    view! {
-        {exchange.map(|exchange| view! { <Explanation exchange testid="flow-explanation" /> })}
-        {outcome
-            .map(|(ok, text)| {
-                view! {
-                    <p
-                        class="outcome"
-                        class:outcome--ok=ok
-                        class:outcome--stopped=!ok
-                        data-testid="flow-outcome"
-                    >
-                        {text}
-                    </p>
-                }
-            })}
-    }
+    drawn(move || {
+        view! {
+            {exchange.map(|exchange| view! { <Explanation exchange testid="flow-explanation" /> })}
+            {outcome
+                .map(|(ok, text)| {
+                    view! {
+                        <p
+                            class="outcome"
+                            class:outcome--ok=ok
+                            class:outcome--stopped=!ok
+                            data-testid="flow-outcome"
+                        >
+                            {text}
+                        </p>
+                    }
+                })}
+        }
+    })
 }
 
 /// What an exchange does and why, with links to the sections of the RFCs

@@ -26,7 +26,8 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::browser::{Store, current_query, load_setting, save_setting};
+use crate::browser::current_query;
+use crate::components::session_text;
 
 /// Where the instructor's window keeps its part in the talk.
 const ROLE_KEY: &str = "talk.instructor";
@@ -172,30 +173,32 @@ fn post(text: &str) {
 
 /// A screen's part in the talk. The audience window's part is fixed; the
 /// instructor's begins with "Open audience window" and ends with "Close
-/// the audience window" (kept in the tab's storage, so a reload keeps it).
-/// Plain booleans: each new type in a signal is reactive code of its own.
+/// the audience window" (kept in the tab's storage, so a reload keeps it,
+/// as presenter view is kept: "yes" or empty, since each new type in a
+/// signal is reactive code of its own).
 #[derive(Clone, Copy)]
 pub struct Talk {
     audience: bool,
-    instructor: RwSignal<bool>,
+    instructor: RwSignal<String>,
 }
 
+/// A screen's state in a talk: a query that opens the screen as it is,
+/// and the rest (`None` while there is nothing to show yet).
+pub type PostState = Box<dyn Fn() -> Option<(String, String)>>;
+/// Takes another window's state for this screen: whether this window is
+/// the audience's, the query and the rest.
+pub type ApplyState = Box<dyn Fn(bool, &str, &str)>;
+
 impl Talk {
-    /// Takes part in the talk for as long as the calling screen is on:
-    /// `state` gives the screen's state as a query and the rest (`None`
-    /// while there is nothing to show yet), and `apply` takes another
-    /// window's, for this screen, with whether this is the audience
-    /// window. A state for another screen opens that screen.
-    pub fn join(
-        state: impl Fn() -> Option<(String, String)> + 'static,
-        apply: impl Fn(bool, &str, &str) + 'static,
-    ) -> Self {
+    /// Takes part in the talk for as long as the calling screen is on,
+    /// posting `state` and taking another window's with `apply`. A state
+    /// for another screen opens that screen. Boxed, not generic: one copy
+    /// of this code serves every screen.
+    pub fn join(state: PostState, apply: ApplyState) -> Self {
         let audience = is_audience_window();
         let talk = Self {
             audience,
-            instructor: RwSignal::new(
-                !audience && load_setting(Store::Session, ROLE_KEY).is_some(),
-            ),
+            instructor: session_text(ROLE_KEY, String::new),
         };
         let path = page_path();
         let message = Rc::new(move || {
@@ -209,7 +212,7 @@ impl Talk {
             let (message, last) = (Rc::clone(&message), Rc::clone(&last));
             let here = page_path();
             Rc::new(move |text: &str| match Message::read(text) {
-                Some(Message::Hello) if talk.instructor.get_untracked() => {
+                Some(Message::Hello) if talk.is_instructor_untracked() => {
                     if let Some(state) = message() {
                         post(&state);
                         *last.borrow_mut() = state;
@@ -227,7 +230,7 @@ impl Talk {
             })
         };
         Effect::new(move || {
-            let on = talk.instructor.get() || audience;
+            let on = talk.is_instructor() || audience;
             let state = message();
             if !on {
                 CHANNEL.set(None);
@@ -256,14 +259,25 @@ impl Talk {
     /// Makes this window the instructor's, or not, and keeps that for the
     /// tab.
     fn set_instructor(self, on: bool) {
-        save_setting(Store::Session, ROLE_KEY, on.then_some("yes"));
-        self.instructor.set(on);
+        self.instructor
+            .set(if on { "yes".into() } else { String::new() });
+    }
+
+    /// Whether this window is the instructor's. Not the audience window,
+    /// even where the tab's storage says so: a window opened from a link
+    /// starts with a copy of its opener's (HTML, "sessionStorage").
+    fn is_instructor(self) -> bool {
+        !self.audience && self.instructor.with(|role| role == "yes")
+    }
+
+    fn is_instructor_untracked(self) -> bool {
+        !self.audience && self.instructor.with_untracked(|role| role == "yes")
     }
 
     /// Whether this window is in a talk (its clicker keys then step
     /// from anywhere on the page).
     pub fn is_on(self) -> bool {
-        self.audience || self.instructor.get_untracked()
+        self.audience || self.is_instructor_untracked()
     }
 
     pub fn is_audience(self) -> bool {
@@ -317,7 +331,7 @@ pub fn speaker_notes(
             class="panel speaker-notes"
             aria-labelledby="speaker-notes-heading"
             data-testid="speaker-notes"
-            hidden=move || !talk.instructor.get()
+            hidden=move || !talk.is_instructor()
         >
             <h2 id="speaker-notes-heading">{heading}</h2>
             <p class="speaker-notes__lead">{lead}</p>

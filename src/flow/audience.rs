@@ -1,40 +1,30 @@
 //! The Flow screen in a talk (`crate::talk`): the scenario and step it
-//! posts, how it takes another window's, the clicker's keys from anywhere
-//! on the page, and the instructor's notes on what the next step shows.
+//! posts, how it takes another window's, and the instructor's notes on
+//! what the next step shows. In a talk the clicker's keys work from
+//! anywhere on the page, as in presenter view (`super::presenter`).
 
-use leptos::ev;
 use leptos::prelude::*;
 
-use super::controls::handle_key;
 use super::narration::{outcome, step_summary};
 use super::share::Opened;
 use super::{FlowState, Played};
 use crate::talk::{Talk, open_here, speaker_notes};
 
 /// Takes part in the talk with `state`: posts the scenario on screen as a
-/// share link with its secrets (the channel never leaves the browser),
-/// takes the other window's, and steps on the clicker's keys wherever the
-/// focus is.
+/// share link with its secrets (the channel never leaves the browser), and
+/// takes the other window's.
 pub fn join(state: FlowState) -> Talk {
-    let talk = Talk::join(
-        move || {
+    Talk::join(
+        Box::new(move || {
             // While a run loads there is no step to show: posting step 1
             // would move the other window back.
             state
                 .played
                 .with(Result::is_ok)
                 .then(|| (state.shared().to_query(true), String::new()))
-        },
-        move |audience, query, _| apply(state, audience, query),
-    );
-    let keys = window_event_listener(ev::keydown, move |event| {
-        // The player's own keys, and presenter view's, have been handled.
-        if talk.is_on() && !event.default_prevented() {
-            handle_key(&event, state);
-        }
-    });
-    on_cleanup(move || keys.remove());
-    talk
+        }),
+        Box::new(move |audience, query, _| apply(state, audience, query)),
+    )
 }
 
 /// Shows the scenario and step another window posted. A run made with
@@ -81,16 +71,18 @@ pub fn next_step_note(played: &Played, step: usize) -> (String, String) {
 /// The instructor's notes: what the next step will show.
 pub fn flow_speaker_notes(talk: Talk) -> impl IntoView {
     let state = super::use_flow_state();
-    let notes = Memo::new(move |_| {
+    // Each part worked out on its own: cheap, and smaller code than a
+    // memo of the pair.
+    let note = move || {
         state
             .with_played(|played| next_step_note(played, state.current()))
             .unwrap_or_default()
-    });
+    };
     speaker_notes(
         talk,
         "Speaker notes: the next step",
-        Signal::derive(move || notes.with(|notes| notes.0.clone())),
-        Signal::derive(move || notes.with(|notes| notes.1.clone())),
+        Signal::derive(move || note().0),
+        Signal::derive(move || note().1),
     )
 }
 

@@ -408,7 +408,7 @@ pub fn FlowScreen() -> impl IntoView {
                 <h1 id="flow-title" tabindex="-1">
                     "Flow simulator"
                 </h1>
-                <presenter::PresenterToggle presenting />
+                <presenter::PresenterToggle presenting talk />
                 {open_audience_window(talk)}
                 <p class="screen-header__lead">
                     "Four parties run OAuth inside this page: your browser, the client app, the \

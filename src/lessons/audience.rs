@@ -20,15 +20,15 @@ use crate::talk::{Talk, open_here, speaker_notes};
 pub fn join(lesson: Arc<Lesson>, answers: RwSignal<Answers>, place: RwSignal<Place>) -> Talk {
     let file = lesson.file.clone();
     let talk = Talk::join(
-        move || {
+        Box::new(move || {
             let query = LessonLink::to_query(&file, place.get());
             let query = query.strip_prefix('?').unwrap_or(&query).to_owned();
             Some((query, answers.with(Answers::to_json)))
-        },
-        {
+        }),
+        Box::new({
             let file = lesson.file.clone();
             move |_, query, rest| apply(&file, answers, place, query, rest)
-        },
+        }),
     );
     let keys = window_event_listener(ev::keydown, move |event| {
         if !talk.is_on() || event.default_prevented() {
@@ -131,12 +131,15 @@ pub fn lesson_speaker_notes(
     run: Arc<LessonRun>,
     place: RwSignal<Place>,
 ) -> impl IntoView {
-    let notes = Memo::new(move |_| stop_notes(&lesson, &run, place.get()));
+    // Each part worked out on its own: cheap, and smaller code than a
+    // memo of the pair.
+    let note = move || stop_notes(&lesson, &run, place.get());
+    let detail = note.clone();
     speaker_notes(
         talk,
         "Speaker notes: the answer",
-        Signal::derive(move || notes.with(|notes| notes.0.clone())),
-        Signal::derive(move || notes.with(|notes| notes.1.clone())),
+        Signal::derive(move || note().0),
+        Signal::derive(move || detail().1),
     )
 }
 

@@ -12,6 +12,8 @@
 //! region redrawn with the same words is read out again, so a closure that
 //! reruns without changing its branch should patch instead.
 
+use std::sync::Arc;
+
 use leptos::attr::Attribute;
 use leptos::attr::any_attribute::AnyAttribute;
 use leptos::prelude::*;
@@ -26,6 +28,27 @@ where
     V: IntoView + 'static,
 {
     Drawn(draw).into_any()
+}
+
+/// Its children while `when` holds, and nothing otherwise: leptos's `Show`
+/// without a fallback, whose children are drawn (as by [`drawn`]) each time
+/// they appear instead of patched, so no patching code is compiled for
+/// them. `when` is memoized: the children stay as they are, focus and all,
+/// while it stays true.
+#[component]
+pub fn Shown<W, C>(when: W, children: TypedChildrenFn<C>) -> impl IntoView
+where
+    W: Fn() -> bool + Send + Sync + 'static,
+    C: IntoView + 'static,
+{
+    let when = Memo::new(move |_| when());
+    let children = children.into_inner();
+    move || {
+        when.get().then(|| {
+            let children = Arc::clone(&children);
+            drawn(move || children())
+        })
+    }
 }
 
 /// A view drawn when it is built, untracked, and drawn anew on a rebuild.

@@ -10,7 +10,7 @@ use oauth_engine::sim::trace::{Exchange, browser_at};
 
 use super::model::{CheckField, TextField};
 use super::use_flow_state;
-use crate::components::drawn;
+use crate::components::{Shown, drawn};
 
 /// What the browser window shows after a navigation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,9 +105,9 @@ pub fn BrowserWindow() -> impl IntoView {
         })
     });
     view! {
-        <Show when=move || state.preset.get().flow() == Flow::Device>
+        <Shown when=move || state.preset.get().flow() == Flow::Device>
             <DeviceScreen />
-        </Show>
+        </Shown>
         <section class="browser-window panel" aria-labelledby="browser-heading">
             <h2 id="browser-heading">"The user's browser"</h2>
             <Show
@@ -332,11 +332,11 @@ fn page_view(page: Page, live: bool) -> AnyView {
                             })
                             .collect_view()}
                     </fieldset>
-                    <Show when=show_refusal>
+                    <Shown when=show_refusal>
                         <p class="field-message field-message--error" role="alert" data-testid="flow-sim-consent-error">
                             "Tick at least one permission to allow access, or press Deny."
                         </p>
-                    </Show>
+                    </Shown>
                     <div class="sim-page__buttons">
                         <button type="button" class="button button--primary" disabled=!live data-testid="flow-sim-allow" on:click=decide(true)>
                             "Allow"

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::drawn;
+use crate::components::{Shown, drawn};
 use oauth_engine::clock::UnixTime;
 use oauth_engine::jwt::{duration, utc};
 use oauth_engine::sim::flow::Flow;
@@ -181,7 +181,7 @@ fn Clock() -> impl IntoView {
                 }}
             </p>
             <div class="clock__actions" role="group" aria-label="Advance time">
-                <Show when=move || flow() == Flow::AuthorizationCode>
+                <Shown when=move || flow() == Flow::AuthorizationCode>
                     <button
                         type="button"
                         class="button button--small"
@@ -190,7 +190,7 @@ fn Clock() -> impl IntoView {
                     >
                         {Breakage::ExpireCode.label()}
                     </button>
-                </Show>
+                </Shown>
                 <button
                     type="button"
                     class="button button--small"

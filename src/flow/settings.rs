@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::drawn;
+use crate::components::{Shown, drawn};
 use oauth_engine::sim::flow::Flow;
 
 use super::model::{Breakage, CheckField, ChoiceField, Preset, TextField, preset_is_confidential};
@@ -230,77 +230,77 @@ pub fn Settings() -> impl IntoView {
                 <fieldset class="settings__group">
                     <legend>"Client"</legend>
                     <TextSetting field=TextField::ClientId />
-                    <Show when=confidential>
+                    <Shown when=confidential>
                         <ChoiceSetting field=ChoiceField::AuthMethod />
-                    </Show>
-                    <Show when=with_secret>
+                    </Shown>
+                    <Shown when=with_secret>
                         <TextSetting field=TextField::ClientSecret />
-                    </Show>
-                    <Show when=code>
+                    </Shown>
+                    <Shown when=code>
                         <TextSetting field=TextField::RedirectUri />
-                    </Show>
+                    </Shown>
                     <TextSetting field=TextField::Scope />
-                    <Show when=code>
+                    <Shown when=code>
                         <CheckSetting field=CheckField::SendState />
                         <CheckSetting field=CheckField::UsePkce />
                         <ChoiceSetting field=ChoiceField::PkceMethod />
                         <CheckSetting field=CheckField::UsePar />
-                    </Show>
-                    <Show when=dpop>
+                    </Shown>
+                    <Shown when=dpop>
                         <CheckSetting field=CheckField::Dpop />
-                    </Show>
-                    <Show when=code>
+                    </Shown>
+                    <Shown when=code>
                         <CheckSetting field=CheckField::SignOut />
-                    </Show>
+                    </Shown>
                 </fieldset>
                 <fieldset class="settings__group">
                     <legend>"Authorization server"</legend>
-                    <Show when=with_secret>
+                    <Shown when=with_secret>
                         <TextSetting field=TextField::RegisteredSecret />
-                    </Show>
-                    <Show when=code>
+                    </Shown>
+                    <Shown when=code>
                         <TextSetting field=TextField::RegisteredRedirectUris multiline=true />
-                    </Show>
+                    </Shown>
                     <TextSetting field=TextField::RegisteredScope />
-                    <Show when=code>
+                    <Shown when=code>
                         <ChoiceSetting field=ChoiceField::ServerPkce />
                         <CheckSetting field=CheckField::RequirePar />
                         <TextSetting field=TextField::CodeLifetime />
-                    </Show>
-                    <Show when=dpop>
+                    </Shown>
+                    <Shown when=dpop>
                         <CheckSetting field=CheckField::RequireDpop />
                         <CheckSetting field=CheckField::DpopNonce />
-                    </Show>
+                    </Shown>
                     <CheckSetting field=CheckField::OpaqueTokens />
                     <TextSetting field=TextField::AccessTokenLifetime />
-                    <Show when=user>
+                    <Shown when=user>
                         <TextSetting field=TextField::RefreshTokenLifetime />
                         <CheckSetting field=CheckField::RotateRefreshTokens />
-                    </Show>
+                    </Shown>
                 </fieldset>
-                <Show when=user>
+                <Shown when=user>
                     <fieldset class="settings__group">
                         <legend>"User"</legend>
                         <TextSetting field=TextField::Username />
                         <TextSetting field=TextField::Password />
                         <CheckSetting field=CheckField::Approve />
                     </fieldset>
-                </Show>
+                </Shown>
                 <fieldset class="settings__group">
                     <legend>"Time and mishaps"</legend>
-                    <Show when=code>
+                    <Shown when=code>
                         <TextSetting field=TextField::WaitBeforeTokenRequest />
-                    </Show>
+                    </Shown>
                     <TextSetting field=TextField::WaitBetweenApiCalls />
                     <CheckSetting field=CheckField::ProactiveRefresh />
-                    <Show when=device>
+                    <Shown when=device>
                         <TextSetting field=TextField::DeviceUserDelay />
                         <TextSetting field=TextField::DevicePollEvery />
-                    </Show>
-                    <Show when=code>
+                    </Shown>
+                    <Shown when=code>
                         <CheckSetting field=CheckField::ReloadCallback />
                         <CheckSetting field=CheckField::VerifierLost />
-                    </Show>
+                    </Shown>
                 </fieldset>
             </div>
         </section>

@@ -9,7 +9,7 @@ use oauth_engine::jwt::{Decoded, warnings};
 use super::JwtState;
 use super::kind::{TokenKind, token_kind};
 use super::model::{
-    CLAIM_ROWS_SHOWN, DRAWN_CHARS, claim_rows, compact_payload, drawn, grouped, parse_header,
+    CLAIM_ROWS_SHOWN, DRAWN_CHARS, claim_rows, compact_payload, drawn_part, grouped, parse_header,
     parse_skew,
 };
 use crate::components::{MeaningRow, MeaningTable, Reference};
@@ -154,28 +154,29 @@ pub fn DecodedPanel() -> impl IntoView {
 /// What a proof or an assertion is, and how to check it.
 #[component]
 fn KindNote(kind: TokenKind) -> impl IntoView {
-    let text = match kind {
-        TokenKind::DpopProof { thumbprint, .. } => view! {
-            "A DPoP proof (RFC 9449 section 4.2): made for one request (htm, htu) and signed \
-             with the private half of the key in its header, so it verifies with that jwk \
-             (\"Use the key in the header\" below). The key's thumbprint (RFC 7638), which a \
-             token bound to it carries as cnf.jkt: "
-            {match thumbprint {
-                Ok(jkt) => view! { <code data-testid="jwt-thumbprint">{jkt}</code> }.into_any(),
-                Err(why) => format!("none: {why}.").into_any(),
-            }}
-        }
-        .into_any(),
-        TokenKind::ClientAssertion { client_id } => format!(
-            "A client assertion (private_key_jwt, RFC 7523 section 3): {client_id} signed it \
-             instead of sending a secret; iss and sub name the client, aud the authorization \
-             server. It verifies with the public key the client registered."
-        )
-        .into_any(),
+    const DPOP_PROOF: &str = "A DPoP proof (RFC 9449 section 4.2): made for one request (htm, \
+         htu) and signed with the private half of the key in its header, so it verifies with \
+         that jwk (\"Use the key in the header\" below). The key's thumbprint (RFC 7638), which \
+         a token bound to it carries as cnf.jkt: ";
+    // One shape of view for every kind: the text, and a thumbprint if any.
+    let (text, thumbprint) = match kind {
+        TokenKind::DpopProof { thumbprint, .. } => match thumbprint {
+            Ok(jkt) => (DPOP_PROOF.to_owned(), Some(jkt)),
+            Err(why) => (format!("{DPOP_PROOF}none: {why}."), None),
+        },
+        TokenKind::ClientAssertion { client_id } => (
+            format!(
+                "A client assertion (private_key_jwt, RFC 7523 section 3): {client_id} signed \
+                 it instead of sending a secret; iss and sub name the client, aud the \
+                 authorization server. It verifies with the public key the client registered."
+            ),
+            None,
+        ),
     };
     view! {
         <p class="jwt__kind" data-testid="jwt-kind">
             {text}
+            {thumbprint.map(|jkt| view! { <code data-testid="jwt-thumbprint">{jkt}</code> })}
         </p>
     }
 }
@@ -215,7 +216,7 @@ fn Editor(
                 spellcheck="false"
                 autocomplete="off"
                 autocapitalize="off"
-                prop:value=move || text.with(|text| drawn(text, DRAWN_CHARS).0.to_owned())
+                prop:value=move || text.with(|text| drawn_part(text, DRAWN_CHARS).0.to_owned())
                 readonly=move || text.with(|text| text.len() > DRAWN_CHARS)
                 on:input=move |event| {
                     text.set(event_target_value(&event));
@@ -233,7 +234,7 @@ fn Editor(
             </p>
             <p id=long_id.clone() data-testid=long_id class="muted">
                 {move || {
-                    let left_out = text.with(|text| drawn(text, DRAWN_CHARS).1);
+                    let left_out = text.with(|text| drawn_part(text, DRAWN_CHARS).1);
                     (left_out > 0)
                         .then(|| {
                             format!(

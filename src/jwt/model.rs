@@ -32,7 +32,7 @@ pub const DRAWN_CHARS: usize = 20_000;
 
 /// What the page draws of `text`: its first `limit` characters (cut at a
 /// character boundary), and how many characters are left out.
-pub fn drawn(text: &str, limit: usize) -> (&str, usize) {
+pub fn drawn_part(text: &str, limit: usize) -> (&str, usize) {
     if text.len() <= limit {
         // No more bytes than the limit, so no more characters either.
         return (text, 0);
@@ -60,7 +60,7 @@ pub fn grouped(count: usize) -> String {
 /// The token after an edit of the part the field draws: the edited text,
 /// then the part the field left out.
 pub fn with_rest(edited: &str, token: &str) -> String {
-    let (shown, _) = drawn(token, DRAWN_CHARS);
+    let (shown, _) = drawn_part(token, DRAWN_CHARS);
     format!("{edited}{}", &token[shown.len()..])
 }
 
@@ -440,12 +440,12 @@ mod tests {
 
     #[test]
     fn a_long_text_is_drawn_up_to_the_limit_and_the_rest_is_counted() {
-        assert_eq!(drawn("abc", 3), ("abc", 0));
-        assert_eq!(drawn("abcdef", 4), ("abcd", 2));
+        assert_eq!(drawn_part("abc", 3), ("abc", 0));
+        assert_eq!(drawn_part("abcdef", 4), ("abcd", 2));
         // Cut at a character, never inside one; counts are characters.
-        assert_eq!(drawn("ééééé", 3), ("ééé", 2));
+        assert_eq!(drawn_part("ééééé", 3), ("ééé", 2));
         let megabyte = "a".repeat(1 << 20);
-        let (shown, left_out) = drawn(&megabyte, DRAWN_CHARS);
+        let (shown, left_out) = drawn_part(&megabyte, DRAWN_CHARS);
         assert_eq!(
             (shown.len(), left_out),
             (DRAWN_CHARS, (1 << 20) - DRAWN_CHARS)

@@ -8,7 +8,7 @@ use super::crypto::{self, KeyExport};
 use super::model::{KeyChoice, KeyFormat, SIGNING_ALGS, header_alg, with_alg};
 use super::verify::KeyFields;
 use super::{JwtState, webcrypto};
-use crate::components::CopyButton;
+use crate::components::{CopyButton, drawn};
 
 #[component]
 pub fn SignPanel() -> impl IntoView {
@@ -214,14 +214,13 @@ fn KeyExports() -> impl IntoView {
         let key = match exported.get()? {
             Ok(key) => key,
             Err(message) => {
-                return Some(
+                return Some(drawn(move || {
                     view! {
                         <p class="field-message field-message--error" data-testid="jwt-export-error">
                             {message}
                         </p>
                     }
-                    .into_any(),
-                );
+                }));
             }
         };
         let forms = [
@@ -250,7 +249,7 @@ fn KeyExports() -> impl IntoView {
                 "private.pem",
             ),
         ];
-        Some(
+        Some(drawn(move || {
             view! {
                 <div class="jwt__exports" data-testid="jwt-exports">
                     <h3>"The signing key: " {key.summary}</h3>
@@ -261,8 +260,7 @@ fn KeyExports() -> impl IntoView {
                         .collect_view()}
                 </div>
             }
-            .into_any(),
-        )
+        }))
     }
 }
 

@@ -5,7 +5,7 @@ use oauth_engine::jwt::Decoded;
 
 use super::JwtState;
 use super::model::{
-    DRAWN_CHARS, KeyFormat, coloured_parts, drawn, long_token_notice, share_fragment,
+    DRAWN_CHARS, KeyFormat, coloured_parts, drawn_part, long_token_notice, share_fragment,
     token_from_fragment, with_rest,
 };
 use crate::components::CopyButton;
@@ -121,7 +121,7 @@ pub fn TokenPanel() -> impl IntoView {
                         autocomplete="off"
                         autocapitalize="off"
                         prop:value=move || {
-                            state.token_text.with(|text| drawn(text, DRAWN_CHARS).0.to_owned())
+                            state.token_text.with(|text| drawn_part(text, DRAWN_CHARS).0.to_owned())
                         }
                         on:beforeinput=before_input
                         on:input=input

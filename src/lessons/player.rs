@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::components::drawn;
+use crate::components::{Shown, drawn};
 use leptos::task::spawn_local;
 
 use super::answers::Answers;
@@ -365,7 +365,7 @@ fn StopPanel(
                             </button>
                         }
                     })}
-                <Show when=can_go_on>
+                <Shown when=can_go_on>
                     <button
                         type="button"
                         class="button button--primary"
@@ -375,7 +375,7 @@ fn StopPanel(
                     >
                         {if is_last { "See how you did" } else { "Continue" }}
                     </button>
-                </Show>
+                </Shown>
             </div>
         </section>
     }
@@ -445,11 +445,11 @@ fn Prediction(
                     })
                     .collect_view()}
             </fieldset>
-            <Show when=move || !answered()>
+            <Shown when=move || !answered()>
                 <button type="submit" class="button button--primary" data-testid="lesson-check">
                     "Check"
                 </button>
-            </Show>
+            </Shown>
         </form>
         // Always in the page, so that screen readers announce what appears.
         <p
@@ -465,7 +465,7 @@ fn Prediction(
                 None => String::new(),
             }}
         </p>
-        <Show when=answered>
+        <Shown when=answered>
             <div class="lesson__revealed" data-testid="lesson-revealed">
                 <h3>"What happened"</h3>
                 <p class="lesson__step">{revealed_line.clone()}</p>
@@ -474,7 +474,7 @@ fn Prediction(
                     .clone()
                     .map(|exchange| view! { <Explanation exchange testid="lesson-revealed-explanation" /> })}
             </div>
-        </Show>
+        </Shown>
     }
 }
 

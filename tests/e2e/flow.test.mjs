@@ -444,8 +444,10 @@ describe("Flow screen", () => {
       await byTestId(page, "diagram").waitFor();
       const steps = await stepCount(page);
       const requests = await requestLines(page);
-      await page.emulateMedia({ media: "print" });
       const handout = byTestId(page, "flow-handout");
+      // On screen it is paper only.
+      assert.equal(await handout.isVisible(), false);
+      await page.emulateMedia({ media: "print" });
       assert.equal(await handout.isVisible(), true);
       assert.equal(await byTestId(page, "handout-step").count(), steps, "every step, not the current one");
       const printed = await byTestId(page, "handout-step").locator("pre").allTextContents();

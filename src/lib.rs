@@ -13,6 +13,7 @@ pub mod lessons;
 pub mod panic_screen;
 pub mod pkce;
 pub mod screens;
+pub mod talk;
 pub mod theme;
 
 /// Installs the panic screen and mounts the app on `<body>`.

@@ -61,14 +61,19 @@ pub fn handle_key(event: &KeyboardEvent, state: FlowState) {
 /// action for that key (scrolling, say) is then cancelled. Every screen
 /// that steps through a trace reads its keys with this.
 pub fn claim_key(event: &KeyboardEvent) -> Option<KeyAction> {
+    let action = event_key_action(event)?;
+    event.prevent_default();
+    Some(action)
+}
+
+/// What `event`'s key does on the player, if anything, where it was typed.
+pub fn event_key_action(event: &KeyboardEvent) -> Option<KeyAction> {
     let tag = event
         .target()
         .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
         .map(|element| element.tag_name())
         .unwrap_or_default();
-    let action = key_action(&event.key(), &tag)?;
-    event.prevent_default();
-    Some(action)
+    key_action(&event.key(), &tag)
 }
 
 #[component]

@@ -1,6 +1,7 @@
 //! The Flow screen: pick a flow, tweak it, and watch every message of the
 //! run on a sequence diagram, step by step.
 
+mod audience;
 mod browser_window;
 pub mod controls;
 pub mod diagram;
@@ -38,6 +39,7 @@ use crate::browser::{
     BrowserRng, Store, current_query, load_setting, replace_query, save_setting, set_title,
 };
 use crate::deployed::{LOADING_ES256, es256_when};
+use crate::talk::open_audience_window;
 
 /// A finished run, as the screen shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -392,10 +394,12 @@ pub fn FlowScreen() -> impl IntoView {
         write_flow_and_step_to_url(preset, state.current());
     });
     let presenting = presenter::Presenting::new();
+    let talk = audience::join(state);
     view! {
         <article
             class="flow"
-            class:flow--presenter=move || presenting.get()
+            class:flow--presenter=move || presenting.get() || talk.is_audience()
+            class:flow--audience=move || talk.is_audience()
             aria-labelledby="flow-title"
         >
             <header class="screen-header flow__header">
@@ -404,7 +408,8 @@ pub fn FlowScreen() -> impl IntoView {
                 <h1 id="flow-title" tabindex="-1">
                     "Flow simulator"
                 </h1>
-                <presenter::PresenterToggle presenting />
+                <presenter::PresenterToggle presenting talk />
+                {open_audience_window(talk)}
                 <p class="screen-header__lead">
                     "Four parties run OAuth inside this page: your browser, the client app, the \
                      authorization server and the API. Pick a flow, change what you like, and \
@@ -418,6 +423,7 @@ pub fn FlowScreen() -> impl IntoView {
                 <controls::Player />
                 <div class="flow__side">
                     <narration::Narration />
+                    {audience::flow_speaker_notes(talk)}
                     <browser_window::BrowserWindow />
                 </div>
             </div>

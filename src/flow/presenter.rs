@@ -2,7 +2,8 @@
 //! the diagram, the narration and the step counter. The player's keys work
 //! from anywhere on the page, so a presentation clicker (which sends Page
 //! Up and Page Down) steps through the flow, as do the diagram's zoom keys
-//! (`+`, `-`, `0`); Escape leaves.
+//! (`+`, `-`, `0`); Escape leaves. In a talk (`crate::talk`) the player's
+//! keys work so in both windows.
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -11,6 +12,7 @@ use super::controls::handle_key;
 use super::use_flow_state;
 use super::zoom::Zoom;
 use crate::components::session_text;
+use crate::talk::Talk;
 
 /// Where the tab remembers the view, so a reload keeps it.
 const PRESENTING_KEY: &str = "flow.presenting";
@@ -38,20 +40,24 @@ impl Presenting {
 }
 
 /// The button that enters and leaves presenter view, and the page-wide
-/// keys while it is on.
+/// keys while it is on or the window is in a talk.
 #[component]
-pub fn PresenterToggle(presenting: Presenting) -> impl IntoView {
+pub fn PresenterToggle(presenting: Presenting, talk: Talk) -> impl IntoView {
     let state = use_flow_state();
     let keys = window_event_listener(ev::keydown, move |event| {
-        if !presenting.get_untracked() || event.default_prevented() {
+        let on = presenting.get_untracked();
+        if !(on || talk.is_on()) || event.default_prevented() {
             return;
         }
-        if event.key() == "Escape" {
+        if on && event.key() == "Escape" {
             presenting.set(false);
             return;
         }
-        // The diagram's zoom keys, from anywhere on the page too.
-        Zoom::shared().handle_key(&event);
+        // The diagram's zoom keys, from anywhere on the page too; not in
+        // the instructor's window, where `+` may be typed in a form.
+        if on {
+            Zoom::shared().handle_key(&event);
+        }
         if !event.default_prevented() {
             handle_key(&event, state);
         }

@@ -20,9 +20,10 @@
 //!   the run's trace;
 //! - `links`: where a learner is, as the address bar keeps it.
 //!
-//! On screen: `list` and `player`.
+//! On screen: `list` and `player`, and `audience` for a talk (`crate::talk`).
 
 mod answers;
+mod audience;
 pub mod check;
 mod fetch;
 pub mod files;

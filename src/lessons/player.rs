@@ -11,6 +11,7 @@ use crate::components::{Shown, drawn};
 use leptos::task::spawn_local;
 
 use super::answers::Answers;
+use super::audience;
 use super::check::check_against_run;
 use super::fetch::load_lesson;
 use super::files::{check_file_name, lesson_path};
@@ -26,6 +27,7 @@ use crate::flow::diagram::SequenceDiagram;
 use crate::flow::layout::Layout;
 use crate::flow::narration::Explanation;
 use crate::lab::STEP_MILLIS;
+use crate::talk::open_audience_window;
 
 /// A lesson read, and its run made and checked against it.
 #[derive(Clone)]
@@ -175,6 +177,7 @@ fn Walkthrough(lesson: Arc<Lesson>, run: Arc<LessonRun>, place: Option<Place>) -
         write_place_to_url(&file, place.get());
     });
 
+    let talk = audience::join(Arc::clone(&lesson), answers, place);
     let shown = {
         let (lesson, run) = (Arc::clone(&lesson), Arc::clone(&run));
         Signal::derive(move || answers.with(|a| shown_step(&lesson, &run, a, place.get())))
@@ -184,6 +187,7 @@ fn Walkthrough(lesson: Arc<Lesson>, run: Arc<LessonRun>, place: Option<Place>) -
     let title = lesson.title.clone();
     let described = lesson.run.describe();
     let all_lessons = lessons_href("");
+    let notes = audience::lesson_speaker_notes(talk, Arc::clone(&lesson), Arc::clone(&run), place);
     let body = {
         let (lesson, run) = (Arc::clone(&lesson), Arc::clone(&run));
         move || match place.get() {
@@ -198,7 +202,12 @@ fn Walkthrough(lesson: Arc<Lesson>, run: Arc<LessonRun>, place: Option<Place>) -
         }
     };
     view! {
-        <article class="lesson" aria-labelledby="lesson-title">
+        <article
+            class="lesson"
+            class:flow--presenter=move || talk.is_audience()
+            class:lesson--audience=move || talk.is_audience()
+            aria-labelledby="lesson-title"
+        >
             <header class="screen-header lesson__header">
                 <p class="lesson__crumb">
                     <a href=all_lessons data-testid="lesson-all">
@@ -213,6 +222,7 @@ fn Walkthrough(lesson: Arc<Lesson>, run: Arc<LessonRun>, place: Option<Place>) -
                     "Runs: "
                     {described}
                 </p>
+                {open_audience_window(talk)}
             </header>
             <div class="lesson__stage">
                 <section class="panel lesson__diagram" aria-labelledby="lesson-diagram-heading">
@@ -229,6 +239,7 @@ fn Walkthrough(lesson: Arc<Lesson>, run: Arc<LessonRun>, place: Option<Place>) -
                     />
                 </section>
                 {body}
+                {notes}
             </div>
         </article>
     }

@@ -10,6 +10,8 @@ use crate::form::{FormError, decode_form, encode_form};
 pub enum Method {
     Get,
     Post,
+    /// Only as a browser's CORS preflight (`cors.rs`).
+    Options,
 }
 
 impl Method {
@@ -17,6 +19,7 @@ impl Method {
         match self {
             Self::Get => "GET",
             Self::Post => "POST",
+            Self::Options => "OPTIONS",
         }
     }
 }
@@ -289,7 +292,7 @@ impl Request {
     /// The body as form parameters (for POSTs) or the query (for GETs).
     pub fn params(&self) -> Result<Vec<(String, String)>, FormError> {
         match self.method {
-            Method::Get => self.url.query_pairs(),
+            Method::Get | Method::Options => self.url.query_pairs(),
             Method::Post => decode_form(&self.body),
         }
     }
@@ -304,7 +307,7 @@ impl Request {
         let mut parts = vec![match self.method {
             // curl sends a GET by default; -X would only add noise.
             Method::Get => format!("curl {}", shell_quote(&url)),
-            Method::Post => format!("curl -X POST {}", shell_quote(&url)),
+            method => format!("curl -X {} {}", method.as_str(), shell_quote(&url)),
         }];
         for (name, value) in self.headers.iter() {
             parts.push(format!("-H {}", shell_quote(&format!("{name}: {value}"))));

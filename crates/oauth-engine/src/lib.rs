@@ -6,6 +6,7 @@
 
 pub mod channel;
 pub mod clock;
+pub mod cors;
 pub mod discovery;
 pub mod dpop;
 pub mod error;

@@ -1,0 +1,478 @@
+//! Cross-origin requests from a page, as a browser makes them: the CORS
+//! protocol of the WHATWG Fetch Standard (fetch.spec.whatwg.org, cited
+//! below by section name, since its numbers move). A single-page app's
+//! token request goes from the app's origin to the authorization server's,
+//! so the browser lets the page read the answer only if the server allows
+//! the page's origin; a request with headers beyond a short list (an
+//! `Authorization` or `DPoP` header) is first asked about with a preflight
+//! `OPTIONS` request. Both sides are here: what the browser sends and
+//! checks ([`needs_preflight`], [`preflight_request`], [`check_preflight`],
+//! [`cors_check`], [`fetch`]) and what a server answers ([`CorsPolicy`]).
+//!
+//! CORS protects the response, not the server: a simple request the page
+//! may not read has still been sent and handled. [`fetch`] says so.
+
+use std::fmt;
+
+use crate::http::{Headers, Method, Request, Response};
+
+/// A request's credentials mode (Fetch, "request credentials mode"): a
+/// page's `fetch` sends cookies to another origin only with `include`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credentials {
+    /// `credentials: "omit"` or the default `"same-origin"`: no cookies
+    /// go to another origin, and `Access-Control-Allow-Origin: *` is
+    /// enough.
+    NotIncluded,
+    /// `credentials: "include"`: cookies go along, and the server must
+    /// name the origin and send `Access-Control-Allow-Credentials: true`.
+    Include,
+}
+
+/// Why the browser refused a cross-origin response (Fetch, "CORS check"
+/// and "CORS-preflight fetch"). The messages follow what browsers print
+/// in the console, so a learner recognises them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorsError {
+    /// No `Access-Control-Allow-Origin` in the response.
+    NoAllowOrigin,
+    /// More than one origin allowed at once: a server may name one.
+    SeveralAllowOrigins(String),
+    /// The server allows another origin than the page's.
+    OtherOrigin { allowed: String },
+    /// `*` with credentials included.
+    WildcardWithCredentials,
+    /// Credentials included, without `Access-Control-Allow-Credentials:
+    /// true`.
+    CredentialsNotAllowed,
+    /// The preflight's answer was not a 2xx.
+    PreflightStatus(u16),
+    /// `Access-Control-Allow-Methods` or `-Headers` is not a list of
+    /// tokens.
+    MalformedList { header: &'static str },
+    /// The preflight's answer does not allow the request's method.
+    MethodNotAllowed(String),
+    /// The preflight's answer does not allow one of the request's headers.
+    HeaderNotAllowed(String),
+}
+
+impl fmt::Display for CorsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NoAllowOrigin => f.write_str(
+                "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+            ),
+            Self::SeveralAllowOrigins(value) => write!(
+                f,
+                "The 'Access-Control-Allow-Origin' header contains multiple values '{value}', \
+                 but only one is allowed."
+            ),
+            Self::OtherOrigin { allowed } => write!(
+                f,
+                "The 'Access-Control-Allow-Origin' header has a value '{allowed}' that is not \
+                 equal to the supplied origin."
+            ),
+            Self::WildcardWithCredentials => f.write_str(
+                "The value of the 'Access-Control-Allow-Origin' header in the response must not \
+                 be the wildcard '*' when the request's credentials mode is 'include'.",
+            ),
+            Self::CredentialsNotAllowed => f.write_str(
+                "The value of the 'Access-Control-Allow-Credentials' header in the response must \
+                 be 'true' when the request's credentials mode is 'include'.",
+            ),
+            Self::PreflightStatus(status) => write!(
+                f,
+                "Response to preflight request doesn't pass access control check: it does not \
+                 have HTTP ok status ({status})."
+            ),
+            Self::MalformedList { header } => {
+                write!(
+                    f,
+                    "The '{header}' header of the preflight response is not a list."
+                )
+            }
+            Self::MethodNotAllowed(method) => write!(
+                f,
+                "Method {method} is not allowed by Access-Control-Allow-Methods in preflight \
+                 response."
+            ),
+            Self::HeaderNotAllowed(name) => write!(
+                f,
+                "Request header field {name} is not allowed by Access-Control-Allow-Headers in \
+                 preflight response."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CorsError {}
+
+/// Fetch, "CORS-safelisted method": GET, HEAD and POST.
+pub fn is_safelisted_method(method: Method) -> bool {
+    matches!(method, Method::Get | Method::Post)
+}
+
+/// Fetch, "CORS-unsafe request-header byte".
+fn is_unsafe_header_byte(byte: u8) -> bool {
+    (byte < 0x20 && byte != b'\t') || b"\"():<>?@[\\]{}\x7f".contains(&byte)
+}
+
+/// Fetch, "CORS-safelisted request-header": the few headers a page may
+/// send to another origin without asking first, each with values of a
+/// limited shape and at most 128 bytes.
+pub fn is_safelisted_header(name: &str, value: &str) -> bool {
+    if value.len() > 128 {
+        return false;
+    }
+    match name.to_ascii_lowercase().as_str() {
+        "accept" => !value.bytes().any(is_unsafe_header_byte),
+        "accept-language" | "content-language" => value
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b" *,-.;=".contains(&byte)),
+        "content-type" => {
+            if value.bytes().any(is_unsafe_header_byte) {
+                return false;
+            }
+            // The MIME type's essence: type/subtype, without parameters
+            // (MIME Sniffing Standard, "essence").
+            let essence = value.split(';').next().unwrap_or("").trim();
+            [
+                "application/x-www-form-urlencoded",
+                "multipart/form-data",
+                "text/plain",
+            ]
+            .iter()
+            .any(|safe| essence.eq_ignore_ascii_case(safe))
+        }
+        "range" => is_simple_range(value),
+        _ => false,
+    }
+}
+
+/// Fetch, "simple range header value": `bytes=N-` or `bytes=N-M`, N ≤ M.
+fn is_simple_range(value: &str) -> bool {
+    let Some(range) = value.strip_prefix("bytes=") else {
+        return false;
+    };
+    let Some((start, end)) = range.split_once('-') else {
+        return false;
+    };
+    let number = |text: &str| {
+        (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| text.parse::<u64>().ok())
+            .flatten()
+    };
+    match (number(start), end) {
+        (Some(_), "") => true,
+        (Some(start), end) => number(end).is_some_and(|end| start <= end),
+        (None, _) => false,
+    }
+}
+
+/// Fetch, "CORS-unsafe request-header names": the names of the headers
+/// that are not safelisted, lowercase, sorted, each once. Safelisted
+/// values together longer than 1024 bytes make them all unsafe.
+pub fn unsafe_header_names(headers: &Headers) -> Vec<String> {
+    let mut unsafe_names = Vec::new();
+    let mut safelisted = Vec::new();
+    let mut safelisted_size = 0;
+    for (name, value) in headers.iter() {
+        if is_safelisted_header(name, value) {
+            safelisted.push(name);
+            safelisted_size += value.len();
+        } else {
+            unsafe_names.push(name);
+        }
+    }
+    if safelisted_size > 1024 {
+        unsafe_names.extend(safelisted);
+    }
+    let mut names: Vec<String> = unsafe_names
+        .into_iter()
+        .map(str::to_ascii_lowercase)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Whether the browser asks the server first (Fetch, "main fetch": the
+/// "use-CORS-preflight flag", a method that is not safelisted, or a header
+/// that is not).
+pub fn needs_preflight(request: &Request) -> bool {
+    !is_safelisted_method(request.method) || !unsafe_header_names(&request.headers).is_empty()
+}
+
+/// The preflight the browser sends for `request` from a page at `origin`
+/// (Fetch, "CORS-preflight fetch", steps 1 to 3): `OPTIONS` to the same
+/// URL with the method and the unsafe header names it will use, and no
+/// credentials.
+pub fn preflight_request(origin: &str, request: &Request) -> Request {
+    let mut preflight = Request {
+        method: Method::Options,
+        url: request.url.clone(),
+        headers: Headers::default(),
+        body: String::new(),
+    };
+    preflight.headers.push("Accept", "*/*");
+    preflight.headers.push("Origin", origin);
+    preflight
+        .headers
+        .push("Access-Control-Request-Method", request.method.as_str());
+    let names = unsafe_header_names(&request.headers);
+    if !names.is_empty() {
+        // Combined without spaces, as the standard writes them.
+        preflight
+            .headers
+            .push("Access-Control-Request-Headers", names.join(","));
+    }
+    preflight
+}
+
+/// Fetch, "CORS check": whether the page at `origin` may read `response`.
+pub fn cors_check(
+    response: &Response,
+    origin: &str,
+    credentials: Credentials,
+) -> Result<(), CorsError> {
+    let mut values = response.headers.get_all("Access-Control-Allow-Origin");
+    let allowed = values.next().ok_or(CorsError::NoAllowOrigin)?;
+    // Several fields combine into one value with ", ", which is no origin.
+    let rest: Vec<&str> = values.collect();
+    if !rest.is_empty() || allowed.contains(',') {
+        let all = std::iter::once(allowed).chain(rest).collect::<Vec<_>>();
+        return Err(CorsError::SeveralAllowOrigins(all.join(", ")));
+    }
+    if allowed == "*" {
+        return match credentials {
+            Credentials::NotIncluded => Ok(()),
+            Credentials::Include => Err(CorsError::WildcardWithCredentials),
+        };
+    }
+    // Byte for byte: origins are serialized lowercase, without a path.
+    if allowed != origin {
+        return Err(CorsError::OtherOrigin {
+            allowed: allowed.to_owned(),
+        });
+    }
+    match credentials {
+        Credentials::NotIncluded => Ok(()),
+        // Exactly "true", case-sensitive.
+        Credentials::Include => (response.headers.get("Access-Control-Allow-Credentials")
+            == Some("true"))
+        .then_some(())
+        .ok_or(CorsError::CredentialsNotAllowed),
+    }
+}
+
+/// The items of a comma-separated list header (Fetch, "extract header
+/// list values"): an error if one is not a token (RFC 9110 section
+/// 5.6.2).
+fn list_values(headers: &Headers, name: &'static str) -> Result<Vec<String>, CorsError> {
+    let mut items = Vec::new();
+    for value in headers.get_all(name) {
+        for item in value
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+        {
+            if !item.bytes().all(is_token_byte) {
+                return Err(CorsError::MalformedList { header: name });
+            }
+            items.push(item.to_owned());
+        }
+    }
+    Ok(items)
+}
+
+/// RFC 9110 section 5.6.2, `tchar`.
+fn is_token_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+}
+
+/// Fetch, "CORS-preflight fetch", steps 7 and on: whether the answer to the
+/// preflight allows `request` from `origin`.
+pub fn check_preflight(
+    response: &Response,
+    origin: &str,
+    request: &Request,
+    credentials: Credentials,
+) -> Result<(), CorsError> {
+    cors_check(response, origin, credentials)?;
+    if !(200..300).contains(&response.status) {
+        return Err(CorsError::PreflightStatus(response.status));
+    }
+    let methods = list_values(&response.headers, "Access-Control-Allow-Methods")?;
+    let header_names = list_values(&response.headers, "Access-Control-Allow-Headers")?;
+    let wildcard = |items: &[String]| {
+        credentials == Credentials::NotIncluded && items.iter().any(|i| i == "*")
+    };
+    let method = request.method.as_str();
+    // Methods compare byte for byte; a safelisted one needs no mention.
+    if !is_safelisted_method(request.method)
+        && !methods.iter().any(|allowed| allowed == method)
+        && !wildcard(&methods)
+    {
+        return Err(CorsError::MethodNotAllowed(method.to_owned()));
+    }
+    let listed = |name: &str| {
+        header_names
+            .iter()
+            .any(|allowed| allowed.eq_ignore_ascii_case(name))
+    };
+    for name in unsafe_header_names(&request.headers) {
+        // `Authorization` is a "CORS non-wildcard request-header name":
+        // `*` never covers it; it must be named.
+        let covered = name != "authorization" && wildcard(&header_names);
+        if !listed(&name) && !covered {
+            return Err(CorsError::HeaderNotAllowed(name));
+        }
+    }
+    Ok(())
+}
+
+/// A cross-origin `fetch` from a page at `origin`, as the browser runs it:
+/// each request sent, with its answer, and whether the page may read the
+/// last one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrossOriginFetch {
+    /// The preflight and its answer, when one was needed.
+    pub preflight: Option<(Request, Response)>,
+    /// The request itself, with the `Origin` the browser adds, and its
+    /// answer: `None` when a refused preflight kept it from being sent.
+    pub sent: Option<(Request, Response)>,
+    /// `Ok` if the page reads the answer; the page's `fetch` rejects with
+    /// a `TypeError` otherwise, and only the console says why.
+    pub outcome: Result<(), CorsError>,
+}
+
+impl CrossOriginFetch {
+    /// Whether the server received and handled the request itself, read
+    /// or not: a simple request refused by the CORS check was.
+    pub fn reached_server(&self) -> bool {
+        self.sent.is_some()
+    }
+}
+
+/// Runs `request` from a page at `origin` through the browser's CORS
+/// protocol, with `send` as the network (Fetch, "HTTP fetch" with the
+/// "cors" mode): the preflight first if one is needed, and the request
+/// only if the preflight's answer allows it.
+pub fn fetch(
+    origin: &str,
+    request: Request,
+    credentials: Credentials,
+    mut send: impl FnMut(&Request) -> Response,
+) -> CrossOriginFetch {
+    let mut preflight = None;
+    if needs_preflight(&request) {
+        let asked = preflight_request(origin, &request);
+        let answer = send(&asked);
+        let allowed = check_preflight(&answer, origin, &request, credentials);
+        preflight = Some((asked, answer));
+        if let Err(error) = allowed {
+            return CrossOriginFetch {
+                preflight,
+                sent: None,
+                outcome: Err(error),
+            };
+        }
+    }
+    let request = request.with_header("Origin", origin);
+    let response = send(&request);
+    let outcome = cors_check(&response, origin, credentials);
+    CrossOriginFetch {
+        preflight,
+        sent: Some((request, response)),
+        outcome,
+    }
+}
+
+/// What a server allows of cross-origin pages: the origins it names, and
+/// for a preflight, the headers, and whether cookies may come along.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorsPolicy {
+    /// Serialized origins (`https://app.example`), matched exactly.
+    pub allowed_origins: Vec<String>,
+    /// Header names a preflight may ask for, matched case-insensitively.
+    pub allowed_headers: Vec<String>,
+    /// Whether to answer `Access-Control-Allow-Credentials: true`.
+    pub allow_credentials: bool,
+    /// How long a browser may keep a preflight's answer, in seconds.
+    pub max_age: u32,
+}
+
+impl CorsPolicy {
+    /// The page's origin, if the request came from one this policy allows.
+    fn allowed_origin<'r>(&self, request: &'r Request) -> Option<&'r str> {
+        let origin = request.headers.get("Origin")?;
+        self.allowed_origins
+            .iter()
+            .any(|allowed| allowed == origin)
+            .then_some(origin)
+    }
+
+    /// Whether `request` is a CORS preflight: `OPTIONS` with an `Origin`
+    /// and an `Access-Control-Request-Method` (Fetch, "CORS-preflight
+    /// request").
+    pub fn is_preflight(request: &Request) -> bool {
+        request.method == Method::Options
+            && request.headers.get("Origin").is_some()
+            && request
+                .headers
+                .get("Access-Control-Request-Method")
+                .is_some()
+    }
+
+    /// The answer to a preflight: `204` naming the origin, the method and
+    /// the headers this policy allows of those asked for, or `204` with no
+    /// CORS headers at all for an origin it does not allow, which the
+    /// browser then refuses.
+    pub fn answer_preflight(&self, preflight: &Request) -> Response {
+        let mut response = Response::new(204).with_header("Vary", "Origin");
+        let Some(origin) = self.allowed_origin(preflight) else {
+            return response;
+        };
+        response = self.with_origin(response, origin);
+        if let Some(method) = preflight.headers.get("Access-Control-Request-Method") {
+            response = response.with_header("Access-Control-Allow-Methods", method);
+        }
+        let asked = preflight
+            .headers
+            .get("Access-Control-Request-Headers")
+            .unwrap_or("");
+        let allowed: Vec<&str> = asked
+            .split(',')
+            .map(str::trim)
+            .filter(|name| {
+                self.allowed_headers
+                    .iter()
+                    .any(|allowed| allowed.eq_ignore_ascii_case(name))
+            })
+            .collect();
+        if !allowed.is_empty() {
+            response = response.with_header("Access-Control-Allow-Headers", allowed.join(", "));
+        }
+        response.with_header("Access-Control-Max-Age", self.max_age.to_string())
+    }
+
+    /// `response` to `request` with the CORS headers this policy gives the
+    /// request's origin, if any. `Vary: Origin` always: the answer depends
+    /// on it, so a cache must not give one origin's to another.
+    pub fn decorate(&self, request: &Request, response: Response) -> Response {
+        let response = response.with_header("Vary", "Origin");
+        match self.allowed_origin(request) {
+            Some(origin) => self.with_origin(response, origin),
+            None => response,
+        }
+    }
+
+    fn with_origin(&self, response: Response, origin: &str) -> Response {
+        let response = response.with_header("Access-Control-Allow-Origin", origin);
+        if self.allow_credentials {
+            response.with_header("Access-Control-Allow-Credentials", "true")
+        } else {
+            response
+        }
+    }
+}

@@ -127,7 +127,9 @@ fn url_rows(url: &Url) -> Vec<ParamRow> {
 pub fn request_rows(request: &Request) -> Vec<ParamRow> {
     let mut rows = header_rows(&request.headers);
     match request.method {
-        oauth_engine::http::Method::Get => rows.extend(url_rows(&request.url)),
+        oauth_engine::http::Method::Get | oauth_engine::http::Method::Options => {
+            rows.extend(url_rows(&request.url))
+        }
         oauth_engine::http::Method::Post => rows.extend(
             request
                 .params()

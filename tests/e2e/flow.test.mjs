@@ -571,8 +571,10 @@ describe("Flow screen", () => {
       [1920, 1080],
     ]) {
       const page = await openPage(app, "/flow?flow=spa&step=1", { viewport: { width, height } });
-      const flows = await page
-        .locator('[data-testid="flow-picker"] input[type="radio"]')
+      const radios = page.locator('[data-testid="flow-picker"] input[type="radio"]');
+      // evaluateAll does not wait for the picker to be drawn.
+      await radios.first().waitFor();
+      const flows = await radios
         .evaluateAll((inputs) => inputs.map((input) => input.id.replace("flow-preset-", "")));
       assert.ok(flows.length >= 9, `every flow (${flows})`);
       await byTestId(page, "flow-presenter").click();

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::layout::{Arrow, HEADER_HEIGHT, Lane, Layout, Leg, MARKERS, ROW_HEIGHT};
 use super::use_flow_state;
 use super::zoom::{Zoom, ZoomControl, css_factor};
+use crate::components::drawn;
 
 /// The Flow screen's diagram: its run, its step, its speed.
 #[component]
@@ -120,11 +121,13 @@ pub fn SequenceDiagram(
                 role="region"
                 aria-label=region_label
             >
+                // Drawn anew when the run changes (never on a step): nothing
+                // in it holds focus or anything else of the reader's.
                 {move || {
                     layout
                         .get()
-                        .map(|drawn| {
-                            let Layout { width, height, lanes, arrows } = drawn;
+                        .map(|laid_out| drawn(move || {
+                            let Layout { width, height, lanes, arrows } = laid_out;
                             let messages = arrows.len() / 2;
                             let parties = lanes
                                 .iter()
@@ -186,7 +189,7 @@ pub fn SequenceDiagram(
                                     <Packet layout current step_millis />
                                 </svg>
                             }
-                        })
+                        }))
                 }}
             </div>
             <figcaption class="diagram__legend" data-testid="diagram-legend">

@@ -119,6 +119,33 @@ describe("Two windows, one talk", () => {
     await second.context().close();
   });
 
+  test("a reload of either window keeps its part in the talk", async () => {
+    const instructor = await openPage(app, "/flow?flow=spa&step=2");
+    await byTestId(instructor, "diagram").waitFor();
+    const audience = await openAudience(instructor);
+    await atStep(audience, 2);
+
+    // The instructor's window, reloaded: still the instructor's (the tab
+    // keeps it), with its notes, and still moving the projector.
+    await instructor.reload();
+    await byTestId(instructor, "diagram").waitFor();
+    await byTestId(instructor, "speaker-notes").waitFor();
+    await byTestId(instructor, "flow-forward").click();
+    await atStep(instructor, 3);
+    await atStep(audience, 3);
+
+    // The audience window, reloaded: still the audience's (its name says
+    // so), and it takes the instructor's step again.
+    await audience.reload();
+    await audience.locator("article.flow--audience").waitFor();
+    assert.equal(await byTestId(audience, "speaker-notes").isVisible(), false);
+    await atStep(audience, 3);
+    await byTestId(instructor, "flow-forward").click();
+    await atStep(audience, 4);
+    instructor.assertClean();
+    await instructor.context().close();
+  });
+
   test("a lesson in a talk: the instructor's notes give the answer, and the audience follows every stop", async () => {
     const instructor = await openPage(app, "/lessons?file=authorization-code.json&stop=1");
     await byTestId(instructor, "lesson-stop").waitFor();

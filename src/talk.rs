@@ -20,6 +20,7 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use js_sys::{Function, Reflect};
 use leptos::prelude::*;
@@ -317,15 +318,18 @@ pub fn open_audience_window(talk: Talk) -> impl IntoView {
     })
 }
 
-/// What only the instructor sees: `lead` and `detail`, and the button that
-/// ends the talk. Always in the page, hidden outside a talk: one shape of
-/// view, not one drawn and dropped.
-pub fn speaker_notes(
-    talk: Talk,
-    heading: &'static str,
-    lead: Signal<String>,
-    detail: Signal<String>,
-) -> impl IntoView {
+/// The speaker notes at this moment: a line to lead with, and the detail.
+pub type Note = Arc<dyn Fn() -> (String, String) + Send + Sync>;
+
+/// What only the instructor sees: the `note`, and the button that ends the
+/// talk. Always in the page, hidden outside a talk: one shape of view, not
+/// one drawn and dropped. Each part of the note is worked out on its own:
+/// cheap, and smaller code than a memo of the pair (a type no signal holds
+/// elsewhere).
+pub fn speaker_notes(talk: Talk, heading: &'static str, note: Note) -> impl IntoView {
+    let detail = Arc::clone(&note);
+    let lead = move || note().0;
+    let detail = move || detail().1;
     view! {
         <section
             class="panel speaker-notes"

@@ -3,6 +3,8 @@
 //! what the next step shows. In a talk the clicker's keys work from
 //! anywhere on the page, as in presenter view (`super::presenter`).
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use super::narration::{outcome, step_summary};
@@ -71,18 +73,14 @@ pub fn next_step_note(played: &Played, step: usize) -> (String, String) {
 /// The instructor's notes: what the next step will show.
 pub fn flow_speaker_notes(talk: Talk) -> impl IntoView {
     let state = super::use_flow_state();
-    // Each part worked out on its own: cheap, and smaller code than a
-    // memo of the pair.
-    let note = move || {
-        state
-            .with_played(|played| next_step_note(played, state.current()))
-            .unwrap_or_default()
-    };
     speaker_notes(
         talk,
         "Speaker notes: the next step",
-        Signal::derive(move || note().0),
-        Signal::derive(move || note().1),
+        Arc::new(move || {
+            state
+                .with_played(|played| next_step_note(played, state.current()))
+                .unwrap_or_default()
+        }),
     )
 }
 

@@ -131,15 +131,10 @@ pub fn lesson_speaker_notes(
     run: Arc<LessonRun>,
     place: RwSignal<Place>,
 ) -> impl IntoView {
-    // Each part worked out on its own: cheap, and smaller code than a
-    // memo of the pair.
-    let note = move || stop_notes(&lesson, &run, place.get());
-    let detail = note.clone();
     speaker_notes(
         talk,
         "Speaker notes: the answer",
-        Signal::derive(move || note().0),
-        Signal::derive(move || detail().1),
+        Arc::new(move || stop_notes(&lesson, &run, place.get())),
     )
 }
 

@@ -404,3 +404,63 @@ mod tests {
         assert_eq!(servers.now(), start + 61.0);
     }
 }
+
+/// The engine's CORS verdict (`oauth_engine::cors`) on one cross-origin
+/// request, for comparing with a real browser's (`tests/interop/cors.test.mjs`).
+/// `case_json` is `{"origin", "method", "url", "headers": [[name, value],
+/// ...], "body", "include": bool, "preflight": {"status", "headers"},
+/// "answer": {"status", "headers"}}`, the answers being what the server
+/// sends. Returns `{"preflight": bool, "reached": bool, "ok": bool,
+/// "error": string|null}`: whether a preflight was sent, whether the
+/// request itself reached the server, and whether the page may read it.
+#[wasm_bindgen]
+pub fn cors_verdict(case_json: &str) -> Result<String, String> {
+    use oauth_engine::cors::{CorsPolicy, Credentials, fetch};
+
+    let case: Value = serde_json::from_str(case_json)
+        .map_err(|error| format!("the case is not JSON: {error}"))?;
+    let text = |value: &Value| value.as_str().unwrap_or_default().to_owned();
+    let headers = |value: &Value| {
+        let mut headers = Headers::default();
+        for pair in value.as_array().into_iter().flatten() {
+            headers.push(&text(&pair[0]), text(&pair[1]));
+        }
+        headers
+    };
+    let answer = |value: &Value| Response {
+        status: value["status"].as_u64().unwrap_or(200) as u16,
+        headers: headers(&value["headers"]),
+        body: String::new(),
+    };
+    let method = match case["method"].as_str() {
+        Some("GET") => Method::Get,
+        Some("POST") => Method::Post,
+        other => return Err(format!("no such method here: {other:?}")),
+    };
+    let url = Url::parse(&text(&case["url"])).map_err(|error| error.to_string())?;
+    let request = Request {
+        method,
+        url,
+        headers: headers(&case["headers"]),
+        body: text(&case["body"]),
+    };
+    let credentials = if case["include"].as_bool().unwrap_or(false) {
+        Credentials::Include
+    } else {
+        Credentials::NotIncluded
+    };
+    let run = fetch(&text(&case["origin"]), request, credentials, |sent| {
+        if CorsPolicy::is_preflight(sent) {
+            answer(&case["preflight"])
+        } else {
+            answer(&case["answer"])
+        }
+    });
+    Ok(json!({
+        "preflight": run.preflight.is_some(),
+        "reached": run.reached_server(),
+        "ok": run.outcome.is_ok(),
+        "error": run.outcome.err().map(|error| error.to_string()),
+    })
+    .to_string())
+}

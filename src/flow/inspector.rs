@@ -14,7 +14,9 @@ use oauth_engine::sim::trace::Exchange;
 use serde_json::Value;
 
 use super::use_flow_state;
-use crate::components::{AppLink, ChannelBadge, CopyButton, MeaningRow, MeaningTable, Reference};
+use crate::components::{
+    AppLink, ChannelBadge, CopyButton, MeaningRow, MeaningTable, Reference, drawn,
+};
 
 /// The simulated server's public keys as a JWKS, for checking its tokens
 /// in the JWT debugger. The server signs with the demo key.
@@ -378,7 +380,13 @@ pub fn Inspector() -> impl IntoView {
             .flatten()
     });
     view! {
-        <section class="inspector panel" aria-labelledby="inspector-heading">
+        // Playing pauses when the focus comes in, as a carousel does (WCAG
+        // 2.2.2): what a reader is on is not replaced under them.
+        <section
+            class="inspector panel"
+            aria-labelledby="inspector-heading"
+            on:focusin=move |_| state.playing.set(false)
+        >
             <h2 id="inspector-heading">
                 {move || {
                     exchange
@@ -390,7 +398,9 @@ pub fn Inspector() -> impl IntoView {
                         })
                 }}
             </h2>
-            {move || exchange.get().map(exchange_view)}
+            // Drawn anew for each step's message: nothing in it is the
+            // reader's own state while the steps go by.
+            {move || exchange.get().map(|exchange| drawn(move || exchange_view(exchange)))}
         </section>
     }
 }

@@ -325,6 +325,21 @@ describe("Flow screen", () => {
     page.assertClean();
   });
 
+  test("the focus coming into the inspector pauses playing, so what it is on stays", async () => {
+    const page = await openFlow(app, "spa");
+    await byTestId(page, "flow-speed").selectOption("4");
+    await byTestId(page, "flow-play").click();
+    assert.equal(await byTestId(page, "flow-play").getAttribute("aria-pressed"), "true");
+    await byTestId(page, "flow-request").focus();
+    assert.equal(await byTestId(page, "flow-play").getAttribute("aria-pressed"), "false");
+    // Playing at this speed would have moved on twice by now.
+    const step = await counter(page);
+    await page.waitForTimeout(1000);
+    assert.equal(await counter(page), step);
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "flow-request");
+    page.assertClean();
+  });
+
   test("with reduced motion the message dot does not travel", async () => {
     const page = await openPage(app, null, { reducedMotion: "reduce" });
     await page.goto(app.url("/flow?flow=spa&step=2"));

@@ -12,7 +12,7 @@ use super::model::{
     CLAIM_ROWS_SHOWN, DRAWN_CHARS, claim_rows, compact_payload, drawn_part, grouped, parse_header,
     parse_skew,
 };
-use crate::components::{MeaningRow, MeaningTable, Reference};
+use crate::components::{MeaningRow, MeaningTable, Reference, drawn};
 
 /// Used while the skew field holds something that is not a number.
 const DEFAULT_SKEW: u64 = 60;
@@ -86,14 +86,14 @@ pub fn DecodedPanel() -> impl IntoView {
             </div>
             {move || {
                 let kind = state.decoded.with(|decoded| decoded.as_ref().ok().and_then(token_kind));
-                kind.map(|kind| view! { <KindNote kind /> })
+                kind.map(|kind| drawn(move || view! { <KindNote kind /> }))
             }}
             {move || {
                 let decoded = state.decoded.get().ok()?;
                 let found = warnings(&decoded, now(), skew().unwrap_or(DEFAULT_SKEW));
                 (!found.is_empty())
                     .then(|| {
-                        view! {
+                        drawn(move || view! {
                             <ul
                                 class="jwt__warnings"
                                 data-testid="jwt-warnings"
@@ -104,7 +104,7 @@ pub fn DecodedPanel() -> impl IntoView {
                                     .map(|warning| view! { <li>{warning.to_string()}</li> })
                                     .collect_view()}
                             </ul>
-                        }
+                        })
                     })
             }}
             <fieldset class="jwt__clock" disabled=move || !is_signed()>

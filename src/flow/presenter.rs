@@ -46,7 +46,9 @@ pub fn PresenterToggle(presenting: Presenting, talk: Talk) -> impl IntoView {
     let state = use_flow_state();
     let keys = window_event_listener(ev::keydown, move |event| {
         let on = presenting.get_untracked();
-        if !(on || talk.is_on()) || event.default_prevented() {
+        // The audience window is presenter view, whatever the tab keeps.
+        let shown_as_presenter = on || talk.is_audience();
+        if !(shown_as_presenter || talk.is_on()) || event.default_prevented() {
             return;
         }
         if on && event.key() == "Escape" {
@@ -55,7 +57,7 @@ pub fn PresenterToggle(presenting: Presenting, talk: Talk) -> impl IntoView {
         }
         // The diagram's zoom keys, from anywhere on the page too; not in
         // the instructor's window, where `+` may be typed in a form.
-        if on {
+        if shown_as_presenter {
             Zoom::shared().handle_key(&event);
         }
         if !event.default_prevented() {

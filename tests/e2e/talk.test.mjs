@@ -69,6 +69,18 @@ describe("Two windows, one talk", () => {
     await atStep(instructor, 3);
     await atStep(audience, 3);
 
+    // The audience window is presenter view: `+` zooms its diagram from
+    // anywhere on the page.
+    const zoom = (page) => page.locator("figure.diagram").evaluate((figure) => figure.style.getPropertyValue("--zoom"));
+    const before = await zoom(audience);
+    await audience.keyboard.press("+");
+    await audience.waitForFunction(
+      (before) => document.querySelector("figure.diagram").style.getPropertyValue("--zoom") !== before,
+      before,
+      { timeout: 5000 },
+    );
+    assert.ok(Number(await zoom(audience)) > Number(before), "zoomed in");
+
     // Another flow in the instructor's window is the audience's too.
     await instructor.locator("#flow-preset-web-app").check();
     await audience.waitForURL(/flow=web-app/, { timeout: 5000 });

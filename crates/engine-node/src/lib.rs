@@ -415,7 +415,8 @@ mod tests {
 /// request itself reached the server, and whether the page may read it.
 #[wasm_bindgen]
 pub fn cors_verdict(case_json: &str) -> Result<String, String> {
-    use oauth_engine::cors::{CorsPolicy, Credentials, fetch};
+    use oauth_engine::clock::UnixTime;
+    use oauth_engine::cors::{CorsPolicy, Credentials, PreflightCache, fetch};
 
     let case: Value = serde_json::from_str(case_json)
         .map_err(|error| format!("the case is not JSON: {error}"))?;
@@ -449,7 +450,10 @@ pub fn cors_verdict(case_json: &str) -> Result<String, String> {
     } else {
         Credentials::NotIncluded
     };
-    let run = fetch(&text(&case["origin"]), request, credentials, |sent| {
+    // Each case is a page of its own: nothing cached from the others.
+    let mut cache = PreflightCache::default();
+    let origin = text(&case["origin"]);
+    let run = fetch(&origin, request, credentials, &mut cache, UnixTime(0), |sent| {
         if CorsPolicy::is_preflight(sent) {
             answer(&case["preflight"])
         } else {

@@ -2,9 +2,11 @@
 //! a page sends to another origin without asking, the preflight it sends
 //! otherwise, and when the browser lets the page read the answer.
 
+use oauth_engine::clock::UnixTime;
 use oauth_engine::cors::{
-    CorsError, CorsPolicy, Credentials, check_preflight, cors_check, fetch, is_safelisted_header,
-    needs_preflight, preflight_request, unsafe_header_names,
+    CorsError, CorsPolicy, Credentials, DEFAULT_MAX_AGE, MAX_AGE_CAP, PreflightCache,
+    check_preflight, cors_check, fetch, is_safelisted_header, needs_preflight, preflight_request,
+    unsafe_header_names,
 };
 use oauth_engine::http::{Method, Request, Response, Url};
 
@@ -15,6 +17,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 const APP: &str = "https://app.example";
 const OTHER: &str = "https://evil.example";
+const NOW: UnixTime = UnixTime(1_767_225_600);
 
 fn token_request() -> Request {
     Request::post_form(
@@ -360,10 +363,17 @@ fn a_simple_request_refused_by_cors_still_reaches_the_server() {
     // The token request needs no preflight: the server gets it, answers,
     // and only then does the browser keep the answer from the page.
     let mut received = Vec::new();
-    let run = fetch(APP, token_request(), Credentials::NotIncluded, |request| {
-        received.push(request.clone());
-        Response::new(200).with_body("{\"access_token\":\"abc\"}")
-    });
+    let run = fetch(
+        APP,
+        token_request(),
+        Credentials::NotIncluded,
+        &mut PreflightCache::default(),
+        NOW,
+        |request| {
+            received.push(request.clone());
+            Response::new(200).with_body("{\"access_token\":\"abc\"}")
+        },
+    );
     assert_eq!(run.preflight, None);
     assert!(run.reached_server());
     assert_eq!(received.len(), 1);
@@ -374,14 +384,21 @@ fn a_simple_request_refused_by_cors_still_reaches_the_server() {
 #[test]
 fn a_refused_preflight_keeps_the_request_from_being_sent() {
     let mut received = Vec::new();
-    let run = fetch(OTHER, api_call(), Credentials::NotIncluded, |request| {
-        received.push(request.method);
-        if CorsPolicy::is_preflight(request) {
-            policy().answer_preflight(request)
-        } else {
-            policy().decorate(request, Response::new(200))
-        }
-    });
+    let run = fetch(
+        OTHER,
+        api_call(),
+        Credentials::NotIncluded,
+        &mut PreflightCache::default(),
+        NOW,
+        |request| {
+            received.push(request.method);
+            if CorsPolicy::is_preflight(request) {
+                policy().answer_preflight(request)
+            } else {
+                policy().decorate(request, Response::new(200))
+            }
+        },
+    );
     assert_eq!(received, [Method::Options]);
     assert!(!run.reached_server());
     assert_eq!(run.outcome, Err(CorsError::NoAllowOrigin));
@@ -389,13 +406,20 @@ fn a_refused_preflight_keeps_the_request_from_being_sent() {
 
 #[test]
 fn an_allowed_origin_reads_the_answer_after_its_preflight() {
-    let run = fetch(APP, api_call(), Credentials::NotIncluded, |request| {
-        if CorsPolicy::is_preflight(request) {
-            policy().answer_preflight(request)
-        } else {
-            policy().decorate(request, Response::new(200))
-        }
-    });
+    let run = fetch(
+        APP,
+        api_call(),
+        Credentials::NotIncluded,
+        &mut PreflightCache::default(),
+        NOW,
+        |request| {
+            if CorsPolicy::is_preflight(request) {
+                policy().answer_preflight(request)
+            } else {
+                policy().decorate(request, Response::new(200))
+            }
+        },
+    );
     let (preflight, _) = run
         .preflight
         .as_ref()
@@ -448,4 +472,194 @@ mod properties {
             prop_assert_eq!(asked.map(str::to_owned), (!listed.is_empty()).then(|| listed.join(",")));
         }
     }
+}
+
+// Fetch, "CORS-preflight cache".
+
+/// The policy's answer to `request`'s preflight from `APP`.
+fn preflight_answer(request: &Request) -> Response {
+    policy().answer_preflight(&preflight_request(APP, request))
+}
+
+#[test]
+fn a_preflight_answer_is_kept_for_its_max_age() {
+    let mut cache = PreflightCache::default();
+    let call = api_call();
+    assert!(!cache.covers(APP, &call, Credentials::NotIncluded, NOW));
+    cache.store(
+        APP,
+        &call,
+        Credentials::NotIncluded,
+        &preflight_answer(&call),
+        NOW,
+    );
+    assert!(cache.covers(APP, &call, Credentials::NotIncluded, NOW.plus(599)));
+    assert!(!cache.covers(APP, &call, Credentials::NotIncluded, NOW.plus(600)));
+}
+
+#[test]
+fn a_kept_answer_covers_only_its_origin_url_and_credentials_mode() {
+    let mut cache = PreflightCache::default();
+    let call = api_call();
+    cache.store(
+        APP,
+        &call,
+        Credentials::NotIncluded,
+        &preflight_answer(&call),
+        NOW,
+    );
+    let elsewhere = Request::get(Url::parse("https://api.example/other").unwrap())
+        .with_header("Authorization", "Bearer abc");
+    assert!(!cache.covers(APP, &elsewhere, Credentials::NotIncluded, NOW));
+    assert!(!cache.covers(OTHER, &call, Credentials::NotIncluded, NOW));
+    assert!(!cache.covers(APP, &call, Credentials::Include, NOW));
+}
+
+#[test]
+fn a_kept_answer_covers_only_the_header_names_it_allowed() {
+    let mut cache = PreflightCache::default();
+    let call = api_call();
+    cache.store(
+        APP,
+        &call,
+        Credentials::NotIncluded,
+        &preflight_answer(&call),
+        NOW,
+    );
+    let with_proof = call.clone().with_header("DPoP", "eyJ");
+    assert!(!cache.covers(APP, &with_proof, Credentials::NotIncluded, NOW));
+}
+
+#[test]
+fn without_max_age_an_answer_is_kept_five_seconds() {
+    let mut cache = PreflightCache::default();
+    let call = api_call();
+    let answer = Response::new(204)
+        .with_header("Access-Control-Allow-Origin", APP)
+        .with_header("Access-Control-Allow-Headers", "authorization");
+    cache.store(APP, &call, Credentials::NotIncluded, &answer, NOW);
+    assert!(cache.covers(
+        APP,
+        &call,
+        Credentials::NotIncluded,
+        NOW.plus(DEFAULT_MAX_AGE - 1)
+    ));
+    assert!(!cache.covers(
+        APP,
+        &call,
+        Credentials::NotIncluded,
+        NOW.plus(DEFAULT_MAX_AGE)
+    ));
+}
+
+#[test]
+fn a_max_age_past_two_hours_is_capped() {
+    let mut cache = PreflightCache::default();
+    let call = api_call();
+    let answer = Response::new(204)
+        .with_header("Access-Control-Allow-Origin", APP)
+        .with_header("Access-Control-Allow-Headers", "authorization")
+        .with_header("Access-Control-Max-Age", "86400");
+    cache.store(APP, &call, Credentials::NotIncluded, &answer, NOW);
+    assert!(cache.covers(
+        APP,
+        &call,
+        Credentials::NotIncluded,
+        NOW.plus(MAX_AGE_CAP - 1)
+    ));
+    assert!(!cache.covers(APP, &call, Credentials::NotIncluded, NOW.plus(MAX_AGE_CAP)));
+}
+
+#[test]
+fn a_second_fetch_within_max_age_sends_no_preflight() {
+    let mut cache = PreflightCache::default();
+    let mut sent = Vec::new();
+    let mut send = |request: &Request| {
+        sent.push(request.method);
+        if CorsPolicy::is_preflight(request) {
+            policy().answer_preflight(request)
+        } else {
+            policy().decorate(request, Response::new(200))
+        }
+    };
+    let first = fetch(
+        APP,
+        api_call(),
+        Credentials::NotIncluded,
+        &mut cache,
+        NOW,
+        &mut send,
+    );
+    let second = fetch(
+        APP,
+        api_call(),
+        Credentials::NotIncluded,
+        &mut cache,
+        NOW.plus(60),
+        &mut send,
+    );
+    assert!(first.preflight.is_some() && first.outcome.is_ok());
+    assert!(second.preflight.is_none() && second.outcome.is_ok());
+    assert_eq!(sent, [Method::Options, Method::Get, Method::Get]);
+}
+
+#[test]
+fn a_refused_preflight_is_not_kept() {
+    let mut cache = PreflightCache::default();
+    let run = fetch(
+        OTHER,
+        api_call(),
+        Credentials::NotIncluded,
+        &mut cache,
+        NOW,
+        |request| policy().answer_preflight(request),
+    );
+    assert!(run.outcome.is_err());
+    assert!(!cache.covers(OTHER, &api_call(), Credentials::NotIncluded, NOW));
+}
+
+#[test]
+fn the_console_message_names_the_url_the_origin_and_the_preflight() {
+    let refused_preflight = fetch(
+        OTHER,
+        api_call(),
+        Credentials::NotIncluded,
+        &mut PreflightCache::default(),
+        NOW,
+        |request| policy().answer_preflight(request),
+    );
+    assert_eq!(
+        refused_preflight.console_message(OTHER).as_deref(),
+        Some(
+            "Access to fetch at 'https://api.example/photos' from origin 'https://evil.example' \
+             has been blocked by CORS policy: Response to preflight request doesn't pass access \
+             control check: No 'Access-Control-Allow-Origin' header is present on the requested \
+             resource."
+        )
+    );
+    let refused_answer = fetch(
+        OTHER,
+        token_request(),
+        Credentials::NotIncluded,
+        &mut PreflightCache::default(),
+        NOW,
+        |request| policy().decorate(request, Response::new(200)),
+    );
+    assert_eq!(
+        refused_answer.console_message(OTHER).as_deref(),
+        Some(
+            "Access to fetch at 'https://as.example/token' from origin 'https://evil.example' \
+             has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present \
+             on the requested resource."
+        )
+    );
+    let allowed = fetch(
+        APP,
+        token_request(),
+        Credentials::NotIncluded,
+        &mut PreflightCache::default(),
+        NOW,
+        |request| policy().decorate(request, Response::new(200)),
+    );
+    assert_eq!(allowed.console_message(APP), None);
 }

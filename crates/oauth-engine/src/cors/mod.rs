@@ -12,8 +12,14 @@
 //! CORS protects the response, not the server: a simple request the page
 //! may not read has still been sent and handled. [`fetch`] says so.
 
+mod cache;
+mod policy;
+
 use std::fmt;
 
+pub use self::cache::{DEFAULT_MAX_AGE, MAX_AGE_CAP, PreflightCache};
+pub use self::policy::CorsPolicy;
+use crate::clock::UnixTime;
 use crate::http::{Headers, Method, Request, Response};
 
 /// A request's credentials mode (Fetch, "request credentials mode"): a
@@ -368,31 +374,64 @@ impl CrossOriginFetch {
     pub fn reached_server(&self) -> bool {
         self.sent.is_some()
     }
+
+    /// Why the page may not read the answer, as Chrome's console writes
+    /// it: "Access to fetch at '…' from origin '…' has been blocked by CORS
+    /// policy: …", or `None` if it may.
+    pub fn console_message(&self, origin: &str) -> Option<String> {
+        let error = self.outcome.as_ref().err()?;
+        let (request, _) = self.sent.as_ref().or(self.preflight.as_ref())?;
+        // The origin checks of a refused preflight say where they failed;
+        // the other preflight errors name the preflight themselves.
+        let at_preflight = self.sent.is_none()
+            && matches!(
+                error,
+                CorsError::NoAllowOrigin
+                    | CorsError::SeveralAllowOrigins(_)
+                    | CorsError::OtherOrigin { .. }
+                    | CorsError::WildcardWithCredentials
+                    | CorsError::CredentialsNotAllowed
+            );
+        let preflight = if at_preflight {
+            "Response to preflight request doesn't pass access control check: "
+        } else {
+            ""
+        };
+        Some(format!(
+            "Access to fetch at '{}' from origin '{origin}' has been blocked by CORS policy: \
+             {preflight}{error}",
+            request.url
+        ))
+    }
 }
 
 /// Runs `request` from a page at `origin` through the browser's CORS
-/// protocol, with `send` as the network (Fetch, "HTTP fetch" with the
-/// "cors" mode): the preflight first if one is needed, and the request
-/// only if the preflight's answer allows it.
+/// protocol at `now`, with `send` as the network (Fetch, "HTTP fetch" with
+/// the "cors" mode): the preflight first if one is needed and `cache` does
+/// not cover it, and the request only if the preflight's answer allows it,
+/// which `cache` then keeps.
 pub fn fetch(
     origin: &str,
     request: Request,
     credentials: Credentials,
+    cache: &mut PreflightCache,
+    now: UnixTime,
     mut send: impl FnMut(&Request) -> Response,
 ) -> CrossOriginFetch {
     let mut preflight = None;
-    if needs_preflight(&request) {
+    if needs_preflight(&request) && !cache.covers(origin, &request, credentials, now) {
         let asked = preflight_request(origin, &request);
         let answer = send(&asked);
         let allowed = check_preflight(&answer, origin, &request, credentials);
-        preflight = Some((asked, answer));
         if let Err(error) = allowed {
             return CrossOriginFetch {
-                preflight,
+                preflight: Some((asked, answer)),
                 sent: None,
                 outcome: Err(error),
             };
         }
+        cache.store(origin, &request, credentials, &answer, now);
+        preflight = Some((asked, answer));
     }
     let request = request.with_header("Origin", origin);
     let response = send(&request);
@@ -401,94 +440,5 @@ pub fn fetch(
         preflight,
         sent: Some((request, response)),
         outcome,
-    }
-}
-
-/// What a server allows of cross-origin pages: the origins it names, and
-/// for a preflight, the headers, and whether cookies may come along.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CorsPolicy {
-    /// Serialized origins (`https://app.example`), matched exactly.
-    pub allowed_origins: Vec<String>,
-    /// Header names a preflight may ask for, matched case-insensitively.
-    pub allowed_headers: Vec<String>,
-    /// Whether to answer `Access-Control-Allow-Credentials: true`.
-    pub allow_credentials: bool,
-    /// How long a browser may keep a preflight's answer, in seconds.
-    pub max_age: u32,
-}
-
-impl CorsPolicy {
-    /// The page's origin, if the request came from one this policy allows.
-    fn allowed_origin<'r>(&self, request: &'r Request) -> Option<&'r str> {
-        let origin = request.headers.get("Origin")?;
-        self.allowed_origins
-            .iter()
-            .any(|allowed| allowed == origin)
-            .then_some(origin)
-    }
-
-    /// Whether `request` is a CORS preflight: `OPTIONS` with an `Origin`
-    /// and an `Access-Control-Request-Method` (Fetch, "CORS-preflight
-    /// request").
-    pub fn is_preflight(request: &Request) -> bool {
-        request.method == Method::Options
-            && request.headers.get("Origin").is_some()
-            && request
-                .headers
-                .get("Access-Control-Request-Method")
-                .is_some()
-    }
-
-    /// The answer to a preflight: `204` naming the origin, the method and
-    /// the headers this policy allows of those asked for, or `204` with no
-    /// CORS headers at all for an origin it does not allow, which the
-    /// browser then refuses.
-    pub fn answer_preflight(&self, preflight: &Request) -> Response {
-        let mut response = Response::new(204).with_header("Vary", "Origin");
-        let Some(origin) = self.allowed_origin(preflight) else {
-            return response;
-        };
-        response = self.with_origin(response, origin);
-        if let Some(method) = preflight.headers.get("Access-Control-Request-Method") {
-            response = response.with_header("Access-Control-Allow-Methods", method);
-        }
-        let asked = preflight
-            .headers
-            .get("Access-Control-Request-Headers")
-            .unwrap_or("");
-        let allowed: Vec<&str> = asked
-            .split(',')
-            .map(str::trim)
-            .filter(|name| {
-                self.allowed_headers
-                    .iter()
-                    .any(|allowed| allowed.eq_ignore_ascii_case(name))
-            })
-            .collect();
-        if !allowed.is_empty() {
-            response = response.with_header("Access-Control-Allow-Headers", allowed.join(", "));
-        }
-        response.with_header("Access-Control-Max-Age", self.max_age.to_string())
-    }
-
-    /// `response` to `request` with the CORS headers this policy gives the
-    /// request's origin, if any. `Vary: Origin` always: the answer depends
-    /// on it, so a cache must not give one origin's to another.
-    pub fn decorate(&self, request: &Request, response: Response) -> Response {
-        let response = response.with_header("Vary", "Origin");
-        match self.allowed_origin(request) {
-            Some(origin) => self.with_origin(response, origin),
-            None => response,
-        }
-    }
-
-    fn with_origin(&self, response: Response, origin: &str) -> Response {
-        let response = response.with_header("Access-Control-Allow-Origin", origin);
-        if self.allow_credentials {
-            response.with_header("Access-Control-Allow-Credentials", "true")
-        } else {
-            response
-        }
     }
 }

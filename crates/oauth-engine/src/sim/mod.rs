@@ -5,7 +5,8 @@
 //! so that a module never imports what dispatches to it:
 //!
 //! 1. `flow`, `browser`, `client`, `attacker`: no other simulation module
-//! 2. `stop` (why a flow stopped), `trace`
+//! 2. `stop` (why a flow stopped), `trace`, then `page_fetch` (a client
+//!    in the page: its requests under CORS)
 //! 3. `network`, which routes to the parties; `export` of a trace
 //! 4. `scenario`: the scenario as data, the server and network it sets up
 //! 5. `flows/`: `steps` and `callback_page`, then one file per flow
@@ -27,6 +28,7 @@ pub mod export;
 pub mod flow;
 mod flows;
 pub mod network;
+pub mod page_fetch;
 pub mod run;
 pub mod scenario;
 pub mod stop;

@@ -6,10 +6,12 @@
 use super::attacker::AttackerServer;
 use super::browser::Browser;
 use super::client::Client;
+use super::page_fetch::{PREFLIGHT, PageCors, preflight_explanation, request_explanation};
 use super::stop::Stop;
 use super::trace::{Exchange, Party, RfcRef};
 use crate::channel::Channel;
 use crate::clock::SimulatedClock;
+use crate::cors::{self, Credentials};
 use crate::es256::Es256;
 use crate::http::{Request, Response, Url};
 use crate::resource::ResourceServer;
@@ -84,6 +86,10 @@ pub struct Network<'o> {
     pub observer: Option<Observer<'o>>,
     /// The code for DPoP, PAR and the rest, if the run was given it.
     pub support: Option<Support>,
+    /// Set when the client runs in the page: its requests to another
+    /// origin then go through the browser's CORS protocol, and the servers
+    /// answer with their CORS layer.
+    pub page: Option<PageCors>,
 }
 
 impl<'o> Network<'o> {
@@ -108,6 +114,7 @@ impl<'o> Network<'o> {
             trace: Vec::new(),
             observer: None,
             support: None,
+            page: None,
         }
     }
 
@@ -138,7 +145,9 @@ impl<'o> Network<'o> {
     /// Sends `request` from `from`, records it, and returns the response.
     /// `navigates` marks a top-level navigation of the browser; the flows
     /// pass true only through the helper that also moves the browser, so
-    /// the trace and the browser cannot disagree.
+    /// the trace and the browser cannot disagree. A request of a client in
+    /// the page to another origin is the page's `fetch`, under CORS
+    /// ([`Network::fetch_from_page`]).
     pub fn send(
         &mut self,
         from: Party,
@@ -148,23 +157,130 @@ impl<'o> Network<'o> {
         explanation: impl Into<String>,
         rfc_refs: &[RfcRef],
     ) -> Response {
+        if from == Party::Client && self.page.is_some() && request.url.origin != self.client_origin
+        {
+            return self.fetch_from_page(channel, request, &explanation.into(), rfc_refs);
+        }
         // The fragment is never sent: the request target is the path and
         // query only (RFC 3986 section 3.5, RFC 9112 section 3.2). A
         // navigation keeps it in the address bar, so the trace keeps it
         // beside the request.
         let fragment = request.url.fragment.take().filter(|_| navigates);
+        let response = self.route(&request);
+        self.record(Exchange {
+            from,
+            to: self.party_at(&request.url),
+            channel,
+            request,
+            response: response.clone(),
+            navigates,
+            fragment,
+            at: self.clock.now(),
+            explanation: explanation.into(),
+            rfc_refs: rfc_refs.to_vec(),
+        });
+        response
+    }
+
+    /// The page's `fetch` of `request` (Fetch Standard, the CORS protocol):
+    /// the browser's preflight first when one is needed, recorded as the
+    /// browser's own request, then the request, unless the preflight's
+    /// answer refused it. The page gets the answer only if the CORS check
+    /// allows it; otherwise a network error (status 0, as the standard has
+    /// it), and `page.refusal` says why, for the flow to stop on.
+    fn fetch_from_page(
+        &mut self,
+        channel: Channel,
+        request: Request,
+        explanation: &str,
+        rfc_refs: &[RfcRef],
+    ) -> Response {
+        let Some(mut cache) = self
+            .page
+            .as_mut()
+            .map(|page| std::mem::take(&mut page.cache))
+        else {
+            return Response::new(0);
+        };
+        let origin = self.client_origin.clone();
+        let now = self.clock.now();
+        let run = cors::fetch(
+            &origin,
+            request,
+            Credentials::NotIncluded,
+            &mut cache,
+            now,
+            |sent| self.route(sent),
+        );
+        let refusal = run.console_message(&origin);
+        if let Some(page) = &mut self.page {
+            page.cache = cache;
+            page.refusal.clone_from(&refusal);
+        }
+        let mut answer = Response::new(0);
+        if let Some((asked, response)) = &run.preflight {
+            let to = self.party_at(&asked.url);
+            self.record(Exchange {
+                from: Party::Browser,
+                to,
+                channel,
+                request: asked.clone(),
+                response: response.clone(),
+                navigates: false,
+                fragment: None,
+                at: now,
+                explanation: preflight_explanation(&run, &origin, to),
+                rfc_refs: PREFLIGHT.to_vec(),
+            });
+        }
+        if let Some((sent, response)) = &run.sent {
+            let to = self.party_at(&sent.url);
+            self.record(Exchange {
+                from: Party::Client,
+                to,
+                channel,
+                request: sent.clone(),
+                response: response.clone(),
+                navigates: false,
+                fragment: None,
+                at: now,
+                explanation: request_explanation(&run, &origin, to, explanation),
+                rfc_refs: rfc_refs.to_vec(),
+            });
+            if refusal.is_none() {
+                answer = response.clone();
+            }
+        }
+        answer
+    }
+
+    /// Why the browser kept the last answer from the page, if it did: the
+    /// flow stops there, as the app's `fetch` rejects.
+    pub fn refused_to_page(&mut self) -> Result<(), Stop> {
+        match self.page.as_mut().and_then(|page| page.refusal.take()) {
+            Some(message) => Err(Stop::BlockedByCors(message)),
+            None => Ok(()),
+        }
+    }
+
+    /// The answer of the party at `request`'s origin, through the servers'
+    /// CORS layer when the client runs in the page.
+    fn route(&mut self, request: &Request) -> Response {
         let to = self.party_at(&request.url);
-        let response = match to {
+        // Out of the network while the party answers: it may send requests
+        // of its own (the API's introspection), server to server.
+        let page = self.page.take();
+        let mut handle = || match to {
             Party::AuthorizationServer => {
                 self.server
-                    .handle(&request, self.clock.now(), &mut *self.rng)
+                    .handle(request, self.clock.now(), &mut *self.rng)
             }
             Party::ResourceServer => {
                 if let Some(support) = self.support {
-                    (support.before_api)(self, &request);
+                    (support.before_api)(self, request);
                 }
                 let server = &self.server;
-                self.api.handle(&request, self.clock.now(), |jti| {
+                self.api.handle(request, self.clock.now(), |jti| {
                     server.is_access_token_revoked(jti)
                 })
             }
@@ -174,7 +290,7 @@ impl<'o> Network<'o> {
                     .with_header("Content-Type", "text/html; charset=utf-8")
                     .with_body("<!doctype html><title>App</title><p>Signing you in…</p>")
             }),
-            Party::Attacker => self.attacker.handle(&request),
+            Party::Attacker => self.attacker.handle(request),
             // A third-party script, which reports the page it runs on.
             Party::ThirdParty if request.url.path.ends_with(".js") => Response::new(200)
                 .with_header("Content-Type", "text/javascript")
@@ -183,23 +299,20 @@ impl<'o> Network<'o> {
                 ),
             Party::Browser | Party::ThirdParty => Response::new(204),
         };
-        let exchange = Exchange {
-            from,
-            to,
-            channel,
-            request,
-            response: response.clone(),
-            navigates,
-            fragment,
-            at: self.clock.now(),
-            explanation: explanation.into(),
-            rfc_refs: rfc_refs.to_vec(),
+        let response = match &page {
+            Some(page) => page.layer(to, request, handle),
+            None => handle(),
         };
+        self.page = page;
+        response
+    }
+
+    /// Keeps `exchange` on the trace, after showing it to the observer.
+    fn record(&mut self, exchange: Exchange) {
         if let Some(observer) = &mut self.observer {
             observer(&exchange);
         }
         self.trace.push(exchange);
-        response
     }
 }
 

@@ -9,6 +9,7 @@ use super::browser::ReferrerPolicy;
 use super::client::ClientSettings;
 use super::flow::Flow;
 use super::network::{API, API_PATH, API_SCOPE, AUTHORIZATION_SERVER, Network};
+use super::page_fetch::{BrowserApp, PageCors};
 use crate::clock::{SimulatedClock, UnixTime};
 use crate::http::{Method, Url};
 use crate::jose::SigningKey;
@@ -141,6 +142,11 @@ pub struct Scenario {
     /// At the end of the authorization code flow, the user signs out: the
     /// client revokes its tokens (RFC 7009).
     pub sign_out: bool,
+    /// The client is a single-page app: its code runs in the page, so its
+    /// requests to the servers are the browser's cross-origin fetches,
+    /// under CORS, with the origins each server allows. `None`: its
+    /// requests leave from outside the browser, as a backend's do.
+    pub browser_app: Option<BrowserApp>,
 }
 
 impl Default for Scenario {
@@ -158,6 +164,7 @@ impl Default for Scenario {
             callback_page_loads: Vec::new(),
             incidents: Incidents::default(),
             sign_out: false,
+            browser_app: None,
         }
     }
 }
@@ -280,7 +287,9 @@ impl Scenario {
         };
         let client_origin = self.client.origin();
         let clock = SimulatedClock::starting_at(UnixTime(self.start_time));
-        Network::new(clock, rng, server, api, client_origin)
+        let mut network = Network::new(clock, rng, server, api, client_origin);
+        network.page = self.browser_app.as_ref().map(PageCors::new);
+        network
     }
 
     /// The implicit grant, set up so that it runs: the server allows it

@@ -13,6 +13,9 @@ pub enum Stop {
     /// The scenario uses DPoP, PAR, `private_key_jwt`, introspection or
     /// revocation, and the run was not given their code (`run::Support`).
     NotSupported,
+    /// The browser kept a server's answer from the app in the page (CORS):
+    /// the app's `fetch` rejected, and the console said this.
+    BlockedByCors(String),
 }
 
 impl std::fmt::Display for Stop {
@@ -28,6 +31,11 @@ impl std::fmt::Display for Stop {
             Self::NotSupported => f.write_str(
                 "this run needs the code for DPoP, PAR, private_key_jwt, introspection and \
                  revocation, which was not loaded",
+            ),
+            Self::BlockedByCors(message) => write!(
+                f,
+                "the browser kept the answer from the app (CORS): its fetch failed with \
+                 \"TypeError: Failed to fetch\", and the console says: {message}"
             ),
         }
     }

@@ -109,6 +109,14 @@ pub(in crate::sim) fn authorization_code(
              who stole the code.",
             &LOST_VERIFIER,
         )
+    } else if scenario.browser_app.is_some() {
+        (
+            "The app's script exchanges the code for tokens with a fetch to the token endpoint, \
+             proving with the code_verifier that it is the app that started the flow. The \
+             server is on another origin, so the browser adds the page's Origin and checks the \
+             answer before the app may read it (CORS). A plain form post needs no preflight.",
+            &TOKEN,
+        )
     } else {
         (
             "The client exchanges the code for tokens directly with the token endpoint, proving \
@@ -133,6 +141,7 @@ pub(in crate::sim) fn authorization_code(
              signature, then checks iss, aud, exp, its nonce and at_hash.",
             &ID_TOKEN,
         );
+        network.refused_to_page()?;
         let jwks = jwks.json_body().unwrap_or_default();
         client.validate_id_token(&jwks, &issuer, network.clock.now())?;
     }
@@ -146,6 +155,7 @@ pub(in crate::sim) fn authorization_code(
     if scenario.sign_out {
         let sign_out = network.support.ok_or(Stop::NotSupported)?.sign_out;
         sign_out(network, client)?;
+        network.refused_to_page()?;
     }
     Ok(())
 }

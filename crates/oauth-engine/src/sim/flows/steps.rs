@@ -181,7 +181,8 @@ fn send_api_call(network: &mut Network<'_>, client: &mut Client) -> Result<Respo
 
 /// Sends a request of the client's on the back channel: as it is, or, if
 /// the run was given [`Support`](crate::sim::network::Support), with what
-/// it adds (the client's assertion, its DPoP proof, the nonce retry).
+/// it adds (the client's assertion, its DPoP proof, the nonce retry). A
+/// client in the page stops where the browser keeps an answer from it.
 pub(in crate::sim) fn send_as_client(
     network: &mut Network<'_>,
     client: &mut Client,
@@ -189,17 +190,20 @@ pub(in crate::sim) fn send_as_client(
     explanation: &str,
     rfc_refs: &[RfcRef],
 ) -> Result<Response, Stop> {
-    match network.support {
-        Some(support) => (support.client_sends)(network, client, request, explanation, rfc_refs),
-        None => Ok(network.send(
+    let response = match network.support {
+        Some(support) => (support.client_sends)(network, client, request, explanation, rfc_refs)?,
+        None => network.send(
             Party::Client,
             Channel::Back,
             false,
             request,
             explanation,
             rfc_refs,
-        )),
-    }
+        ),
+    };
+    // An app in the page that may not read the answer stops there.
+    network.refused_to_page()?;
+    Ok(response)
 }
 
 fn api_result(response: &Response) -> Result<(), Stop> {

@@ -6,6 +6,7 @@ use oauth_engine::http::Url;
 use oauth_engine::pkce::PkceMethod;
 use oauth_engine::server::{ClientAuthMethod, PkcePolicy};
 use oauth_engine::sim::flow::Flow;
+use oauth_engine::sim::page_fetch::BrowserApp;
 use oauth_engine::sim::scenario::Scenario;
 use oauth_engine::types::Scope;
 
@@ -120,7 +121,7 @@ impl Preset {
     pub fn scenario(self) -> Scenario {
         let mut scenario = Scenario::default();
         match self {
-            Self::Spa => {}
+            Self::Spa => scenario.browser_app = Some(BrowserApp::default()),
             Self::WebApp => {
                 let secret = Some("webapp-secret-7Hq2".to_owned());
                 scenario.client.client_id = "webapp".into();
@@ -209,6 +210,8 @@ pub enum TextField {
     WaitBetweenApiCalls,
     DeviceUserDelay,
     DevicePollEvery,
+    ServerAllowedOrigins,
+    ApiAllowedOrigins,
 }
 
 /// A yes/no setting of the form.
@@ -228,6 +231,7 @@ pub enum CheckField {
     DpopNonce,
     RequirePar,
     OpaqueTokens,
+    InBrowser,
 }
 
 /// A pick-one setting of the form, kept as its wire value.
@@ -263,7 +267,7 @@ impl Field for ChoiceField {
 }
 
 impl TextField {
-    pub const ALL: [TextField; 16] = [
+    pub const ALL: [TextField; 18] = [
         Self::ClientId,
         Self::ClientSecret,
         Self::RegisteredSecret,
@@ -280,6 +284,8 @@ impl TextField {
         Self::WaitBetweenApiCalls,
         Self::DeviceUserDelay,
         Self::DevicePollEvery,
+        Self::ServerAllowedOrigins,
+        Self::ApiAllowedOrigins,
     ];
 
     /// The element id, and the `data-testid`.
@@ -301,6 +307,8 @@ impl TextField {
             Self::WaitBetweenApiCalls => "flow-wait-between-api-calls",
             Self::DeviceUserDelay => "flow-device-user-delay",
             Self::DevicePollEvery => "flow-device-poll-every",
+            Self::ServerAllowedOrigins => "flow-server-allowed-origins",
+            Self::ApiAllowedOrigins => "flow-api-allowed-origins",
         }
     }
 
@@ -322,6 +330,10 @@ impl TextField {
             Self::WaitBetweenApiCalls => "Wait between the two API calls (s)",
             Self::DeviceUserDelay => "User takes this long to approve (s)",
             Self::DevicePollEvery => "Device polls every (s, 0 = as told)",
+            Self::ServerAllowedOrigins => {
+                "Origins the authorization server allows (CORS, one per line)"
+            }
+            Self::ApiAllowedOrigins => "Origins the API allows (CORS, one per line)",
         }
     }
 
@@ -351,7 +363,7 @@ impl TextField {
 }
 
 impl CheckField {
-    pub const ALL: [CheckField; 14] = [
+    pub const ALL: [CheckField; 15] = [
         Self::SendState,
         Self::UsePkce,
         Self::Approve,
@@ -366,6 +378,7 @@ impl CheckField {
         Self::DpopNonce,
         Self::RequirePar,
         Self::OpaqueTokens,
+        Self::InBrowser,
     ];
 
     pub fn id(self) -> &'static str {
@@ -384,6 +397,7 @@ impl CheckField {
             Self::DpopNonce => "flow-dpop-nonce",
             Self::RequirePar => "flow-require-par",
             Self::OpaqueTokens => "flow-opaque-tokens",
+            Self::InBrowser => "flow-in-browser",
         }
     }
 
@@ -403,6 +417,7 @@ impl CheckField {
             Self::DpopNonce => "Require a nonce in DPoP proofs",
             Self::RequirePar => "Accept pushed authorization requests only",
             Self::OpaqueTokens => "Issue opaque access tokens (the API introspects them)",
+            Self::InBrowser => "The app runs in the browser: its requests are cross-origin fetches",
         }
     }
 }
@@ -479,6 +494,9 @@ impl FlowForm {
         let client = &scenario.client;
         let policy = &scenario.policy;
         let timeline = &scenario.timeline;
+        // A client outside the browser shows what it would be allowed,
+        // should the learner move it into the page.
+        let app = scenario.browser_app.clone().unwrap_or_default();
         let texts = [
             (T::ClientId, client.client_id.clone()),
             (
@@ -524,6 +542,8 @@ impl FlowForm {
             ),
             (T::DeviceUserDelay, timeline.device_user_delay.to_string()),
             (T::DevicePollEvery, timeline.device_poll_every.to_string()),
+            (T::ServerAllowedOrigins, app.server_allows.join("\n")),
+            (T::ApiAllowedOrigins, app.api_allows.join("\n")),
         ];
         let safeguards = &client.safeguards;
         let checks = [
@@ -547,6 +567,7 @@ impl FlowForm {
             (CheckField::DpopNonce, policy.dpop_nonce),
             (CheckField::RequirePar, policy.require_par),
             (CheckField::OpaqueTokens, policy.opaque_access_tokens),
+            (CheckField::InBrowser, scenario.browser_app.is_some()),
         ];
         let choices = [
             (ChoiceField::AuthMethod, client.auth_method.as_str()),
@@ -731,6 +752,20 @@ impl FlowForm {
             scenario.policy.require_par = self.check(CheckField::RequirePar);
             scenario.sign_out = self.check(CheckField::SignOut);
         }
+        scenario.browser_app = None;
+        if with_redirect && !confidential && self.check(CheckField::InBrowser) {
+            let mut origins = |field: TextField| {
+                let list = origin_lines(self.text(field));
+                if let Err(message) = &list {
+                    errors.add(field, message.clone());
+                }
+                list.unwrap_or_default()
+            };
+            scenario.browser_app = Some(BrowserApp {
+                server_allows: origins(T::ServerAllowedOrigins),
+                api_allows: origins(T::ApiAllowedOrigins),
+            });
+        }
         if flow != Flow::Device {
             scenario.client.dpop = self.check(CheckField::Dpop);
             scenario.policy.require_dpop = self.check(CheckField::RequireDpop);
@@ -796,10 +831,11 @@ pub enum Breakage {
     ApproveTooLate,
     SkipPar,
     SkipDpop,
+    CorsRefused,
 }
 
 impl Breakage {
-    pub const ALL: [Breakage; 15] = [
+    pub const ALL: [Breakage; 16] = [
         Self::DenyConsent,
         Self::WrongPassword,
         Self::WrongClientSecret,
@@ -815,6 +851,7 @@ impl Breakage {
         Self::ApproveTooLate,
         Self::SkipPar,
         Self::SkipDpop,
+        Self::CorsRefused,
     ];
 
     /// The button's text.
@@ -835,6 +872,7 @@ impl Breakage {
             Self::ApproveTooLate => "The user approves after the device code expired",
             Self::SkipPar => "The client sends its request through the browser, not pushed",
             Self::SkipDpop => "The client sends no DPoP proof",
+            Self::CorsRefused => "The authorization server does not allow the app's origin",
         }
     }
 
@@ -853,6 +891,7 @@ impl Breakage {
             Self::ApproveTooLate => "expired_token",
             Self::SkipPar => "invalid_request",
             Self::SkipDpop => "invalid_dpop_proof",
+            Self::CorsRefused => "blocked by CORS: the code is spent, the app reads no tokens",
         }
     }
 
@@ -876,6 +915,8 @@ impl Breakage {
             Self::PollTooFast | Self::ApproveTooLate => flow == Flow::Device,
             // Where the server requires them.
             Self::SkipPar | Self::SkipDpop => preset == Preset::Fapi,
+            // An app in the page: a public client of the code flow.
+            Self::CorsRefused => code && !preset_is_confidential(preset),
         }
     }
 
@@ -930,6 +971,10 @@ impl Breakage {
                 form.checks.insert(CheckField::Dpop, false);
                 form.checks.insert(CheckField::RequireDpop, true);
             }
+            Self::CorsRefused => {
+                form.checks.insert(CheckField::InBrowser, true);
+                form.texts.insert(T::ServerAllowedOrigins, String::new());
+            }
             Self::ExpireAccessToken => {
                 let wait = seconds(form, T::AccessTokenLifetime, 300) + 1;
                 form.texts.insert(T::WaitBetweenApiCalls, wait.to_string());
@@ -981,6 +1026,25 @@ impl FieldErrors {
     pub fn len(&self) -> usize {
         self.0.len()
     }
+}
+
+/// The origins a server's CORS policy allows, one per line: kept as typed,
+/// since a server compares them byte for byte with the page's `Origin` and
+/// a near miss (a trailing slash, `http` for `https`) is what a learner
+/// should see fail. A line with a space in it is no origin at all; no line
+/// means the server allows none.
+fn origin_lines(text: &str) -> Result<Vec<String>, String> {
+    let mut origins = Vec::new();
+    for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
+        if line.contains(char::is_whitespace) {
+            return Err(format!(
+                "\"{line}\" is not an origin: put one origin, such as https://spa.example, on \
+                 each line."
+            ));
+        }
+        origins.push(line.to_owned());
+    }
+    Ok(origins)
 }
 
 /// RFC 6749 section 3.1.2: a redirection endpoint is an absolute URI
@@ -1241,6 +1305,7 @@ mod tests {
                     Breakage::WrongPassword => "Wrong username or password",
                     Breakage::UnregisteredRedirectUri => "redirect_uri",
                     Breakage::ExpireAccessToken => "invalid_token",
+                    Breakage::CorsRefused => "has been blocked by CORS policy",
                     other => other.expected(),
                 };
                 assert!(

@@ -196,6 +196,10 @@ pub fn Settings() -> impl IntoView {
                 .form
                 .with(|form| form.choice(ChoiceField::AuthMethod) != "private_key_jwt")
     };
+    // A public client of the code flow may be an app in the page, whose
+    // requests to the servers are cross-origin fetches.
+    let browser_app = move || code() && !confidential();
+    let in_browser = move || state.form.with(|form| form.check(CheckField::InBrowser));
     // DPoP in every flow but the device grant, whose simulated device
     // keeps to bearer tokens.
     let dpop = move || !device();
@@ -278,6 +282,16 @@ pub fn Settings() -> impl IntoView {
                         <CheckSetting field=CheckField::RotateRefreshTokens />
                     </Shown>
                 </fieldset>
+                <Shown when=browser_app>
+                    <fieldset class="settings__group">
+                        <legend>"Cross-origin requests (CORS)"</legend>
+                        <CheckSetting field=CheckField::InBrowser />
+                        <Shown when=in_browser>
+                            <TextSetting field=TextField::ServerAllowedOrigins multiline=true />
+                            <TextSetting field=TextField::ApiAllowedOrigins multiline=true />
+                        </Shown>
+                    </fieldset>
+                </Shown>
                 <Shown when=user>
                     <fieldset class="settings__group">
                         <legend>"User"</legend>

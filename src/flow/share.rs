@@ -4,22 +4,25 @@
 //! `/flow?flow=web-app&step=5&seed=4242&start=1767225600&scope=read&use_pkce=no`
 //!
 //! - `flow`: the flow, by its slug (`spa`, `web-app`, `client-credentials`,
-//!   `device`, `refresh`, `oidc`).
+//!   `device`, `refresh`, `oidc`, `fapi`, `introspection`, `sign-out`).
 //! - `step`: the selected step, counted from 1 as the screen shows it.
 //! - `seed` and `start`: the run's random seed and its simulated start time
 //!   (Unix seconds). A share link always carries both, so whoever opens it
 //!   gets the same codes, tokens and signatures, byte for byte.
 //! - One parameter for each form setting that differs from the flow's own
-//!   value, named as the form is stored:
+//!   value, named as the form is stored, after the field's element id
+//!   (`flow-client-id` is `client_id`):
 //!   - as typed: `client_id`, `client_secret`, `registered_secret`,
 //!     `redirect_uri`, `registered_redirect_uris` (one per line), `scope`,
 //!     `registered_scope`, `username`, `password`, `code_lifetime`,
 //!     `access_token_lifetime`, `refresh_token_lifetime`,
 //!     `wait_before_token_request`, `wait_between_api_calls`,
-//!     `device_user_delay`, `device_poll_every`;
+//!     `device_user_delay`, `device_poll_every`, `server_allowed_origins`,
+//!     `api_allowed_origins` (one per line);
 //!   - `yes` or `no`: `send_state`, `use_pkce`, `approve`,
 //!     `proactive_refresh`, `rotate_refresh_tokens`, `reload_callback`,
-//!     `verifier_lost`;
+//!     `verifier_lost`, `dpop`, `use_par`, `sign_out`, `require_dpop`,
+//!     `dpop_nonce`, `require_par`, `opaque_tokens`, `in_browser`;
 //!   - one of the select's values: `auth_method`, `pkce_method`,
 //!     `server_pkce`;
 //!   - `withheld_scopes`: the scopes the user unticks at consent,
@@ -61,11 +64,11 @@ impl Shared {
     /// time, then each setting that differs from the flow's own value. The
     /// secret fields only with `include_secrets`.
     pub fn to_query(&self, include_secrets: bool) -> String {
-        let mut pairs: Vec<(&str, String)> = vec![
-            ("flow", self.preset.slug().to_owned()),
-            ("step", (self.step + 1).to_string()),
-            ("seed", self.seed.to_string()),
-            ("start", self.start_time.to_string()),
+        let mut pairs: Vec<(String, String)> = vec![
+            ("flow".into(), self.preset.slug().to_owned()),
+            ("step".into(), (self.step + 1).to_string()),
+            ("seed".into(), self.seed.to_string()),
+            ("start".into(), self.start_time.to_string()),
         ];
         changed_settings(self.preset, &self.form, include_secrets, &mut pairs);
         query(&pairs)
@@ -97,34 +100,34 @@ fn changed_settings(
     preset: Preset,
     form: &FlowForm,
     include_secrets: bool,
-    pairs: &mut Vec<(&str, String)>,
+    pairs: &mut Vec<(String, String)>,
 ) {
     let defaults = FlowForm::from_scenario(&preset.scenario());
     for field in TextField::ALL {
         let value = form.text(field);
         if value != defaults.text(field) && (include_secrets || !field.is_secret()) {
-            pairs.push((text_param(field), value.to_owned()));
+            pairs.push((param(field.id()), value.to_owned()));
         }
     }
     for field in CheckField::ALL {
         let value = form.check(field);
         if value != defaults.check(field) {
-            pairs.push((check_param(field), if value { "yes" } else { "no" }.into()));
+            pairs.push((param(field.id()), if value { "yes" } else { "no" }.into()));
         }
     }
     for field in ChoiceField::ALL {
         let value = form.choice(field);
         if value != defaults.choice(field) {
-            pairs.push((choice_param(field), value.to_owned()));
+            pairs.push((param(field.id()), value.to_owned()));
         }
     }
     if form.withheld_scopes != defaults.withheld_scopes {
         let scopes = form.withheld_scopes.iter();
-        pairs.push((WITHHELD_SCOPES, scopes.collect::<Vec<_>>().join(" ")));
+        pairs.push((WITHHELD_SCOPES.into(), scopes.collect::<Vec<_>>().join(" ")));
     }
 }
 
-fn query(pairs: &[(&str, String)]) -> String {
+fn query(pairs: &[(String, String)]) -> String {
     pairs
         .iter()
         .map(|(name, value)| format!("{name}={}", encode(value)))
@@ -160,52 +163,11 @@ fn encode(text: &str) -> String {
     out
 }
 
-fn text_param(field: TextField) -> &'static str {
-    match field {
-        TextField::ClientId => "client_id",
-        TextField::ClientSecret => "client_secret",
-        TextField::RegisteredSecret => "registered_secret",
-        TextField::RedirectUri => "redirect_uri",
-        TextField::RegisteredRedirectUris => "registered_redirect_uris",
-        TextField::Scope => "scope",
-        TextField::RegisteredScope => "registered_scope",
-        TextField::Username => "username",
-        TextField::Password => "password",
-        TextField::CodeLifetime => "code_lifetime",
-        TextField::AccessTokenLifetime => "access_token_lifetime",
-        TextField::RefreshTokenLifetime => "refresh_token_lifetime",
-        TextField::WaitBeforeTokenRequest => "wait_before_token_request",
-        TextField::WaitBetweenApiCalls => "wait_between_api_calls",
-        TextField::DeviceUserDelay => "device_user_delay",
-        TextField::DevicePollEvery => "device_poll_every",
-    }
-}
-
-fn check_param(field: CheckField) -> &'static str {
-    match field {
-        CheckField::SendState => "send_state",
-        CheckField::UsePkce => "use_pkce",
-        CheckField::Approve => "approve",
-        CheckField::ProactiveRefresh => "proactive_refresh",
-        CheckField::RotateRefreshTokens => "rotate_refresh_tokens",
-        CheckField::ReloadCallback => "reload_callback",
-        CheckField::VerifierLost => "verifier_lost",
-        CheckField::Dpop => "dpop",
-        CheckField::UsePar => "use_par",
-        CheckField::SignOut => "sign_out",
-        CheckField::RequireDpop => "require_dpop",
-        CheckField::DpopNonce => "dpop_nonce",
-        CheckField::RequirePar => "require_par",
-        CheckField::OpaqueTokens => "opaque_tokens",
-    }
-}
-
-fn choice_param(field: ChoiceField) -> &'static str {
-    match field {
-        ChoiceField::AuthMethod => "auth_method",
-        ChoiceField::PkceMethod => "pkce_method",
-        ChoiceField::ServerPkce => "server_pkce",
-    }
+/// A setting's name in a link: its element id without the screen's
+/// prefix, in snake case (`flow-client-id` is `client_id`), so that the
+/// two cannot drift apart.
+fn param(id: &str) -> String {
+    id.strip_prefix("flow-").unwrap_or(id).replace('-', "_")
 }
 
 /// One form setting a link changes.
@@ -229,13 +191,10 @@ impl Setting {
             }
             return Some(Self::WithheldScopes(scopes));
         }
-        if let Some(field) = TextField::ALL.into_iter().find(|&f| text_param(f) == name) {
+        if let Some(field) = TextField::ALL.into_iter().find(|&f| param(f.id()) == name) {
             return Some(Self::Text(field, value.to_owned()));
         }
-        if let Some(field) = CheckField::ALL
-            .into_iter()
-            .find(|&f| check_param(f) == name)
-        {
+        if let Some(field) = CheckField::ALL.into_iter().find(|&f| param(f.id()) == name) {
             let checked = match value {
                 "yes" | "true" | "1" => true,
                 "no" | "false" | "0" => false,
@@ -245,7 +204,7 @@ impl Setting {
         }
         let field = ChoiceField::ALL
             .into_iter()
-            .find(|&f| choice_param(f) == name)?;
+            .find(|&f| param(f.id()) == name)?;
         field
             .options()
             .iter()
@@ -432,7 +391,7 @@ mod tests {
             for field in TextField::ALL {
                 // Spaces, line breaks and the characters a query gives a
                 // meaning to, all of which must come back as typed.
-                let typed = format!("{} a&b=c+d%e#f ?/:@,\nx", text_param(field));
+                let typed = format!("{} a&b=c+d%e#f ?/:@,\nx", param(field.id()));
                 form.texts.insert(field, typed);
             }
             for field in CheckField::ALL {
@@ -697,10 +656,10 @@ mod tests {
 
     #[test]
     fn every_form_setting_has_its_own_parameter_name() {
-        let mut names: Vec<&str> = TextField::ALL.into_iter().map(text_param).collect();
-        names.extend(CheckField::ALL.into_iter().map(check_param));
-        names.extend(ChoiceField::ALL.into_iter().map(choice_param));
-        names.extend([WITHHELD_SCOPES, "flow", "step", "seed", "start"]);
+        let mut names: Vec<String> = TextField::ALL.map(|f| param(f.id())).into();
+        names.extend(CheckField::ALL.map(|f| param(f.id())));
+        names.extend(ChoiceField::ALL.map(|f| param(f.id())));
+        names.extend([WITHHELD_SCOPES, "flow", "step", "seed", "start"].map(str::to_owned));
         let mut unique = names.clone();
         unique.sort_unstable();
         unique.dedup();

@@ -453,13 +453,20 @@ pub fn cors_verdict(case_json: &str) -> Result<String, String> {
     // Each case is a page of its own: nothing cached from the others.
     let mut cache = PreflightCache::default();
     let origin = text(&case["origin"]);
-    let run = fetch(&origin, request, credentials, &mut cache, UnixTime(0), |sent| {
-        if CorsPolicy::is_preflight(sent) {
-            answer(&case["preflight"])
-        } else {
-            answer(&case["answer"])
-        }
-    });
+    let run = fetch(
+        &origin,
+        request,
+        credentials,
+        &mut cache,
+        UnixTime(0),
+        |sent| {
+            if CorsPolicy::is_preflight(sent) {
+                answer(&case["preflight"])
+            } else {
+                answer(&case["answer"])
+            }
+        },
+    );
     Ok(json!({
         "preflight": run.preflight.is_some(),
         "reached": run.reached_server(),

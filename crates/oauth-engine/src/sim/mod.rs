@@ -5,9 +5,10 @@
 //! so that a module never imports what dispatches to it:
 //!
 //! 1. `flow`, `browser`, `client`, `attacker`: no other simulation module
-//! 2. `stop` (why a flow stopped), `trace`, then `page_fetch` (a client
-//!    in the page: its requests under CORS)
-//! 3. `network`, which routes to the parties; `export` of a trace
+//! 2. `stop` (why a flow stopped), `trace`
+//! 3. `network`, which routes to the parties; `export` of a trace; then
+//!    `page_fetch`, a client in the page, whose requests the network hands
+//!    to it (`network::Page`) to send under CORS
 //! 4. `scenario`: the scenario as data, the server and network it sets up
 //! 5. `flows/`: `steps` and `callback_page`, then one file per flow
 //! 6. `run`: plays a scenario, dispatching to the flows

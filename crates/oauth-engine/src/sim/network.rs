@@ -6,12 +6,10 @@
 use super::attacker::AttackerServer;
 use super::browser::Browser;
 use super::client::Client;
-use super::page_fetch::{PREFLIGHT, PageCors, preflight_explanation, request_explanation};
 use super::stop::Stop;
 use super::trace::{Exchange, Party, RfcRef};
 use crate::channel::Channel;
 use crate::clock::SimulatedClock;
-use crate::cors::{self, Credentials};
 use crate::es256::Es256;
 use crate::http::{Request, Response, Url};
 use crate::resource::ResourceServer;
@@ -74,7 +72,7 @@ pub struct Network<'o> {
     pub rng: Box<dyn Rng + 'o>,
     pub server: AuthorizationServer,
     pub api: ResourceServer,
-    client_origin: String,
+    pub(in crate::sim) client_origin: String,
     /// Everything the attacker controls: requests to its origins reach it.
     pub attacker: AttackerServer,
     /// What the client's origin answers to the next request, instead of
@@ -89,7 +87,32 @@ pub struct Network<'o> {
     /// Set when the client runs in the page: its requests to another
     /// origin then go through the browser's CORS protocol, and the servers
     /// answer with their CORS layer.
-    pub page: Option<PageCors>,
+    pub page: Option<Box<dyn Page>>,
+}
+
+/// A client that runs in the page (`page_fetch::PageCors`), handed to the
+/// network by the run whose scenario has one, as a trait object, so that
+/// the runs that never have one (the attack lab's) leave its code out.
+pub trait Page {
+    /// The page's `fetch` of `request`, recorded on `network`'s trace: the
+    /// answer the page may read, or a network error (status 0) when the
+    /// browser keeps it from the page.
+    fn fetch(
+        &mut self,
+        network: &mut Network<'_>,
+        channel: Channel,
+        request: Request,
+        explanation: &str,
+        rfc_refs: &[RfcRef],
+    ) -> Response;
+
+    /// The CORS layer in front of the server at `to`, around `handle`, its
+    /// answer to `request`.
+    fn layer(&self, to: Party, request: &Request, handle: &mut dyn FnMut() -> Response)
+    -> Response;
+
+    /// Why the browser kept the last answer from the page, once.
+    fn take_refusal(&mut self) -> Option<String>;
 }
 
 impl<'o> Network<'o> {
@@ -126,7 +149,7 @@ impl<'o> Network<'o> {
         (support.set_up)(self, client);
     }
 
-    fn party_at(&self, url: &Url) -> Party {
+    pub(in crate::sim) fn party_at(&self, url: &Url) -> Party {
         // First: an app that claimed the client's URI scheme gets the
         // redirect instead of the client (RFC 8252 section 8.1).
         if self.attacker.answers(url) {
@@ -157,16 +180,22 @@ impl<'o> Network<'o> {
         explanation: impl Into<String>,
         rfc_refs: &[RfcRef],
     ) -> Response {
-        if from == Party::Client && self.page.is_some() && request.url.origin != self.client_origin
-        {
-            return self.fetch_from_page(channel, request, &explanation.into(), rfc_refs);
+        if from == Party::Client && request.url.origin != self.client_origin {
+            if let Some(mut page) = self.page.take() {
+                let explanation: String = explanation.into();
+                let response = page.fetch(self, channel, request, &explanation, rfc_refs);
+                self.page = Some(page);
+                return response;
+            }
         }
         // The fragment is never sent: the request target is the path and
         // query only (RFC 3986 section 3.5, RFC 9112 section 3.2). A
         // navigation keeps it in the address bar, so the trace keeps it
         // beside the request.
         let fragment = request.url.fragment.take().filter(|_| navigates);
-        let response = self.route(&request);
+        let page = self.page.take();
+        let response = self.route(&request, page.as_deref());
+        self.page = page;
         self.record(Exchange {
             from,
             to: self.party_at(&request.url),
@@ -182,94 +211,21 @@ impl<'o> Network<'o> {
         response
     }
 
-    /// The page's `fetch` of `request` (Fetch Standard, the CORS protocol):
-    /// the browser's preflight first when one is needed, recorded as the
-    /// browser's own request, then the request, unless the preflight's
-    /// answer refused it. The page gets the answer only if the CORS check
-    /// allows it; otherwise a network error (status 0, as the standard has
-    /// it), and `page.refusal` says why, for the flow to stop on.
-    fn fetch_from_page(
-        &mut self,
-        channel: Channel,
-        request: Request,
-        explanation: &str,
-        rfc_refs: &[RfcRef],
-    ) -> Response {
-        let Some(mut cache) = self
-            .page
-            .as_mut()
-            .map(|page| std::mem::take(&mut page.cache))
-        else {
-            return Response::new(0);
-        };
-        let origin = self.client_origin.clone();
-        let now = self.clock.now();
-        let run = cors::fetch(
-            &origin,
-            request,
-            Credentials::NotIncluded,
-            &mut cache,
-            now,
-            |sent| self.route(sent),
-        );
-        let refusal = run.console_message(&origin);
-        if let Some(page) = &mut self.page {
-            page.cache = cache;
-            page.refusal.clone_from(&refusal);
-        }
-        let mut answer = Response::new(0);
-        if let Some((asked, response)) = &run.preflight {
-            let to = self.party_at(&asked.url);
-            self.record(Exchange {
-                from: Party::Browser,
-                to,
-                channel,
-                request: asked.clone(),
-                response: response.clone(),
-                navigates: false,
-                fragment: None,
-                at: now,
-                explanation: preflight_explanation(&run, &origin, to),
-                rfc_refs: PREFLIGHT.to_vec(),
-            });
-        }
-        if let Some((sent, response)) = &run.sent {
-            let to = self.party_at(&sent.url);
-            self.record(Exchange {
-                from: Party::Client,
-                to,
-                channel,
-                request: sent.clone(),
-                response: response.clone(),
-                navigates: false,
-                fragment: None,
-                at: now,
-                explanation: request_explanation(&run, &origin, to, explanation),
-                rfc_refs: rfc_refs.to_vec(),
-            });
-            if refusal.is_none() {
-                answer = response.clone();
-            }
-        }
-        answer
-    }
-
     /// Why the browser kept the last answer from the page, if it did: the
     /// flow stops there, as the app's `fetch` rejects.
     pub fn refused_to_page(&mut self) -> Result<(), Stop> {
-        match self.page.as_mut().and_then(|page| page.refusal.take()) {
+        match self.page.as_mut().and_then(|page| page.take_refusal()) {
             Some(message) => Err(Stop::BlockedByCors(message)),
             None => Ok(()),
         }
     }
 
     /// The answer of the party at `request`'s origin, through the servers'
-    /// CORS layer when the client runs in the page.
-    fn route(&mut self, request: &Request) -> Response {
+    /// CORS layer when the client runs in the `page`, which is out of the
+    /// network while the party answers: it may send requests of its own
+    /// (the API's introspection), server to server.
+    pub(in crate::sim) fn route(&mut self, request: &Request, page: Option<&dyn Page>) -> Response {
         let to = self.party_at(&request.url);
-        // Out of the network while the party answers: it may send requests
-        // of its own (the API's introspection), server to server.
-        let page = self.page.take();
         let mut handle = || match to {
             Party::AuthorizationServer => {
                 self.server
@@ -299,16 +255,14 @@ impl<'o> Network<'o> {
                 ),
             Party::Browser | Party::ThirdParty => Response::new(204),
         };
-        let response = match &page {
-            Some(page) => page.layer(to, request, handle),
+        match page {
+            Some(page) => page.layer(to, request, &mut handle),
             None => handle(),
-        };
-        self.page = page;
-        response
+        }
     }
 
     /// Keeps `exchange` on the trace, after showing it to the observer.
-    fn record(&mut self, exchange: Exchange) {
+    pub(in crate::sim) fn record(&mut self, exchange: Exchange) {
         if let Some(observer) = &mut self.observer {
             observer(&exchange);
         }

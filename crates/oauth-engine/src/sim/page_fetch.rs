@@ -2,13 +2,15 @@
 //! the servers are the page's cross-origin `fetch`es, under the browser's
 //! CORS protocol (`crate::cors`, after the WHATWG Fetch Standard), and the
 //! servers' CORS layer that answers them. What the scenario says
-//! ([`BrowserApp`]), what the network keeps for it ([`PageCors`]), and the
-//! sentences that tell each step. The network dispatches here.
+//! ([`BrowserApp`]), what the network is handed for it ([`PageCors`], its
+//! [`Page`]), and the sentences that tell each step.
 
 use serde::{Deserialize, Serialize};
 
-use super::trace::{Party, RfcRef};
-use crate::cors::{CorsPolicy, CrossOriginFetch, PreflightCache};
+use super::network::{Network, Page};
+use super::trace::{Exchange, Party, RfcRef};
+use crate::channel::Channel;
+use crate::cors::{self, CorsPolicy, Credentials, CrossOriginFetch, PreflightCache};
 use crate::http::{Request, Response};
 
 /// The origin the presets' single-page app runs at.
@@ -46,15 +48,15 @@ impl Default for BrowserApp {
     }
 }
 
-/// What the network keeps for a run whose client is in the page: each
-/// server's CORS policy, the browser's preflight cache, and why the
+/// What the network is handed for a run whose client is in the page:
+/// each server's CORS policy, the browser's preflight cache, and why the
 /// browser last kept an answer from the page, until a flow takes it.
 #[derive(Debug, Clone)]
 pub struct PageCors {
     server: CorsPolicy,
     api: CorsPolicy,
-    pub cache: PreflightCache,
-    pub refusal: Option<String>,
+    cache: PreflightCache,
+    refusal: Option<String>,
 }
 
 impl PageCors {
@@ -73,16 +75,80 @@ impl PageCors {
             refusal: None,
         }
     }
+}
+
+impl Page for PageCors {
+    /// The page's `fetch` (Fetch Standard, the CORS protocol): the
+    /// browser's preflight first when one is needed and not cached,
+    /// recorded as the browser's own request, then the request, unless the
+    /// preflight's answer refused it. The page gets the answer only if the
+    /// CORS check allows it; otherwise a network error (status 0, as the
+    /// standard has it), and the refusal says why.
+    fn fetch(
+        &mut self,
+        network: &mut Network<'_>,
+        channel: Channel,
+        request: Request,
+        explanation: &str,
+        rfc_refs: &[RfcRef],
+    ) -> Response {
+        let origin = network.client_origin.clone();
+        let now = network.clock.now();
+        let mut cache = std::mem::take(&mut self.cache);
+        let run = cors::fetch(
+            &origin,
+            request,
+            Credentials::NotIncluded,
+            &mut cache,
+            now,
+            |sent| network.route(sent, Some(&*self)),
+        );
+        self.cache = cache;
+        self.refusal = run.console_message(&origin);
+        // The preflight and the request go to the same URL.
+        let Some((asked, _)) = run.preflight.as_ref().or(run.sent.as_ref()) else {
+            return Response::new(0);
+        };
+        let to = network.party_at(&asked.url);
+        let mut record =
+            |from, (request, response): &(Request, Response), explanation, refs: &[RfcRef]| {
+                network.record(Exchange {
+                    from,
+                    to,
+                    channel,
+                    request: request.clone(),
+                    response: response.clone(),
+                    navigates: false,
+                    fragment: None,
+                    at: now,
+                    explanation,
+                    rfc_refs: refs.to_vec(),
+                });
+            };
+        if let Some(preflight) = &run.preflight {
+            let explanation = preflight_explanation(&run, &origin, to);
+            record(Party::Browser, preflight, explanation, &PREFLIGHT);
+        }
+        let Some(sent) = &run.sent else {
+            return Response::new(0);
+        };
+        let explanation = request_explanation(&run, &origin, to, explanation);
+        record(Party::Client, sent, explanation, rfc_refs);
+        match self.refusal {
+            None => sent.1.clone(),
+            Some(_) => Response::new(0),
+        }
+    }
 
     /// The CORS layer in front of the server at `to`, as a gateway or a
     /// middleware adds it: it answers a preflight itself and adds the
     /// headers for an allowed origin to what `handle` answers. A request
     /// without an `Origin` passes as it is.
-    pub fn layer(
+    fn layer(
         &self,
         to: Party,
         request: &Request,
-        handle: impl FnOnce() -> Response,
+        handle: &mut dyn FnMut() -> Response,
     ) -> Response {
         let policy = match to {
             Party::AuthorizationServer => &self.server,
@@ -96,6 +162,10 @@ impl PageCors {
         } else {
             policy.decorate(request, handle())
         }
+    }
+
+    fn take_refusal(&mut self) -> Option<String> {
+        self.refusal.take()
     }
 }
 

@@ -7,7 +7,8 @@ use super::browser::Browser;
 use super::client::Client;
 use super::flow::Flow;
 use super::flows::{client_credentials, code, device, implicit};
-use super::network::{Network, Support};
+use super::network::{Network, Page, Support};
+use super::page_fetch::PageCors;
 use super::scenario::Scenario;
 use super::stop::Stop;
 use super::trace::Exchange;
@@ -80,6 +81,12 @@ impl Scenario {
     ) -> Run {
         let mut network = self.network(key, Box::new(rng));
         network.observer = Some(Box::new(observer));
+        // Installed here, not in `network`: the attack lab's runs, which
+        // set up their networks themselves, never have an app in the page.
+        network.page = self
+            .browser_app
+            .as_ref()
+            .map(|app| Box::new(PageCors::new(app)) as Box<dyn Page>);
         let mut browser = Browser::new(self.referrer_policy);
         let mut client = Client::new(self.client.clone());
         let result = match support {

@@ -9,7 +9,7 @@ use super::browser::ReferrerPolicy;
 use super::client::ClientSettings;
 use super::flow::Flow;
 use super::network::{API, API_PATH, API_SCOPE, AUTHORIZATION_SERVER, Network};
-use super::page_fetch::{BrowserApp, PageCors};
+use super::page_fetch::BrowserApp;
 use crate::clock::{SimulatedClock, UnixTime};
 use crate::http::{Method, Url};
 use crate::jose::SigningKey;
@@ -287,9 +287,7 @@ impl Scenario {
         };
         let client_origin = self.client.origin();
         let clock = SimulatedClock::starting_at(UnixTime(self.start_time));
-        let mut network = Network::new(clock, rng, server, api, client_origin);
-        network.page = self.browser_app.as_ref().map(PageCors::new);
-        network
+        Network::new(clock, rng, server, api, client_origin)
     }
 
     /// The implicit grant, set up so that it runs: the server allows it

@@ -180,13 +180,14 @@ impl<'o> Network<'o> {
         explanation: impl Into<String>,
         rfc_refs: &[RfcRef],
     ) -> Response {
-        if from == Party::Client && request.url.origin != self.client_origin {
-            if let Some(mut page) = self.page.take() {
-                let explanation: String = explanation.into();
-                let response = page.fetch(self, channel, request, &explanation, rfc_refs);
-                self.page = Some(page);
-                return response;
-            }
+        if from == Party::Client
+            && request.url.origin != self.client_origin
+            && let Some(mut page) = self.page.take()
+        {
+            let explanation: String = explanation.into();
+            let response = page.fetch(self, channel, request, &explanation, rfc_refs);
+            self.page = Some(page);
+            return response;
         }
         // The fragment is never sent: the request target is the path and
         // query only (RFC 3986 section 3.5, RFC 9112 section 3.2). A

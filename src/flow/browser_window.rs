@@ -110,64 +110,64 @@ pub fn BrowserWindow() -> impl IntoView {
         </Shown>
         <section class="browser-window panel" aria-labelledby="browser-heading">
             <h2 id="browser-heading">"The user's browser"</h2>
-            <Show
-                when=has_browser
-                fallback=|| {
-                    view! {
-                        <p class="muted" data-testid="flow-no-browser">
-                            "No browser and no user in this flow: the client authenticates \
-                             itself and talks to the server on the back channel only."
-                        </p>
-                    }
-                }
-            >
-                {move || {
-                    view_at
-                        .get()
-                        .map(|(browser, page, live)| {
-                            let address = browser
-                                .address
-                                .map(|url| url.to_string())
-                                .unwrap_or_else(|| "about:blank".into());
-                            let history = browser.history;
-                            view! {
-                                <div class="browser-window__frame">
-                                    <div class="browser-window__bar">
-                                        <label class="visually-hidden" for="flow-address-bar">
-                                            "Address bar"
-                                        </label>
-                                        <input
-                                            id="flow-address-bar"
-                                            data-testid="flow-address-bar"
-                                            class="browser-window__address mono"
-                                            readonly
-                                            value=address
-                                        />
-                                    </div>
-                                    <div class="browser-window__page" data-testid="flow-page">
-                                        {match page {
-                                            Some(page) => page_view(page, live),
-                                            None => drawn(|| view! {
-                                                <p class="muted">"No page opened yet."</p>
-                                            }),
-                                        }}
-                                    </div>
-                                </div>
-                                <details class="browser-window__history">
-                                    <summary data-testid="flow-history-summary">
-                                        {format!("History: {} entries", history.len())}
-                                    </summary>
-                                    <ol data-testid="flow-history">
-                                        {history
-                                            .into_iter()
-                                            .map(|url| view! { <li class="mono">{url.to_string()}</li> })
-                                            .collect_view()}
-                                    </ol>
-                                </details>
-                            }
-                        })
-                }}
-            </Show>
+            <Shown when=move || !has_browser()>
+                <p class="muted" data-testid="flow-no-browser">
+                    "No browser and no user in this flow: the client authenticates itself and \
+                     talks to the server on the back channel only."
+                </p>
+            </Shown>
+            <Shown when=has_browser>
+                // Drawn anew on each step: the address and the page change
+                // with it. The history's <details> stays, open or closed.
+                {move || view_at.get().map(|(browser, page, live)| {
+                    let address = browser
+                        .address
+                        .map(|url| url.to_string())
+                        .unwrap_or_else(|| "about:blank".into());
+                    drawn(move || view! {
+                        <div class="browser-window__frame">
+                            <div class="browser-window__bar">
+                                <label class="visually-hidden" for="flow-address-bar">
+                                    "Address bar"
+                                </label>
+                                <input
+                                    id="flow-address-bar"
+                                    data-testid="flow-address-bar"
+                                    class="browser-window__address mono"
+                                    readonly
+                                    value=address
+                                />
+                            </div>
+                            <div class="browser-window__page" data-testid="flow-page">
+                                {match page {
+                                    Some(page) => page_view(page, live),
+                                    None => drawn(|| view! {
+                                        <p class="muted">"No page opened yet."</p>
+                                    }),
+                                }}
+                            </div>
+                        </div>
+                    })
+                })}
+                <details class="browser-window__history">
+                    <summary data-testid="flow-history-summary">
+                        {move || view_at.with(|at| {
+                            let entries = at.as_ref().map_or(0, |(browser, ..)| browser.history.len());
+                            format!("History: {entries} entries")
+                        })}
+                    </summary>
+                    <ol data-testid="flow-history">
+                        {move || view_at.with(|at| {
+                            let history = at.as_ref().map(|(browser, ..)| browser.history.clone());
+                            drawn(move || history
+                                .into_iter()
+                                .flatten()
+                                .map(|url| view! { <li class="mono">{url.to_string()}</li> })
+                                .collect_view())
+                        })}
+                    </ol>
+                </details>
+            </Shown>
         </section>
     }
 }
@@ -222,49 +222,50 @@ fn page_view(page: Page, live: bool) -> AnyView {
         state.forward();
     };
     match page {
-        Page::SignIn { error } => view! {
-            <form class="sim-page" on:submit=submit data-testid="flow-sign-in">
-                <h3>"Sign in"</h3>
-                <p class="sim-page__origin">"as.example, the authorization server"</p>
-                {error.map(|error| view! { <p class="field-message field-message--error">{error}</p> })}
-                <div class="field">
-                    <label for="sim-username">"Username"</label>
-                    <input
-                        id="sim-username"
-                        data-testid="flow-sim-username"
-                        autocomplete="off"
-                        prop:value=move || state.form.with(|f| f.text(TextField::Username).to_owned())
-                        on:input=move |event| {
-                            let value = event_target_value(&event);
-                            state.edit(|form| {
-                                form.texts.insert(TextField::Username, value);
-                            });
-                        }
-                    />
-                </div>
-                <div class="field">
-                    <label for="sim-password">"Password"</label>
-                    <input
-                        id="sim-password"
-                        data-testid="flow-sim-password"
-                        type="password"
-                        autocomplete="off"
-                        prop:value=move || state.form.with(|f| f.text(TextField::Password).to_owned())
-                        on:input=move |event| {
-                            let value = event_target_value(&event);
-                            state.edit(|form| {
-                                form.texts.insert(TextField::Password, value);
-                            });
-                        }
-                    />
-                </div>
-                <p class="sim-page__hint">"Users: alice / wonderland, bob / builder."</p>
-                <button type="submit" class="button button--primary" disabled=!live data-testid="flow-sim-sign-in">
-                    "Sign in"
-                </button>
-            </form>
-        }
-        .into_any(),
+        Page::SignIn { error } => drawn(move || {
+            view! {
+                <form class="sim-page" on:submit=submit data-testid="flow-sign-in">
+                    <h3>"Sign in"</h3>
+                    <p class="sim-page__origin">"as.example, the authorization server"</p>
+                    {error.map(|error| view! { <p class="field-message field-message--error">{error}</p> })}
+                    <div class="field">
+                        <label for="sim-username">"Username"</label>
+                        <input
+                            id="sim-username"
+                            data-testid="flow-sim-username"
+                            autocomplete="off"
+                            prop:value=move || state.form.with(|f| f.text(TextField::Username).to_owned())
+                            on:input=move |event| {
+                                let value = event_target_value(&event);
+                                state.edit(|form| {
+                                    form.texts.insert(TextField::Username, value);
+                                });
+                            }
+                        />
+                    </div>
+                    <div class="field">
+                        <label for="sim-password">"Password"</label>
+                        <input
+                            id="sim-password"
+                            data-testid="flow-sim-password"
+                            type="password"
+                            autocomplete="off"
+                            prop:value=move || state.form.with(|f| f.text(TextField::Password).to_owned())
+                            on:input=move |event| {
+                                let value = event_target_value(&event);
+                                state.edit(|form| {
+                                    form.texts.insert(TextField::Password, value);
+                                });
+                            }
+                        />
+                    </div>
+                    <p class="sim-page__hint">"Users: alice / wonderland, bob / builder."</p>
+                    <button type="submit" class="button button--primary" disabled=!live data-testid="flow-sim-sign-in">
+                        "Sign in"
+                    </button>
+                </form>
+            }
+        }),
         Page::Consent { scopes } => {
             // Allow with every box unticked would grant nothing: the page
             // says so instead of sending it (the server would answer
@@ -293,72 +294,77 @@ fn page_view(page: Page, live: bool) -> AnyView {
                 }
             };
             let show_refusal = move || refused.get() && nothing_ticked();
-            view! {
-                <form class="sim-page" on:submit=|event| event.prevent_default() data-testid="flow-consent">
-                    <h3>"Allow the app to access your account?"</h3>
-                    <fieldset class="sim-page__scopes">
-                        <legend>"Permissions (untick to grant less)"</legend>
-                        {scopes
-                            .into_iter()
-                            .map(|scope| {
-                                let id = format!("sim-scope-{scope}");
-                                let token = scope.clone();
-                                let checked = {
-                                    let token = token.clone();
-                                    move || state.form.with(|f| !f.withheld_scopes.contains(&token))
-                                };
-                                view! {
-                                    <div class="check">
-                                        <input
-                                            type="checkbox"
-                                            id=id.clone()
-                                            data-testid=format!("flow-sim-scope-{scope}")
-                                            prop:checked=checked
-                                            on:change=move |event| {
-                                                let granted = event_target_checked(&event);
-                                                let token = token.clone();
-                                                state.edit(move |form| {
-                                                    if granted {
-                                                        form.withheld_scopes.remove(&token);
-                                                    } else {
-                                                        form.withheld_scopes.insert(token);
-                                                    }
-                                                });
-                                            }
-                                        />
-                                        <label for=id>{scope}</label>
-                                    </div>
-                                }
-                            })
-                            .collect_view()}
-                    </fieldset>
-                    <Shown when=show_refusal>
-                        <p class="field-message field-message--error" role="alert" data-testid="flow-sim-consent-error">
-                            "Tick at least one permission to allow access, or press Deny."
-                        </p>
-                    </Shown>
-                    <div class="sim-page__buttons">
-                        <button type="button" class="button button--primary" disabled=!live data-testid="flow-sim-allow" on:click=decide(true)>
-                            "Allow"
-                        </button>
-                        <button type="button" class="button" disabled=!live data-testid="flow-sim-deny" on:click=decide(false)>
-                            "Deny"
-                        </button>
-                    </div>
-                </form>
-            }
-            .into_any()
+            drawn(move || {
+                view! {
+                    <form class="sim-page" on:submit=|event| event.prevent_default() data-testid="flow-consent">
+                        <h3>"Allow the app to access your account?"</h3>
+                        <fieldset class="sim-page__scopes">
+                            <legend>"Permissions (untick to grant less)"</legend>
+                            {scopes
+                                .into_iter()
+                                .map(|scope| {
+                                    let id = format!("sim-scope-{scope}");
+                                    let token = scope.clone();
+                                    let checked = {
+                                        let token = token.clone();
+                                        move || state.form.with(|f| !f.withheld_scopes.contains(&token))
+                                    };
+                                    view! {
+                                        <div class="check">
+                                            <input
+                                                type="checkbox"
+                                                id=id.clone()
+                                                data-testid=format!("flow-sim-scope-{scope}")
+                                                prop:checked=checked
+                                                on:change=move |event| {
+                                                    let granted = event_target_checked(&event);
+                                                    let token = token.clone();
+                                                    state.edit(move |form| {
+                                                        if granted {
+                                                            form.withheld_scopes.remove(&token);
+                                                        } else {
+                                                            form.withheld_scopes.insert(token);
+                                                        }
+                                                    });
+                                                }
+                                            />
+                                            <label for=id>{scope}</label>
+                                        </div>
+                                    }
+                                })
+                                .collect_view()}
+                        </fieldset>
+                        <Shown when=show_refusal>
+                            <p class="field-message field-message--error" role="alert" data-testid="flow-sim-consent-error">
+                                "Tick at least one permission to allow access, or press Deny."
+                            </p>
+                        </Shown>
+                        <div class="sim-page__buttons">
+                            <button type="button" class="button button--primary" disabled=!live data-testid="flow-sim-allow" on:click=decide(true)>
+                                "Allow"
+                            </button>
+                            <button type="button" class="button" disabled=!live data-testid="flow-sim-deny" on:click=decide(false)>
+                                "Deny"
+                            </button>
+                        </div>
+                    </form>
+                }
+            })
         }
-        Page::Redirect { to } => drawn(move || view! {
-            <p class="sim-page__redirect">
-                "302: the server sends the browser on to " <code class="mono">{to}</code>
-            </p>
+        Page::Redirect { to } => drawn(move || {
+            view! {
+                <p class="sim-page__redirect">
+                    "302: the server sends the browser on to " <code class="mono">{to}</code>
+                </p>
+            }
         }),
-        Page::Text { heading, text } => drawn(move || view! {
-            <div class="sim-page">
-                {(!heading.is_empty()).then(|| view! { <h3>{heading}</h3> })}
-                <p>{text}</p>
-            </div>
+        Page::Text { heading, text } => drawn(move || {
+            view! {
+                <div class="sim-page">
+                    {(!heading.is_empty()).then(|| view! { <h3>{heading}</h3> })}
+                    <p>{text}</p>
+                </div>
+            }
         }),
     }
 }

@@ -71,7 +71,7 @@ pub fn run_pkce_downgrade(how: Downgrade, defended: bool, seed: u64) -> AttackRu
         native_app(seed, downgrade_policy(defended)),
         crate::keys::demo_key(),
         None,
-        |scenario, network, browser, client| {
+        &|scenario, network, browser, client| {
             pkce_downgrade(scenario, network, browser, client, how)
         },
     )
@@ -99,12 +99,12 @@ pub fn run_attack_with(
             scenario.policy.pkce = PkcePolicy::Optional;
             scenario.client.safeguards.send_state = defended;
             scenario.client.safeguards.check_state = defended;
-            stage(attack, defended, scenario, key, None, login_csrf)
+            stage(attack, defended, scenario, key, None, &login_csrf)
         }
         Attack::CodeInterception => {
             let mut scenario = native_app(seed, PkcePolicy::Optional);
             scenario.client.safeguards.use_pkce = defended;
-            stage(attack, defended, scenario, key, None, code_interception)
+            stage(attack, defended, scenario, key, None, &code_interception)
         }
         Attack::PkceDowngrade => stage(
             attack,
@@ -112,7 +112,7 @@ pub fn run_attack_with(
             native_app(seed, downgrade_policy(defended)),
             key,
             None,
-            |scenario, network, browser, client| {
+            &|scenario, network, browser, client| {
                 pkce_downgrade(scenario, network, browser, client, Downgrade::Strip)
             },
         ),
@@ -124,7 +124,7 @@ pub fn run_attack_with(
             scenario.policy.pkce = PkcePolicy::Optional;
             scenario.policy.single_use_codes = defended;
             scenario.policy.revoke_on_code_reuse = defended;
-            stage(attack, defended, scenario, key, None, code_replay)
+            stage(attack, defended, scenario, key, None, &code_replay)
         }
         Attack::RedirectUriManipulation => {
             let mut scenario = seeded(seed);
@@ -139,19 +139,19 @@ pub fn run_attack_with(
                 scenario,
                 key,
                 None,
-                redirect_uri_manipulation,
+                &redirect_uri_manipulation,
             )
         }
         Attack::RefreshTokenTheft => {
             let mut scenario = seeded(seed);
             scenario.policy.rotate_refresh_tokens = defended;
             scenario.policy.detect_refresh_reuse = defended;
-            stage(attack, defended, scenario, key, None, refresh_token_theft)
+            stage(attack, defended, scenario, key, None, &refresh_token_theft)
         }
         Attack::MixUp => {
             let mut scenario = seeded(seed);
             scenario.client.safeguards.check_issuer = defended;
-            stage(attack, defended, scenario, key, None, mix_up)
+            stage(attack, defended, scenario, key, None, &mix_up)
         }
         Attack::ImplicitLeakage => {
             let scenario = if defended {
@@ -159,7 +159,7 @@ pub fn run_attack_with(
             } else {
                 implicit_scenario(seed)
             };
-            stage(attack, defended, scenario, key, None, implicit_leakage)
+            stage(attack, defended, scenario, key, None, &implicit_leakage)
         }
         Attack::StolenTokenReplay => {
             let mut scenario = seeded(seed);
@@ -173,7 +173,7 @@ pub fn run_attack_with(
                 scenario,
                 key,
                 support,
-                stolen_token_replay,
+                &stolen_token_replay,
             )
         }
         Attack::RequestTampering => {
@@ -185,7 +185,7 @@ pub fn run_attack_with(
             // and the server refuses one that was not pushed.
             scenario.client.use_par = defended;
             scenario.policy.require_par = defended;
-            stage(attack, defended, scenario, key, support, request_tampering)
+            stage(attack, defended, scenario, key, support, &request_tampering)
         }
         Attack::DpopProofReplay => {
             let mut scenario = seeded(seed);
@@ -193,7 +193,7 @@ pub fn run_attack_with(
             // which the attack sets once the API has its DPoP check.
             scenario.client.dpop = true;
             scenario.policy.require_dpop = true;
-            stage(attack, defended, scenario, key, support, |s, n, b, c| {
+            stage(attack, defended, scenario, key, support, &|s, n, b, c| {
                 dpop_proof_replay(s, n, b, c, defended)
             })
         }

@@ -50,7 +50,8 @@ pub(super) fn stage(
     scenario: Scenario,
     key: SigningKey,
     support: Option<Support>,
-    play: impl FnOnce(&Scenario, &mut Network<'_>, &mut Browser, &mut Client) -> Outcome,
+    // Dynamic, not generic: one copy of this function for every attack.
+    play: &dyn Fn(&Scenario, &mut Network<'_>, &mut Browser, &mut Client) -> Outcome,
 ) -> AttackRun {
     let mut network = scenario.network(key, Box::new(SeededRng::new(scenario.seed)));
     let mut browser = Browser::new(scenario.referrer_policy);

@@ -29,6 +29,8 @@ use oauth_engine::rng::{Rng, SeededRng};
 use oauth_engine::sim::deployed;
 use oauth_engine::sim::flow::Flow;
 use oauth_engine::sim::network::Support;
+use oauth_engine::sim::page_fetch;
+use oauth_engine::sim::run::PageMaker;
 use oauth_engine::sim::scenario::Scenario;
 use oauth_engine::sim::trace::Exchange;
 
@@ -73,8 +75,20 @@ impl Played {
 /// Runs `scenario` with the simulated server's key, and with `support`
 /// when it uses DPoP, PAR, `private_key_jwt`, introspection or revocation.
 pub fn play(scenario: Scenario, key: &SigningKey, support: Option<Support>) -> Played {
+    play_given(scenario, key, support, Some(page_fetch::page))
+}
+
+/// [`play`], with `page` for a client in the page (CORS) only if given:
+/// the lessons, which run their flows without it, leave its code out of
+/// the lab's chunk.
+pub fn play_given(
+    scenario: Scenario,
+    key: &SigningKey,
+    support: Option<Support>,
+    page: Option<PageMaker>,
+) -> Played {
     let mut rng = SeededRng::new(scenario.seed);
-    let run = scenario.run_supported(key.clone(), &mut rng, support, &mut |_| {});
+    let run = scenario.run_given(key.clone(), &mut rng, support, page, &mut |_| {});
     Played {
         trace: run.trace.into(),
         stopped: run.stopped,

@@ -65,19 +65,19 @@ mod tests {
         let lesson = parse_lesson(
             "x.json",
             r#"{"title": "T", "run": {"flow": "spa"}, "stops": [
-                {"at": 8, "text": "t", "ask": "will_succeed"},
-                {"at": 15, "text": "t"}
+                {"at": 7, "text": "t", "ask": "will_succeed"},
+                {"at": 14, "text": "t"}
             ]}"#,
         )
         .unwrap();
         let run = spa();
-        assert_eq!(run.trace.len(), 8);
+        assert_eq!(run.trace.len(), 7);
         assert_eq!(
             check_against_run(&lesson, &run.trace).unwrap_err(),
             [
-                "lessons/x.json: stops[0].ask asks about the step after 8, but this run ends at \
-                 step 8: nothing follows to predict",
-                "lessons/x.json: stops[1].at is 15, but this run has 8 steps",
+                "lessons/x.json: stops[0].ask asks about the step after 7, but this run ends at \
+                 step 7: nothing follows to predict",
+                "lessons/x.json: stops[1].at is 14, but this run has 7 steps",
             ]
         );
     }
@@ -107,8 +107,8 @@ mod tests {
         assert_eq!(
             check_against_run(&lesson, &spa().trace).unwrap_err(),
             [
-                "lessons/x.json: stops[1].request is \"POST /token\", but step 6 of this run is \
-              OPTIONS /profile"
+                "lessons/x.json: stops[1].request is \"POST /token\", but step 6 of this run is GET \
+              /profile"
             ]
         );
     }

@@ -12,7 +12,7 @@ use oauth_engine::sim::trace::Exchange;
 
 use crate::flow::model::Preset;
 use crate::flow::narration::exchange_summary;
-use crate::flow::play;
+use crate::flow::play_given;
 use crate::lab::LAB_SEED;
 
 /// What a lesson runs: a flow of the Flow screen, an attack of the attack
@@ -69,7 +69,12 @@ impl RunSpec {
                     .map_err(|error| format!("The simulated server's key did not load: {error}"))?;
                 let mut scenario = preset.scenario();
                 scenario.seed = LAB_SEED;
-                let played = play(scenario, &key, support);
+                // Lessons run a flow as its servers see it, without the
+                // browser's CORS in front of an app in the page: what
+                // they teach is OAuth's own steps, and the lab's chunk
+                // stays without the CORS code (`flow::play_given`).
+                scenario.browser_app = None;
+                let played = play_given(scenario, &key, support, None);
                 LessonRun {
                     trace: played.trace,
                     flow: preset.flow(),
@@ -114,7 +119,16 @@ impl RunSpec {
     /// within the app.
     pub fn screen_link(self, step: usize) -> String {
         match self {
-            Self::Flow(preset) => format!("/flow?flow={}&step={}", preset.slug(), step + 1),
+            // The Flow screen's run as the lesson's: an app in the page
+            // without its CORS steps.
+            Self::Flow(preset) => {
+                let in_browser = if preset.scenario().browser_app.is_some() {
+                    "&in_browser=no"
+                } else {
+                    ""
+                };
+                format!("/flow?flow={}&step={}{in_browser}", preset.slug(), step + 1)
+            }
             Self::Attack { attack, defended } => format!(
                 "/attacks?attack={}&defence={}&step={}",
                 attack.slug(),

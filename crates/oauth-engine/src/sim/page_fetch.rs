@@ -77,6 +77,12 @@ impl PageCors {
     }
 }
 
+/// The client in the page of a scenario whose app is `app`, for a run
+/// (`run::Scenario::run_given`).
+pub fn page(app: &BrowserApp) -> Box<dyn Page> {
+    Box::new(PageCors::new(app))
+}
+
 impl Page for PageCors {
     /// The page's `fetch` (Fetch Standard, the CORS protocol): the
     /// browser's preflight first when one is needed and not cached,

@@ -8,13 +8,17 @@ use super::client::Client;
 use super::flow::Flow;
 use super::flows::{client_credentials, code, device, implicit};
 use super::network::{Network, Page, Support};
-use super::page_fetch::PageCors;
+use super::page_fetch::{self, BrowserApp};
 use super::scenario::Scenario;
 use super::stop::Stop;
 use super::trace::Exchange;
 use crate::clock::UnixTime;
 use crate::jose::SigningKey;
 use crate::rng::{Rng, SeededRng};
+
+/// Makes the client in the page of a scenario that has one
+/// ([`page_fetch::page`]).
+pub type PageMaker = fn(&BrowserApp) -> Box<dyn Page>;
 
 /// The result of a run.
 #[derive(Debug, Clone)]
@@ -79,24 +83,42 @@ impl Scenario {
         support: Option<Support>,
         observer: &mut dyn FnMut(&Exchange),
     ) -> Run {
+        self.run_given(key, rng, support, Some(page_fetch::page), observer)
+    }
+
+    /// [`Scenario::run_supported`], with `page` to make the client in the
+    /// page of a scenario that has one ([`Scenario::browser_app`]): handed
+    /// over, so that a build whose runs never have one can leave its code
+    /// out. Without it such a scenario stops before its first step
+    /// ([`Stop::PageNotLoaded`]).
+    pub fn run_given(
+        &self,
+        key: SigningKey,
+        rng: &mut dyn Rng,
+        support: Option<Support>,
+        page: Option<PageMaker>,
+        observer: &mut dyn FnMut(&Exchange),
+    ) -> Run {
         let mut network = self.network(key, Box::new(rng));
         network.observer = Some(Box::new(observer));
-        // Installed here, not in `network`: the attack lab's runs, which
-        // set up their networks themselves, never have an app in the page.
-        network.page = self
-            .browser_app
-            .as_ref()
-            .map(|app| Box::new(PageCors::new(app)) as Box<dyn Page>);
         let mut browser = Browser::new(self.referrer_policy);
         let mut client = Client::new(self.client.clone());
-        let result = match support {
+        let result = match (&self.browser_app, page) {
+            (Some(_), None) => Err(Stop::PageNotLoaded),
+            (Some(app), Some(make)) => {
+                network.page = Some(make(app));
+                Ok(())
+            }
+            (None, _) => Ok(()),
+        };
+        let result = result.and_then(|()| match support {
             Some(support) => {
                 network.give_support(support, &client);
                 play(self, &mut network, &mut browser, &mut client)
             }
             None if self.needs_support() => Err(Stop::NotSupported),
             None => play(self, &mut network, &mut browser, &mut client),
-        };
+        });
         Run::new(network, browser, client, result)
     }
 }

@@ -13,6 +13,9 @@ pub enum Stop {
     /// The scenario uses DPoP, PAR, `private_key_jwt`, introspection or
     /// revocation, and the run was not given their code (`run::Support`).
     NotSupported,
+    /// The scenario's app runs in the page, and the run was not given the
+    /// code for its cross-origin requests (`run::PageMaker`).
+    PageNotLoaded,
     /// The browser kept a server's answer from the app in the page (CORS):
     /// the app's `fetch` rejected, and the console said this.
     BlockedByCors(String),
@@ -31,6 +34,10 @@ impl std::fmt::Display for Stop {
             Self::NotSupported => f.write_str(
                 "this run needs the code for DPoP, PAR, private_key_jwt, introspection and \
                  revocation, which was not loaded",
+            ),
+            Self::PageNotLoaded => f.write_str(
+                "this run's app runs in the browser, and the code for its cross-origin \
+                 requests (CORS) was not loaded",
             ),
             Self::BlockedByCors(message) => write!(
                 f,

@@ -15,22 +15,18 @@ pub const DEFAULT_MAX_AGE: u64 = 5;
 /// server's figure, and Chromium caps it at two hours.
 pub const MAX_AGE_CAP: u64 = 7200;
 
-/// What one cache entry allows: a method, or a header name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Allowed {
-    Method(String),
-    /// Lowercase.
-    Header(String),
-}
-
-/// Fetch, "cache entry": for a page's origin, a URL and a credentials
-/// mode, one method or header name the server allowed, until `expires`.
+/// Fetch, "cache entry", one per answer kept: for a page's origin, a URL
+/// and a credentials mode, the methods and header names the server
+/// allowed, until `expires`. The standard keeps an entry per method and
+/// per name; what they cover together is the same.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Entry {
     origin: String,
     url: String,
     credentials: Credentials,
-    allowed: Allowed,
+    methods: Vec<String>,
+    /// Lowercase.
+    headers: Vec<String>,
     expires: UnixTime,
 }
 
@@ -41,25 +37,6 @@ pub struct PreflightCache {
 }
 
 impl PreflightCache {
-    fn matches(
-        &self,
-        origin: &str,
-        request: &Request,
-        credentials: Credentials,
-        now: UnixTime,
-    ) -> impl Iterator<Item = &Allowed> {
-        let url = request.url.to_string();
-        self.entries
-            .iter()
-            .filter(move |entry| {
-                entry.origin == origin
-                    && entry.url == url
-                    && entry.credentials == credentials
-                    && entry.expires > now
-            })
-            .map(|entry| &entry.allowed)
-    }
-
     /// Whether the answers kept cover `request` from `origin` at `now`, so
     /// that it needs no preflight (Fetch, "main fetch": a "method cache
     /// entry match" for its method unless safelisted, and a "header-name
@@ -71,28 +48,34 @@ impl PreflightCache {
         credentials: Credentials,
         now: UnixTime,
     ) -> bool {
-        let allowed: Vec<&Allowed> = self.matches(origin, request, credentials, now).collect();
+        let url = request.url.to_string();
+        let kept: Vec<&Entry> = self
+            .entries
+            .iter()
+            .filter(|entry| {
+                entry.origin == origin
+                    && entry.url == url
+                    && entry.credentials == credentials
+                    && entry.expires > now
+            })
+            .collect();
         let method = request.method.as_str();
         // "*" matches any method only for a request without credentials.
         let method_ok = is_safelisted_method(request.method)
-            || allowed.iter().any(|entry| match entry {
-                Allowed::Method(name) => {
-                    name == method || (name == "*" && credentials == Credentials::NotIncluded)
-                }
-                Allowed::Header(_) => false,
+            || kept.iter().flat_map(|entry| &entry.methods).any(|name| {
+                name == method || (name == "*" && credentials == Credentials::NotIncluded)
             });
         method_ok
-            && unsafe_header_names(&request.headers).iter().all(|name| {
-                allowed
-                    .iter()
-                    .any(|entry| matches!(entry, Allowed::Header(allowed) if allowed == name))
-            })
+            && unsafe_header_names(&request.headers)
+                .iter()
+                .all(|name| kept.iter().any(|entry| entry.headers.contains(name)))
     }
 
     /// Keeps what `answer`, a preflight's answer that passed its checks,
     /// allowed for `request` (Fetch, "CORS-preflight fetch", steps 7.3 to
-    /// 7.8): each method and header name it lists (the request's own
-    /// method when it lists none), for its `Access-Control-Max-Age`.
+    /// 7.8): the methods and header names it lists (the request's own
+    /// method when it lists none), for its `Access-Control-Max-Age`, or 5
+    /// seconds without one, at most two hours.
     pub fn store(
         &mut self,
         origin: &str,
@@ -104,41 +87,41 @@ impl PreflightCache {
         let max_age = answer
             .headers
             .get("Access-Control-Max-Age")
-            .and_then(|value| value.trim().parse::<u64>().ok())
+            .and_then(seconds)
             .unwrap_or(DEFAULT_MAX_AGE)
             .min(MAX_AGE_CAP);
-        if max_age == 0 {
-            return;
-        }
         let mut methods =
             list_values(&answer.headers, "Access-Control-Allow-Methods").unwrap_or_default();
         if methods.is_empty() {
             methods.push(request.method.as_str().to_owned());
         }
-        let headers =
+        let mut headers =
             list_values(&answer.headers, "Access-Control-Allow-Headers").unwrap_or_default();
-        let allowed = methods.into_iter().map(Allowed::Method).chain(
-            headers
-                .into_iter()
-                .map(|name| Allowed::Header(name.to_ascii_lowercase())),
-        );
-        let url = request.url.to_string();
-        let expires = now.plus(max_age);
-        for allowed in allowed {
-            // An entry already there for the same thing is renewed.
-            self.entries.retain(|entry| {
-                !(entry.origin == origin
-                    && entry.url == url
-                    && entry.credentials == credentials
-                    && entry.allowed == allowed)
-            });
-            self.entries.push(Entry {
-                origin: origin.to_owned(),
-                url: url.clone(),
-                credentials,
-                allowed,
-                expires,
-            });
-        }
+        headers
+            .iter_mut()
+            .for_each(|name| name.make_ascii_lowercase());
+        // A renewed answer is a newer entry; the older one expires first.
+        self.entries.push(Entry {
+            origin: origin.to_owned(),
+            url: request.url.to_string(),
+            credentials,
+            methods,
+            headers,
+            expires: now.plus(max_age),
+        });
     }
+}
+
+/// A delta-seconds value (RFC 9111 section 1.2.2): digits only.
+fn seconds(value: &str) -> Option<u64> {
+    let value = value.trim();
+    if value.is_empty() || !value.bytes().all(|byte| byte.is_ascii_digit()) {
+        return None;
+    }
+    // Too many digits to count is as good as the cap.
+    Some(value.bytes().fold(0u64, |total, digit| {
+        total
+            .saturating_mul(10)
+            .saturating_add(u64::from(digit - b'0'))
+    }))
 }

@@ -41,7 +41,7 @@ where
     W: Fn() -> bool + Send + Sync + 'static,
     C: IntoView + 'static,
 {
-    let when = Memo::new(move |_| when());
+    let when = memo_of(Box::new(when));
     let children = children.into_inner();
     move || {
         when.get().then(|| {
@@ -49,6 +49,12 @@ where
             drawn(move || children())
         })
     }
+}
+
+/// `when` memoized, through one closure type for every `Shown`: a memo is
+/// compiled once per closure type, and there are dozens of `Shown`s.
+fn memo_of(when: Box<dyn Fn() -> bool + Send + Sync>) -> Memo<bool> {
+    Memo::new(move |_| when())
 }
 
 /// A view drawn when it is built, untracked, and drawn anew on a rebuild.

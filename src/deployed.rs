@@ -6,6 +6,7 @@
 //! curve arithmetic, and a screen whose runs do not use them downloads
 //! nothing more.
 
+use crate::components::effect;
 use leptos::prelude::*;
 use oauth_engine::es256::Es256;
 use oauth_engine::sim::deployed;
@@ -29,12 +30,12 @@ pub async fn load_support() -> Support {
 pub fn es256_when(needed: impl Fn() -> bool + Send + Sync + 'static) -> ReadSignal<Option<Es256>> {
     let needed = Memo::new(move |_| needed());
     let (es256, set_es256) = signal(None);
-    Effect::new(move || {
+    effect(Box::new(move || {
         if needed.get() && es256.get_untracked().is_none() {
             leptos::task::spawn_local(async move {
                 set_es256.set(Some(load_es256().await));
             });
         }
-    });
+    }));
     es256
 }

@@ -22,6 +22,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use crate::components::effect;
 use js_sys::{Function, Reflect};
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
@@ -230,7 +231,7 @@ impl Talk {
                 _ => {}
             })
         };
-        Effect::new(move || {
+        effect(Box::new(move || {
             let on = talk.is_instructor() || audience;
             let state = message();
             if !on {
@@ -250,7 +251,7 @@ impl Talk {
                 post(&state);
             }
             *last.borrow_mut() = state;
-        });
+        }));
         // The screen is going: its channel closes, and no message reaches
         // its state after.
         on_cleanup(|| CHANNEL.set(None));

@@ -5,6 +5,7 @@ mod channel_badge;
 mod code_field;
 mod copy_button;
 mod drawn;
+mod effect;
 mod meaning_table;
 mod persisted;
 
@@ -13,5 +14,6 @@ pub use channel_badge::ChannelBadge;
 pub use code_field::CodeField;
 pub use copy_button::CopyButton;
 pub use drawn::{Shown, drawn};
+pub use effect::effect;
 pub use meaning_table::{MeaningRow, MeaningTable, Reference};
 pub use persisted::session_text;

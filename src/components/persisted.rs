@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use super::effect;
+
 use crate::browser::{Store, load_setting, save_setting};
 
 /// A text signal kept in `sessionStorage` under `key`, so that what the user
@@ -7,6 +9,8 @@ use crate::browser::{Store, load_setting, save_setting};
 /// is stored.
 pub fn session_text(key: &'static str, initial: impl FnOnce() -> String) -> RwSignal<String> {
     let signal = RwSignal::new(load_setting(Store::Session, key).unwrap_or_else(initial));
-    Effect::new(move || signal.with(|value| save_setting(Store::Session, key, Some(value))));
+    effect(Box::new(move || {
+        signal.with(|value| save_setting(Store::Session, key, Some(value)))
+    }));
     signal
 }

@@ -1,6 +1,7 @@
 //! The sequence diagram: a lane per party, two arrows per exchange, the
 //! current one animated. The Flow screen and the lab screens draw with it.
 
+use crate::components::effect;
 use leptos::prelude::*;
 
 use super::layout::{Arrow, HEADER_HEIGHT, Lane, Layout, Leg, MARKERS, ROW_HEIGHT};
@@ -87,7 +88,7 @@ pub fn SequenceDiagram(
     // diagram's own box only, never the page (scrollIntoView would move the
     // whole page on every step).
     let scroller = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move || {
+    effect(Box::new(move || {
         let step = current.get();
         let Some(scroller) = scroller.get() else {
             return;
@@ -104,7 +105,7 @@ pub fn SequenceDiagram(
                 scroller.set_scroll_top(scroller.scroll_top() + delta as i32);
             }
         }
-    });
+    }));
 
     let zoom = Zoom::shared();
     view! {

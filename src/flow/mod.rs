@@ -20,6 +20,7 @@ mod zoom;
 
 use std::sync::Arc;
 
+use crate::components::effect;
 use leptos::prelude::*;
 use oauth_engine::clock::UnixTime;
 use oauth_engine::es256::Es256;
@@ -182,13 +183,13 @@ impl FlowState {
         let preset = RwSignal::new(initial_preset);
         // Only the current flow's form changes (`edit`, `reset`, a share
         // link), so only it is written back.
-        Effect::new(move || {
+        effect(Box::new(move || {
             let preset = preset.get();
             forms.with(|forms| {
                 let query = forms.get(preset).as_ref().map(|f| stored_form(preset, f));
                 save_setting(Store::Session, &form_key(preset), query.as_deref());
             })
-        });
+        }));
         let form = Memo::new(move |_| {
             let preset = preset.get();
             forms.with(|forms| {
@@ -402,11 +403,11 @@ pub fn FlowScreen() -> impl IntoView {
     }
     provide_context(state);
     let link_note = RwSignal::new(opened.note());
-    Effect::new(move || {
+    effect(Box::new(move || {
         let preset = state.preset.get();
         save_setting(Store::Session, LAST_PRESET_KEY, Some(preset.slug()));
         write_flow_and_step_to_url(preset, state.current());
-    });
+    }));
     let presenting = presenter::Presenting::new();
     let talk = audience::join(state);
     view! {

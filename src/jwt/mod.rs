@@ -12,6 +12,7 @@ mod token;
 mod verify;
 mod webcrypto;
 
+use crate::components::effect;
 use leptos::prelude::*;
 use oauth_engine::jwt::{DecodeError, Decoded, decode};
 
@@ -238,21 +239,21 @@ pub fn JwtScreen() -> impl IntoView {
     };
     provide_context(state);
     // A key in either field means the crypto code will be needed.
-    Effect::new(move || {
+    effect(Box::new(move || {
         if state.verify_key.text.with(|text| !text.is_empty())
             || state.sign_key.text.with(|text| !text.is_empty())
         {
             state.crypto.want();
         }
-    });
-    Effect::new(move || {
+    }));
+    effect(Box::new(move || {
         if let Some(toolkit) = state.crypto.get()
             && state.resign_pending.get()
         {
             state.resign_pending.set(false);
             state.apply_rebuild(toolkit);
         }
-    });
+    }));
     view! {
         <article class="jwt" aria-labelledby="jwt-title">
             <header class="screen-header">

@@ -4,6 +4,7 @@
 //! off (the attacker gets what the attack is for) or on (the attack fails,
 //! at the step and with the error that stops it).
 
+use crate::components::effect;
 use leptos::prelude::*;
 
 use crate::components::drawn;
@@ -129,7 +130,7 @@ pub fn AttackLab() -> impl IntoView {
     let stepper = Stepper::new(link.step.unwrap_or(0), len);
     let not_understood = RwSignal::new(link.not_understood);
 
-    Effect::new(move || {
+    effect(Box::new(move || {
         // While an attack's code loads there is no run to clamp the step
         // to: the address keeps the step it has until there is.
         if run.with(Option::is_none) {
@@ -139,7 +140,7 @@ pub fn AttackLab() -> impl IntoView {
         save_setting(Store::Session, ATTACK_KEY, Some(attack.slug()));
         save_setting(Store::Session, DEFENCE_KEY, Some(defence_param(defended)));
         replace_query(&LabLink::to_query(attack, defended, step));
-    });
+    }));
 
     view! {
         <article

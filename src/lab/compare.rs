@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::components::effect;
 use leptos::prelude::*;
 use oauth_engine::sim::compare::{Cell, Comparison, Side, compare};
 use oauth_engine::sim::flow::Flow;
@@ -30,7 +31,9 @@ pub fn CompareScreen() -> impl IntoView {
     // `?step=4` opens (and a reload keeps) the fourth step of both runs.
     let link = LabLink::parse(&current_query());
     let stepper = Stepper::new(link.step.unwrap_or(0), Signal::stored(longest));
-    Effect::new(move || replace_query(&format!("?step={}", stepper.current() + 1)));
+    effect(Box::new(move || {
+        replace_query(&format!("?step={}", stepper.current() + 1))
+    }));
     view! {
         <article
             class="compare"

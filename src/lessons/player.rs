@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use crate::components::effect;
 use leptos::prelude::*;
 
 use crate::components::{Shown, drawn};
@@ -170,12 +171,12 @@ fn Walkthrough(lesson: Arc<Lesson>, run: Arc<LessonRun>, place: Option<Place>) -
         Place::Stop(i) => Place::Stop(i.min(last)),
         Place::End => Place::End,
     });
-    Effect::new(move || {
+    effect(Box::new(move || {
         answers.with(|answers| {
             save_setting(Store::Session, &key, Some(&answers.to_json()));
         });
         write_place_to_url(&file, place.get());
-    });
+    }));
 
     let talk = audience::join(Arc::clone(&lesson), answers, place);
     let shown = {

@@ -6,7 +6,7 @@
 //! curve arithmetic, and a screen whose runs do not use them downloads
 //! nothing more.
 
-use crate::components::effect;
+use crate::components::{bool_memo, effect};
 use leptos::prelude::*;
 use oauth_engine::es256::Es256;
 use oauth_engine::sim::deployed;
@@ -28,7 +28,7 @@ pub async fn load_support() -> Support {
 
 /// The P-256 functions, loaded once `needed` first says so.
 pub fn es256_when(needed: impl Fn() -> bool + Send + Sync + 'static) -> ReadSignal<Option<Es256>> {
-    let needed = Memo::new(move |_| needed());
+    let needed = bool_memo(Box::new(needed));
     let (es256, set_es256) = signal(None);
     effect(Box::new(move || {
         if needed.get() && es256.get_untracked().is_none() {

@@ -41,7 +41,7 @@ where
     W: Fn() -> bool + Send + Sync + 'static,
     C: IntoView + 'static,
 {
-    let when = memo_of(Box::new(when));
+    let when = bool_memo(Box::new(when));
     let children = children.into_inner();
     move || {
         when.get().then(|| {
@@ -51,9 +51,9 @@ where
     }
 }
 
-/// `when` memoized, through one closure type for every `Shown`: a memo is
+/// `when` memoized, through one closure type for every caller: a memo is
 /// compiled once per closure type, and there are dozens of `Shown`s.
-fn memo_of(when: Box<dyn Fn() -> bool + Send + Sync>) -> Memo<bool> {
+pub fn bool_memo(when: Box<dyn Fn() -> bool + Send + Sync>) -> Memo<bool> {
     Memo::new(move |_| when())
 }
 

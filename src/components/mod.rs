@@ -13,7 +13,7 @@ pub use app_link::{AppBase, AppLink, app_href};
 pub use channel_badge::ChannelBadge;
 pub use code_field::CodeField;
 pub use copy_button::CopyButton;
-pub use drawn::{Shown, drawn};
+pub use drawn::{Shown, bool_memo, drawn};
 pub use effect::effect;
 pub use meaning_table::{MeaningRow, MeaningTable, Reference};
 pub use persisted::session_text;

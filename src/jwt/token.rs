@@ -8,7 +8,7 @@ use super::model::{
     DRAWN_CHARS, KeyFormat, coloured_parts, drawn_part, long_token_notice, share_fragment,
     token_from_fragment, with_rest,
 };
-use crate::components::CopyButton;
+use crate::components::{CopyButton, bool_memo};
 
 /// The HS256 example of RFC 7515 appendix A.1 and its key, for a first
 /// look: an expired token, so its warnings have something to say.
@@ -47,7 +47,9 @@ pub fn TokenPanel() -> impl IntoView {
     // by the button. An edit of the part shown keeps the rest after it,
     // unless it replaces all the field shows (a paste over a selection of
     // everything): that replaces the whole token.
-    let long = Memo::new(move |_| state.token_text.with(|text| text.len() > DRAWN_CHARS));
+    let long = bool_memo(Box::new(move || {
+        state.token_text.with(|text| text.len() > DRAWN_CHARS)
+    }));
     let replaces_all = std::rc::Rc::new(std::cell::Cell::new(true));
     let before_input = {
         let replaces_all = replaces_all.clone();

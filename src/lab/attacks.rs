@@ -4,7 +4,7 @@
 //! off (the attacker gets what the attack is for) or on (the attack fails,
 //! at the step and with the error that stops it).
 
-use crate::components::effect;
+use crate::components::{bool_memo, effect};
 use leptos::prelude::*;
 
 use crate::components::drawn;
@@ -270,7 +270,7 @@ fn OutcomeView(run: Memo<Option<AttackRun>>, stepper: Stepper) -> impl IntoView 
     // Whether the deciding step is shown: the outcome below is drawn anew
     // only when this changes, not on every step, so the live region does
     // not repeat itself.
-    let reached = Memo::new(move |_| stepper.current() >= decided());
+    let reached = bool_memo(Box::new(move || stepper.current() >= decided()));
     view! {
         <section class="panel attacks__outcome" aria-labelledby="outcome-heading" aria-live="polite">
             <h2 id="outcome-heading">"Outcome"</h2>

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use crate::components::effect;
+use crate::components::{bool_memo, effect};
 use leptos::prelude::*;
 
 use crate::components::{Shown, drawn};
@@ -285,7 +285,9 @@ fn StopPanel(
         .ask
         .and_then(|ask| question(ask, &run, stop.at))
         .map(Arc::new);
-    let answered = Memo::new(move |_| answers.with(|answers| answers.contains(index)));
+    let answered = bool_memo(Box::new(move || {
+        answers.with(|answers| answers.contains(index))
+    }));
     let can_go_on = {
         let asks = question.is_some();
         move || !asks || answered.get()

@@ -75,7 +75,9 @@ describe("Flow screen", () => {
 
   test("each flow runs from start to finish with the steps it should have", async () => {
     const expected = {
-      spa: [...CODE_FLOW, "GET /profile", "GET /profile"],
+      // The app runs in the page: the browser preflights its first API
+      // call (Authorization is not a safelisted header) and keeps the answer.
+      spa: [...CODE_FLOW, "OPTIONS /profile", "GET /profile", "GET /profile"],
       "web-app": [...CODE_FLOW, "GET /profile", "GET /profile"],
       "client-credentials": ["POST /token", "GET /profile", "GET /profile"],
       device: [
@@ -213,7 +215,7 @@ describe("Flow screen", () => {
     await byTestId(page, "flow-restart").click();
     await byTestId(page, "flow-sim-password").fill("wonderland");
     await byTestId(page, "flow-sim-sign-in").click();
-    assert.equal(await counter(page), "Step 2 of 7");
+    assert.equal(await counter(page), "Step 2 of 8");
     // Nothing ticked: Allow is refused on the page, with a message, and
     // nothing is granted (the server would answer access_denied).
     await byTestId(page, "flow-sim-scope-read").uncheck();
@@ -229,7 +231,7 @@ describe("Flow screen", () => {
     // Grant only read at consent: the token carries only read.
     await byTestId(page, "flow-sim-scope-write").uncheck();
     await byTestId(page, "flow-sim-allow").click();
-    assert.equal(await counter(page), "Step 3 of 7");
+    assert.equal(await counter(page), "Step 3 of 8");
     await goToRequest(page, "POST /token");
     assert.match(await byTestId(page, "flow-response").textContent(), /"scope":"read"/);
     // Deny instead.
@@ -249,7 +251,7 @@ describe("Flow screen", () => {
     assert.match(await byTestId(page, "flow-redirect-uri-message").textContent(), /Not an absolute URL/);
     assert.equal(await byTestId(page, "flow-redirect-uri").getAttribute("aria-invalid"), "true");
     assert.match(await byTestId(page, "flow-settings-status").textContent(), /One field needs fixing/);
-    assert.equal(await stepCount(page), 7, "the last valid run stays on screen");
+    assert.equal(await stepCount(page), 8, "the last valid run stays on screen");
     await byTestId(page, "flow-code-lifetime").fill("soon");
     assert.match(await byTestId(page, "flow-code-lifetime-message").textContent(), /"soon" is not a whole number/);
     await page.reload();
@@ -276,7 +278,7 @@ describe("Flow screen", () => {
     await page.keyboard.press("ControlOrMeta+a");
     await page.keyboard.type("wonderland");
     await page.keyboard.press("Enter");
-    assert.equal(await counter(page), "Step 2 of 7");
+    assert.equal(await counter(page), "Step 2 of 8");
     // Back up to the diagram (it comes before the browser window).
     for (let i = 0; i < 80; i++) {
       await page.keyboard.press("Shift+Tab");
@@ -286,14 +288,14 @@ describe("Flow screen", () => {
     await page.keyboard.press("Home");
     await page.keyboard.press("ArrowRight");
     await page.keyboard.press("ArrowRight");
-    assert.equal(await counter(page), "Step 3 of 7");
-    assert.match(await byTestId(page, "flow-step-summary").textContent(), /^Step 3 of 7: .*POST \/consent/);
+    assert.equal(await counter(page), "Step 3 of 8");
+    assert.match(await byTestId(page, "flow-step-summary").textContent(), /^Step 3 of 8: .*POST \/consent/);
     await page.keyboard.press("End");
-    assert.equal(await counter(page), "Step 7 of 7");
+    assert.equal(await counter(page), "Step 8 of 8");
     await page.keyboard.press("Home");
-    assert.equal(await counter(page), "Step 1 of 7");
+    assert.equal(await counter(page), "Step 1 of 8");
     await page.keyboard.press("PageDown");
-    assert.equal(await counter(page), "Step 2 of 7");
+    assert.equal(await counter(page), "Step 2 of 8");
     await page.waitForURL(/\?flow=spa&step=2$/);
 
     // Space on the diagram plays; Space again pauses.
@@ -402,7 +404,8 @@ describe("Flow screen", () => {
             arrows: doc.querySelectorAll("line[marker-end]").length,
           };
         }, svgText);
-        assert.deepEqual(check, { error: null, arrows: 14 });
+        // 16: the browser's CORS preflight and its answer among them.
+        assert.deepEqual(check, { error: null, arrows: 16 });
         assert.match(await byTestId(page, "flow-export-status").textContent(), /Saved oauth-spa\.svg/);
       }
       page.assertClean();
@@ -505,7 +508,7 @@ describe("Flow screen", () => {
     const curl = await byTestId(page, "flow-curl").textContent();
     assert.match(curl, /# Step 5: POST \/token\ncurl -X POST 'https:\/\/as\.example\/token'/);
     assert.match(curl, /--data-raw 'grant_type=authorization_code&/);
-    assert.match(curl, /# Step 6: GET \/profile\ncurl 'https:\/\/api\.example\/profile'/);
+    assert.match(curl, /# Step 7: GET \/profile\ncurl 'https:\/\/api\.example\/profile'/);
     assert.doesNotMatch(curl, /\/authorize/);
     assert.equal(await byTestId(page, "flow-copy-curl").count(), 0, "step 1 is front channel");
     await goToRequest(page, "POST /token");
@@ -695,6 +698,99 @@ describe("Flow screen", () => {
 // OAuth as deployed now (issue 16): the flows that need DPoP, PAR,
 // private_key_jwt, introspection and revocation. Their P-256 code comes
 // from the JWT debugger's key chunk, fetched when such a flow is opened.
+describe("Flow screen, the single-page app under CORS", () => {
+  const app = useApp({ before, after });
+
+  /** The run's outcome, read at its last step. */
+  async function outcomeOf(page) {
+    const count = await stepCount(page);
+    while (!(await counter(page)).startsWith(`Step ${count} `)) await byTestId(page, "flow-forward").click();
+    return byTestId(page, "flow-outcome").textContent();
+  }
+
+  /** The text of the inspector and narration at the step whose request line is `line`. */
+  async function stepText(page, line) {
+    await goToRequest(page, line);
+    return {
+      request: await byTestId(page, "flow-request").textContent(),
+      response: await byTestId(page, "flow-response").textContent(),
+      explanation: await byTestId(page, "flow-explanation").textContent(),
+    };
+  }
+
+  test("the browser preflights the API call, and each answer names the app's origin", async () => {
+    const page = await openFlow(app, "spa");
+    assert.equal(await byTestId(page, "flow-in-browser").isChecked(), true);
+    const preflight = await stepText(page, "OPTIONS /profile");
+    assert.match(preflight.request, /^OPTIONS \/profile HTTP\/1\.1/);
+    assert.match(preflight.request, /Origin: https:\/\/spa\.example/);
+    assert.match(preflight.request, /Access-Control-Request-Method: GET/);
+    assert.match(preflight.request, /Access-Control-Request-Headers: authorization/);
+    assert.doesNotMatch(preflight.request, /Bearer/, "a preflight carries no token");
+    assert.match(preflight.response, /^HTTP\/1\.1 204/);
+    assert.match(preflight.response, /Access-Control-Allow-Origin: https:\/\/spa\.example/);
+    assert.match(preflight.response, /Access-Control-Max-Age: 600/);
+    assert.match(preflight.explanation, /CORS preflight/);
+    const token = await stepText(page, "POST /token");
+    assert.match(token.request, /Origin: https:\/\/spa\.example/);
+    assert.match(token.response, /Access-Control-Allow-Origin: https:\/\/spa\.example/);
+    assert.match(token.explanation, /needs no preflight/);
+    assert.match(await outcomeOf(page), /The flow completed/);
+    page.assertClean();
+  });
+
+  test("an authorization server that does not allow the origin: the code is spent, the app reads no tokens", async () => {
+    const page = await openFlow(app, "spa");
+    await byTestId(page, "flow-server-allowed-origins").fill("https://spa.example/");
+    const outcome = await outcomeOf(page);
+    assert.match(outcome, /The flow stopped/);
+    assert.match(
+      outcome,
+      /Access to fetch at 'https:\/\/as\.example\/token' from origin 'https:\/\/spa\.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header/,
+    );
+    assert.deepEqual(await requestLines(page), CODE_FLOW, "the app stops at the token request");
+    const token = await stepText(page, "POST /token");
+    assert.match(token.response, /^HTTP\/1\.1 200/, "the server handled the request");
+    assert.doesNotMatch(token.response, /Access-Control-Allow-Origin/);
+    assert.match(token.explanation, /handled all the same/);
+    // What was typed stays, and the one-click path does the same.
+    assert.equal(await byTestId(page, "flow-server-allowed-origins").inputValue(), "https://spa.example/");
+    await byTestId(page, "flow-reset").click();
+    await breakIt(page, "CorsRefused");
+    assert.match(await byTestId(page, "flow-outcome").textContent(), /blocked by CORS policy/);
+    page.assertClean();
+  });
+
+  test("an API that does not allow the origin refuses the preflight, and the call is never sent", async () => {
+    const page = await openFlow(app, "spa");
+    await byTestId(page, "flow-api-allowed-origins").fill("https://other.example");
+    const outcome = await outcomeOf(page);
+    assert.match(outcome, /Response to preflight request doesn't pass access control check/);
+    assert.deepEqual(await requestLines(page), [...CODE_FLOW, "OPTIONS /profile"]);
+    assert.match((await stepText(page, "OPTIONS /profile")).explanation, /never sends the app's request/);
+    page.assertClean();
+  });
+
+  test("the app taken out of the browser sends no preflight; an origin with a space gets its message", async () => {
+    const page = await openFlow(app, "spa");
+    await byTestId(page, "flow-server-allowed-origins").fill("https://spa.example https://x.example");
+    assert.match(await byTestId(page, "flow-server-allowed-origins-message").textContent(), /is not an origin/);
+    await byTestId(page, "flow-in-browser").uncheck();
+    await byTestId(page, "flow-server-allowed-origins").waitFor({ state: "detached" });
+    assert.deepEqual(await requestLines(page), [...CODE_FLOW, "GET /profile", "GET /profile"]);
+    assert.doesNotMatch(await allResponses(page), /Access-Control-Allow-Origin/);
+    page.assertClean();
+  });
+
+  test("axe-core finds nothing with the CORS settings and a refused request on screen", async () => {
+    const page = await openFlow(app, "spa");
+    await breakIt(page, "CorsRefused");
+    await byTestId(page, "flow-outcome").waitFor();
+    await assertNoAxeViolations(page, "the Flow screen with the CORS settings and a refused token request");
+    page.assertClean();
+  });
+});
+
 describe("Flow screen, OAuth as deployed now", () => {
   const app = useApp({ before, after });
 

@@ -133,7 +133,7 @@ describe("Share links", () => {
       await byTestId(page, "flow-link-note").locator("p").textContent(),
       "The link's 'pkce_method=xyz' and 'colour=blue' were not understood and were left out.",
     );
-    assert.equal(await counter(page), "Step 2 of 7");
+    assert.equal(await counter(page), "Step 2 of 8");
     assert.equal(await byTestId(page, "flow-pkce-method").inputValue(), "S256");
     assert.match(await byTestId(page, "flow-share-intro").textContent(), /seed \(7\)/);
     assert.match(await byTestId(page, "flow-clock").textContent(), /^Simulated time: 2026-01-01 /);
@@ -156,7 +156,7 @@ describe("Share links", () => {
       await byTestId(junk, "flow-link-note").textContent(),
       /'flow=implicit', 'step=zero' and 'start=%zz' were not understood/,
     );
-    assert.equal(await counter(junk), "Step 1 of 7");
+    assert.equal(await counter(junk), "Step 1 of 8");
     page.assertClean();
     junk.assertClean();
   });

@@ -17,6 +17,8 @@ use std::sync::Arc;
 use leptos::attr::Attribute;
 use leptos::attr::any_attribute::AnyAttribute;
 use leptos::prelude::*;
+
+use super::bool_memo;
 use leptos::tachys::hydration::Cursor;
 use leptos::tachys::view::add_attr::AddAnyAttr;
 use leptos::tachys::view::{Position, PositionState};
@@ -49,12 +51,6 @@ where
             drawn(move || children())
         })
     }
-}
-
-/// `when` memoized, through one closure type for every caller: a memo is
-/// compiled once per closure type, and there are dozens of `Shown`s.
-pub fn bool_memo(when: Box<dyn Fn() -> bool + Send + Sync>) -> Memo<bool> {
-    Memo::new(move |_| when())
 }
 
 /// A view drawn when it is built, untracked, and drawn anew on a rebuild.

@@ -5,15 +5,15 @@ mod channel_badge;
 mod code_field;
 mod copy_button;
 mod drawn;
-mod effect;
 mod meaning_table;
 mod persisted;
+mod reactive;
 
 pub use app_link::{AppBase, AppLink, app_href};
 pub use channel_badge::ChannelBadge;
 pub use code_field::CodeField;
 pub use copy_button::CopyButton;
-pub use drawn::{Shown, bool_memo, drawn};
-pub use effect::effect;
+pub use drawn::{Shown, drawn};
 pub use meaning_table::{MeaningRow, MeaningTable, Reference};
 pub use persisted::session_text;
+pub use reactive::{bool_memo, effect, text_memo};

@@ -11,7 +11,7 @@ use super::layout::Layout;
 use super::share_link::ShareScenario;
 use super::{Played, use_flow_state};
 use crate::browser::{download, download_url, svg_to_png};
-use crate::components::CopyButton;
+use crate::components::{CopyButton, text_memo};
 
 /// Every back-channel request of the run as curl commands, numbered by
 /// step. Front-channel requests are browser navigations, not API calls.
@@ -37,8 +37,10 @@ pub fn curl_script(played: &Played) -> String {
 pub fn Exports() -> impl IntoView {
     let state = use_flow_state();
     let played = move || state.played.get().ok();
-    let mermaid = Memo::new(move |_| played().map(|p| to_mermaid(&p.trace, p.flow())));
-    let curl = Memo::new(move |_| played().map(|p| curl_script(&p)));
+    let mermaid = text_memo(Box::new(move || {
+        played().map(|p| to_mermaid(&p.trace, p.flow()))
+    }));
+    let curl = text_memo(Box::new(move || played().map(|p| curl_script(&p))));
     let status = RwSignal::new(String::new());
     let file_name =
         move |extension: &str| format!("oauth-{}.{extension}", state.preset.get_untracked().slug());

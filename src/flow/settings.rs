@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::{Shown, drawn};
+use crate::components::{Shown, drawn, text_memo};
 use oauth_engine::sim::flow::Flow;
 
 use super::model::{Breakage, CheckField, ChoiceField, Preset, TextField, preset_is_confidential};
@@ -53,7 +53,7 @@ fn TextSetting(field: TextField, #[prop(optional)] multiline: bool) -> impl Into
     let state = use_flow_state();
     let id = field.id();
     let message_id = format!("{id}-message");
-    let error = Memo::new(move |_| {
+    let error = text_memo(Box::new(move || {
         state.checked.with(|checked| {
             checked
                 .as_ref()
@@ -61,7 +61,7 @@ fn TextSetting(field: TextField, #[prop(optional)] multiline: bool) -> impl Into
                 .and_then(|e| e.get(field))
                 .map(str::to_owned)
         })
-    });
+    }));
     let value = move || state.form.with(|form| form.text(field).to_owned());
     let set = move |event: leptos::ev::Event| {
         let text = event_target_value(&event);

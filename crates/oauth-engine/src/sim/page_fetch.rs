@@ -61,16 +61,17 @@ pub struct PageCors {
 
 impl PageCors {
     pub fn new(app: &BrowserApp) -> Self {
-        let policy = |allowed: &[String], headers: &[&str]| CorsPolicy {
+        let policy = |allowed: &[String]| CorsPolicy {
             allowed_origins: allowed.to_vec(),
-            allowed_headers: headers.iter().map(|name| (*name).to_owned()).collect(),
+            // Authorization for client_secret_basic and Bearer tokens,
+            // DPoP for proofs.
+            allowed_headers: vec!["Authorization".into(), "DPoP".into()],
             allow_credentials: false,
             max_age: PREFLIGHT_MAX_AGE,
         };
         Self {
-            // Authorization for client_secret_basic, DPoP for proofs.
-            server: policy(&app.server_allows, &["Authorization", "DPoP"]),
-            api: policy(&app.api_allows, &["Authorization", "DPoP"]),
+            server: policy(&app.server_allows),
+            api: policy(&app.api_allows),
             cache: PreflightCache::default(),
             refusal: None,
         }

@@ -1100,6 +1100,53 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_origins_a_server_allows_are_kept_as_typed_one_per_line() {
+        let mut form = FlowForm::from_scenario(&Preset::Spa.scenario());
+        form.texts.insert(
+            TextField::ServerAllowedOrigins,
+            " https://spa.example/ \n\nhttp://spa.example".into(),
+        );
+        form.texts
+            .insert(TextField::ApiAllowedOrigins, String::new());
+        let app = form.scenario(Preset::Spa).unwrap().browser_app.unwrap();
+        // A near miss is what the learner typed, to see it fail.
+        assert_eq!(
+            app.server_allows,
+            ["https://spa.example/", "http://spa.example"]
+        );
+        assert!(app.api_allows.is_empty(), "no line: the API allows none");
+    }
+
+    #[test]
+    fn an_origin_with_a_space_in_it_gets_a_message() {
+        let mut form = FlowForm::from_scenario(&Preset::Spa.scenario());
+        form.texts.insert(
+            TextField::ApiAllowedOrigins,
+            "https://spa.example https://x.example".into(),
+        );
+        let errors = form.scenario(Preset::Spa).unwrap_err();
+        assert!(
+            errors
+                .get(TextField::ApiAllowedOrigins)
+                .is_some_and(|message| message.contains("is not an origin"))
+        );
+    }
+
+    #[test]
+    fn only_a_public_client_of_the_code_flow_runs_in_the_browser() {
+        let in_browser = |preset: Preset| {
+            let mut form = FlowForm::from_scenario(&preset.scenario());
+            form.checks.insert(CheckField::InBrowser, true);
+            form.scenario(preset).unwrap().browser_app.is_some()
+        };
+        assert!(in_browser(Preset::Spa));
+        assert!(in_browser(Preset::OpenIdConnect));
+        assert!(!in_browser(Preset::WebApp));
+        assert!(!in_browser(Preset::Device));
+        assert!(!in_browser(Preset::ClientCredentials));
+    }
+
+    #[test]
     fn each_preset_names_the_flow_its_scenario_runs() {
         for preset in Preset::ALL {
             assert_eq!(preset.flow(), preset.scenario().flow, "{preset:?}");

@@ -145,3 +145,40 @@ pub fn step_line(run: &LessonRun, step: usize) -> Option<String> {
     let exchange = run.trace.get(step)?;
     Some(exchange_summary(exchange, step, run.trace.len(), run.flow))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::share::Opened;
+
+    #[test]
+    fn a_lesson_runs_the_single_page_app_without_its_cors_steps_and_links_to_that_run() {
+        let run = RunSpec::Flow(Preset::Spa).run(None).unwrap();
+        assert!(
+            run.trace
+                .iter()
+                .all(|exchange| exchange.request_line() != "OPTIONS /profile")
+        );
+        let link = RunSpec::Flow(Preset::Spa).screen_link(2);
+        assert_eq!(link, "/flow?flow=spa&step=3&in_browser=no");
+        // The Flow screen, opening the link, runs the same steps.
+        let query = link.split_once('?').unwrap().1;
+        let scenario = Opened::parse(query)
+            .form(Preset::Spa)
+            .unwrap()
+            .scenario(Preset::Spa)
+            .unwrap();
+        let played = crate::flow::play(scenario, &demo_signing_key().unwrap(), None);
+        let lines =
+            |trace: &[Exchange]| trace.iter().map(Exchange::request_line).collect::<Vec<_>>();
+        assert_eq!(lines(&played.trace), lines(&run.trace));
+    }
+
+    #[test]
+    fn a_flow_whose_client_is_not_in_the_browser_links_with_flow_and_step_only() {
+        assert_eq!(
+            RunSpec::Flow(Preset::WebApp).screen_link(0),
+            "/flow?flow=web-app&step=1"
+        );
+    }
+}

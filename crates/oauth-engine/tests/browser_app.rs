@@ -4,10 +4,9 @@
 //! the preflight cache, and each way a server that does not allow the app's
 //! origin stops the flow. Each test names the rule it checks.
 
+mod common;
+
 use oauth_engine::http::Method;
-use oauth_engine::jwa::ES256;
-use oauth_engine::rng::SeededRng;
-use oauth_engine::sim::deployed::support;
 use oauth_engine::sim::page_fetch::{APP_ORIGIN, BrowserApp};
 use oauth_engine::sim::run::Run;
 use oauth_engine::sim::scenario::{Scenario, Timeline};
@@ -19,9 +18,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 fn run(scenario: &Scenario) -> Run {
-    let key = oauth_engine::keys::demo_signing_key().unwrap();
-    let mut rng = SeededRng::new(scenario.seed);
-    scenario.run_supported(key, &mut rng, Some(support(ES256)), &mut |_| {})
+    common::supported_run(scenario)
 }
 
 /// The default single-page app, in the page, both servers allowing it.

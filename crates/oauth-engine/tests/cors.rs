@@ -481,33 +481,27 @@ fn preflight_answer(request: &Request) -> Response {
     policy().answer_preflight(&preflight_request(APP, request))
 }
 
-#[test]
-fn a_preflight_answer_is_kept_for_its_max_age() {
+/// A cache that kept the answer to the API call's preflight from `APP` at
+/// `NOW`, and the call.
+fn cache_after_preflight() -> (PreflightCache, Request) {
     let mut cache = PreflightCache::default();
     let call = api_call();
-    assert!(!cache.covers(APP, &call, Credentials::NotIncluded, NOW));
-    cache.store(
-        APP,
-        &call,
-        Credentials::NotIncluded,
-        &preflight_answer(&call),
-        NOW,
-    );
+    let answer = preflight_answer(&call);
+    cache.store(APP, &call, Credentials::NotIncluded, &answer, NOW);
+    (cache, call)
+}
+
+#[test]
+fn a_preflight_answer_is_kept_for_its_max_age() {
+    assert!(!PreflightCache::default().covers(APP, &api_call(), Credentials::NotIncluded, NOW));
+    let (cache, call) = cache_after_preflight();
     assert!(cache.covers(APP, &call, Credentials::NotIncluded, NOW.plus(599)));
     assert!(!cache.covers(APP, &call, Credentials::NotIncluded, NOW.plus(600)));
 }
 
 #[test]
 fn a_kept_answer_covers_only_its_origin_url_and_credentials_mode() {
-    let mut cache = PreflightCache::default();
-    let call = api_call();
-    cache.store(
-        APP,
-        &call,
-        Credentials::NotIncluded,
-        &preflight_answer(&call),
-        NOW,
-    );
+    let (cache, call) = cache_after_preflight();
     let elsewhere = Request::get(Url::parse("https://api.example/other").unwrap())
         .with_header("Authorization", "Bearer abc");
     assert!(!cache.covers(APP, &elsewhere, Credentials::NotIncluded, NOW));
@@ -517,15 +511,7 @@ fn a_kept_answer_covers_only_its_origin_url_and_credentials_mode() {
 
 #[test]
 fn a_kept_answer_covers_only_the_header_names_it_allowed() {
-    let mut cache = PreflightCache::default();
-    let call = api_call();
-    cache.store(
-        APP,
-        &call,
-        Credentials::NotIncluded,
-        &preflight_answer(&call),
-        NOW,
-    );
+    let (cache, call) = cache_after_preflight();
     let with_proof = call.clone().with_header("DPoP", "eyJ");
     assert!(!cache.covers(APP, &with_proof, Credentials::NotIncluded, NOW));
 }

@@ -10,10 +10,9 @@ use oauth_engine::dpop::{ProofContext, check_proof, thumbprint};
 use oauth_engine::http::Method;
 use oauth_engine::jose::b64_decode;
 use oauth_engine::jwa::ES256;
-use oauth_engine::rng::SeededRng;
 use oauth_engine::server::{ClientAuthMethod, JWT_BEARER, ServerPolicy};
 use oauth_engine::sim::client::ClientSettings;
-use oauth_engine::sim::deployed::{client_key, support};
+use oauth_engine::sim::deployed::client_key;
 use oauth_engine::sim::run::Run;
 use oauth_engine::sim::scenario::{Scenario, Timeline};
 use oauth_engine::sim::trace::{Exchange, Party};
@@ -25,9 +24,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 fn run(scenario: &Scenario) -> Run {
-    let key = oauth_engine::keys::demo_signing_key().unwrap();
-    let mut rng = SeededRng::new(scenario.seed);
-    scenario.run_supported(key, &mut rng, Some(support(ES256)), &mut |_| {})
+    common::supported_run(scenario)
 }
 
 /// FAPI 2.0's shape: a confidential client with no shared secret.

@@ -446,3 +446,14 @@ pub fn names_in(exchange: &Exchange) -> Vec<String> {
     names.extend(exchange.response.headers.iter().map(|(n, _)| n.to_owned()));
     names
 }
+
+/// A whole run of `scenario`, given the code for DPoP and the rest and its
+/// seeded random source, as the app runs one.
+pub fn supported_run(
+    scenario: &oauth_engine::sim::scenario::Scenario,
+) -> oauth_engine::sim::run::Run {
+    let key = oauth_engine::keys::demo_signing_key().unwrap();
+    let mut rng = SeededRng::new(scenario.seed);
+    let support = oauth_engine::sim::deployed::support(ES256);
+    scenario.run_supported(key, &mut rng, Some(support), &mut |_| {})
+}

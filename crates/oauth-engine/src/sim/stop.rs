@@ -39,10 +39,12 @@ impl std::fmt::Display for Stop {
                 "this run's app runs in the browser, and the code for its cross-origin \
                  requests (CORS) was not loaded",
             ),
+            // The console's message first: it ends with a full stop of its
+            // own, and whoever shows this may add one.
             Self::BlockedByCors(message) => write!(
                 f,
-                "the browser kept the answer from the app (CORS): its fetch failed with \
-                 \"TypeError: Failed to fetch\", and the console says: {message}"
+                "the browser kept the answer from the app (CORS). The console says: \"{message}\", \
+                 and the app's fetch failed with \"TypeError: Failed to fetch\""
             ),
         }
     }

@@ -204,7 +204,7 @@ pub fn SequenceDiagram(
                     <svg aria-hidden="true" width="40" height="10">
                         <line x1="0" y1="5" x2="40" y2="5" />
                     </svg>
-                    "Back channel: server to server, never seen by the browser"
+                    "Back channel: sent directly, never through the address bar"
                 </span>
                 <span class="legend legend--response">
                     "Thin arrows with open heads are responses."

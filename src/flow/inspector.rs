@@ -420,6 +420,10 @@ fn exchange_view(exchange: Exchange) -> impl IntoView {
                 Channel::Front => {
                     " This message goes through the browser: the user, the browser's history and any script on the page can see it."
                 }
+                // A page's cross-origin fetch (an app in the browser).
+                Channel::Back if exchange.request.headers.get("Origin").is_some() => {
+                    " This message goes directly to the server from the page's origin, not through the address bar; the browser checks each answer against CORS."
+                }
                 Channel::Back => {
                     " This message goes directly from server to server: the browser never sees it."
                 }

@@ -429,7 +429,7 @@ pub fn FlowScreen() -> impl IntoView {
                     "Four parties run OAuth inside this page: your browser, the client app, the \
                      authorization server and the API. Pick a flow, change what you like, and \
                      step through every message. Violet dashed arrows travel through the \
-                     browser (front channel); teal solid ones go server to server (back channel)."
+                     browser (front channel); teal solid ones go directly to a server (back channel)."
                 </p>
                 <share_link::LinkNote note=link_note />
             </header>

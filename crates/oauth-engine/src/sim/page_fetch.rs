@@ -133,13 +133,13 @@ impl Page for PageCors {
                 });
             };
         if let Some(preflight) = &run.preflight {
-            let explanation = preflight_explanation(&run, &origin, to);
+            let explanation = preflight_explanation(&run, &origin);
             record(Party::Browser, preflight, explanation, &PREFLIGHT);
         }
         let Some(sent) = &run.sent else {
             return Response::new(0);
         };
-        let explanation = request_explanation(&run, &origin, to, explanation);
+        let explanation = request_explanation(&run, &origin, explanation);
         record(Party::Client, sent, explanation, rfc_refs);
         match self.refusal {
             None => sent.1.clone(),
@@ -176,18 +176,8 @@ impl Page for PageCors {
     }
 }
 
-/// The server's name, for a sentence.
-fn server_name(server: Party) -> &'static str {
-    match server {
-        Party::AuthorizationServer => "the authorization server",
-        Party::ResourceServer => "the API",
-        _ => "the server",
-    }
-}
-
-/// What the preflight step of `run`, from the page at `origin` to
-/// `server`, says.
-pub fn preflight_explanation(run: &CrossOriginFetch, origin: &str, server: Party) -> String {
+/// What the preflight step of `run`, from the page at `origin`, says.
+pub fn preflight_explanation(run: &CrossOriginFetch, origin: &str) -> String {
     let Some((asked, answer)) = &run.preflight else {
         return String::new();
     };
@@ -200,17 +190,16 @@ pub fn preflight_explanation(run: &CrossOriginFetch, origin: &str, server: Party
         .headers
         .get("Access-Control-Request-Method")
         .unwrap_or("GET");
-    let server = server_name(server);
     let question = format!(
-        "Before the app's {method}{headers} goes to another origin, the browser asks {server} \
-         whether {origin} may send it: a CORS preflight, which the browser sends itself, without \
-         the app's headers or token."
+        "Before the app's {method}{headers} goes to another origin, the browser asks the server \
+         whether {origin} may send it: a CORS preflight, sent by the browser itself, without the \
+         app's headers or token."
     );
     match (&run.sent, run.console_message(origin)) {
         (None, Some(message)) => format!(
             "{question} The answer does not allow it, so the browser never sends the app's \
-             request, and the app's fetch fails with a TypeError that says nothing more. Only the \
-             console says why: {message}"
+             request, and the app's fetch fails with a TypeError. Only the console says why: \
+             {message}"
         ),
         _ => {
             let seconds = answer.headers.get("Access-Control-Max-Age").unwrap_or("5");
@@ -222,22 +211,16 @@ pub fn preflight_explanation(run: &CrossOriginFetch, origin: &str, server: Party
     }
 }
 
-/// What the step of the app's own request to `server` says:
-/// `explanation`, and what the browser did with the answer.
-pub fn request_explanation(
-    run: &CrossOriginFetch,
-    origin: &str,
-    server: Party,
-    explanation: &str,
-) -> String {
-    let server = server_name(server);
+/// What the step of the app's own request says: `explanation`, and what
+/// the browser did with the answer.
+pub fn request_explanation(run: &CrossOriginFetch, origin: &str, explanation: &str) -> String {
     match run.console_message(origin) {
         None => format!(
             "{explanation} The answer names {origin} in Access-Control-Allow-Origin, so the \
              browser lets the app read it."
         ),
         Some(message) => format!(
-            "{explanation} But {server} does not allow {origin}: the browser keeps the answer \
+            "{explanation} But the server does not allow {origin}: the browser keeps the answer \
              from the app, whose fetch fails with a TypeError. Only the console says why: \
              {message} CORS protects the answer, not the server: the request was sent and \
              handled all the same."

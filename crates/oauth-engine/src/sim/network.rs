@@ -170,7 +170,7 @@ impl<'o> Network<'o> {
     /// pass true only through the helper that also moves the browser, so
     /// the trace and the browser cannot disagree. A request of a client in
     /// the page to another origin is the page's `fetch`, under CORS
-    /// ([`Network::fetch_from_page`]).
+    /// ([`Page::fetch`]).
     pub fn send(
         &mut self,
         from: Party,

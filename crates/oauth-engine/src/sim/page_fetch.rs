@@ -23,7 +23,7 @@ const PREFLIGHT_MAX_AGE: u32 = 600;
 /// The preflight is an `OPTIONS` request (RFC 9110 section 9.3.7) that
 /// names the page's `Origin` (RFC 6454 section 7); the rest of its rules
 /// are the Fetch Standard's, which has no RFC number.
-pub const PREFLIGHT: [RfcRef; 2] = [RfcRef::new(9110, "9.3.7"), RfcRef::new(6454, "7")];
+const PREFLIGHT: [RfcRef; 2] = [RfcRef::new(9110, "9.3.7"), RfcRef::new(6454, "7")];
 
 /// The scenario's single-page app: the origins each server's CORS policy
 /// allows. A server allows none by default, as most do; these name the

@@ -52,10 +52,10 @@ async fn the_single_page_app_flow_is_drawn_with_two_arrows_per_message() {
     fresh_tab();
     let (root, _handle) = mount(flow_screen);
     settle().await;
-    assert_eq!(text(&root, "flow-step-counter"), "Step 1 of 7");
-    assert_eq!(count(&root, ".diagram__step"), 14);
+    assert_eq!(text(&root, "flow-step-counter"), "Step 1 of 8");
+    assert_eq!(count(&root, ".diagram__step"), 16); // the preflight and its answer among them
     assert_eq!(count(&root, "[data-testid=diagram-lane]"), 4);
-    assert!(text(&root, "flow-step-summary").starts_with("Step 1 of 7: User and browser to"));
+    assert!(text(&root, "flow-step-summary").starts_with("Step 1 of 8: User and browser to"));
     assert!(input_value(&root, "flow-address-bar").starts_with("https://as.example/authorize?"));
 }
 
@@ -66,7 +66,7 @@ async fn stepping_forward_moves_the_narration_the_browser_and_the_url() {
     settle().await;
     find(&root, "flow-forward").click();
     settle().await;
-    assert_eq!(text(&root, "flow-step-counter"), "Step 2 of 7");
+    assert_eq!(text(&root, "flow-step-counter"), "Step 2 of 8");
     assert!(text(&root, "flow-step-summary").contains("POST /login"));
     assert_eq!(
         input_value(&root, "flow-address-bar"),
@@ -85,7 +85,7 @@ async fn an_invalid_scope_gets_its_message_and_keeps_the_last_valid_run() {
     settle().await;
     assert!(text(&root, "flow-scope-message").contains("RFC 6749 section 3.3"));
     assert_eq!(input_value(&root, "flow-scope"), "read \\write");
-    assert_eq!(text(&root, "flow-step-counter"), "Step 1 of 7");
+    assert_eq!(text(&root, "flow-step-counter"), "Step 1 of 8");
     type_into(&find(&root, "flow-scope"), "read");
     settle().await;
     assert!(text(&root, "flow-scope-message").is_empty());

@@ -32,10 +32,14 @@ pub enum ErrorCode {
     // RFC 8707 section 2: "The requested resource is invalid, missing,
     // unknown, or malformed."
     InvalidTarget,
+    // OpenID Connect Core 1.0 section 3.1.2.6: a request with
+    // `prompt=none` that needs the user to sign in, or to consent.
+    LoginRequired,
+    ConsentRequired,
 }
 
 impl ErrorCode {
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 20] = [
         Self::InvalidRequest,
         Self::InvalidClient,
         Self::InvalidGrant,
@@ -54,6 +58,8 @@ impl ErrorCode {
         Self::InvalidDpopProof,
         Self::UseDpopNonce,
         Self::InvalidTarget,
+        Self::LoginRequired,
+        Self::ConsentRequired,
     ];
 
     /// The code with this registered name, as a response carries it.
@@ -81,6 +87,8 @@ impl ErrorCode {
             Self::InvalidDpopProof => "invalid_dpop_proof",
             Self::UseDpopNonce => "use_dpop_nonce",
             Self::InvalidTarget => "invalid_target",
+            Self::LoginRequired => "login_required",
+            Self::ConsentRequired => "consent_required",
         }
     }
 
@@ -218,6 +226,8 @@ mod tests {
             (ErrorCode::InvalidDpopProof, "invalid_dpop_proof"),
             (ErrorCode::UseDpopNonce, "use_dpop_nonce"),
             (ErrorCode::InvalidTarget, "invalid_target"),
+            (ErrorCode::LoginRequired, "login_required"),
+            (ErrorCode::ConsentRequired, "consent_required"),
         ];
         for (code, name) in names {
             assert_eq!(code.as_str(), name);

@@ -289,6 +289,17 @@ impl Request {
         })
     }
 
+    /// The value of the cookie `name` the request carries (RFC 6265
+    /// section 5.4: `name=value` pairs joined by `; `).
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get("Cookie")?
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(cookie, _)| *cookie == name)
+            .map(|(_, value)| value)
+    }
+
     /// The body as form parameters (for POSTs) or the query (for GETs).
     pub fn params(&self) -> Result<Vec<(String, String)>, FormError> {
         match self.method {

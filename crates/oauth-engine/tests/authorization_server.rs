@@ -754,6 +754,23 @@ fn rfc9700_4_14_2_reusing_a_rotated_token_revokes_the_whole_family() {
 }
 
 #[test]
+fn browser_based_apps_6_3_2_3_rotation_never_extends_the_refresh_token_lifetime() {
+    let mut sim = Sim::new(server());
+    let lifetime = ServerPolicy::default().refresh_token_lifetime;
+    let code = sim.spa_code();
+    let first = json(&sim.spa_token_request(&code, VERIFIER));
+    // Rotated ten seconds before the first refresh token expires...
+    sim.now = sim.now.plus(lifetime - 10);
+    let rotated = json(&sim.refresh(first["refresh_token"].as_str().unwrap()));
+    let second = rotated["refresh_token"].as_str().unwrap().to_owned();
+    // ...the new one expires when the first did, not a lifetime later.
+    sim.now = sim.now.plus(20);
+    let late = sim.refresh(&second);
+    assert_eq!(error_of(&late), "invalid_grant");
+    assert!(late.body.contains("expired"), "{}", late.body);
+}
+
+#[test]
 fn without_reuse_detection_a_stolen_refresh_token_keeps_working() {
     let mut sim = Sim::new(server_with(ServerPolicy {
         detect_refresh_reuse: false,
@@ -1007,4 +1024,49 @@ fn the_login_session_cookie_is_http_only_secure_and_same_site() {
     for attribute in ["Secure", "HttpOnly", "SameSite=Lax"] {
         assert!(cookie.contains(attribute), "{cookie}");
     }
+}
+
+// --- prompt=none (OpenID Connect Core 1.0) ---------------------------------
+
+#[test]
+fn oidc_core_3_1_2_1_prompt_none_answers_a_signed_in_browser_without_a_page() {
+    let mut sim = Sim::new(server());
+    sim.approve(&spa_query());
+    // The browser signed in and consented once: a second request with
+    // prompt=none comes straight back with a code, no page between.
+    let silent = sim.authorize(&with(&spa_query(), "prompt", "none"));
+    assert_eq!(silent.status, 302, "{}", silent.body);
+    let back = location(&silent);
+    assert_eq!(back.path, "/callback");
+    let code = query_value(&back, "code").expect("a code");
+    assert_eq!(sim.spa_token_request(&code, VERIFIER).status, 200);
+}
+
+#[test]
+fn oidc_core_3_1_2_6_prompt_none_without_a_session_is_login_required() {
+    let mut sim = Sim::new(server());
+    let back = location(&sim.authorize(&with(&spa_query(), "prompt", "none")));
+    assert_eq!(
+        query_value(&back, "error").as_deref(),
+        Some("login_required")
+    );
+    assert_eq!(query_value(&back, "state").as_deref(), Some("af0ifjsldkj"));
+    assert!(query_value(&back, "code").is_none());
+}
+
+#[test]
+fn oidc_core_3_1_2_6_prompt_none_beyond_what_was_granted_is_consent_required() {
+    let mut sim = Sim::new(server());
+    let transaction = sim.sign_in(&spa_query());
+    sim.consent(&transaction, &[("scope", "read"), ("decision", "approve")]);
+    // Alice granted read only: asking for read and write needs her again.
+    let back = location(&sim.authorize(&with(&spa_query(), "prompt", "none")));
+    assert_eq!(
+        query_value(&back, "error").as_deref(),
+        Some("consent_required")
+    );
+    // What she granted comes back without a page.
+    let read_only = with(&with(&spa_query(), "prompt", "none"), "scope", "read");
+    let back = location(&sim.authorize(&read_only));
+    assert!(query_value(&back, "code").is_some());
 }

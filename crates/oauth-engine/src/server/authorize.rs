@@ -58,6 +58,20 @@ pub(super) struct Transaction {
     expires_at: UnixTime,
 }
 
+/// A browser signed in here: who, when, and the scopes the user granted
+/// the client, kept by the login session cookie so that a request with
+/// `prompt=none` can be answered without a page (OpenID Connect Core 1.0
+/// section 3.1.2.1). It is what lets an app sign in silently in a hidden
+/// frame, and what lets a script injected into the app do the same
+/// (draft-ietf-oauth-browser-based-apps-26 section 5.1.3).
+#[derive(Debug, Clone)]
+pub(super) struct LoginSession {
+    subject: Subject,
+    auth_time: UnixTime,
+    client_id: ClientId,
+    scope: Scope,
+}
+
 /// Where an error goes: to the user (never redirect to a URI that was not
 /// verified, RFC 6749 section 4.1.2.1) or back to the client, in the
 /// fragment when the client asked for a token (section 4.2.2.1).
@@ -73,6 +87,7 @@ impl AuthorizationServer {
         now: UnixTime,
         rng: &mut dyn Rng,
     ) -> Response {
+        let mut without_pages = false;
         let validated = match request
             .url
             .query_pairs()
@@ -81,14 +96,19 @@ impl AuthorizationServer {
                     "The authorization request's query is malformed: {error}."
                 ))
             })
-            .and_then(|pairs| self.front_channel_request(pairs, now))
-        {
+            .and_then(|pairs| {
+                without_pages = pairs.iter().any(|(n, v)| n == "prompt" && v == "none");
+                self.front_channel_request(pairs, now)
+            }) {
             Ok(validated) => validated,
             Err(Failure::ShowUser(message)) => return pages::error_page(&message),
             Err(Failure::Redirect(uri, state, error, in_fragment)) => {
                 return self.error_redirect(&uri, state.as_ref(), &error, in_fragment);
             }
         };
+        if without_pages {
+            return self.answer_without_pages(&validated, session_cookie(request), now, rng);
+        }
         let (redirect_uri, state) = (validated.redirect_uri.clone(), validated.state.clone());
         let in_fragment = validated.response_type == GrantType::Implicit;
         let (client_id, scope) = (validated.client_id.clone(), validated.scope.clone());
@@ -441,10 +461,72 @@ impl AuthorizationServer {
                 in_fragment,
             );
         }
-        match request.response_type {
-            GrantType::Implicit => self.implicit_response(&request, subject, scope, now, rng),
-            _ => self.code_response(&request, subject, scope, auth_time, now, rng),
+        // Each sign-in sets a new session cookie: one consent per session.
+        if let Some(session) = transaction.session {
+            let login = LoginSession {
+                subject: subject.clone(),
+                auth_time,
+                client_id: request.client_id.clone(),
+                scope: scope.clone(),
+            };
+            self.login_sessions.insert(session, login);
         }
+        self.respond(&request, subject, scope, auth_time, now, rng)
+    }
+
+    /// The redirect back with what the user approved: a code, or with the
+    /// implicit grant the access token itself.
+    fn respond(
+        &mut self,
+        request: &AuthorizationRequest,
+        subject: Subject,
+        scope: Scope,
+        auth_time: UnixTime,
+        now: UnixTime,
+        rng: &mut dyn Rng,
+    ) -> Response {
+        match request.response_type {
+            GrantType::Implicit => self.implicit_response(request, subject, scope, now, rng),
+            _ => self.code_response(request, subject, scope, auth_time, now, rng),
+        }
+    }
+
+    /// `prompt=none`: the server must not show a page (OpenID Connect Core
+    /// 1.0 section 3.1.2.1). The browser's login session and the user's
+    /// earlier consent answer for the user; without them the client gets
+    /// `login_required` or `consent_required` (section 3.1.2.6).
+    fn answer_without_pages(
+        &mut self,
+        request: &AuthorizationRequest,
+        session: Option<String>,
+        now: UnixTime,
+        rng: &mut dyn Rng,
+    ) -> Response {
+        let login = session.and_then(|session| self.login_sessions.get(&session).cloned());
+        let error = match login {
+            Some(login)
+                if login.client_id == request.client_id
+                    && request.scope.is_subset_of(&login.scope) =>
+            {
+                let scope = request.scope.clone();
+                return self.respond(request, login.subject, scope, login.auth_time, now, rng);
+            }
+            Some(_) => OAuthError::new(
+                ErrorCode::ConsentRequired,
+                "prompt=none, and the user has not granted this client these scopes",
+            ),
+            None => OAuthError::new(
+                ErrorCode::LoginRequired,
+                "prompt=none, and this browser has not signed in here",
+            ),
+        };
+        let in_fragment = request.response_type == GrantType::Implicit;
+        self.error_redirect(
+            &request.redirect_uri,
+            request.state.as_ref(),
+            &error,
+            in_fragment,
+        )
     }
 
     fn live_transaction(&self, id: &str, now: UnixTime) -> Option<&Transaction> {
@@ -578,13 +660,7 @@ pub const SESSION_COOKIE: &str = "as_session";
 
 /// The login session cookie a request carries.
 fn session_cookie(request: &Request) -> Option<String> {
-    request
-        .headers
-        .get("Cookie")?
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_owned())
+    request.cookie(SESSION_COOKIE).map(str::to_owned)
 }
 
 /// A form body by name; on repeats, the last value wins (a browser form).

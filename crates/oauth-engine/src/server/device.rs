@@ -302,6 +302,7 @@ impl AuthorizationServer {
                     auth_time: Some(auth_time),
                     nonce: None,
                     jkt,
+                    refresh_expires_at: None,
                 };
                 self.token_response(issue, now, rng)
             }

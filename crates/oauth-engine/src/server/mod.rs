@@ -272,6 +272,8 @@ pub struct AuthorizationServer {
     signing_key: SigningKey,
     /// Authorization requests waiting for login and consent, by transaction id.
     transactions: Table<String, authorize::Transaction>,
+    /// Browsers signed in here, by login session cookie.
+    login_sessions: Table<String, authorize::LoginSession>,
     codes: Table<String, CodeGrant>,
     refresh_tokens: Table<String, RefreshGrant>,
     revoked_families: Vec<u64>,
@@ -311,6 +313,7 @@ impl AuthorizationServer {
             config,
             signing_key,
             transactions: Table::default(),
+            login_sessions: Table::default(),
             codes: Table::default(),
             refresh_tokens: Table::default(),
             revoked_families: Vec::new(),

@@ -173,6 +173,7 @@ impl AuthorizationServer {
             auth_time: Some(grant.auth_time),
             nonce: grant.nonce.as_deref(),
             jkt,
+            refresh_expires_at: None,
         };
         self.token_response(issue, now, rng)
     }
@@ -236,6 +237,7 @@ impl AuthorizationServer {
             auth_time: grant.auth_time,
             nonce: None,
             jkt,
+            refresh_expires_at: Some(grant.expires_at),
         };
         self.token_response(issue, now, rng)
     }
@@ -271,6 +273,7 @@ impl AuthorizationServer {
             auth_time: None,
             nonce: None,
             jkt,
+            refresh_expires_at: None,
         };
         self.token_response(issue, now, rng)
     }
@@ -293,6 +296,7 @@ impl AuthorizationServer {
             auth_time,
             nonce,
             jkt,
+            refresh_expires_at,
         } = issue;
         let (access_token, jti) =
             self.issue_access_token(&client.client_id, subject, scope, jkt, now, rng)?;
@@ -314,7 +318,8 @@ impl AuthorizationServer {
                     subject: subject.clone(),
                     scope: scope.clone(),
                     family,
-                    expires_at: now.plus(self.config.policy.refresh_token_lifetime),
+                    expires_at: refresh_expires_at
+                        .unwrap_or_else(|| now.plus(self.config.policy.refresh_token_lifetime)),
                     rotated: false,
                     auth_time,
                     // RFC 9449 section 5: bound for a public client only; a
@@ -430,6 +435,11 @@ pub(super) struct Issue<'a> {
     pub nonce: Option<&'a str>,
     /// The thumbprint of the DPoP key the tokens are bound to.
     pub jkt: Option<&'a str>,
+    /// When a rotated refresh token expires: when the one it replaces did,
+    /// never later, so that a stolen one cannot be kept alive for ever by
+    /// rotating it (draft-ietf-oauth-browser-based-apps-26 section
+    /// 6.3.2.3). `None` for a family's first: the server's lifetime.
+    pub refresh_expires_at: Option<UnixTime>,
 }
 
 fn require_grant(client: &ClientRegistration, grant: GrantType) -> Result<(), OAuthError> {

@@ -617,7 +617,8 @@ fn get(pairs: &[(String, String)], name: &str) -> Option<String> {
 }
 
 /// 16 random bytes, base64url: a state or nonce.
-fn random_value(rng: &mut dyn Rng) -> Result<String, ClientError> {
+/// 16 random bytes, base64url: a state, a nonce, a session id.
+pub(crate) fn random_value(rng: &mut dyn Rng) -> Result<String, ClientError> {
     let mut bytes = [0u8; 16];
     rng.fill_bytes(&mut bytes)
         .map_err(ClientError::Randomness)?;

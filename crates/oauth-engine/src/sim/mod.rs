@@ -14,7 +14,9 @@
 //! 6. `run`: plays a scenario, dispatching to the flows
 //! 7. `attacks/`: `attack` (the types), `moves`, one file per attack, then
 //!    `mod.rs`, which dispatches to them
-//! 8. `compare`: implicit against code, with the attacker's `moves`
+//! 8. `compare`: implicit against code, with the attacker's `moves`;
+//!    `token_storage`: where a browser app keeps its tokens, four
+//!    architectures against one injected script, with the same `moves`
 //! 9. `deployed`: the client's, the server's and the API's parts of DPoP,
 //!    PAR, `private_key_jwt`, introspection and revocation, which `run`
 //!    is handed as a function pointer (`run::Support`), never imports
@@ -33,4 +35,5 @@ pub mod page_fetch;
 pub mod run;
 pub mod scenario;
 pub mod stop;
+pub mod token_storage;
 pub mod trace;

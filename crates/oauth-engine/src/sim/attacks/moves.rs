@@ -167,7 +167,7 @@ pub(super) fn profile(body: &Value) -> String {
 }
 
 /// A URL on the attacker's site.
-pub(super) fn attacker_url(path: &str) -> Url {
+pub(in crate::sim) fn attacker_url(path: &str) -> Url {
     Url {
         origin: ATTACKER.into(),
         path: path.into(),
@@ -177,7 +177,7 @@ pub(super) fn attacker_url(path: &str) -> Url {
 }
 
 /// The value of `name` in a URL's query.
-pub(super) fn query_param(url: &Url, name: &str) -> Option<String> {
+pub(in crate::sim) fn query_param(url: &Url, name: &str) -> Option<String> {
     url.query_pairs()
         .ok()?
         .into_iter()
@@ -186,7 +186,7 @@ pub(super) fn query_param(url: &Url, name: &str) -> Option<String> {
 }
 
 /// The `Location` of a redirect.
-pub(super) fn location(response: &Response) -> Option<Url> {
+pub(in crate::sim) fn location(response: &Response) -> Option<Url> {
     response
         .headers
         .get("Location")
@@ -195,7 +195,7 @@ pub(super) fn location(response: &Response) -> Option<Url> {
 
 /// What the client's callback page answers: its usual page, or, when the
 /// client refuses the response, an error page saying why.
-pub(super) fn callback_page(refused: Option<&str>) -> Response {
+pub(in crate::sim) fn callback_page(refused: Option<&str>) -> Response {
     let body = match refused {
         None => "<!doctype html><title>App</title><p>Signing you in…</p>".to_owned(),
         Some(error) => format!(
@@ -296,7 +296,7 @@ pub(in crate::sim) fn attacker_redeems_code(
 }
 
 /// The attacker refreshes with a stolen refresh token.
-pub(super) fn attacker_refreshes(
+pub(in crate::sim) fn attacker_refreshes(
     network: &mut Network<'_>,
     refresh_token: &str,
     client_id: &str,

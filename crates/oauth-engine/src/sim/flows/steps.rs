@@ -222,7 +222,7 @@ fn api_result(response: &Response) -> Result<(), Stop> {
     Err(Stop::Client(ClientError::Server(error)))
 }
 
-fn refresh(network: &mut Network<'_>, client: &mut Client) -> Result<(), Stop> {
+pub(in crate::sim) fn refresh(network: &mut Network<'_>, client: &mut Client) -> Result<(), Stop> {
     let Some(request) = client.refresh_request(&network.server.endpoint("/token")) else {
         return Ok(());
     };

@@ -58,20 +58,6 @@ pub(super) struct Transaction {
     expires_at: UnixTime,
 }
 
-/// A browser signed in here: who, when, and the scopes the user granted
-/// the client, kept by the login session cookie so that a request with
-/// `prompt=none` can be answered without a page (OpenID Connect Core 1.0
-/// section 3.1.2.1). It is what lets an app sign in silently in a hidden
-/// frame, and what lets a script injected into the app do the same
-/// (draft-ietf-oauth-browser-based-apps-26 section 5.1.3).
-#[derive(Debug, Clone)]
-pub(super) struct LoginSession {
-    subject: Subject,
-    auth_time: UnixTime,
-    client_id: ClientId,
-    scope: Scope,
-}
-
 /// Where an error goes: to the user (never redirect to a URI that was not
 /// verified, RFC 6749 section 4.1.2.1) or back to the client, in the
 /// fragment when the client asked for a token (section 4.2.2.1).
@@ -434,6 +420,15 @@ impl AuthorizationServer {
         let nothing_granted = scope.is_empty() && !transaction.scope.is_empty();
         let approved = field("decision") == "approve" && !nothing_granted;
         let auth_time = transaction.auth_time.unwrap_or(now);
+        // The browser stays signed in, with what the user granted: each
+        // sign-in sets a new session cookie, so one consent per session.
+        if approved && let Some(session) = transaction.session.clone() {
+            let login = Transaction {
+                scope: scope.clone(),
+                ..transaction.clone()
+            };
+            self.login_sessions.insert(session, login);
+        }
         let request = match transaction.completion {
             Completion::Device { device_code } => {
                 return self.finish_device_authorization(
@@ -461,16 +456,6 @@ impl AuthorizationServer {
                 in_fragment,
             );
         }
-        // Each sign-in sets a new session cookie: one consent per session.
-        if let Some(session) = transaction.session {
-            let login = LoginSession {
-                subject: subject.clone(),
-                auth_time,
-                client_id: request.client_id.clone(),
-                scope: scope.clone(),
-            };
-            self.login_sessions.insert(session, login);
-        }
         self.respond(&request, subject, scope, auth_time, now, rng)
     }
 
@@ -494,7 +479,10 @@ impl AuthorizationServer {
     /// `prompt=none`: the server must not show a page (OpenID Connect Core
     /// 1.0 section 3.1.2.1). The browser's login session and the user's
     /// earlier consent answer for the user; without them the client gets
-    /// `login_required` or `consent_required` (section 3.1.2.6).
+    /// `login_required` or `consent_required` (section 3.1.2.6). It is
+    /// what lets an app sign in again in a hidden frame, and a script
+    /// injected into the app too (draft-ietf-oauth-browser-based-apps-26
+    /// section 5.1.3).
     fn answer_without_pages(
         &mut self,
         request: &AuthorizationRequest,
@@ -504,12 +492,16 @@ impl AuthorizationServer {
     ) -> Response {
         let login = session.and_then(|session| self.login_sessions.get(&session).cloned());
         let error = match login {
-            Some(login)
-                if login.client_id == request.client_id
-                    && request.scope.is_subset_of(&login.scope) =>
-            {
+            Some(Transaction {
+                user: Some(subject),
+                client_id,
+                scope,
+                auth_time,
+                ..
+            }) if client_id == request.client_id && request.scope.is_subset_of(&scope) => {
                 let scope = request.scope.clone();
-                return self.respond(request, login.subject, scope, login.auth_time, now, rng);
+                let auth_time = auth_time.unwrap_or(now);
+                return self.respond(request, subject, scope, auth_time, now, rng);
             }
             Some(_) => OAuthError::new(
                 ErrorCode::ConsentRequired,

@@ -272,8 +272,9 @@ pub struct AuthorizationServer {
     signing_key: SigningKey,
     /// Authorization requests waiting for login and consent, by transaction id.
     transactions: Table<String, authorize::Transaction>,
-    /// Browsers signed in here, by login session cookie.
-    login_sessions: Table<String, authorize::LoginSession>,
+    /// Browsers signed in here, by login session cookie: the approved
+    /// transaction, with the scopes granted.
+    login_sessions: Table<String, authorize::Transaction>,
     codes: Table<String, CodeGrant>,
     refresh_tokens: Table<String, RefreshGrant>,
     revoked_families: Vec<u64>,

@@ -26,12 +26,8 @@ pub struct Browser {
     pub address: Option<Url>,
     /// Every top-level URL visited, oldest first.
     pub history: Vec<Url>,
-    /// `sessionStorage`, per origin: it lives as long as the tab.
-    pub session_storage: Storage,
-    /// `localStorage`, per origin: it outlives the tab, and every script
-    /// of the origin reads it (draft-ietf-oauth-browser-based-apps-26
-    /// section 8.5).
-    pub local_storage: Storage,
+    /// `sessionStorage`, per origin.
+    pub session_storage: Table<String, Table<String, String>>,
     /// Cookies, per origin (name to value), in the order they were first
     /// set.
     pub cookies: Table<String, Table<String, String>>,
@@ -53,19 +49,16 @@ impl Browser {
     }
 
     pub fn store(&mut self, origin: &str, key: &str, value: impl Into<String>) {
-        put(&mut self.session_storage, origin, key, value.into());
+        self.session_storage
+            .entry_or_default(origin.to_owned())
+            .insert(key.to_owned(), value.into());
     }
 
     pub fn stored(&self, origin: &str, key: &str) -> Option<&str> {
-        get(&self.session_storage, origin, key)
-    }
-
-    pub fn store_locally(&mut self, origin: &str, key: &str, value: impl Into<String>) {
-        put(&mut self.local_storage, origin, key, value.into());
-    }
-
-    pub fn stored_locally(&self, origin: &str, key: &str) -> Option<&str> {
-        get(&self.local_storage, origin, key)
+        self.session_storage
+            .get(origin)?
+            .get(key)
+            .map(String::as_str)
     }
 
     /// `request` with the cookies the browser holds for its origin, the
@@ -134,19 +127,6 @@ impl Browser {
             None => request,
         }
     }
-}
-
-/// Web storage: per origin, key to value.
-type Storage = Table<String, Table<String, String>>;
-
-fn put(storage: &mut Storage, origin: &str, key: &str, value: String) {
-    storage
-        .entry_or_default(origin.to_owned())
-        .insert(key.to_owned(), value);
-}
-
-fn get<'s>(storage: &'s Storage, origin: &str, key: &str) -> Option<&'s str> {
-    storage.get(origin)?.get(key).map(String::as_str)
 }
 
 #[cfg(test)]

@@ -132,14 +132,15 @@ impl Page for PageCors {
                     rfc_refs: refs.to_vec(),
                 });
             };
+        let refusal = self.refusal.as_deref();
         if let Some(preflight) = &run.preflight {
-            let explanation = preflight_explanation(&run, &origin);
+            let explanation = preflight_explanation(&run, &origin, refusal);
             record(Party::Browser, preflight, explanation, &PREFLIGHT);
         }
         let Some(sent) = &run.sent else {
             return Response::new(0);
         };
-        let explanation = request_explanation(&run, &origin, explanation);
+        let explanation = request_explanation(&origin, explanation, refusal);
         record(Party::Client, sent, explanation, rfc_refs);
         match self.refusal {
             None => sent.1.clone(),
@@ -176,8 +177,9 @@ impl Page for PageCors {
     }
 }
 
-/// What the preflight step of `run`, from the page at `origin`, says.
-pub fn preflight_explanation(run: &CrossOriginFetch, origin: &str) -> String {
+/// What the preflight step of `run`, from the page at `origin`, says;
+/// `refusal` is the console's message if the browser refused the fetch.
+fn preflight_explanation(run: &CrossOriginFetch, origin: &str, refusal: Option<&str>) -> String {
     let Some((asked, answer)) = &run.preflight else {
         return String::new();
     };
@@ -195,7 +197,7 @@ pub fn preflight_explanation(run: &CrossOriginFetch, origin: &str) -> String {
          whether {origin} may send it: a CORS preflight, sent by the browser itself, without the \
          app's headers or token."
     );
-    match (&run.sent, run.console_message(origin)) {
+    match (&run.sent, refusal) {
         (None, Some(message)) => format!(
             "{question} The answer does not allow it, so the browser never sends the app's \
              request, and the app's fetch fails with a TypeError. Only the console says why: \
@@ -212,9 +214,10 @@ pub fn preflight_explanation(run: &CrossOriginFetch, origin: &str) -> String {
 }
 
 /// What the step of the app's own request says: `explanation`, and what
-/// the browser did with the answer.
-pub fn request_explanation(run: &CrossOriginFetch, origin: &str, explanation: &str) -> String {
-    match run.console_message(origin) {
+/// the browser did with the answer, refused with the console's `refusal`
+/// or not.
+fn request_explanation(origin: &str, explanation: &str, refusal: Option<&str>) -> String {
+    match refusal {
         None => format!(
             "{explanation} The answer names {origin} in Access-Control-Allow-Origin, so the \
              browser lets the app read it."

@@ -56,27 +56,34 @@ pub fn CompareScreen() -> impl IntoView {
                 </p>
             </div>
             <div class="compare__sides">
-                <SideView side=comparison.implicit.clone() id="implicit" stepper />
-                <SideView side=comparison.code.clone() id="code" stepper />
+                <SideView comparison=Arc::clone(&comparison) pick=|c| &c.implicit id="implicit" stepper />
+                <SideView comparison=Arc::clone(&comparison) pick=|c| &c.code id="code" stepper />
             </div>
             <Verdicts comparison=Arc::clone(&comparison) />
         </article>
     }
 }
 
-/// One run: its diagram, the step, the address bar, and where each
-/// credential is exposed so far.
+/// One run, the one `pick` takes from the comparison (shared, not copied):
+/// its diagram, the step, the address bar, and where each credential is
+/// exposed so far.
 #[component]
-fn SideView(side: Side, id: &'static str, stepper: Stepper) -> impl IntoView {
-    let side = Arc::new(side);
+fn SideView(
+    comparison: Arc<Comparison>,
+    pick: fn(&Comparison) -> &Side,
+    id: &'static str,
+    stepper: Stepper,
+) -> impl IntoView {
+    let side = pick(&comparison);
     let len = side.run.trace.len();
     // Each side stays on its last step once the other runs longer.
     let step = Signal::derive(move || stepper.current().min(len.saturating_sub(1)));
     let layout = Layout::with_lane_gap(&side.run.trace, Flow::AuthorizationCode, COMPACT_LANE_GAP);
     let heading = format!("compare-{id}-title");
     let current = {
-        let side = Arc::clone(&side);
+        let comparison = Arc::clone(&comparison);
         move || {
+            let side = pick(&comparison);
             let step = step.get();
             let exchange = side.run.trace.get(step)?.clone();
             let summary = exchange_summary(&exchange, step, len, Flow::AuthorizationCode);

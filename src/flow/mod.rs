@@ -47,7 +47,11 @@ use crate::talk::open_audience_window;
 /// A finished run, as the screen shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Played {
-    pub scenario: Scenario,
+    /// What the screen reads of the scenario played; not the scenario
+    /// itself, which a run would otherwise copy.
+    pub flow: Flow,
+    pub sign_out: bool,
+    pub start_time: u64,
     pub trace: Arc<[Exchange]>,
     /// Why the flow stopped early, if it did.
     pub stopped: Option<String>,
@@ -56,7 +60,7 @@ pub struct Played {
 
 impl Played {
     pub fn flow(&self) -> Flow {
-        self.scenario.flow
+        self.flow
     }
 
     pub fn len(&self) -> usize {
@@ -91,10 +95,12 @@ pub fn play_given(
     let mut rng = SeededRng::new(scenario.seed);
     let run = scenario.run_given(key.clone(), &mut rng, support, page, &mut |_| {});
     Played {
+        flow: scenario.flow,
+        sign_out: scenario.sign_out,
+        start_time: scenario.start_time,
         trace: run.trace.into(),
         stopped: run.stopped,
         end_time: run.end_time,
-        scenario,
     }
 }
 
@@ -222,7 +228,9 @@ impl FlowState {
                 scenario.start_time = start_time;
                 Ok(play(scenario, key, support))
             };
-            match checked.get() {
+            // Made anew rather than copied from `checked`: a run only reads
+            // it, and a copy is the only clone of a Scenario on the screen.
+            match form.with(|form| form.scenario(preset.get())) {
                 Ok(scenario) => play(scenario),
                 // No valid run yet in this tab: show the flow as it comes,
                 // while the fields say what to fix.

@@ -40,7 +40,7 @@ pub fn outcome(played: &Played) -> (bool, String) {
     match &played.stopped {
         Some(why) => (false, format!("The flow stopped: {why}.")),
         // Its last call is meant to fail: RFC 7009 section 2.1.
-        None if played.scenario.sign_out => (
+        None if played.sign_out => (
             true,
             "The flow completed: the user signed out, the server revoked the tokens, and the \
              API refused the access token that was revoked with them."
@@ -155,7 +155,7 @@ fn Clock() -> impl IntoView {
         state
             .with_played(|played| {
                 let at = played.exchange(state.current())?.at;
-                Some((at, UnixTime(played.scenario.start_time)))
+                Some((at, UnixTime(played.start_time)))
             })
             .flatten()
     };

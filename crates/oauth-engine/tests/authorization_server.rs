@@ -1070,3 +1070,15 @@ fn oidc_core_3_1_2_6_prompt_none_beyond_what_was_granted_is_consent_required() {
     let back = location(&sim.authorize(&read_only));
     assert!(query_value(&back, "code").is_some());
 }
+
+#[test]
+fn rfc6749_3_1_a_server_without_single_sign_on_ignores_prompt() {
+    // RFC 6749 "MUST ignore unrecognized request parameters": a server
+    // without single sign-on shows its sign-in page, prompt=none or not.
+    let mut sim = Sim::new(server());
+    sim.sso = None;
+    sim.approve(&spa_query());
+    let page = sim.authorize(&with(&spa_query(), "prompt", "none"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Sign in"));
+}

@@ -73,7 +73,6 @@ impl AuthorizationServer {
         now: UnixTime,
         rng: &mut dyn Rng,
     ) -> Response {
-        let mut without_pages = false;
         let validated = match request
             .url
             .query_pairs()
@@ -82,19 +81,14 @@ impl AuthorizationServer {
                     "The authorization request's query is malformed: {error}."
                 ))
             })
-            .and_then(|pairs| {
-                without_pages = pairs.iter().any(|(n, v)| n == "prompt" && v == "none");
-                self.front_channel_request(pairs, now)
-            }) {
+            .and_then(|pairs| self.front_channel_request(pairs, now))
+        {
             Ok(validated) => validated,
             Err(Failure::ShowUser(message)) => return pages::error_page(&message),
             Err(Failure::Redirect(uri, state, error, in_fragment)) => {
                 return self.error_redirect(&uri, state.as_ref(), &error, in_fragment);
             }
         };
-        if without_pages {
-            return self.answer_without_pages(&validated, session_cookie(request), now, rng);
-        }
         let (redirect_uri, state) = (validated.redirect_uri.clone(), validated.state.clone());
         let in_fragment = validated.response_type == GrantType::Implicit;
         let (client_id, scope) = (validated.client_id.clone(), validated.scope.clone());
@@ -132,7 +126,7 @@ impl AuthorizationServer {
 
     /// The request a browser brings to `/authorize`: its parameters, or
     /// with the extensions those a `request_uri` stands for (RFC 9126).
-    fn front_channel_request(
+    pub(crate) fn front_channel_request(
         &mut self,
         pairs: Vec<(String, String)>,
         now: UnixTime,
@@ -420,15 +414,6 @@ impl AuthorizationServer {
         let nothing_granted = scope.is_empty() && !transaction.scope.is_empty();
         let approved = field("decision") == "approve" && !nothing_granted;
         let auth_time = transaction.auth_time.unwrap_or(now);
-        // The browser stays signed in, with what the user granted: each
-        // sign-in sets a new session cookie, so one consent per session.
-        if approved && let Some(session) = transaction.session.clone() {
-            let login = Transaction {
-                scope: scope.clone(),
-                ..transaction.clone()
-            };
-            self.login_sessions.insert(session, login);
-        }
         let request = match transaction.completion {
             Completion::Device { device_code } => {
                 return self.finish_device_authorization(
@@ -461,7 +446,7 @@ impl AuthorizationServer {
 
     /// The redirect back with what the user approved: a code, or with the
     /// implicit grant the access token itself.
-    fn respond(
+    pub(crate) fn respond(
         &mut self,
         request: &AuthorizationRequest,
         subject: Subject,
@@ -474,51 +459,6 @@ impl AuthorizationServer {
             GrantType::Implicit => self.implicit_response(request, subject, scope, now, rng),
             _ => self.code_response(request, subject, scope, auth_time, now, rng),
         }
-    }
-
-    /// `prompt=none`: the server must not show a page (OpenID Connect Core
-    /// 1.0 section 3.1.2.1). The browser's login session and the user's
-    /// earlier consent answer for the user; without them the client gets
-    /// `login_required` or `consent_required` (section 3.1.2.6). It is
-    /// what lets an app sign in again in a hidden frame, and a script
-    /// injected into the app too (draft-ietf-oauth-browser-based-apps-26
-    /// section 5.1.3).
-    fn answer_without_pages(
-        &mut self,
-        request: &AuthorizationRequest,
-        session: Option<String>,
-        now: UnixTime,
-        rng: &mut dyn Rng,
-    ) -> Response {
-        let login = session.and_then(|session| self.login_sessions.get(&session).cloned());
-        let error = match login {
-            Some(Transaction {
-                user: Some(subject),
-                client_id,
-                scope,
-                auth_time,
-                ..
-            }) if client_id == request.client_id && request.scope.is_subset_of(&scope) => {
-                let scope = request.scope.clone();
-                let auth_time = auth_time.unwrap_or(now);
-                return self.respond(request, subject, scope, auth_time, now, rng);
-            }
-            Some(_) => OAuthError::new(
-                ErrorCode::ConsentRequired,
-                "prompt=none, and the user has not granted this client these scopes",
-            ),
-            None => OAuthError::new(
-                ErrorCode::LoginRequired,
-                "prompt=none, and this browser has not signed in here",
-            ),
-        };
-        let in_fragment = request.response_type == GrantType::Implicit;
-        self.error_redirect(
-            &request.redirect_uri,
-            request.state.as_ref(),
-            &error,
-            in_fragment,
-        )
     }
 
     fn live_transaction(&self, id: &str, now: UnixTime) -> Option<&Transaction> {
@@ -606,7 +546,7 @@ impl AuthorizationServer {
 
     /// RFC 6749 section 4.1.2.1 (in the query) and 4.2.2.1 (in the
     /// fragment): the error, state, and iss (RFC 9207).
-    fn error_redirect(
+    pub(crate) fn error_redirect(
         &self,
         redirect_uri: &RedirectUri,
         state: Option<&State>,

@@ -13,6 +13,7 @@ mod oidc;
 mod pages;
 mod par;
 mod revoke;
+mod sso;
 mod token;
 
 use serde::{Deserialize, Serialize};
@@ -36,6 +37,7 @@ pub use extensions::{AllExtensions, Extensions};
 pub use oidc::at_hash;
 pub use pages::offered_scopes;
 pub use par::REQUEST_URI_LIFETIME;
+pub use sso::{Front, SingleSignOn};
 
 /// How strictly PKCE (RFC 7636) is enforced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -272,9 +274,6 @@ pub struct AuthorizationServer {
     signing_key: SigningKey,
     /// Authorization requests waiting for login and consent, by transaction id.
     transactions: Table<String, authorize::Transaction>,
-    /// Browsers signed in here, by login session cookie: the approved
-    /// transaction, with the scopes granted.
-    login_sessions: Table<String, authorize::Transaction>,
     codes: Table<String, CodeGrant>,
     refresh_tokens: Table<String, RefreshGrant>,
     revoked_families: Vec<u64>,
@@ -314,7 +313,6 @@ impl AuthorizationServer {
             config,
             signing_key,
             transactions: Table::default(),
-            login_sessions: Table::default(),
             codes: Table::default(),
             refresh_tokens: Table::default(),
             revoked_families: Vec::new(),
@@ -342,6 +340,22 @@ impl AuthorizationServer {
         {
             client.public_jwk = Some(jwk);
         }
+    }
+
+    /// Who a code was issued for, to which client, with what scope, and
+    /// when they signed in: what a single sign-on in front of the server
+    /// remembers of an approval (`SingleSignOn`).
+    pub(crate) fn code_issued_for(
+        &self,
+        code: &str,
+    ) -> Option<(Subject, ClientId, Scope, UnixTime)> {
+        let grant = self.codes.get(code)?;
+        Some((
+            grant.subject.clone(),
+            grant.client_id.clone(),
+            grant.scope.clone(),
+            grant.auth_time,
+        ))
     }
 
     /// Registers one more client (RFC 7591 would do it over HTTP).

@@ -14,7 +14,7 @@ use crate::es256::Es256;
 use crate::http::{Request, Response, Url};
 use crate::resource::ResourceServer;
 use crate::rng::Rng;
-use crate::server::AuthorizationServer;
+use crate::server::{AuthorizationServer, Front};
 
 pub const AUTHORIZATION_SERVER: &str = "https://as.example";
 pub const API: &str = "https://api.example";
@@ -88,6 +88,9 @@ pub struct Network<'o> {
     /// origin then go through the browser's CORS protocol, and the servers
     /// answer with their CORS layer.
     pub page: Option<Box<dyn Page>>,
+    /// What stands in front of the authorization server, if anything: the
+    /// single sign-on that answers `prompt=none` (`server::SingleSignOn`).
+    pub front: Option<Box<dyn Front>>,
 }
 
 /// A client that runs in the page (`page_fetch::PageCors`), handed to the
@@ -138,6 +141,7 @@ impl<'o> Network<'o> {
             observer: None,
             support: None,
             page: None,
+            front: None,
         }
     }
 
@@ -228,10 +232,14 @@ impl<'o> Network<'o> {
     pub(in crate::sim) fn route(&mut self, request: &Request, page: Option<&dyn Page>) -> Response {
         let to = self.party_at(&request.url);
         let mut handle = || match to {
-            Party::AuthorizationServer => {
-                self.server
-                    .handle(request, self.clock.now(), &mut *self.rng)
-            }
+            Party::AuthorizationServer => match &mut self.front {
+                Some(front) => {
+                    front.handle(&mut self.server, request, self.clock.now(), &mut *self.rng)
+                }
+                None => self
+                    .server
+                    .handle(request, self.clock.now(), &mut *self.rng),
+            },
             Party::ResourceServer => {
                 if let Some(support) = self.support {
                     (support.before_api)(self, request);

@@ -145,6 +145,9 @@ pub struct Sim {
     pub session_cookie: Option<String>,
     /// The scopes the last consent page offered, ticked as it shows them.
     pub offered_scopes: Vec<String>,
+    /// The single sign-on in front of the server, which answers
+    /// prompt=none; `None` for a server without one.
+    pub sso: Option<oauth_engine::server::SingleSignOn>,
 }
 
 impl Sim {
@@ -155,6 +158,7 @@ impl Sim {
             rng: SeededRng::new(7),
             session_cookie: None,
             offered_scopes: Vec::new(),
+            sso: Some(Default::default()),
         }
     }
 
@@ -166,7 +170,13 @@ impl Sim {
         {
             request = request.with_header("Cookie", format!("as_session={session}"));
         }
-        let response = self.server.handle(&request, self.now, &mut self.rng);
+        let response = match &mut self.sso {
+            Some(sso) => {
+                use oauth_engine::server::Front;
+                sso.handle(&mut self.server, &request, self.now, &mut self.rng)
+            }
+            None => self.server.handle(&request, self.now, &mut self.rng),
+        };
         if response.body.contains("name=\"decision\"") {
             self.offered_scopes = offered_scopes(&response.body);
         }

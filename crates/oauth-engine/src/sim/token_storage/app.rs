@@ -16,6 +16,7 @@ use crate::sim::network::{Network, from_browser, navigate};
 use crate::sim::scenario::Scenario;
 use crate::sim::stop::Stop;
 use crate::sim::trace::RfcRef;
+use crate::table::Table;
 
 /// The backend's session cookie. The `__Host-` prefix pins it to the
 /// backend's own host and path `/`; `HttpOnly` keeps it from every script,
@@ -46,6 +47,11 @@ pub(super) struct App {
     /// The access token the page's code keeps in a variable, given by the
     /// token-mediating backend.
     pub page_token: Option<String>,
+    /// The app's origin's `localStorage`: it outlives the tab, and every
+    /// script of the origin reads it (draft-ietf-oauth-browser-based-apps-26
+    /// section 8.5). Kept here, not in the simulated browser, as only this
+    /// comparison uses it.
+    pub local_storage: Table<String, String>,
 }
 
 impl App {
@@ -56,6 +62,7 @@ impl App {
             client: Client::new(scenario.client.clone()),
             session: None,
             page_token: None,
+            local_storage: Table::default(),
         }
     }
 
@@ -150,10 +157,9 @@ impl App {
             Some(tokens.access_token.secret().to_owned()),
             tokens.refresh_token.as_ref().map(|t| t.secret().to_owned()),
         ];
-        let origin = self.origin();
         for (key, value) in STORED.into_iter().zip(values) {
             if let Some(value) = value {
-                self.browser.store_locally(&origin, key, value);
+                self.local_storage.insert(key.to_owned(), value);
             }
         }
     }

@@ -28,6 +28,7 @@ use super::stop::Stop;
 use super::trace::{Exchange, RfcRef};
 use crate::jose::SigningKey;
 use crate::rng::SeededRng;
+use crate::server::SingleSignOn;
 
 /// How long after the tab closes the attacker acts, in seconds.
 pub const ATTACKER_WAITS: u64 = 60;
@@ -115,9 +116,9 @@ impl Place {
     pub fn label(self) -> &'static str {
         match self {
             Self::LocalStorage => "localStorage",
-            Self::PageMemory => "A variable in the page",
-            Self::Cookie => "HttpOnly cookie",
-            Self::Backend => "The backend",
+            Self::PageMemory => "a variable of the page's code",
+            Self::Cookie => "an HttpOnly cookie",
+            Self::Backend => "the backend",
         }
     }
 }
@@ -149,6 +150,8 @@ pub fn run_architecture(architecture: Architecture, seed: u64, key: SigningKey) 
     if let Some(browser_app) = &scenario.browser_app {
         network.page = Some(page_fetch::page(browser_app));
     }
+    // Single sign-on at the server: the script's hidden frame counts on it.
+    network.front = Some(Box::new(SingleSignOn::default()));
     let mut app = App::new(architecture, &scenario);
     let mut script = Script::default();
     let mut reach = Vec::new();
@@ -307,11 +310,10 @@ fn snapshot(app: &App, from: usize) -> Reach {
 /// The tokens `app` keeps in `localStorage`, which any script of its
 /// origin reads (section 8.5).
 fn in_local_storage(app: &App) -> Vec<Held> {
-    let origin = app.origin();
     STORED
         .into_iter()
         .zip([Credential::AccessToken, Credential::RefreshToken])
-        .filter(|(key, _)| app.browser.stored_locally(&origin, key).is_some())
+        .filter(|(key, _)| app.local_storage.get(*key).is_some())
         .map(|(_, credential)| Held {
             credential,
             place: Place::LocalStorage,

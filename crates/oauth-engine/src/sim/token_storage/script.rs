@@ -73,10 +73,9 @@ impl Script {
         let mut loot = Vec::new();
         match app.architecture {
             Architecture::LocalStorage => {
-                let origin = app.origin();
                 for key in STORED {
-                    if let Some(value) = app.browser.stored_locally(&origin, key) {
-                        loot.push((key, value.to_owned()));
+                    if let Some(value) = app.local_storage.get(key) {
+                        loot.push((key, value.clone()));
                     }
                 }
             }

@@ -7,7 +7,7 @@
 use oauth_engine::http::{Method, Response};
 use oauth_engine::sim::token_storage::{
     ATTACKER_WAITS, Architecture, Credential, Lasts, Place, ScriptAccess, StorageRun,
-    run_architecture,
+    compare_storage, run_architecture,
 };
 use oauth_engine::sim::trace::{Exchange, Party};
 
@@ -271,12 +271,48 @@ fn what_the_page_can_reach_follows_the_architecture() {
 
 #[test]
 fn the_same_seed_gives_the_same_runs() {
-    for architecture in Architecture::ALL {
-        let key = oauth_engine::keys::demo_key;
-        let (one, two) = (
-            run_architecture(architecture, 3, key()),
-            run_architecture(architecture, 3, key()),
-        );
-        assert_eq!(one.trace, two.trace);
+    let (one, two) = (compare_storage(3), compare_storage(3));
+    assert_eq!(one.len(), Architecture::ALL.len());
+    for (one, two) in one.iter().zip(&two) {
+        assert_eq!(one.trace, two.trace, "{:?}", one.architecture);
     }
+}
+
+#[test]
+fn each_architecture_has_a_slug_a_title_and_its_sections() {
+    for architecture in Architecture::ALL {
+        assert_eq!(
+            Architecture::from_slug(architecture.slug()),
+            Some(architecture)
+        );
+        assert!(!architecture.title().is_empty());
+        assert!(architecture.section().starts_with('6'));
+        let sentences = architecture.summary().matches(". ").count() + 1;
+        assert!((2..=3).contains(&sentences), "{architecture:?}");
+    }
+    assert_eq!(Architecture::from_slug("cookies"), None);
+    // What the reach lists say, for the screen.
+    let reach = run(Architecture::TokenMediatingBackend).reach;
+    let words: Vec<String> = reach[1]
+        .held
+        .iter()
+        .map(|held| {
+            format!(
+                "{} in {}: {}",
+                held.credential.label(),
+                held.place.label(),
+                held.script.label()
+            )
+        })
+        .collect();
+    assert!(
+        words.contains(
+            &"Session cookie in an HttpOnly cookie: sends it without reading it".to_owned()
+        ),
+        "{words:?}"
+    );
+    assert!(
+        words.contains(&"Refresh token in the backend: cannot reach it".to_owned()),
+        "{words:?}"
+    );
 }

@@ -11,7 +11,7 @@ use crate::sim::scenario::Scenario;
 
 /// The origin of the app with a backend: its pages, and the backend that
 /// serves them and is the OAuth client.
-pub const BACKEND_ORIGIN: &str = "https://app.example";
+const BACKEND_ORIGIN: &str = "https://app.example";
 
 /// The secret the backend authenticates with: the server has it registered
 /// as a confidential client (sections 6.1.3.1 and 6.2.3.1).

@@ -14,7 +14,7 @@ mod architecture;
 mod outcome;
 mod script;
 
-pub use architecture::{Architecture, BACKEND_ORIGIN};
+pub use architecture::Architecture;
 pub use outcome::{Lasts, Outcome};
 
 use app::{App, SESSION_COOKIE, STORED};

@@ -79,7 +79,7 @@ struct FlowRoute;
 #[lazy_route]
 impl LazyRoute for FlowRoute {
     fn data() -> Self {
-        load_screen_styles("flow");
+        load_screen_styles();
         FlowRoute
     }
 
@@ -89,14 +89,13 @@ impl LazyRoute for FlowRoute {
 }
 
 /// The PKCE generator, code-split too: SHA-256, base64url and the screen
-/// are not what the home page or the other screens need first. Its
-/// stylesheet is small and partly shared (style/pkce.css), so every page
-/// links it.
+/// are not what the home page or the other screens need first.
 struct PkceRoute;
 
 #[lazy_route]
 impl LazyRoute for PkceRoute {
     fn data() -> Self {
+        load_screen_styles();
         PkceRoute
     }
 
@@ -112,7 +111,7 @@ struct JwtRoute;
 #[lazy_route]
 impl LazyRoute for JwtRoute {
     fn data() -> Self {
-        load_screen_styles("jwt");
+        load_screen_styles();
         JwtRoute
     }
 
@@ -124,13 +123,14 @@ impl LazyRoute for JwtRoute {
 /// Implicit vs Code, the attack lab and the lessons: one code-split chunk
 /// for the three, which share most of their code (the engine's lab runs,
 /// the diagram and stepper). Three chunks of their own would each repeat
-/// the glue between them and weigh more in all.
+/// the glue between them and weigh more in all. Their stylesheets are each
+/// screen's own: only the lessons load the lessons' rules.
 struct LabRoute;
 
 #[lazy_route]
 impl LazyRoute for LabRoute {
     fn data() -> Self {
-        load_screen_styles("lab");
+        load_screen_styles();
         LabRoute
     }
 

@@ -1,6 +1,7 @@
 //! The few places the app touches browser APIs directly, each returning a
 //! `Result` or a default so that a missing API never panics.
 
+use leptos::prelude::GetUntracked;
 use oauth_engine::rng::{RandomnessUnavailable, Rng};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -27,10 +28,15 @@ pub fn router_base() -> String {
 
 /// Asks the page for a code-split screen's stylesheets: a release build
 /// links in `index.html` only those every screen uses, and its
-/// `window.screenStyles` adds those of the named split point (`"flow"`,
-/// `"jwt"` or `"lab"`) once (scripts/split/preload.mjs). A development build
-/// links every stylesheet and has no such function: nothing to do.
-pub fn load_screen_styles(split_point: &str) {
+/// `window.screenStyles` adds those of the screen at the router's path
+/// (`/flow`, `/attacks`…) once (scripts/split/preload.mjs). Called as a
+/// route starts, when the router has its new path and the address bar may
+/// not yet. A development build links every stylesheet and has no such
+/// function: nothing to do.
+pub fn load_screen_styles() {
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -38,7 +44,7 @@ pub fn load_screen_styles(split_point: &str) {
         return;
     };
     if let Some(function) = function.dyn_ref::<js_sys::Function>() {
-        let _ = function.call1(&JsValue::NULL, &JsValue::from_str(split_point));
+        let _ = function.call1(&JsValue::NULL, &JsValue::from_str(&path));
     }
 }
 

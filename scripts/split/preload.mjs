@@ -28,9 +28,17 @@ if (process.env.TRUNK_PROFILE !== "release") process.exit(0);
 
 // Each screen's path and the split point that draws it (src/app.rs).
 const ROUTES = { flow: "flow", jwt: "jwt", pkce: "pkce", compare: "lab", attacks: "lab", lessons: "lab" };
-// The stylesheets (style/*.css) each split point's screens use, in cascade
-// order. Every other stylesheet is for every screen.
-const STYLES = { flow: ["flow"], jwt: ["jwt"], pkce: [], lab: ["flow", "lab", "lessons"] };
+// The stylesheets (style/*.css) each screen uses, in cascade order, by its
+// path: the lab's three screens share a split point, not their styles.
+// Every other stylesheet is for every screen.
+const STYLES = {
+  flow: ["diagram", "flow"],
+  jwt: ["jwt"],
+  pkce: ["pkce"],
+  compare: ["diagram", "lab"],
+  attacks: ["diagram", "lab"],
+  lessons: ["diagram", "lab", "lessons"],
+};
 
 const loaderName = (await readdir(stage)).find((file) => /^split-[\w-]+\.js$/.test(file));
 if (!loaderName) process.exit(0);
@@ -68,8 +76,8 @@ html = html.replace(/<link\b[^>]*>/g, (tag) => {
   return "";
 });
 const styles = Object.fromEntries(
-  Object.entries(STYLES).map(([point, names]) => [
-    point,
+  Object.entries(STYLES).map(([screen, names]) => [
+    screen,
     names.map((name) => sheets[name] ?? (() => { throw new Error(`preload: index.html links no ${name}-<hash>.css`); })()),
   ]),
 );
@@ -77,16 +85,17 @@ const styles = Object.fromEntries(
 const script =
   `<link rel=modulepreload crossorigin href=${loaderName}>` +
   `<script>(function(){var g=${JSON.stringify(ROUTES)},r=${JSON.stringify(points)},s=${JSON.stringify(styles)},` +
-  `b=new URL(document.baseURI).pathname,p=location.pathname,k=p.indexOf(b)===0&&g[p.slice(b.length).split("/")[0]];` +
+  `b=new URL(document.baseURI).pathname,p=location.pathname,k=p.indexOf(b)===0&&p.slice(b.length).split("/")[0];` +
   `function a(t,h,e){var l=document.createElement("link");l.rel=t;l.href=h;` +
   `if(e){l.as=e;if(e=="fetch"){l.crossOrigin="anonymous";l.type="application/wasm"}}document.head.appendChild(l)}` +
-  `window.screenStyles=function(k){(s[k]||[]).forEach(function(h){` +
+  `window.screenStyles=function(p){(s[p.replace(/\\/$/,"").split("/").pop()]||[]).forEach(function(h){` +
   `document.querySelector('link[rel=stylesheet][href="'+h+'"]')||a("stylesheet",h)})};` +
-  `if(s[k]){r[k].forEach(function(h){a("preload",h,"fetch")});s[k].forEach(function(h){a("preload",h,"style")})}})()</script>`;
+  `if(r[g[k]]){r[g[k]].forEach(function(h){a("preload",h,"fetch")});s[k].forEach(function(h){a("preload",h,"style")})}})()</script>`;
 
 const at = html.indexOf("<link");
 if (at < 0) throw new Error("preload: index.html has no <link> to put the preloads before");
 await writeFile(index, html.slice(0, at) + script + html.slice(at));
 console.log(
-  `preload: ${Object.entries(points).map(([point, files]) => `${point} ${files.length} chunks, ${styles[point].length} stylesheets`).join("; ")}`,
+  `preload: ${Object.entries(points).map(([point, files]) => `${point} ${files.length} chunks`).join("; ")}; ` +
+    Object.entries(styles).map(([screen, sheets]) => `${screen} ${sheets.length} stylesheets`).join("; "),
 );

@@ -102,7 +102,7 @@ for (const [label, options] of [
         );
       const cssRequested = (page) =>
         page.requests.map((url) => /\/([a-z]+)-[0-9a-f]+\.css$/.exec(new URL(url).pathname)?.[1]).filter(Boolean);
-      const shared = ["tokens", "shell", "pkce"];
+      const shared = ["tokens", "shell"];
 
       const page = await openPage(app, "/");
       await page.waitForLoadState("networkidle");
@@ -113,26 +113,35 @@ for (const [label, options] of [
       assert.deepEqual(await sheets(page), [...shared, "jwt"]);
       await page.getByRole("link", { name: "Attacks", exact: true }).click();
       await page.waitForSelector("h1:text('Attack lab')");
-      await page.waitForFunction(() => document.styleSheets.length === 7);
-      assert.deepEqual(await sheets(page), [...shared, "jwt", "flow", "lab", "lessons"]);
+      await page.waitForFunction(() => document.styleSheets.length === 5);
+      assert.deepEqual(await sheets(page), [...shared, "jwt", "diagram", "lab"], "the lab shares the lessons' code and the Flow screen's diagram, not their stylesheets");
       // lab.css lays the lab out: the picker beside the run on a wide screen.
       const layout = page.locator(".attacks__layout");
       assert.equal(await layout.evaluate((element) => getComputedStyle(element).display), "grid");
       await page.getByRole("link", { name: "Lessons", exact: true }).click();
       await page.waitForSelector("h1:text('Guided lessons')");
-      assert.equal(await page.evaluate(() => document.styleSheets.length), 7, "each added once");
+      await page.waitForFunction(() => document.styleSheets.length === 6);
+      assert.deepEqual(await sheets(page), [...shared, "jwt", "diagram", "lab", "lessons"], "each added once");
+      await page.getByRole("link", { name: "PKCE", exact: true }).click();
+      await page.waitForSelector("h1:text('PKCE generator')");
+      await page.waitForFunction(() => document.styleSheets.length === 7);
+      assert.deepEqual(await sheets(page), [...shared, "jwt", "diagram", "lab", "lessons", "pkce"]);
+      await page.getByRole("link", { name: "Flows", exact: true }).click();
+      await page.waitForSelector("h1:text('Flow simulator')");
+      await page.waitForFunction(() => document.styleSheets.length === 8);
+      assert.deepEqual(await sheets(page), [...shared, "jwt", "diagram", "lab", "lessons", "pkce", "flow"]);
       page.assertClean();
 
       const deep = await openPage(app, null);
       await deep.goto(app.url("/lessons"));
       await deep.waitForSelector("h1:text('Guided lessons')");
       await deep.waitForLoadState("networkidle");
-      assert.deepEqual(await sheets(deep), [...shared, "flow", "lab", "lessons"]);
+      assert.deepEqual(await sheets(deep), [...shared, "diagram", "lab", "lessons"]);
       const fetched = cssRequested(deep);
-      for (const name of ["flow", "lab", "lessons"]) {
+      for (const name of ["diagram", "lab", "lessons"]) {
         assert.equal(fetched.filter((sheet) => sheet === name).length, 1, `${name}.css fetched once, the preload serving the link`);
       }
-      assert.ok(!fetched.includes("jwt"), "and not the JWT debugger's");
+      assert.ok(!fetched.includes("jwt") && !fetched.includes("flow"), "and not the JWT debugger's or the Flow screen's");
       deep.assertClean();
     });
 

@@ -41,10 +41,11 @@ pub const SCREENS: &[Screen] = &[
         path: "/attacks",
         nav_label: "Attacks",
         title: "Attack lab",
-        summary: "Eleven attacks on OAuth (login CSRF, code interception, PKCE downgrade, \
+        summary: "Twelve attacks on OAuth (login CSRF, code interception, PKCE downgrade, \
                   code replay, redirect_uri tricks, refresh token theft, mix-up, implicit \
-                  leakage, stolen tokens, tampered requests, replayed DPoP proofs): switch \
-                  each defence off and on and see what stops the attacker.",
+                  leakage, stolen tokens, tampered requests, replayed DPoP proofs, a secret \
+                  in the bundle): switch each defence off and on and see what stops the \
+                  attacker.",
     },
     Screen {
         path: "/lessons",

@@ -1,4 +1,4 @@
-//! The attack lab: eleven attacks on OAuth, each run through the engine's
+//! The attack lab: twelve attacks on OAuth, each run through the engine's
 //! servers with an attacker lane on the diagram. Three are on DPoP and PAR,
 //! whose code the lab loads when one of them is picked (`crate::deployed`). A toggle turns the defence
 //! off (the attacker gets what the attack is for) or on (the attack fails,
@@ -151,7 +151,7 @@ pub fn AttackLab() -> impl IntoView {
             <header class="screen-header">
                 <h1 id="attacks-title">"Attack lab"</h1>
                 <p class="screen-header__lead">
-                    "Eleven attacks on OAuth, each run for real against the simulated servers, \
+                    "Twelve attacks on OAuth, each run for real against the simulated servers, \
                      with the attacker in a lane of their own. Switch the defence off to see \
                      what the attacker gains; switch it on to see the step and the error that \
                      stop it."

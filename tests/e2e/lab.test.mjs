@@ -102,6 +102,12 @@ const ATTACKS = [
     stoppedAt: "Attacker to Resource server, GET /contacts, 401 Unauthorized",
     error: "htu",
   },
+  {
+    slug: "secret-in-bundle",
+    gained: "Alice Liddell",
+    stoppedAt: "Attacker to Authorization server, POST /token, 400 Bad Request",
+    error: "invalid_grant",
+  },
 ];
 
 describe("Implicit vs Code", () => {

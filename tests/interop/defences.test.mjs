@@ -1,4 +1,4 @@
-// The attack lab's eleven attacks, with a certified client (oauth4webapi)
+// The attack lab's twelve attacks, with a certified client (oauth4webapi)
 // in the client's place and, where the attacker needs a client, in hers.
 // Each test runs the attack with its defence off, then on, through the
 // simulated servers, and ends as the lab says it does: off, the attacker
@@ -418,6 +418,38 @@ describe("the attack lab's defences, with a certified client", () => {
         );
         // The client's next call, with a fresh proof, goes through.
         assert.equal(await profileOf(sim, tokens.access_token, sim.fetch, dpop), ALICE.sub);
+    });
+
+    // The secret is the lab's, as the attacker reads it in the bundle.
+    const BUNDLED_SECRET = "spa-secret-from-the-build";
+    const inTheBundle = defended
+      ? "secret-in-bundle, defence on: a public client with PKCE ships no secret, and a leaked code without its verifier is refused"
+      : "secret-in-bundle, defence off: with the secret from the bundle and no PKCE, a leaked code is redeemed as the app";
+    interop(inTheBundle, defended ? {} : {
+      // Registered as confidential, the secret built into the app's
+      // JavaScript, PKCE dropped.
+      client: { auth_method: "client_secret_post" },
+      registration: { redirect_uris: [SPA_CALLBACK], client_secret: BUNDLED_SECRET },
+      policy: { pkce: "optional" },
+    }, async (sim) => {
+      const as = await discover(sim);
+      const request = await authorizationRequest(as, spa, { pkce: defended });
+      // The callback's address, code included, leaks (the lab: through
+      // the callback page's analytics script), and the attacker redeems
+      // it first, as the app, from her own machine.
+      const leaked = sim.browse(request.url);
+      const clientAuth = defended ? oauth.None() : oauth.ClientSecretPost(BUNDLED_SECRET);
+      const stolen = { ...request, verifier: oauth.nopkce };
+      const redemption = redeem(sim, as, spa, clientAuth, stolen, leaked, { fetch: sim.attackerFetch });
+      if (defended) {
+        const error = await refusal(redemption);
+        assert.ok(error instanceof oauth.ResponseBodyError, String(error));
+        assert.equal(error.error, "invalid_grant");
+        assert.match(error.error_description, /code_verifier is missing/);
+      } else {
+        const { tokens } = await redemption;
+        assert.equal(await profileOf(sim, tokens.access_token, sim.attackerFetch), ALICE.sub);
+      }
     });
   }
 });

@@ -453,6 +453,54 @@ fn implicit_leakage_with_code_and_pkce_leaks_only_a_used_code_invalid_grant() {
     assert!(error.starts_with("invalid_grant"), "{error}");
 }
 
+/// The attacker's request to the token endpoint in `run`.
+fn attacker_redemption(run: &AttackRun) -> &Exchange {
+    run.trace
+        .iter()
+        .find(|e| e.from == Party::Attacker && e.request.url.path == "/token")
+        .expect("the attacker redeems the code")
+}
+
+#[test]
+fn rfc6749_10_1_a_secret_in_the_bundle_lets_the_attacker_redeem_a_leaked_code_as_the_app() {
+    let run = attack_run(Attack::SecretInBundle, false, SEED);
+    // What every visitor downloads holds the secret.
+    let bundle = &run.trace[0];
+    assert_eq!(bundle.from, Party::Attacker);
+    assert!(
+        bundle
+            .response
+            .body
+            .contains("clientSecret: \"spa-secret-from-the-build\"")
+    );
+    // The code leaked through the callback page's analytics script.
+    assert!(run.trace.iter().any(|e| e.to == Party::ThirdParty
+        && e.request.url.path == "/collect"
+        && e.request.url.to_string().contains("code")));
+    let redeem = attacker_redemption(&run);
+    assert!(
+        redeem
+            .request
+            .body
+            .contains("client_secret=spa-secret-from-the-build")
+    );
+    assert!(!redeem.request.body.contains("code_verifier"));
+    assert_eq!(redeem.response.status, 200, "{}", redeem.response.body);
+    let (_, gained) = succeeded(&run);
+    assert!(gained.contains("Alice Liddell"), "{gained}");
+}
+
+#[test]
+fn rfc9700_2_1_1_a_public_client_with_pkce_ships_nothing_to_steal() {
+    let run = attack_run(Attack::SecretInBundle, true, SEED);
+    assert!(!run.trace[0].response.body.contains("clientSecret"));
+    let redeem = attacker_redemption(&run);
+    assert!(!redeem.request.body.contains("client_secret"));
+    assert_eq!(json_error(redeem), "invalid_grant");
+    let (_, error) = stopped(&run);
+    assert!(error.starts_with("invalid_grant"), "{error}");
+}
+
 #[test]
 fn every_attack_has_the_attacker_lane_and_explains_every_step() {
     for attack in Attack::ALL {
@@ -510,7 +558,8 @@ fn attacks_have_slugs_titles_and_rfc9700_sections() {
             "implicit-leakage",
             "stolen-token",
             "request-tampering",
-            "dpop-proof-replay"
+            "dpop-proof-replay",
+            "secret-in-bundle"
         ]
     );
     for attack in Attack::ALL {

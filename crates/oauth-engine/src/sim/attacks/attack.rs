@@ -19,10 +19,11 @@ pub enum Attack {
     StolenTokenReplay,
     RequestTampering,
     DpopProofReplay,
+    SecretInBundle,
 }
 
 impl Attack {
-    pub const ALL: [Attack; 11] = [
+    pub const ALL: [Attack; 12] = [
         Self::LoginCsrf,
         Self::CodeInterception,
         Self::PkceDowngrade,
@@ -34,6 +35,7 @@ impl Attack {
         Self::StolenTokenReplay,
         Self::RequestTampering,
         Self::DpopProofReplay,
+        Self::SecretInBundle,
     ];
 
     /// Whether a run of the attack needs the code for DPoP, PAR and the
@@ -59,6 +61,7 @@ impl Attack {
             Self::StolenTokenReplay => "stolen-token",
             Self::RequestTampering => "request-tampering",
             Self::DpopProofReplay => "dpop-proof-replay",
+            Self::SecretInBundle => "secret-in-bundle",
         }
     }
 
@@ -79,6 +82,7 @@ impl Attack {
             Self::StolenTokenReplay => "Stolen access token replayed",
             Self::RequestTampering => "Authorization request tampered with",
             Self::DpopProofReplay => "DPoP proof replayed",
+            Self::SecretInBundle => "Client secret in the bundle",
         }
     }
 
@@ -179,6 +183,13 @@ impl Attack {
                  the signature and the binding lets the attacker replay it, even against \
                  another resource."
             }
+            Self::SecretInBundle => {
+                "The app's build wrote its client secret into the JavaScript every visitor \
+                 downloads and, trusting the secret, dropped PKCE. The attacker reads the \
+                 secret, catches a code that leaks from the callback page, and redeems it as the \
+                 app. A browser app is a public client with PKCE: nothing in its bundle to steal, \
+                 and a stolen code is useless without the verifier."
+            }
         }
     }
 
@@ -196,6 +207,7 @@ impl Attack {
             Self::StolenTokenReplay => "Tokens bound to the client's key (DPoP)",
             Self::RequestTampering => "Client pushes its request (PAR), server requires it",
             Self::DpopProofReplay => "API checks the proof's jti and htu",
+            Self::SecretInBundle => "A public client with PKCE: no secret to ship",
         }
     }
 
@@ -219,6 +231,9 @@ impl Attack {
             // Replay prevention is part of what makes DPoP a
             // sender-constraining mechanism (section 4.10.1).
             Self::DpopProofReplay => RfcRef::new(9700, "4.10.1"),
+            // A browser app is a public client, and public clients must
+            // use PKCE.
+            Self::SecretInBundle => RfcRef::new(9700, "2.1.1"),
         }
     }
 
@@ -253,6 +268,7 @@ impl Attack {
                 RfcRef::new(9126, "5"),
             ],
             Self::DpopProofReplay => &[RfcRef::new(9449, "4.3"), RfcRef::new(9449, "11.1")],
+            Self::SecretInBundle => &[RfcRef::new(6749, "2.1"), RfcRef::new(6749, "10.1")],
         };
         std::iter::once(self.rfc9700())
             .chain(more.iter().copied())

@@ -1,4 +1,4 @@
-//! The attack lab: eleven attacks from RFC 9700, each run for real through
+//! The attack lab: twelve attacks from RFC 9700 and its neighbours, each run for real through
 //! the in-page network, once with its defence off and once with it on.
 //! The attacker's requests are on the trace like anyone's; the outcome is
 //! read from the responses, never assumed.
@@ -26,6 +26,7 @@ mod pkce_downgrade;
 mod redirect_uri;
 mod refresh_token_theft;
 mod request_tampering;
+mod secret_in_bundle;
 mod stolen_token;
 
 pub use attack::{Attack, AttackRun, Outcome};
@@ -33,9 +34,9 @@ pub use moves::NATIVE_REDIRECT_URI;
 pub use pkce_downgrade::Downgrade;
 
 use crate::jose::SigningKey;
-use crate::server::{PkcePolicy, RedirectMatching};
+use crate::server::{ClientAuthMethod, PkcePolicy, RedirectMatching};
 use crate::sim::network::Support;
-use crate::sim::scenario::{Scenario, code_scenario, implicit_scenario};
+use crate::sim::scenario::{ANALYTICS_SCRIPT, Scenario, code_scenario, implicit_scenario};
 use crate::sim::stop::Stop;
 use code_interception::code_interception;
 use code_replay::code_replay;
@@ -48,6 +49,7 @@ use pkce_downgrade::pkce_downgrade;
 use redirect_uri::redirect_uri_manipulation;
 use refresh_token_theft::refresh_token_theft;
 use request_tampering::request_tampering;
+use secret_in_bundle::secret_in_bundle;
 use stolen_token::stolen_token_replay;
 
 /// Runs `attack` with its defence on or off, signed with the demo key.
@@ -196,6 +198,23 @@ pub fn run_attack_with(
             stage(attack, defended, scenario, key, support, &|s, n, b, c| {
                 dpop_proof_replay(s, n, b, c, defended)
             })
+        }
+        Attack::SecretInBundle => {
+            let mut scenario = seeded(seed);
+            // The callback page loads the analytics script the code leaks
+            // through.
+            scenario.callback_page_loads = vec![ANALYTICS_SCRIPT.into()];
+            if !defended {
+                // Registered as confidential, its secret built into the
+                // bundle, and PKCE dropped: "we have a secret".
+                let secret = "spa-secret-from-the-build";
+                scenario.client.client_secret = Some(secret.into());
+                scenario.client.auth_method = ClientAuthMethod::ClientSecretPost;
+                scenario.registration.client_secret = Some(secret.into());
+                scenario.client.safeguards.use_pkce = false;
+                scenario.policy.pkce = PkcePolicy::Optional;
+            }
+            stage(attack, defended, scenario, key, None, &secret_in_bundle)
         }
     })
 }

@@ -50,7 +50,7 @@ mod tests {
     use super::*;
     use crate::flow::model::Preset;
     use crate::lessons::files::INDEX_FILE;
-    use crate::lessons::format::parse_lesson;
+    use crate::lessons::format::{parse_card, parse_lesson};
     use crate::lessons::index::parse_index;
     use crate::lessons::run::{LessonRun, RunSpec};
     use oauth_engine::jwa::ES256;
@@ -132,7 +132,11 @@ mod tests {
     fn every_shipped_lesson_is_listed_valid_and_fits_its_run() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/lessons");
         let index = std::fs::read_to_string(dir.join(INDEX_FILE)).unwrap();
-        let listed = parse_index(&index).unwrap();
+        let listed: Vec<String> = parse_index(&index)
+            .unwrap()
+            .into_iter()
+            .map(|listed| listed.file)
+            .collect();
         let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|entry| entry.unwrap().file_name().into_string().unwrap())
@@ -150,6 +154,24 @@ mod tests {
             assert!(
                 lesson.question_count() >= 2,
                 "{file} asks at least two questions"
+            );
+            // The card a release build writes for it into index.json
+            // (scripts/lessons-post-build.mjs) reads as the lesson's own.
+            let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let stops = value["stops"].as_array().unwrap();
+            let mut card = serde_json::json!({
+                "title": value["title"],
+                "run": value["run"],
+                "stops": stops.len(),
+                "questions": stops.iter().filter(|stop| stop.get("ask").is_some()).count(),
+            });
+            if let Some(summary) = value.get("summary") {
+                card["summary"] = summary.clone();
+            }
+            assert_eq!(
+                parse_card(file, &card),
+                Some(lesson.card()),
+                "{file}'s card"
             );
             assert!(
                 lesson.stops.iter().all(|stop| stop.request.is_some()),

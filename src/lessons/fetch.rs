@@ -10,7 +10,7 @@ use web_sys::RequestCache;
 
 use super::files::{INDEX_FILE, check_file_name, lesson_path, network_problem, response_problem};
 use super::format::parse_lesson;
-use super::index::parse_index;
+use super::index::{Listed, parse_index};
 use super::lesson::Lesson;
 
 /// The text of `lessons/<file>`, or a message naming the file.
@@ -56,8 +56,8 @@ fn resolve(path: &str) -> Result<String, String> {
     Ok(url.href())
 }
 
-/// The lesson files `lessons/index.json` lists.
-pub async fn load_index() -> Result<Vec<String>, Vec<String>> {
+/// The lessons `lessons/index.json` lists, with the cards it has of them.
+pub async fn load_index() -> Result<Vec<Listed>, Vec<String>> {
     let text = fetch_text(INDEX_FILE)
         .await
         .map_err(|problem| vec![problem])?;

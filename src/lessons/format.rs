@@ -5,7 +5,7 @@
 use oauth_engine::sim::attacks::Attack;
 use serde_json::Value;
 
-use super::lesson::{Ask, Lesson, Stop};
+use super::lesson::{Ask, Card, Lesson, Stop};
 use super::problems::{Problems, parse_json};
 use super::run::{CompareSide, RunSpec};
 use super::wording::{describe, list};
@@ -71,6 +71,29 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Vec<String>> {
         }),
         _ => Err(problems.0),
     }
+}
+
+/// A card a release build wrote into `index.json` for `file`:
+/// `{"title", "summary", "run", "stops": 5, "questions": 4}`, the fields
+/// read as a lesson's are. `None` if it is not one, and the list reads the
+/// lesson's own file instead.
+pub fn parse_card(file: &str, value: &Value) -> Option<Card> {
+    let mut problems = Problems::new(file);
+    let object = problems.object(value, "", "")?;
+    let count = |name: &str| {
+        object
+            .get(name)
+            .and_then(Value::as_u64)
+            .and_then(|n| usize::try_from(n).ok())
+    };
+    let card = Card {
+        title: problems.required_text(object, "", "title", "")?,
+        summary: problems.optional_text(object, "", "summary"),
+        run: problems.run(object.get("run")?)?,
+        stops: count("stops")?,
+        questions: count("questions")?,
+    };
+    problems.0.is_empty().then_some(card)
 }
 
 /// The readers of a lesson's own fields; the checks every field shares are

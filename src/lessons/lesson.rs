@@ -1,5 +1,6 @@
 //! A lesson once read: its title, what it runs, and its stops, each with
-//! the question it asks, if any. `format` reads it from its file.
+//! the question it asks, if any. `format` reads it from its file. Its
+//! `Card` is what the list shows of it.
 
 use super::run::RunSpec;
 
@@ -50,4 +51,27 @@ impl Lesson {
     pub fn question_count(&self) -> usize {
         self.stops.iter().filter(|stop| stop.ask.is_some()).count()
     }
+
+    /// What the list shows of it.
+    pub fn card(&self) -> Card {
+        Card {
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            run: self.run,
+            stops: self.stops.len(),
+            questions: self.question_count(),
+        }
+    }
+}
+
+/// A lesson's card on the list: read from its file, or from the card a
+/// release build wrote into `index.json` for each lesson it ships
+/// (scripts/lessons-post-build.mjs), so the list need not fetch every file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Card {
+    pub title: String,
+    pub summary: Option<String>,
+    pub run: RunSpec,
+    pub stops: usize,
+    pub questions: usize,
 }

@@ -9,14 +9,15 @@ use leptos_router::hooks::use_navigate;
 
 use super::fetch::{load_index, load_lesson};
 use super::files::lesson_path;
-use super::lesson::Lesson;
+use super::index::Listed;
+use super::lesson::Card;
 use super::{lesson_href, lessons_href};
 use crate::browser::set_title;
 
 #[component]
 pub fn LessonList() -> impl IntoView {
     set_title("Lessons");
-    let index = RwSignal::new(None::<Result<Vec<String>, Vec<String>>>);
+    let index = RwSignal::new(None::<Result<Vec<Listed>, Vec<String>>>);
     spawn_local(async move {
         let _ = index.try_set(Some(load_index().await));
     });
@@ -52,12 +53,12 @@ pub fn LessonList() -> impl IntoView {
                         </div>
                     })
                 }
-                Some(Ok(files)) => {
+                Some(Ok(listed)) => {
                     drawn(move || view! {
                         <ul class="lessons__cards" data-testid="lessons-list">
-                            {files
+                            {listed
                                 .into_iter()
-                                .map(|file| view! { <LessonCard file /> })
+                                .map(|Listed { file, card }| view! { <LessonCard file card /> })
                                 .collect_view()}
                         </ul>
                     })
@@ -68,14 +69,17 @@ pub fn LessonList() -> impl IntoView {
     }
 }
 
-/// One lesson: its title (the link), summary and size, read from its file.
+/// One lesson: its title (the link), summary and size, from the card the
+/// index has of it, or else read from its file.
 #[component]
-fn LessonCard(file: String) -> impl IntoView {
-    let lesson = RwSignal::new(None::<Result<Lesson, Vec<String>>>);
-    {
+fn LessonCard(file: String, card: Option<Card>) -> impl IntoView {
+    let has_card = card.is_some();
+    let lesson = RwSignal::new(card.map(Ok));
+    if !has_card {
         let file = file.clone();
         spawn_local(async move {
-            let _ = lesson.try_set(Some(load_lesson(&file).await));
+            let read = load_lesson(&file).await.map(|lesson| lesson.card());
+            let _ = lesson.try_set(Some(read));
         });
     }
     let href = lesson_href(&file);
@@ -102,9 +106,9 @@ fn LessonCard(file: String) -> impl IntoView {
                 Some(Ok(lesson)) => {
                     let size = format!(
                         "{} stops, {} {}",
-                        lesson.stops.len(),
-                        lesson.question_count(),
-                        if lesson.question_count() == 1 { "question" } else { "questions" },
+                        lesson.stops,
+                        lesson.questions,
+                        if lesson.questions == 1 { "question" } else { "questions" },
                     );
                     let href = href.clone();
                     drawn(move || view! {

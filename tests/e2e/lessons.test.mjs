@@ -65,7 +65,7 @@ async function assertDiagramAt(page, step) {
 describe("guided lessons", () => {
   const app = useApp({ before, after });
 
-  test("the list shows every lesson index.json names, with its title and size", async () => {
+  test("the list shows every lesson index.json names, with its title and size, from the index alone", async () => {
     const page = await openPage(app, "/lessons");
     assert.equal(await page.locator("h1").textContent(), "Guided lessons");
     assert.equal(await page.title(), "Lessons · OAuth Playground");
@@ -86,9 +86,21 @@ describe("guided lessons", () => {
     for (const file of ["dpop.json", "par.json", "private-key-jwt.json"]) {
       assert.ok(files.includes(file), `a lesson ${file} on OAuth as deployed now`);
     }
-    // Every lesson file was requested from the app's own lessons/ folder.
-    for (const file of ["index.json", ...INDEX.lessons]) {
-      assert.ok(page.requests.includes(app.url(`/lessons/${file}`)), `requested lessons/${file}`);
+    // Every card is the one the build wrote into index.json, and says what
+    // its lesson's own file says: the list fetched that one file and no
+    // lesson (scripts/lessons-post-build.mjs).
+    assert.ok(page.requests.includes(app.url("/lessons/index.json")));
+    for (const file of INDEX.lessons) {
+      const lesson = JSON.parse(await readFile(join(DIST, "lessons", file), "utf8"));
+      const questions = lesson.stops.filter((stop) => stop.ask).length;
+      const listed = page.locator(`[data-file="${file}"]`);
+      assert.equal(await listed.getByTestId("lesson-link").textContent(), lesson.title, file);
+      assert.equal(
+        await listed.getByTestId("lesson-size").textContent(),
+        `${lesson.stops.length} stops, ${questions} ${questions === 1 ? "question" : "questions"}`,
+        file,
+      );
+      assert.ok(!page.requests.includes(app.url(`/lessons/${file}`)), `lessons/${file} is not fetched for the list`);
     }
     // A lesson that is not listed opens by its file name.
     await byTestId(page, "lessons-file").fill("pkce.json");
@@ -375,6 +387,15 @@ describe("guided lessons with the service worker", () => {
       assert.equal(await byTestId(page, "lesson-title").textContent(), "PKCE, edited");
       await page.goto(server.url + "lessons?file=my-lesson.json");
       assert.equal(await byTestId(page, "lesson-title").textContent(), "My own lesson");
+      // Listed in the index, where the build wrote no card for it: the
+      // list reads its file.
+      const index = JSON.parse(await readFile(join(root, "lessons", "index.json"), "utf8"));
+      assert.ok(index.cards["pkce.json"], "the build wrote the shipped lessons' cards");
+      await writeFile(join(root, "lessons", "index.json"), JSON.stringify({ ...index, lessons: [...index.lessons, "my-lesson.json"] }));
+      await page.goto(server.url + "lessons");
+      const mine = page.locator('[data-file="my-lesson.json"]');
+      await mine.getByTestId("lesson-size").waitFor();
+      assert.equal(await mine.getByTestId("lesson-link").textContent(), "My own lesson");
 
       // With the network cut, the list, a shipped lesson and the dropped one still open.
       await server.close();

@@ -59,9 +59,10 @@ export const JWT_WITH_KEY_BUDGET_KB = 402.3;
 //
 // A first visit straight to /lessons: the home page's files plus the lab
 // chunk (the lessons, Implicit vs Code and the attack lab share one), the
-// engine's simulated servers it shares with /flow, and the lesson files
-// the list reads (lessons/*.json). Goal: 350.
-export const LESSONS_VISIT_BUDGET_KB = 407.5;
+// engine's simulated servers it shares with /flow, and the lessons' index,
+// into which a release build writes each shipped lesson's card (issue 18:
+// the list had fetched every lesson file, 12 KB). Goal: 350.
+export const LESSONS_VISIT_BUDGET_KB = 397;
 // A first visit straight to /attacks: the same chunks without the lessons.
 // Goal: 350.
 export const ATTACKS_VISIT_BUDGET_KB = 393;

@@ -5,6 +5,8 @@
 //! browser. Every place that enforces a protocol rule cites its RFC section.
 
 pub mod channel;
+pub mod client_id_metadata;
+pub mod client_registration;
 pub mod clock;
 pub mod cors;
 pub mod discovery;

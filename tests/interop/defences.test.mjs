@@ -74,6 +74,23 @@ function dpopRefusal({ status, scheme, error, description }, expected) {
   return description;
 }
 
+/**
+ * The attacker's redemption of a stolen code without its verifier: with
+ * the defence on, refused because the code has a challenge (RFC 7636
+ * section 4.6); off, tokens that open Alice's profile for the attacker.
+ */
+async function stolenCodeRedeemed(sim, redemption, defended) {
+  if (defended) {
+    const error = await refusal(redemption);
+    assert.ok(error instanceof oauth.ResponseBodyError, String(error));
+    assert.equal(error.error, "invalid_grant");
+    assert.match(error.error_description, /code_verifier is missing/);
+  } else {
+    const { tokens } = await redemption;
+    assert.equal(await profileOf(sim, tokens.access_token, sim.attackerFetch), ALICE.sub);
+  }
+}
+
 /** A DPoP handle (RFC 9449) with a fresh ES256 key pair. */
 async function newDpopKey() {
   return oauth.DPoP(spa, await oauth.generateKeyPair("ES256"));
@@ -114,16 +131,7 @@ describe("the attack lab's defences, with a certified client", () => {
       // claimed the same scheme; it redeems the code as the public client.
       const intercepted = sim.browse(request.url);
       const stolen = { ...request, verifier: oauth.nopkce };
-      const redemption = redeem(sim, as, native, oauth.None(), stolen, intercepted, { fetch: sim.attackerFetch });
-      if (defended) {
-        const error = await refusal(redemption);
-        assert.ok(error instanceof oauth.ResponseBodyError, String(error));
-        assert.equal(error.error, "invalid_grant");
-        assert.match(error.error_description, /code_verifier is missing/);
-      } else {
-        const { tokens } = await redemption;
-        assert.equal(await profileOf(sim, tokens.access_token, sim.attackerFetch), ALICE.sub);
-      }
+      await stolenCodeRedeemed(sim, redeem(sim, as, native, oauth.None(), stolen, intercepted, { fetch: sim.attackerFetch }), defended);
     });
 
     interop(`pkce-downgrade, defence ${defence}: a server that requires S256 refuses the stripped request`, nativeApp(defended ? "require_s256" : "optional"), async (sim) => {
@@ -440,16 +448,7 @@ describe("the attack lab's defences, with a certified client", () => {
       const leaked = sim.browse(request.url);
       const clientAuth = defended ? oauth.None() : oauth.ClientSecretPost(BUNDLED_SECRET);
       const stolen = { ...request, verifier: oauth.nopkce };
-      const redemption = redeem(sim, as, spa, clientAuth, stolen, leaked, { fetch: sim.attackerFetch });
-      if (defended) {
-        const error = await refusal(redemption);
-        assert.ok(error instanceof oauth.ResponseBodyError, String(error));
-        assert.equal(error.error, "invalid_grant");
-        assert.match(error.error_description, /code_verifier is missing/);
-      } else {
-        const { tokens } = await redemption;
-        assert.equal(await profileOf(sim, tokens.access_token, sim.attackerFetch), ALICE.sub);
-      }
+      await stolenCodeRedeemed(sim, redeem(sim, as, spa, clientAuth, stolen, leaked, { fetch: sim.attackerFetch }), defended);
     });
   }
 });

@@ -30,6 +30,7 @@ pub mod rs256;
 pub mod server;
 pub mod sim;
 pub mod table;
+pub mod token_exchange;
 pub mod types;
 
 #[cfg(all(test, target_arch = "wasm32"))]

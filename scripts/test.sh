@@ -6,6 +6,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 
 bash scripts/setup.sh || exit 1
+# Again, now that Cargo's registry exists (the wasm flags, scripts/env.sh).
+source scripts/env.sh
 
 SUBPATH_DIST="target/dist-subpath"
 declare -a SUMMARY=()

@@ -41,11 +41,9 @@ pub const SCREENS: &[Screen] = &[
         path: "/attacks",
         nav_label: "Attacks",
         title: "Attack lab",
-        summary: "Twelve attacks on OAuth (login CSRF, code interception, PKCE downgrade, \
-                  code replay, redirect_uri tricks, refresh token theft, mix-up, implicit \
-                  leakage, stolen tokens, tampered requests, replayed DPoP proofs, a secret \
-                  in the bundle): switch each defence off and on and see what stops the \
-                  attacker.",
+        summary: "Thirteen attacks on OAuth, from login CSRF and code interception to a \
+                  secret shipped in the bundle and tokens read from storage: switch each \
+                  defence off and on and see what stops the attacker.",
     },
     Screen {
         path: "/lessons",

@@ -1,6 +1,7 @@
-//! The attack lab: twelve attacks on OAuth, each run through the engine's
-//! servers with an attacker lane on the diagram. Three are on DPoP and PAR,
-//! whose code the lab loads when one of them is picked (`crate::deployed`). A toggle turns the defence
+//! The attack lab: thirteen attacks on OAuth, each run through the engine's
+//! servers with an attacker lane on the diagram. Four are defended with DPoP
+//! or PAR, whose code the lab loads when one of them is picked
+//! (`crate::deployed`). A toggle turns the defence
 //! off (the attacker gets what the attack is for) or on (the attack fails,
 //! at the step and with the error that stops it).
 
@@ -151,7 +152,7 @@ pub fn AttackLab() -> impl IntoView {
             <header class="screen-header">
                 <h1 id="attacks-title">"Attack lab"</h1>
                 <p class="screen-header__lead">
-                    "Twelve attacks on OAuth, each run for real against the simulated servers, \
+                    "Thirteen attacks on OAuth, each run for real against the simulated servers, \
                      with the attacker in a lane of their own. Switch the defence off to see \
                      what the attacker gains; switch it on to see the step and the error that \
                      stop it."

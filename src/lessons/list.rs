@@ -10,7 +10,6 @@ use leptos_router::hooks::use_navigate;
 use super::fetch::{load_index, load_lesson};
 use super::files::lesson_path;
 use super::index::Listed;
-use super::lesson::Card;
 use super::{lesson_href, lessons_href};
 use crate::browser::set_title;
 
@@ -58,7 +57,7 @@ pub fn LessonList() -> impl IntoView {
                         <ul class="lessons__cards" data-testid="lessons-list">
                             {listed
                                 .into_iter()
-                                .map(|Listed { file, card }| view! { <LessonCard file card /> })
+                                .map(|listed| view! { <LessonCard listed /> })
                                 .collect_view()}
                         </ul>
                     })
@@ -72,7 +71,8 @@ pub fn LessonList() -> impl IntoView {
 /// One lesson: its title (the link), summary and size, from the card the
 /// index has of it, or else read from its file.
 #[component]
-fn LessonCard(file: String, card: Option<Card>) -> impl IntoView {
+fn LessonCard(listed: Listed) -> impl IntoView {
+    let Listed { file, card } = listed;
     let has_card = card.is_some();
     let lesson = RwSignal::new(card.map(Ok));
     if !has_card {

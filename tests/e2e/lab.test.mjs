@@ -108,6 +108,12 @@ const ATTACKS = [
     stoppedAt: "Attacker to Authorization server, POST /token, 400 Bad Request",
     error: "invalid_grant",
   },
+  {
+    slug: "tokens-in-storage",
+    gained: "Alice Liddell",
+    stoppedAt: "Attacker to Authorization server, POST /token, 400 Bad Request",
+    error: "invalid_dpop_proof",
+  },
 ];
 
 describe("Implicit vs Code", () => {

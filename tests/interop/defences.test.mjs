@@ -1,4 +1,4 @@
-// The attack lab's twelve attacks, with a certified client (oauth4webapi)
+// The attack lab's thirteen attacks, with a certified client (oauth4webapi)
 // in the client's place and, where the attacker needs a client, in hers.
 // Each test runs the attack with its defence off, then on, through the
 // simulated servers, and ends as the lab says it does: off, the attacker
@@ -321,6 +321,46 @@ describe("the attack lab's defences, with a certified client", () => {
       assert.match(dpopRefusal(ownKey, "invalid_dpop_proof"), /another key than the one the token is bound to \(cnf\.jkt\)/);
       // The client, with its key, still reads the profile.
       assert.equal(await profileOf(sim, tokens.access_token, sim.fetch, dpop), ALICE.sub);
+    });
+
+    const inStorage = defended
+      ? "tokens-in-storage, defence on: a refresh token bound to a key the page cannot export is refused from elsewhere"
+      : "tokens-in-storage, defence off: the refresh token a script read from storage works from the attacker's machine";
+    interop(inStorage, {
+      client: { dpop: defended },
+      policy: { require_dpop: defended },
+    }, async (sim) => {
+      const as = await discover(sim);
+      // The app's key pair, made non-extractable (oauth4webapi's default):
+      // a script in the page can read the tokens, not the private key.
+      const dpop = defended ? await newDpopKey() : undefined;
+      const request = await authorizationRequest(as, spa);
+      const { tokens } = await redeem(sim, as, spa, oauth.None(), request, sim.browse(request.url), { dpop });
+      assert.ok(tokens.refresh_token);
+      // The app keeps both tokens in localStorage; an injected script sends
+      // them to Mallory, who refreshes from her own machine.
+      sim.advance(60);
+      const refreshWith = (key, fetch) =>
+        oauth
+          .refreshTokenGrantRequest(as, spa, oauth.None(), tokens.refresh_token, { ...(key && { DPoP: key }), ...through(fetch) })
+          .then((response) => oauth.processRefreshTokenResponse(as, spa, response));
+      if (!defended) {
+        const hers = await refreshWith(undefined, sim.attackerFetch);
+        assert.equal(await profileOf(sim, hers.access_token, sim.attackerFetch), ALICE.sub);
+        return;
+      }
+      // RFC 9449 section 5: bound to the app's key, it needs a proof.
+      const bare = await refusal(refreshWith(undefined, sim.attackerFetch));
+      assert.ok(bare instanceof oauth.ResponseBodyError, String(bare));
+      assert.equal(bare.error, "invalid_dpop_proof");
+      // A proof with a key she made herself is a proof of the wrong key.
+      const ownKey = await refusal(refreshWith(await newDpopKey(), sim.attackerFetch));
+      assert.ok(ownKey instanceof oauth.ResponseBodyError, String(ownKey));
+      assert.equal(ownKey.error, "invalid_dpop_proof");
+      assert.match(ownKey.error_description, /another key than the one the refresh token is bound to/);
+      // The app, with its key, refreshes.
+      const apps = await refreshWith(dpop, sim.fetch);
+      assert.equal(await profileOf(sim, apps.access_token, sim.fetch, dpop), ALICE.sub);
     });
 
     interop(`request-tampering, defence ${defence}: a pushed request leaves no scope in the address to widen, and a rebuilt one is refused`, {

@@ -501,6 +501,56 @@ fn rfc9700_2_1_1_a_public_client_with_pkce_ships_nothing_to_steal() {
     assert!(error.starts_with("invalid_grant"), "{error}");
 }
 
+/// The script's report to the attacker's site in `run`, and what it
+/// carried.
+fn exfiltrated(run: &AttackRun) -> Vec<(String, String)> {
+    let report = run
+        .trace
+        .iter()
+        .find(|e| {
+            e.from == Party::Browser && e.to == Party::Attacker && e.request.url.path == "/collect"
+        })
+        .expect("the script reports to the attacker's site");
+    report.request.url.query_pairs().unwrap()
+}
+
+#[test]
+fn browser_based_apps_5_1_1_a_script_reads_both_tokens_from_local_storage_and_the_attacker_refreshes_elsewhere()
+ {
+    let run = attack_run(Attack::TokensInStorage, false, SEED);
+    let taken: Vec<String> = exfiltrated(&run)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(taken, ["access_token", "refresh_token"]);
+    let refresh = run
+        .trace
+        .iter()
+        .find(|e| e.from == Party::Attacker && e.request.body.contains("grant_type=refresh_token"))
+        .expect("the attacker refreshes");
+    assert_eq!(refresh.response.status, 200, "{}", refresh.response.body);
+    let (_, gained) = succeeded(&run);
+    assert!(gained.contains("Alice Liddell"), "{gained}");
+}
+
+#[test]
+fn rfc9449_5_a_refresh_token_bound_to_the_page_s_key_is_refused_without_its_proof() {
+    let run = attack_run(Attack::TokensInStorage, true, SEED);
+    // The script still reads the tokens: DPoP does not hide them.
+    assert_eq!(exfiltrated(&run).len(), 2);
+    let (step, error) = stopped(&run);
+    let refused = &run.trace[step];
+    assert_eq!(refused.from, Party::Attacker);
+    assert!(refused.request.body.contains("grant_type=refresh_token"));
+    assert_eq!(json_error(refused), "invalid_dpop_proof");
+    assert!(error.starts_with("invalid_dpop_proof"), "{error}");
+    assert!(
+        !run.trace
+            .iter()
+            .any(|e| e.from == Party::Attacker && e.to == Party::ResourceServer)
+    );
+}
+
 #[test]
 fn every_attack_has_the_attacker_lane_and_explains_every_step() {
     for attack in Attack::ALL {
@@ -559,7 +609,8 @@ fn attacks_have_slugs_titles_and_rfc9700_sections() {
             "stolen-token",
             "request-tampering",
             "dpop-proof-replay",
-            "secret-in-bundle"
+            "secret-in-bundle",
+            "tokens-in-storage"
         ]
     );
     for attack in Attack::ALL {
@@ -821,7 +872,8 @@ fn exactly_the_dpop_and_par_attacks_need_support_and_none_run_without_it() {
         [
             Attack::StolenTokenReplay,
             Attack::RequestTampering,
-            Attack::DpopProofReplay
+            Attack::DpopProofReplay,
+            Attack::TokensInStorage
         ]
     );
     for attack in Attack::ALL {

@@ -20,10 +20,11 @@ pub enum Attack {
     RequestTampering,
     DpopProofReplay,
     SecretInBundle,
+    TokensInStorage,
 }
 
 impl Attack {
-    pub const ALL: [Attack; 12] = [
+    pub const ALL: [Attack; 13] = [
         Self::LoginCsrf,
         Self::CodeInterception,
         Self::PkceDowngrade,
@@ -36,6 +37,7 @@ impl Attack {
         Self::RequestTampering,
         Self::DpopProofReplay,
         Self::SecretInBundle,
+        Self::TokensInStorage,
     ];
 
     /// Whether a run of the attack needs the code for DPoP, PAR and the
@@ -43,7 +45,10 @@ impl Attack {
     pub fn needs_support(self) -> bool {
         matches!(
             self,
-            Self::StolenTokenReplay | Self::RequestTampering | Self::DpopProofReplay
+            Self::StolenTokenReplay
+                | Self::RequestTampering
+                | Self::DpopProofReplay
+                | Self::TokensInStorage
         )
     }
 
@@ -62,6 +67,7 @@ impl Attack {
             Self::RequestTampering => "request-tampering",
             Self::DpopProofReplay => "dpop-proof-replay",
             Self::SecretInBundle => "secret-in-bundle",
+            Self::TokensInStorage => "tokens-in-storage",
         }
     }
 
@@ -83,6 +89,7 @@ impl Attack {
             Self::RequestTampering => "Authorization request tampered with",
             Self::DpopProofReplay => "DPoP proof replayed",
             Self::SecretInBundle => "Client secret in the bundle",
+            Self::TokensInStorage => "Tokens read from localStorage by an injected script",
         }
     }
 
@@ -190,6 +197,13 @@ impl Attack {
                  app. A browser app is a public client with PKCE: nothing in its bundle to steal, \
                  and a stolen code is useless without the verifier."
             }
+            Self::TokensInStorage => {
+                "The app keeps its tokens in localStorage, where any script in the page reads \
+                 them and can send them to the attacker, who refreshes as long as the refresh \
+                 token lives. With DPoP they are bound to a key the app made non-extractable: \
+                 the script takes the tokens, not the key, so no request from elsewhere has a \
+                 valid proof."
+            }
         }
     }
 
@@ -208,6 +222,7 @@ impl Attack {
             Self::RequestTampering => "Client pushes its request (PAR), server requires it",
             Self::DpopProofReplay => "API checks the proof's jti and htu",
             Self::SecretInBundle => "A public client with PKCE: no secret to ship",
+            Self::TokensInStorage => "Tokens bound to a non-extractable key (DPoP)",
         }
     }
 
@@ -234,6 +249,9 @@ impl Attack {
             // A browser app is a public client, and public clients must
             // use PKCE.
             Self::SecretInBundle => RfcRef::new(9700, "2.1.1"),
+            // Refresh tokens of public clients are sender-constrained or
+            // rotated.
+            Self::TokensInStorage => RfcRef::new(9700, "4.14.2"),
         }
     }
 
@@ -269,6 +287,7 @@ impl Attack {
             ],
             Self::DpopProofReplay => &[RfcRef::new(9449, "4.3"), RfcRef::new(9449, "11.1")],
             Self::SecretInBundle => &[RfcRef::new(6749, "2.1"), RfcRef::new(6749, "10.1")],
+            Self::TokensInStorage => &[RfcRef::new(9449, "5"), RfcRef::new(9449, "11.4")],
         };
         std::iter::once(self.rfc9700())
             .chain(more.iter().copied())

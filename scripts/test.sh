@@ -59,7 +59,7 @@ step "browser tests (wasm-bindgen-test, headless Chromium)" \
   env WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}" \
   cargo test --workspace --locked --tests --target wasm32-unknown-unknown
 # Client libraries nobody here wrote against the simulated servers.
-step "interop tests (oauth4webapi, openid-client, jose)" bash scripts/interop.sh
+step "interop tests (oauth4webapi, openid-client, jose, the MCP SDK)" bash scripts/interop.sh
 step "release build (trunk build --release)" trunk build --release --locked
 step "release build under a sub-path" \
   trunk build --release --locked --public-url /tools/oauth-playground/ --dist "$SUBPATH_DIST"

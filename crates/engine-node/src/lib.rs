@@ -13,6 +13,8 @@
 //! beyond `wasm-bindgen`; `tests/interop/harness.mjs` turns it into a
 //! `fetch`.
 
+pub mod groundwork;
+
 use oauth_engine::channel::Channel;
 use oauth_engine::http::{Headers, Method, Request, Response, Url};
 use oauth_engine::jwa::ES256;

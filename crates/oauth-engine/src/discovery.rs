@@ -86,11 +86,17 @@ pub fn issuer_url(issuer: &str) -> Result<Url, IssuerError> {
 ///    `https://auth.example.com/tenant1/.well-known/openid-configuration`.
 ///
 /// Without a path, the first two, which are then the same as appending.
-/// A terminating slash after the host is removed first (RFC 8414 section
-/// 3.1), and so is one ending the path before appending (OpenID Connect
-/// Discovery section 4).
+/// A terminating slash is removed first, from the path before inserting
+/// (RFC 8414 section 3.1: "If the issuer identifier value contains a path
+/// component, any terminating "/" MUST be removed before inserting"), and
+/// before appending (OpenID Connect Discovery section 4). So
+/// `https://auth.example.com/tenant1/` is looked for where
+/// `https://auth.example.com/tenant1` is, as the MCP TypeScript SDK does
+/// (`tests/interop/mcp-sdk.test.mjs`). A protected resource's path keeps
+/// its slash: RFC 9728 section 3.1 removes only one after the host
+/// ([`crate::resource_metadata::well_known_url`]).
 pub fn metadata_urls(issuer: &Url) -> Vec<Url> {
-    let path = if issuer.path == "/" { "" } else { &issuer.path };
+    let path = issuer.path.strip_suffix('/').unwrap_or(&issuer.path);
     let at = |path: String| Url {
         origin: issuer.origin.clone(),
         path,
@@ -102,8 +108,7 @@ pub fn metadata_urls(issuer: &Url) -> Vec<Url> {
         at(format!("{OPENID_CONFIGURATION}{path}")),
     ];
     if !path.is_empty() {
-        let base = path.strip_suffix('/').unwrap_or(path);
-        urls.push(at(format!("{base}{OPENID_CONFIGURATION}")));
+        urls.push(at(format!("{path}{OPENID_CONFIGURATION}")));
     }
     urls
 }

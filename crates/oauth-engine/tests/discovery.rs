@@ -41,6 +41,16 @@ fn mcp_as_discovery_without_a_path_tries_rfc8414_then_oidc() {
 }
 
 #[test]
+fn rfc8414_3_1_a_terminating_slash_of_the_path_is_removed_before_inserting() {
+    // "If the issuer identifier value contains a path component, any
+    // terminating "/" MUST be removed before inserting".
+    assert_eq!(
+        urls("https://auth.example.com/tenant1/"),
+        urls("https://auth.example.com/tenant1")
+    );
+}
+
+#[test]
 fn oidc_discovery_4_a_terminating_slash_is_removed_before_appending() {
     assert_eq!(
         urls("https://auth.example.com/tenant1/")[2],

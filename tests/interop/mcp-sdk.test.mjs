@@ -2,9 +2,11 @@
 // support) against the engine's groundwork for the agent profile (issue
 // 17): where both look for metadata, what the SDK reads from the engine's
 // documents and challenges, the resource it would send, and a registration
-// the SDK makes, read and answered by the engine. The simulated tool
-// server and the whole chain come later; these are its parts, each agreed
-// on by a client nobody here wrote.
+// the SDK makes, read and answered by the engine; and the SDK's own MCP
+// client calling the simulated tool server. The whole chain (the tool
+// server on the simulated network, the authorization server honouring
+// `resource`) comes later; these are its parts, each agreed on by a
+// client nobody here wrote.
 // Run alone: bash scripts/interop.sh mcp-sdk
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -15,7 +17,10 @@ import {
   extractWWWAuthenticateParams,
   isHttpsUrl,
   registerClient,
+  selectResourceURL,
 } from "@modelcontextprotocol/sdk/client/auth.js";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { resourceUrlFromServerUrl } from "@modelcontextprotocol/sdk/shared/auth-utils.js";
 import { InvalidClientMetadataError } from "@modelcontextprotocol/sdk/server/auth/errors.js";
 
@@ -172,5 +177,84 @@ describe("the MCP SDK and the engine's groundwork for the agent profile", () => 
     // path component", which RFC 3986 says "/" is, so the engine accepts it.
     assert.equal(isHttpsUrl("https://agent.example/"), false);
     assert.equal(engine.client_id_url_refusal("https://agent.example/"), undefined);
+  });
+
+  describe("the simulated tool server", () => {
+    const tools = () => new engine.SimulatedToolServer(TOOLS, AS, 1_000);
+    const fetchFrom = (server) => async (url, init = {}) => {
+      const headers = [...new Headers(init.headers ?? {})];
+      const answer = server.fetch(init.method ?? "GET", String(url), JSON.stringify(headers), init.body == null ? "" : String(init.body));
+      const { status, headers: answerHeaders, body } = JSON.parse(answer);
+      return new Response(status === 202 || status === 204 ? null : body, { status, headers: answerHeaders });
+    };
+    const token = (server, claims) =>
+      server.access_token(JSON.stringify({ iss: AS, sub: "user-alice", aud: TOOLS, client_id: "agent", scope: "calendar.read", ...claims }));
+    const callTool = (fetch, name, accessToken) =>
+      fetch(TOOLS, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/json",
+          Accept: "application/json, text/event-stream",
+          ...(accessToken ? { Authorization: `Bearer ${accessToken}` } : {}),
+        },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: {} } }),
+      });
+    async function connect(fetch, accessToken) {
+      const transport = new StreamableHTTPClientTransport(new URL(TOOLS), {
+        fetch,
+        requestInit: { headers: { Authorization: `Bearer ${accessToken}` } },
+      });
+      const client = new Client({ name: "agent", version: "1.0.0" });
+      await client.connect(transport);
+      return client;
+    }
+
+    test("a call without a token: the SDK follows the 401 to the metadata and picks the tool server's resource", async () => {
+      const fetch = fetchFrom(tools());
+      const refused = await callTool(fetch, "list_events");
+      assert.equal(refused.status, 401);
+      const challenge = extractWWWAuthenticateParams(refused);
+      assert.equal(challenge.resourceMetadataUrl.href, "https://tools.example/.well-known/oauth-protected-resource/mcp");
+      assert.equal(challenge.scope, "calendar.read");
+      assert.equal(challenge.error, undefined);
+      const metadata = await discoverOAuthProtectedResourceMetadata(TOOLS, { resourceMetadataUrl: challenge.resourceMetadataUrl }, fetch);
+      assert.equal(metadata.resource, TOOLS);
+      assert.deepEqual(metadata.authorization_servers, [AS]);
+      assert.equal((await selectResourceURL(TOOLS, {}, metadata)).href, TOOLS);
+    });
+
+    test("the SDK's MCP client connects with a token issued for the tool server, lists the tools and calls one", async () => {
+      const server = tools();
+      const client = await connect(fetchFrom(server), token(server));
+      const { tools: listed } = await client.listTools();
+      assert.deepEqual(listed.map((tool) => tool.name), ["list_events", "create_event"]);
+      const result = await client.callTool({ name: "list_events", arguments: {} });
+      assert.deepEqual(result.content, [{ type: "text", text: "Standup at 9:30" }]);
+      await client.close();
+    });
+
+    test("MCP token audience binding: a token issued for another resource is refused, and the SDK reads invalid_token", async () => {
+      const server = tools();
+      const fetch = fetchFrom(server);
+      const refused = await callTool(fetch, "list_events", token(server, { aud: "https://api.example" }));
+      assert.equal(refused.status, 401);
+      assert.equal(extractWWWAuthenticateParams(refused).error, "invalid_token");
+      await assert.rejects(connect(fetch, token(server, { aud: "https://api.example" })));
+    });
+
+    test("step-up: the SDK reads the 403's insufficient_scope and the scope the tool needs, and the wider token works", async () => {
+      const server = tools();
+      const fetch = fetchFrom(server);
+      const refused = await callTool(fetch, "create_event", token(server));
+      assert.equal(refused.status, 403);
+      const challenge = extractWWWAuthenticateParams(refused);
+      assert.equal(challenge.error, "insufficient_scope");
+      assert.equal(challenge.scope, "calendar.write");
+      assert.equal(challenge.resourceMetadataUrl.href, "https://tools.example/.well-known/oauth-protected-resource/mcp");
+      const client = await connect(fetch, token(server, { scope: "calendar.read calendar.write" }));
+      const result = await client.callTool({ name: "create_event", arguments: {} });
+      assert.deepEqual(result.content, [{ type: "text", text: "Created: lunch at 12:00" }]);
+      await client.close();
+    });
   });
 });

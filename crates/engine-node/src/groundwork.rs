@@ -2,19 +2,27 @@
 //! for the MCP TypeScript SDK to check (`tests/interop/mcp-sdk.test.mjs`):
 //! the discovery URLs, the protected resource metadata, the challenges, the
 //! canonical resource URI, Dynamic Client Registration and the client ID
-//! URL rule, each as the engine has it, in plain strings.
+//! URL rule, each as the engine has it, in plain strings; and the
+//! simulated tool server, which the SDK's own MCP client talks to.
 
 use oauth_engine::client_id_metadata::check_client_id_url;
 use oauth_engine::client_registration::{ClientInformation, ClientMetadata};
+use oauth_engine::clock::UnixTime;
 use oauth_engine::discovery::{issuer_url, metadata_urls};
 use oauth_engine::error::{ErrorCode, OAuthError};
 use oauth_engine::http::{Url, parse_challenges};
+use oauth_engine::jose::SigningKey;
+use oauth_engine::keys::demo_signing_key;
+use oauth_engine::resource::KeySet;
 use oauth_engine::resource_indicator::{ResourceIndicator, canonical_resource};
 use oauth_engine::resource_metadata::{
     ProtectedResourceMetadata, ResourceChallenge, bearer_challenge, well_known_urls,
 };
-use serde_json::json;
+use oauth_engine::tool_server::{Tool, ToolServer};
+use serde_json::{Map, Value, json};
 use wasm_bindgen::prelude::wasm_bindgen;
+
+use crate::{parse_request, response_json};
 
 fn urls_json(urls: &[Url]) -> String {
     json!(urls.iter().map(Url::to_string).collect::<Vec<_>>()).to_string()
@@ -150,4 +158,67 @@ pub fn client_id_url_refusal(client_id: &str) -> Option<String> {
     check_client_id_url(client_id)
         .err()
         .map(|error| error.to_string())
+}
+
+/// The simulated MCP tool server (`oauth_engine::tool_server`) at
+/// `resource`, protected by the simulated authorization server at
+/// `issuer` and trusting its demo key, with two tools: `list_events`
+/// (scope `calendar.read`, also the scope every request needs) and
+/// `create_event` (`calendar.write`).
+#[wasm_bindgen]
+pub struct SimulatedToolServer {
+    server: ToolServer,
+    key: SigningKey,
+    now: UnixTime,
+}
+
+#[wasm_bindgen]
+impl SimulatedToolServer {
+    #[wasm_bindgen(constructor)]
+    pub fn new(resource: &str, issuer: &str, now: u32) -> Result<SimulatedToolServer, String> {
+        let key = demo_signing_key().map_err(|error| error.to_string())?;
+        let jwks = json!({ "keys": [key.verifying_key().public_jwk()] });
+        let keys = KeySet::from_jwks(&jwks).map_err(|error| error.to_string())?;
+        let tool = |name: &str, scope: &str, text: &str| Tool {
+            name: name.into(),
+            scope: scope.into(),
+            text: text.into(),
+        };
+        let tools = vec![
+            tool("list_events", "calendar.read", "Standup at 9:30"),
+            tool("create_event", "calendar.write", "Created: lunch at 12:00"),
+        ];
+        let resource = ResourceIndicator::parse(resource).map_err(|error| error.to_string())?;
+        Ok(Self {
+            server: ToolServer::new(resource, issuer, keys, "calendar.read", tools),
+            key,
+            now: UnixTime(now.into()),
+        })
+    }
+
+    /// One request to the tool server, as `SimulatedServers::fetch` takes
+    /// and answers it.
+    pub fn fetch(&self, method: &str, url: &str, headers: &str, body: &str) -> String {
+        let response = match parse_request(method, url, headers, body) {
+            Ok(request) => self.server.handle(&request, self.now),
+            Err(response) => response,
+        };
+        response_json(&response)
+    }
+
+    /// An access token (RFC 9068) signed by the authorization server's
+    /// demo key: `claims` (a JSON object) over defaults for a token issued
+    /// now for five minutes.
+    pub fn access_token(&self, claims: &str) -> Result<String, String> {
+        let changes: Map<String, Value> =
+            serde_json::from_str(claims).map_err(|error| error.to_string())?;
+        let mut payload =
+            json!({ "iat": self.now.0, "exp": self.now.0 + 300, "jti": "tool-token" });
+        for (name, value) in changes {
+            payload[name] = value;
+        }
+        let mut header = Map::new();
+        header.insert("typ".into(), "at+jwt".into());
+        Ok(self.key.sign(header, payload.to_string().as_bytes()))
+    }
 }

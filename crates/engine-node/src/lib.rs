@@ -283,7 +283,12 @@ impl SimulatedServers {
 
 /// The request a fetch call describes, or the response a server would
 /// give to one it cannot take.
-fn parse_request(method: &str, url: &str, headers: &str, body: &str) -> Result<Request, Response> {
+pub(crate) fn parse_request(
+    method: &str,
+    url: &str,
+    headers: &str,
+    body: &str,
+) -> Result<Request, Response> {
     let refuse = |status, why: String| Err(Response::new(status).with_body(why));
     let method = match method.to_ascii_uppercase().as_str() {
         "GET" => Method::Get,
@@ -313,7 +318,7 @@ fn parse_request(method: &str, url: &str, headers: &str, body: &str) -> Result<R
     Ok(request)
 }
 
-fn response_json(response: &Response) -> String {
+pub(crate) fn response_json(response: &Response) -> String {
     let headers: Vec<[&str; 2]> = response.headers.iter().map(|(n, v)| [n, v]).collect();
     json!({ "status": response.status, "headers": headers, "body": response.body }).to_string()
 }

@@ -31,6 +31,7 @@ pub mod server;
 pub mod sim;
 pub mod table;
 pub mod token_exchange;
+pub mod tool_server;
 pub mod types;
 
 #[cfg(all(test, target_arch = "wasm32"))]

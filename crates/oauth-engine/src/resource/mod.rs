@@ -220,7 +220,7 @@ impl ResourceServer {
     }
 
     /// RFC 9068 section 4: the checks a resource server makes.
-    fn validate(
+    pub(crate) fn validate(
         &self,
         token: &str,
         now: UnixTime,

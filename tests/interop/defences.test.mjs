@@ -96,6 +96,19 @@ async function newDpopKey() {
   return oauth.DPoP(spa, await oauth.generateKeyPair("ES256"));
 }
 
+/**
+ * Alice signs in to the single-page app through the library, which proves
+ * a DPoP key of its own (a non-extractable one, the library's default)
+ * when `withDpop`. The server metadata, the key and the tokens.
+ */
+async function signIn(sim, withDpop) {
+  const as = await discover(sim);
+  const dpop = withDpop ? await newDpopKey() : undefined;
+  const request = await authorizationRequest(as, spa);
+  const { tokens } = await redeem(sim, as, spa, oauth.None(), request, sim.browse(request.url), { dpop });
+  return { as, dpop, tokens };
+}
+
 describe("the attack lab's defences, with a certified client", () => {
   for (const defended of [false, true]) {
     const defence = defended ? "on" : "off";
@@ -292,12 +305,9 @@ describe("the attack lab's defences, with a certified client", () => {
       client: { dpop: defended },
       policy: { require_dpop: defended },
     }, async (sim) => {
-      const as = await discover(sim);
       // On, the client proves a key of its own when it redeems the code
       // and with each call, and the server binds the token to that key.
-      const dpop = defended ? await newDpopKey() : undefined;
-      const request = await authorizationRequest(as, spa);
-      const { tokens } = await redeem(sim, as, spa, oauth.None(), request, sim.browse(request.url), { dpop });
+      const { dpop, tokens } = await signIn(sim, defended);
       assert.equal(tokens.token_type, defended ? "dpop" : "bearer");
       assert.equal(jose.decodeJwt(tokens.access_token).cnf?.jkt, defended ? await dpop.calculateThumbprint() : undefined);
       assert.equal(await profileOf(sim, tokens.access_token, sim.fetch, dpop), ALICE.sub);
@@ -330,12 +340,9 @@ describe("the attack lab's defences, with a certified client", () => {
       client: { dpop: defended },
       policy: { require_dpop: defended },
     }, async (sim) => {
-      const as = await discover(sim);
       // The app's key pair, made non-extractable (oauth4webapi's default):
       // a script in the page can read the tokens, not the private key.
-      const dpop = defended ? await newDpopKey() : undefined;
-      const request = await authorizationRequest(as, spa);
-      const { tokens } = await redeem(sim, as, spa, oauth.None(), request, sim.browse(request.url), { dpop });
+      const { as, dpop, tokens } = await signIn(sim, defended);
       assert.ok(tokens.refresh_token);
       // The app keeps both tokens in localStorage; an injected script sends
       // them to Mallory, who refreshes from her own machine.

@@ -13,16 +13,21 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import {
   buildDiscoveryUrls,
+  discoverAuthorizationServerMetadata,
   discoverOAuthProtectedResourceMetadata,
+  exchangeAuthorization,
   extractWWWAuthenticateParams,
   isHttpsUrl,
   registerClient,
   selectResourceURL,
+  startAuthorization,
 } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { resourceUrlFromServerUrl } from "@modelcontextprotocol/sdk/shared/auth-utils.js";
 import { InvalidClientMetadataError } from "@modelcontextprotocol/sdk/server/auth/errors.js";
+
+import { ALICE, SPA_CALLBACK, interop } from "./harness.mjs";
 
 const require = createRequire(import.meta.url);
 const engine = require("../../target/engine-node/engine_node.js");
@@ -254,6 +259,48 @@ describe("the MCP SDK and the engine's groundwork for the agent profile", () => 
       const client = await connect(fetch, token(server, { scope: "calendar.read calendar.write" }));
       const result = await client.callTool({ name: "create_event", arguments: {} });
       assert.deepEqual(result.content, [{ type: "text", text: "Created: lunch at 12:00" }]);
+      await client.close();
+    });
+    interop("the SDK gets a token for the tool server from the simulated authorization server (code + PKCE with resource), and its MCP client uses it", {
+      registration: { redirect_uris: [SPA_CALLBACK], allowed_scope: "calendar.read calendar.write" },
+    }, async (sim) => {
+      sim.servers.protect_resource(TOOLS);
+      const metadata = await discoverAuthorizationServerMetadata(AS, { fetchFn: sim.fetch });
+      assert.equal(metadata.issuer, AS);
+      // A pre-registered public client (MCP's third way to register).
+      const clientInformation = { client_id: "spa" };
+      const { authorizationUrl, codeVerifier } = await startAuthorization(AS, {
+        metadata,
+        clientInformation,
+        redirectUrl: SPA_CALLBACK,
+        scope: "calendar.read",
+        state: "s-1",
+        resource: new URL(TOOLS),
+      });
+      assert.equal(authorizationUrl.searchParams.get("resource"), TOOLS);
+      assert.equal(authorizationUrl.searchParams.get("code_challenge_method"), "S256");
+      const callback = sim.browse(authorizationUrl.href, ALICE);
+      assert.ok(callback instanceof URL, JSON.stringify(callback));
+      const tokens = await exchangeAuthorization(AS, {
+        metadata,
+        clientInformation,
+        authorizationCode: callback.searchParams.get("code"),
+        codeVerifier,
+        redirectUri: SPA_CALLBACK,
+        resource: new URL(TOOLS),
+        fetchFn: sim.fetch,
+      });
+      const token = sim.exchanges().find((exchange) => exchange.url === `${AS}/token`);
+      assert.equal(token.status, 200);
+      // RFC 8707: the token is for the tool server, and the tool server
+      // (trusting the same issuer's key) takes it.
+      const claims = JSON.parse(Buffer.from(tokens.access_token.split(".")[1], "base64url"));
+      assert.equal(claims.aud, TOOLS);
+      assert.equal(claims.sub, ALICE.sub);
+      const server = new engine.SimulatedToolServer(TOOLS, AS, sim.now());
+      const client = await connect(fetchFrom(server), tokens.access_token);
+      const result = await client.callTool({ name: "list_events", arguments: {} });
+      assert.deepEqual(result.content, [{ type: "text", text: "Standup at 9:30" }]);
       await client.close();
     });
   });

@@ -111,6 +111,12 @@ impl SimulatedServers {
         self.network.clock.advance(u64::from(seconds));
     }
 
+    /// The authorization server issues tokens for `resource` too, when a
+    /// client names it (RFC 8707): an MCP tool server's URL.
+    pub fn protect_resource(&mut self, resource: &str) {
+        self.network.server.protect_resource(resource);
+    }
+
     /// The attacker's `/authorize` sends the browser on to `url` with the
     /// same query: the mix-up attacker's server in front of the honest one
     /// (RFC 9700 section 4.4.1).

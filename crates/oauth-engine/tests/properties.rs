@@ -42,6 +42,7 @@ fn server() -> AuthorizationServer {
     let config = ServerConfig {
         issuer: Url::parse("https://as.example").unwrap(),
         audience: "https://api.example".into(),
+        resources: Vec::new(),
         policy: ServerPolicy::default(),
         clients: vec![ClientRegistration {
             client_id: ClientId::new("spa"),

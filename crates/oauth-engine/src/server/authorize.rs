@@ -31,6 +31,8 @@ pub struct AuthorizationRequest {
     pub challenge: Option<(CodeChallenge, PkceMethod)>,
     /// OpenID Connect: echoed in the ID token (Core section 3.1.2.1).
     pub nonce: Option<String>,
+    /// The resource the token will be for (RFC 8707 section 2).
+    pub resource: Option<String>,
 }
 
 /// What the user's approval completes.
@@ -246,6 +248,9 @@ impl AuthorizationServer {
         let challenge = self
             .validate_pkce(&params, response_type)
             .map_err(|description| fail(ErrorCode::InvalidRequest, description))?;
+        let resource = self
+            .requested_resource(&params)
+            .map_err(|error| fail(error.code, error.description))?;
 
         Ok(AuthorizationRequest {
             client_id: client.client_id.clone(),
@@ -256,6 +261,7 @@ impl AuthorizationServer {
             state,
             challenge,
             nonce: param(&params, "nonce").map(str::to_owned),
+            resource,
         })
     }
 
@@ -503,6 +509,7 @@ impl AuthorizationServer {
                 family: None,
                 nonce: request.nonce.clone(),
                 auth_time,
+                resource: request.resource.clone(),
             },
         );
         let mut pairs = vec![("code", code)];
@@ -519,7 +526,16 @@ impl AuthorizationServer {
         now: UnixTime,
         rng: &mut dyn Rng,
     ) -> Response {
-        let issued = self.issue_access_token(&request.client_id, &subject, &scope, None, now, rng);
+        let resource = request.resource.as_deref();
+        let issued = self.issue_access_token(
+            &request.client_id,
+            &subject,
+            &scope,
+            None,
+            resource,
+            now,
+            rng,
+        );
         let (token, _jti) = match issued {
             Ok(issued) => issued,
             Err(error) => {

@@ -303,6 +303,7 @@ impl AuthorizationServer {
                     nonce: None,
                     jkt,
                     refresh_expires_at: None,
+                    resource: None,
                 };
                 self.token_response(issue, now, rng)
             }

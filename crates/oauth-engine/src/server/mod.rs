@@ -224,6 +224,10 @@ pub struct ServerConfig {
     pub issuer: Url,
     /// The resource server the access tokens are for: their `aud`.
     pub audience: String,
+    /// Other resource servers this server issues tokens for, each by its
+    /// resource identifier (an MCP tool server's URL): a client names one
+    /// with `resource` (RFC 8707) and gets a token whose `aud` is it.
+    pub resources: Vec<String>,
     pub policy: ServerPolicy,
     pub clients: Vec<ClientRegistration>,
     pub users: Vec<User>,
@@ -246,6 +250,8 @@ struct CodeGrant {
     family: Option<u64>,
     nonce: Option<String>,
     auth_time: UnixTime,
+    /// The resource the authorization request named (RFC 8707).
+    resource: Option<String>,
 }
 
 /// A refresh token (RFC 6749 section 1.5) and its place in a family: all
@@ -265,6 +271,9 @@ struct RefreshGrant {
     /// The thumbprint of the DPoP key a public client's refresh token is
     /// bound to (RFC 9449 section 5): refreshing needs a proof by that key.
     jkt: Option<String>,
+    /// The resource its access tokens are for (RFC 8707), kept across
+    /// refreshes.
+    resource: Option<String>,
 }
 
 /// The simulated authorization server.
@@ -383,6 +392,35 @@ impl AuthorizationServer {
 
     pub fn config(&self) -> &ServerConfig {
         &self.config
+    }
+
+    /// Issues tokens for another resource server from now on (see
+    /// [`ServerConfig::resources`]).
+    pub fn protect_resource(&mut self, resource: &str) {
+        self.config.resources.push(resource.to_owned());
+    }
+
+    /// RFC 8707 section 2: the `resource` a request names, which must be
+    /// one this server issues tokens for; `None` without the parameter.
+    /// Refused with `invalid_target` ("The requested resource is invalid,
+    /// missing, unknown, or malformed"). The known identifiers are well
+    /// formed, so comparing with them also refuses a malformed one. (This
+    /// server takes one `resource` per request: a second is refused as any
+    /// repeated parameter is.)
+    fn requested_resource(&self, params: &Params) -> Result<Option<String>, OAuthError> {
+        let Some(resource) = param(params, "resource") else {
+            return Ok(None);
+        };
+        let config = &self.config;
+        if resource == config.audience || config.resources.iter().any(|known| known == resource) {
+            return Ok(Some(resource.to_owned()));
+        }
+        Err(OAuthError::new(
+            ErrorCode::InvalidTarget,
+            format!(
+                "{resource} is not a resource this server issues tokens for (RFC 8707 section 2)"
+            ),
+        ))
     }
 
     pub fn signing_key(&self) -> &SigningKey {

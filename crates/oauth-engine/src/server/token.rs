@@ -158,6 +158,7 @@ impl AuthorizationServer {
             }
             (None, None) => {}
         }
+        let resource = self.same_resource(params, grant.resource.as_deref())?;
 
         let family = self.new_family();
         if let Some(stored) = self.codes.get_mut(code) {
@@ -174,8 +175,29 @@ impl AuthorizationServer {
             nonce: grant.nonce.as_deref(),
             jkt,
             refresh_expires_at: None,
+            resource: resource.as_deref(),
         };
         self.token_response(issue, now, rng)
+    }
+
+    /// RFC 8707 section 2.2: a token request for a grant names no
+    /// `resource` but the one the grant was authorized for, and the token
+    /// is for that resource.
+    fn same_resource(
+        &self,
+        params: &Params,
+        granted: Option<&str>,
+    ) -> Result<Option<String>, OAuthError> {
+        match self.requested_resource(params)? {
+            Some(asked) if granted != Some(asked.as_str()) => Err(OAuthError::new(
+                ErrorCode::InvalidTarget,
+                format!(
+                    "{asked} is not the resource this grant was authorized for (RFC 8707 section \
+                     2.2)"
+                ),
+            )),
+            _ => Ok(granted.map(str::to_owned)),
+        }
     }
 
     /// RFC 6749 section 6, with rotation and reuse detection (RFC 9700
@@ -220,6 +242,7 @@ impl AuthorizationServer {
         }
         // The new scope may only narrow the original (RFC 6749 section 6).
         let scope = requested_scope(params, &grant.scope, &grant.scope, "what was granted")?;
+        let resource = self.same_resource(params, grant.resource.as_deref())?;
         // Without rotation the client keeps using the same refresh token.
         let rotate = self.config.policy.rotate_refresh_tokens;
         if rotate && let Some(old) = self.refresh_tokens.get_mut(token) {
@@ -238,6 +261,7 @@ impl AuthorizationServer {
             nonce: None,
             jkt,
             refresh_expires_at: Some(grant.expires_at),
+            resource: resource.as_deref(),
         };
         self.token_response(issue, now, rng)
     }
@@ -261,6 +285,7 @@ impl AuthorizationServer {
         }
         let limit = format!("client {} may have", client.client_id);
         let scope = requested_scope(params, &client.allowed_scope, &client.allowed_scope, &limit)?;
+        let resource = self.requested_resource(params)?;
         // The client acts on its own behalf: it is the subject, and no
         // user signed in, so there is no ID token.
         let subject = Subject::new(client.client_id.as_str());
@@ -274,6 +299,7 @@ impl AuthorizationServer {
             nonce: None,
             jkt,
             refresh_expires_at: None,
+            resource: resource.as_deref(),
         };
         self.token_response(issue, now, rng)
     }
@@ -297,9 +323,10 @@ impl AuthorizationServer {
             nonce,
             jkt,
             refresh_expires_at,
+            resource,
         } = issue;
         let (access_token, jti) =
-            self.issue_access_token(&client.client_id, subject, scope, jkt, now, rng)?;
+            self.issue_access_token(&client.client_id, subject, scope, jkt, resource, now, rng)?;
         let mut body = json!({
             "access_token": access_token,
             // RFC 9449 section 5: a bound token is of type DPoP.
@@ -325,6 +352,7 @@ impl AuthorizationServer {
                     // RFC 9449 section 5: bound for a public client only; a
                     // confidential one authenticates when it refreshes.
                     jkt: jkt.filter(|_| client.is_public()).map(str::to_owned),
+                    resource: resource.map(str::to_owned),
                 },
             );
             body["refresh_token"] = refresh.into();
@@ -348,21 +376,26 @@ impl AuthorizationServer {
     /// section 6.1). With `opaque_access_tokens`, a random string standing
     /// for the same claims.
     /// With scope openid, `aud` names the UserInfo endpoint beside the API,
-    /// so the one token serves both. Returns the token and its jti.
+    /// so the one token serves both. The API is `resource` when the request
+    /// named one (RFC 8707 section 2), else the server's audience. Returns
+    /// the token and its jti.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn issue_access_token(
         &mut self,
         client_id: &ClientId,
         subject: &Subject,
         scope: &Scope,
         jkt: Option<&str>,
+        resource: Option<&str>,
         now: UnixTime,
         rng: &mut dyn Rng,
     ) -> Result<(String, String), OAuthError> {
         let jti = random_token(rng, 16)?;
+        let api = resource.unwrap_or(&self.config.audience);
         let audience = if scope.contains("openid") {
-            json!([self.config.audience, self.userinfo_audience()])
+            json!([api, self.userinfo_audience()])
         } else {
-            json!(self.config.audience)
+            json!(api)
         };
         let mut claims = json!({
             "iss": self.issuer_id(),
@@ -440,6 +473,9 @@ pub(super) struct Issue<'a> {
     /// rotating it (draft-ietf-oauth-browser-based-apps-26 section
     /// 6.3.2.3). `None` for a family's first: the server's lifetime.
     pub refresh_expires_at: Option<UnixTime>,
+    /// The resource the access token is for (RFC 8707); `None`: the
+    /// server's audience.
+    pub resource: Option<&'a str>,
 }
 
 fn require_grant(client: &ClientRegistration, grant: GrantType) -> Result<(), OAuthError> {

@@ -238,6 +238,7 @@ impl Scenario {
                 fragment: None,
             },
             audience: API.into(),
+            resources: Vec::new(),
             policy: self.policy.clone(),
             clients: vec![registration],
             users: USERS

@@ -61,6 +61,7 @@ pub fn server_with(policy: ServerPolicy) -> AuthorizationServer {
     let config = ServerConfig {
         issuer: Url::parse("https://as.example").unwrap(),
         audience: "https://api.example".into(),
+        resources: Vec::new(),
         policy,
         clients: vec![
             client(

@@ -16,8 +16,8 @@ WASM_OPT_VERSION="132"
 WASM_SPLIT_VERSION="0.2.4"
 
 # Shorter panic locations in the wasm. A panic's message names its source
-# file, and the app carries about a hundred of them: each dependency's
-# path would start with this machine's registry directory
+# file, and the app carries about two hundred of them, half of them a
+# dependency's, whose path would start with this machine's registry directory
 # ($CARGO_HOME/registry/src/index.crates.io-<hash>/, 59 characters).
 # Dropping that prefix leaves "serde_json-1.0.154/src/read.rs", still
 # enough to find the line, and takes 0.1 to 0.6 KB (gzip) off each

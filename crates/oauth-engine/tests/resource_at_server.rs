@@ -124,6 +124,39 @@ fn rfc8707_2_2_a_token_request_for_another_resource_than_authorized_is_invalid_t
 }
 
 #[test]
+fn rfc8707_2_2_naming_the_servers_api_when_the_authorization_named_none_is_the_same() {
+    let mut sim = sim();
+    let code = sim.spa_code();
+    let response = sim.post(
+        "/token",
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", SPA_CALLBACK),
+            ("client_id", "spa"),
+            ("code_verifier", VERIFIER),
+            ("resource", API),
+        ],
+    );
+    assert_eq!(response.status, 200, "{}", response.body);
+    assert_eq!(audience(&sim, &json(&response)), API);
+    // But not the tool server, which the user never authorized.
+    let code = sim.spa_code();
+    let response = sim.post(
+        "/token",
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", SPA_CALLBACK),
+            ("client_id", "spa"),
+            ("code_verifier", VERIFIER),
+            ("resource", TOOLS),
+        ],
+    );
+    assert_eq!(error_of(&response), "invalid_target");
+}
+
+#[test]
 fn rfc8707_2_2_a_refresh_for_another_resource_is_invalid_target() {
     let mut sim = sim();
     let issued = tokens(&mut sim, TOOLS, None);

@@ -181,15 +181,17 @@ impl AuthorizationServer {
     }
 
     /// RFC 8707 section 2.2: a token request for a grant names no
-    /// `resource` but the one the grant was authorized for, and the token
-    /// is for that resource.
+    /// `resource` but the one the grant was authorized for (the server's
+    /// API when the authorization named none), and the token is for that
+    /// resource.
     fn same_resource(
         &self,
         params: &Params,
         granted: Option<&str>,
     ) -> Result<Option<String>, OAuthError> {
+        let authorized = granted.unwrap_or(&self.config.audience);
         match self.requested_resource(params)? {
-            Some(asked) if granted != Some(asked.as_str()) => Err(OAuthError::new(
+            Some(asked) if asked != authorized => Err(OAuthError::new(
                 ErrorCode::InvalidTarget,
                 format!(
                     "{asked} is not the resource this grant was authorized for (RFC 8707 section \

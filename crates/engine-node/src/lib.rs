@@ -20,6 +20,7 @@ use oauth_engine::http::{Headers, Method, Request, Response, Url};
 use oauth_engine::jwa::ES256;
 use oauth_engine::keys::demo_signing_key;
 use oauth_engine::rng::SeededRng;
+use oauth_engine::server::{ClientAuthMethod, ClientRegistration, TokenExchange};
 use oauth_engine::sim::attacker::Forward;
 use oauth_engine::sim::browser::Browser;
 use oauth_engine::sim::client::Client;
@@ -27,6 +28,7 @@ use oauth_engine::sim::deployed::support;
 use oauth_engine::sim::network::{Network, attacker_browses, navigate};
 use oauth_engine::sim::scenario::Scenario;
 use oauth_engine::sim::trace::Party;
+use oauth_engine::types::{ClientId, ClientSecret, Scope};
 use serde_json::{Value, json};
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -115,6 +117,29 @@ impl SimulatedServers {
     /// client names it (RFC 8707): an MCP tool server's URL.
     pub fn protect_resource(&mut self, resource: &str) {
         self.network.server.protect_resource(resource);
+    }
+
+    /// A tool server at `resource` that calls the API for the user: its
+    /// own confidential client `client_id` (`client_secret_basic` with
+    /// `secret`), which may exchange the tokens meant for it (RFC 8693).
+    pub fn add_tool_server(&mut self, resource: &str, client_id: &str, secret: &str) {
+        let server = &mut self.network.server;
+        server.protect_resource(resource);
+        server.register(ClientRegistration {
+            client_id: ClientId::new(client_id),
+            secret: Some(ClientSecret::new(secret)),
+            auth_method: ClientAuthMethod::ClientSecretBasic,
+            redirect_uris: Vec::new(),
+            grant_types: Vec::new(),
+            allowed_scope: Scope::default(),
+            public_jwk: None,
+        });
+        let exchange = TokenExchange {
+            exchangers: vec![(client_id.to_owned(), resource.to_owned())],
+        };
+        // The server keeps a 'static grant, as it keeps its extensions;
+        // one small leak per test's servers.
+        server.offer_grant(Box::leak(Box::new(exchange)));
     }
 
     /// The attacker's `/authorize` sends the browser on to `url` with the

@@ -6,8 +6,8 @@
 //! (section 2.1), the token types (section 3), the `act` claim that names
 //! who acts for the subject (section 4.1), and the response (section
 //! 2.2.1), and the authorization server's decision on a request
-//! ([`ExchangeRequest::decide`]). Not yet used by the simulated parties:
-//! groundwork for the MCP profile (issue 17).
+//! ([`ExchangeRequest::decide`]), which its token endpoint applies when it
+//! is offered the grant (`server::TokenExchange`).
 
 use serde_json::{Map, Value, json};
 

@@ -7,6 +7,7 @@ mod client_assertion;
 mod client_auth;
 mod device;
 mod dpop;
+mod exchange;
 mod extensions;
 mod introspect;
 mod oidc;
@@ -33,6 +34,7 @@ pub use client_assertion::{JWT_BEARER, MAX_ASSERTION_LIFETIME};
 pub use client_auth::basic_credentials;
 pub use device::DEVICE_CODE_GRANT;
 pub use dpop::NONCE_HEADER as DPOP_NONCE_HEADER;
+pub use exchange::{ExtraGrant, TokenExchange};
 pub use extensions::{AllExtensions, Extensions};
 pub use oidc::at_hash;
 pub use pages::offered_scopes;
@@ -306,6 +308,8 @@ pub struct AuthorizationServer {
     dpop_nonce: Option<String>,
     /// DPoP, PAR, revocation and introspection, once given (`support`).
     supported: Option<Supported>,
+    /// A grant beyond the core's, once offered (`offer_grant`).
+    extra_grant: Option<&'static dyn ExtraGrant>,
 }
 
 /// What a server is given to support the extensions: their code, and the
@@ -335,6 +339,7 @@ impl AuthorizationServer {
             seen_proofs: Default::default(),
             dpop_nonce: None,
             supported: None,
+            extra_grant: None,
         }
     }
 
@@ -392,6 +397,13 @@ impl AuthorizationServer {
 
     pub fn config(&self) -> &ServerConfig {
         &self.config
+    }
+
+    /// Serves `grant` at the token endpoint from now on, such as token
+    /// exchange ([`TokenExchange`]). Given like the extensions, so that a
+    /// build that never offers one leaves its code out.
+    pub fn offer_grant(&mut self, grant: &'static dyn ExtraGrant) {
+        self.extra_grant = Some(grant);
     }
 
     /// Issues tokens for another resource server from now on (see

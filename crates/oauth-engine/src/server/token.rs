@@ -61,10 +61,15 @@ impl AuthorizationServer {
             Some(super::DEVICE_CODE_GRANT) => {
                 self.device_code_grant(&client, &params, jkt, now, rng)
             }
-            Some(other) => Err(OAuthError::new(
-                ErrorCode::UnsupportedGrantType,
-                format!("grant_type \"{other}\" is not supported by this server"),
-            )),
+            Some(other) => self
+                .extra_grant
+                .and_then(|grant| grant.grant(self, other, &client, &params, now, rng))
+                .unwrap_or_else(|| {
+                    Err(OAuthError::new(
+                        ErrorCode::UnsupportedGrantType,
+                        format!("grant_type \"{other}\" is not supported by this server"),
+                    ))
+                }),
         };
         match result {
             // RFC 6749 section 5.1: no caching of token responses.
@@ -399,7 +404,26 @@ impl AuthorizationServer {
         } else {
             json!(api)
         };
-        let mut claims = json!({
+        let mut claims = self.access_claims(client_id, subject, audience, scope, now, &jti);
+        // RFC 9449 section 6.1: a bound token names its key's thumbprint.
+        if let (Some(jkt), Some(extensions)) = (jkt, self.extensions()) {
+            extensions.confirm_key(&mut claims, jkt);
+        }
+        let token = self.sign_access_token(claims, rng)?;
+        Ok((token, jti))
+    }
+
+    /// The claims of RFC 9068 section 2.2 every access token carries.
+    pub(super) fn access_claims(
+        &self,
+        client_id: &ClientId,
+        subject: &Subject,
+        audience: Value,
+        scope: &Scope,
+        now: UnixTime,
+        jti: &str,
+    ) -> Value {
+        json!({
             "iss": self.issuer_id(),
             "sub": subject.as_str(),
             "aud": audience,
@@ -408,24 +432,27 @@ impl AuthorizationServer {
             "iat": now.0,
             "exp": now.plus(self.config.policy.access_token_lifetime).0,
             "jti": jti,
-        });
-        // RFC 9449 section 6.1: a bound token names its key's thumbprint.
-        if let (Some(jkt), Some(extensions)) = (jkt, self.extensions()) {
-            extensions.confirm_key(&mut claims, jkt);
-        }
+        })
+    }
+
+    /// The access token for `claims`: a JWT with `typ` at+jwt, or, with
+    /// `opaque_access_tokens`, an opaque one.
+    pub(super) fn sign_access_token(
+        &mut self,
+        claims: Value,
+        rng: &mut dyn Rng,
+    ) -> Result<String, OAuthError> {
         // RFC 7662 section 1: an opaque token carries nothing; the server
         // keeps what it stands for, for introspection.
         if self.config.policy.opaque_access_tokens
             && let Some(extensions) = self.extensions()
             && let Value::Object(claims) = claims
         {
-            let token = extensions.opaque_access_token(self, claims, rng)?;
-            return Ok((token, jti));
+            return extensions.opaque_access_token(self, claims, rng);
         }
         let mut header = serde_json::Map::new();
         header.insert("typ".into(), "at+jwt".into());
-        let token = self.signing_key.sign(header, claims.to_string().as_bytes());
-        Ok((token, jti))
+        Ok(self.signing_key.sign(header, claims.to_string().as_bytes()))
     }
 
     /// The claims of an access token this server issued: an opaque one's

@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use oauth_engine::http::{Response, Url};
+use oauth_engine::http::Url;
 use serde_json::Value;
 
 #[cfg(target_arch = "wasm32")]
@@ -23,30 +23,11 @@ fn sim() -> Sim {
     Sim::new(server)
 }
 
-/// The SPA's token request for `code`, naming `resource` if given.
-fn token_request(sim: &mut Sim, code: &str, resource: Option<&str>) -> Response {
-    let mut form = vec![
-        ("grant_type", "authorization_code"),
-        ("code", code),
-        ("redirect_uri", SPA_CALLBACK),
-        ("client_id", "spa"),
-        ("code_verifier", VERIFIER),
-    ];
-    form.extend(resource.map(|resource| ("resource", resource)));
-    sim.post("/token", &form)
-}
-
-/// The code of the SPA's approved authorization request naming `resource`.
-fn code_for(sim: &mut Sim, resource: &'static str) -> String {
-    let back = sim.approve(&with(&spa_query(), "resource", resource));
-    query_value(&back, "code").expect("a code")
-}
-
 /// The SPA's code flow with `resource` on the authorization request and,
 /// if given, `token_resource` on the token request.
 fn tokens(sim: &mut Sim, resource: &'static str, token_resource: Option<&str>) -> Value {
-    let code = code_for(sim, resource);
-    json(&token_request(sim, &code, token_resource))
+    let code = sim.spa_code_for(resource);
+    json(&sim.spa_token_request_for(&code, token_resource))
 }
 
 fn audience(sim: &Sim, tokens: &Value) -> Value {
@@ -105,9 +86,9 @@ fn rfc8707_2_an_unknown_resource_is_invalid_target_at_the_authorization_endpoint
 #[test]
 fn rfc8707_2_2_a_token_request_for_another_resource_than_authorized_is_invalid_target() {
     let mut sim = sim();
-    let code = code_for(&mut sim, TOOLS);
+    let code = sim.spa_code_for(TOOLS);
     // Known to the server, but not what the user authorized.
-    let response = token_request(&mut sim, &code, Some(API));
+    let response = sim.spa_token_request_for(&code, Some(API));
     assert_eq!(response.status, 400);
     assert_eq!(error_of(&response), "invalid_target");
     let description = json(&response)["error_description"]
@@ -124,12 +105,12 @@ fn rfc8707_2_2_a_token_request_for_another_resource_than_authorized_is_invalid_t
 fn rfc8707_2_2_naming_the_servers_api_when_the_authorization_named_none_is_the_same() {
     let mut sim = sim();
     let code = sim.spa_code();
-    let response = token_request(&mut sim, &code, Some(API));
+    let response = sim.spa_token_request_for(&code, Some(API));
     assert_eq!(response.status, 200, "{}", response.body);
     assert_eq!(audience(&sim, &json(&response)), API);
     // But not the tool server, which the user never authorized.
     let code = sim.spa_code();
-    let response = token_request(&mut sim, &code, Some(TOOLS));
+    let response = sim.spa_token_request_for(&code, Some(TOOLS));
     assert_eq!(error_of(&response), "invalid_target");
 }
 

@@ -33,18 +33,8 @@ fn sim() -> Sim {
 
 /// Alice's token for `resource`, as the agent (the SPA) gets it.
 fn user_token(sim: &mut Sim, resource: &'static str) -> String {
-    let back = sim.approve(&with(&spa_query(), "resource", resource));
-    let code = query_value(&back, "code").unwrap();
-    let response = sim.post(
-        "/token",
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", SPA_CALLBACK),
-            ("client_id", "spa"),
-            ("code_verifier", VERIFIER),
-        ],
-    );
+    let code = sim.spa_code_for(resource);
+    let response = sim.spa_token_request_for(&code, None);
     json(&response)["access_token"].as_str().unwrap().to_owned()
 }
 

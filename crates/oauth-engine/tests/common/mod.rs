@@ -263,6 +263,26 @@ impl Sim {
         )
     }
 
+    /// The code of an approved SPA authorization request that names
+    /// `resource` (RFC 8707).
+    pub fn spa_code_for(&mut self, resource: &'static str) -> String {
+        let back = self.approve(&with(&spa_query(), "resource", resource));
+        query_value(&back, "code").expect("a code in the redirect")
+    }
+
+    /// The SPA's token request for `code`, naming `resource` if given.
+    pub fn spa_token_request_for(&mut self, code: &str, resource: Option<&str>) -> Response {
+        let mut form = vec![
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", SPA_CALLBACK),
+            ("client_id", "spa"),
+            ("code_verifier", VERIFIER),
+        ];
+        form.extend(resource.map(|resource| ("resource", resource)));
+        self.post("/token", &form)
+    }
+
     pub fn refresh(&mut self, token: &str) -> Response {
         self.post(
             "/token",

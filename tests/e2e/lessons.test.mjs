@@ -34,7 +34,10 @@ async function tabTo(page, selector) {
   throw new Error(`Tab never reached ${selector}`);
 }
 
-const focused = (page) => page.evaluate(() => document.activeElement?.getAttribute("data-testid"));
+// The player moves the focus in the next animation frame (focus_soon in
+// src/lessons/player.rs): wait for it there, and fail if it never comes.
+const focusReaches = (page, testId) =>
+  page.waitForFunction((id) => document.activeElement?.getAttribute("data-testid") === id, testId, { timeout: 5000 });
 
 /**
  * The highest step number the diagram shows (its request arrows are
@@ -133,7 +136,7 @@ describe("guided lessons", () => {
     assert.match(wrong, /^Not quite: you chose "Client"\./);
     assert.match(wrong, /User and browser sends the next message: POST \/login to Authorization server\./);
     assert.equal(await byTestId(page, "lesson-feedback").getAttribute("role"), "status");
-    assert.equal(await focused(page), "lesson-continue", "after Check the focus is on Continue");
+    await focusReaches(page, "lesson-continue"); // after Check, the focus is on Continue
     // The answer is revealed: one more step, and its explanation.
     await assertDiagramAt(page, 2);
     assert.match(await byTestId(page, "lesson-revealed").textContent(), /Step 2 of 7: User and browser to Authorization server, POST \/login/);
@@ -158,7 +161,7 @@ describe("guided lessons", () => {
       await byTestId(page, "lesson-feedback").textContent(),
       "Right! User and browser sends the next message: GET /callback to Client.",
     );
-    assert.equal(await focused(page), "lesson-continue");
+    await focusReaches(page, "lesson-continue");
     await assertDiagramAt(page, 4);
     await page.keyboard.press("Enter");
     await page.waitForURL(/stop=3$/);

@@ -180,6 +180,7 @@ describe("guided lessons", () => {
     await byTestId(page, "lesson-revealed").waitFor();
     assert.match(await byTestId(page, "lesson-feedback").textContent(), /^Right! Client sends the next message: POST \/token/);
     await assertDiagramAt(page, 5);
+    await focusReaches(page, "lesson-continue");
     await page.keyboard.press("Enter");
     await page.waitForFunction(() => document.activeElement?.id === "lesson-stop-heading");
 
@@ -197,6 +198,7 @@ describe("guided lessons", () => {
     assert.equal(await byTestId(page, "lesson-feedback").textContent(), "Right! It succeeds (200 OK).");
     assert.match(await byTestId(page, "lesson-revealed").textContent(), /a 4xx or 5xx answer, or a redirect carrying error=…, means it failed/);
     await assertDiagramAt(page, 6);
+    await focusReaches(page, "lesson-continue");
     await page.keyboard.press("Enter");
 
     // Stop 5 asks nothing: Continue is there at once.

@@ -139,7 +139,7 @@ impl SimulatedServers {
         };
         // The server keeps a 'static grant, as it keeps its extensions;
         // one small leak per test's servers.
-        server.offer_grant(Box::leak(Box::new(exchange)));
+        server.offer(Box::leak(Box::new(exchange)));
     }
 
     /// The attacker's `/authorize` sends the browser on to `url` with the

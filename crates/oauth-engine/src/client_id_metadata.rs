@@ -8,8 +8,8 @@
 //!
 //! MCP prefers it to Dynamic Client Registration when the server advertises
 //! [`METADATA_MEMBER`] (MCP authorization, revision 2026-07-28, "Client
-//! Registration Approaches"). Not yet used by the simulated parties:
-//! groundwork for the MCP profile (issue 17).
+//! Registration Approaches"). The simulated authorization server takes
+//! such clients when offered `server::ClientIdMetadataDocuments`.
 
 use std::fmt;
 
@@ -56,6 +56,10 @@ pub enum CimdError {
     SharedSecret(String),
     /// The metadata itself, as RFC 7591 reads it.
     Metadata(RegistrationError),
+    /// Section 8.1: redirection URIs on another host than the client_id's,
+    /// which a server that restricts them refuses: the document could
+    /// otherwise lend a trusted name to an attacker's redirect.
+    RedirectElsewhere(Vec<String>),
 }
 
 impl fmt::Display for CimdError {
@@ -88,6 +92,12 @@ impl fmt::Display for CimdError {
                  (section 4.1)"
             ),
             Self::Metadata(error) => write!(f, "the client's metadata: {error}"),
+            Self::RedirectElsewhere(uris) => write!(
+                f,
+                "the metadata document's redirect_uris {} are on another host than the client_id \
+                 URL's, which this server does not accept (section 8.1)",
+                uris.join(", ")
+            ),
         }
     }
 }

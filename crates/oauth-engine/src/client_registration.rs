@@ -5,8 +5,9 @@
 //!
 //! MCP names it the fallback an agent uses when the authorization server
 //! does not take a Client ID Metadata Document (MCP authorization, revision
-//! 2026-07-28, "Client Registration Approaches"). Not yet used by the
-//! simulated parties: groundwork for the MCP profile (issue 17).
+//! 2026-07-28, "Client Registration Approaches"). The simulated
+//! authorization server's registration endpoint, once offered, is
+//! `server::DynamicRegistration`.
 
 use std::fmt;
 

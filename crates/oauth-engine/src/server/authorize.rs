@@ -166,9 +166,9 @@ impl AuthorizationServer {
         let client_id = value("client_id").ok_or_else(|| {
             Failure::ShowUser("The request has no client_id (RFC 6749 section 4.1.1).".into())
         })?;
-        let client = self.client(client_id).ok_or_else(|| {
-            Failure::ShowUser(format!("No client is registered as \"{client_id}\"."))
-        })?;
+        let client = self
+            .client(client_id)
+            .ok_or_else(|| Failure::ShowUser(self.unknown_client(client_id)))?;
         let redirect_uri = match value("redirect_uri") {
             Some(requested) => self.match_redirect_uri(&client.redirect_uris, requested)?,
             // Without redirect_uri, the one registered URI is used; with

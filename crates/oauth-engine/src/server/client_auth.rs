@@ -95,7 +95,7 @@ impl AuthorizationServer {
 
         let client = self
             .client(&client_id)
-            .ok_or_else(|| fail(format!("no client is registered as \"{client_id}\"")))?;
+            .ok_or_else(|| fail(self.unknown_client(&client_id)))?;
         // A client_id in the body must agree with the authenticated one.
         if let Some(body_id) = param(params, "client_id")
             && body_id != client.client_id.as_str()

@@ -3,35 +3,18 @@
 //! whose audience is that API and whose `act` names the tool server,
 //! instead of forwarding the user's token (MCP authorization, revision
 //! 2026-07-28, "Token Passthrough"). Offered to the server as an
-//! [`ExtraGrant`] (`AuthorizationServer::offer_grant`), so that the app,
-//! which has no screen for it yet, leaves its code out. The rules are
+//! [`Offer`] (`AuthorizationServer::offer`), so that the app, which has no
+//! screen for it yet, leaves its code out. The rules are
 //! `token_exchange::ExchangeRequest::decide`'s.
-
-use std::fmt;
 
 use serde_json::Value;
 
-use super::{AuthorizationServer, ClientRegistration, Params};
+use super::{AuthorizationServer, ClientRegistration, Offer, Params};
 use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
 use crate::rng::Rng;
 use crate::token_exchange::{ExchangeRequest, Exchanger, GRANT_TYPE, TokenType, response};
 use crate::types::{ClientId, Subject};
-
-/// A grant the core token endpoint does not serve.
-pub trait ExtraGrant: Sync + fmt::Debug {
-    /// The token response for a request whose `grant_type` is this grant's,
-    /// from the authenticated `client`; `None` for another grant type.
-    fn grant(
-        &self,
-        server: &mut AuthorizationServer,
-        grant_type: &str,
-        client: &ClientRegistration,
-        params: &Params,
-        now: UnixTime,
-        rng: &mut dyn Rng,
-    ) -> Option<Result<Value, OAuthError>>;
-}
 
 /// Token exchange for the clients that are resource servers themselves.
 #[derive(Debug, Clone, Default)]
@@ -41,7 +24,7 @@ pub struct TokenExchange {
     pub exchangers: Vec<(String, String)>,
 }
 
-impl ExtraGrant for TokenExchange {
+impl Offer for TokenExchange {
     fn grant(
         &self,
         server: &mut AuthorizationServer,

@@ -5,14 +5,17 @@
 mod authorize;
 mod client_assertion;
 mod client_auth;
+mod client_documents;
 mod device;
 mod dpop;
 mod exchange;
 mod extensions;
 mod introspect;
+mod offer;
 mod oidc;
 mod pages;
 mod par;
+mod registration;
 mod revoke;
 mod sso;
 mod token;
@@ -32,13 +35,16 @@ use crate::types::{ClientId, ClientSecret, RedirectUri, Scope, Subject};
 pub use authorize::{AuthorizationRequest, Failure as AuthorizationFailure};
 pub use client_assertion::{JWT_BEARER, MAX_ASSERTION_LIFETIME};
 pub use client_auth::basic_credentials;
+pub use client_documents::ClientIdMetadataDocuments;
 pub use device::DEVICE_CODE_GRANT;
 pub use dpop::NONCE_HEADER as DPOP_NONCE_HEADER;
-pub use exchange::{ExtraGrant, TokenExchange};
+pub use exchange::TokenExchange;
 pub use extensions::{AllExtensions, Extensions};
+pub use offer::Offer;
 pub use oidc::at_hash;
 pub use pages::offered_scopes;
 pub use par::REQUEST_URI_LIFETIME;
+pub use registration::{DynamicRegistration, REGISTRATION_PATH};
 pub use sso::{Front, SingleSignOn};
 
 /// How strictly PKCE (RFC 7636) is enforced.
@@ -308,8 +314,11 @@ pub struct AuthorizationServer {
     dpop_nonce: Option<String>,
     /// DPoP, PAR, revocation and introspection, once given (`support`).
     supported: Option<Supported>,
-    /// A grant beyond the core's, once offered (`offer_grant`).
-    extra_grant: Option<&'static dyn ExtraGrant>,
+    /// What the server was offered beyond its core (`offer`).
+    offers: Vec<&'static dyn Offer>,
+    /// Why a client named by its metadata document's URL is not taken,
+    /// by `client_id`: what the server says instead of "unknown client".
+    refused_clients: Table<String, String>,
 }
 
 /// What a server is given to support the extensions: their code, and the
@@ -339,7 +348,8 @@ impl AuthorizationServer {
             seen_proofs: Default::default(),
             dpop_nonce: None,
             supported: None,
-            extra_grant: None,
+            offers: Vec::new(),
+            refused_clients: Table::default(),
         }
     }
 
@@ -399,11 +409,12 @@ impl AuthorizationServer {
         &self.config
     }
 
-    /// Serves `grant` at the token endpoint from now on, such as token
-    /// exchange ([`TokenExchange`]). Given like the extensions, so that a
-    /// build that never offers one leaves its code out.
-    pub fn offer_grant(&mut self, grant: &'static dyn ExtraGrant) {
-        self.extra_grant = Some(grant);
+    /// Serves `offer` from now on: token exchange ([`TokenExchange`]), a
+    /// registration endpoint, or the rest of `offer.rs`. Given like the
+    /// extensions, so that a build that never offers one leaves its code
+    /// out.
+    pub fn offer(&mut self, offer: &'static dyn Offer) {
+        self.offers.push(offer);
     }
 
     /// Issues tokens for another resource server from now on (see
@@ -490,6 +501,9 @@ impl AuthorizationServer {
         });
         if let Some(extensions) = self.extensions() {
             extensions.metadata(self, &mut metadata);
+        }
+        for offer in &self.offers {
+            offer.metadata(self, &mut metadata);
         }
         metadata
     }
@@ -582,12 +596,38 @@ impl AuthorizationServer {
             (_, "/authorize" | "/login" | "/consent" | "/token" | "/device_authorization") => {
                 Response::new(405).with_body("Method Not Allowed")
             }
-            // The extensions' endpoints, when the server has them.
+            // The extensions' endpoints, when the server has them, and
+            // those of what it was offered.
             _ => match self.extensions() {
                 Some(extensions) => extensions.endpoint(self, path, request, now, rng),
                 None => None,
             }
+            .or_else(|| {
+                let offers = self.offers.clone();
+                offers
+                    .into_iter()
+                    .find_map(|offer| offer.endpoint(self, path, request, now, rng))
+            })
             .unwrap_or_else(|| Response::new(404).with_body("Not Found")),
+        }
+    }
+
+    /// A document the server must fetch before it answers `request`: the
+    /// metadata document of a client named by its URL, which only an
+    /// offer (`ClientIdMetadataDocuments`) knows to ask for. The network
+    /// fetches it, on the trace, and hands the answer to
+    /// [`Self::receive_document`]: the server itself never does I/O.
+    pub fn document_to_fetch(&mut self, request: &Request) -> Option<Url> {
+        let offers = self.offers.clone();
+        offers
+            .into_iter()
+            .find_map(|offer| offer.document_to_fetch(self, request))
+    }
+
+    /// What fetching `url` answered, for the offer that asked for it.
+    pub fn receive_document(&mut self, url: &Url, answer: &Response) {
+        for offer in self.offers.clone() {
+            offer.receive_document(self, url, answer);
         }
     }
 
@@ -596,6 +636,21 @@ impl AuthorizationServer {
             .clients
             .iter()
             .find(|client| client.client_id.as_str() == client_id)
+    }
+
+    /// Remembers why the client `client_id` is not taken (its metadata
+    /// document's refusal), until it is asked for again.
+    fn refuse_client(&mut self, client_id: &str, why: &dyn std::fmt::Display) {
+        self.refused_clients
+            .insert(client_id.to_owned(), why.to_string());
+    }
+
+    /// What the server says of a client it does not know.
+    fn unknown_client(&self, client_id: &str) -> String {
+        match self.refused_clients.get(client_id) {
+            Some(why) => format!("The client \"{client_id}\" is not accepted: {why}."),
+            None => format!("No client is registered as \"{client_id}\"."),
+        }
     }
 
     /// Revokes a refresh token family and the access tokens issued in it.

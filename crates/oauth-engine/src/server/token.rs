@@ -62,8 +62,10 @@ impl AuthorizationServer {
                 self.device_code_grant(&client, &params, jkt, now, rng)
             }
             Some(other) => self
-                .extra_grant
-                .and_then(|grant| grant.grant(self, other, &client, &params, now, rng))
+                .offers
+                .clone()
+                .into_iter()
+                .find_map(|offer| offer.grant(self, other, &client, &params, now, rng))
                 .unwrap_or_else(|| {
                     Err(OAuthError::new(
                         ErrorCode::UnsupportedGrantType,

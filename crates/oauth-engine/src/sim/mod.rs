@@ -6,7 +6,8 @@
 //!
 //! 1. `flow`, `browser`, `client`, `attacker`: no other simulation module
 //! 2. `stop` (why a flow stopped), `trace`
-//! 3. `network`, which routes to the parties; `export` of a trace; then
+//! 3. `network`, which routes to the parties, and `hosts`, the parties
+//!    beyond the four it can carry; `export` of a trace; then
 //!    `page_fetch`, a client in the page, whose requests the network hands
 //!    to it (`network::Page`) to send under CORS
 //! 4. `scenario`: the scenario as data, the server and network it sets up
@@ -30,6 +31,7 @@ pub mod deployed;
 pub mod export;
 pub mod flow;
 mod flows;
+pub mod hosts;
 pub mod network;
 pub mod page_fetch;
 pub mod run;

@@ -9,7 +9,7 @@ use super::client::Client;
 use super::stop::Stop;
 use super::trace::{Exchange, Party, RfcRef};
 use crate::channel::Channel;
-use crate::clock::SimulatedClock;
+use crate::clock::{SimulatedClock, UnixTime};
 use crate::es256::Es256;
 use crate::http::{Request, Response, Url};
 use crate::resource::ResourceServer;
@@ -91,6 +91,19 @@ pub struct Network<'o> {
     /// What stands in front of the authorization server, if anything: the
     /// single sign-on that answers `prompt=none` (`server::SingleSignOn`).
     pub front: Option<Box<dyn Front>>,
+    /// Parties beyond the four, each at its own URLs (`sim::hosts`): an
+    /// MCP tool server, a document a client publishes.
+    pub hosts: Vec<Box<dyn Host + 'o>>,
+}
+
+/// A party beyond the four on the network, as a trait object, so that the
+/// runs that never have one leave its code out.
+pub trait Host {
+    /// The party `url` reaches, on the trace, if `url` is this host's.
+    fn serves(&self, url: &Url) -> Option<Party>;
+
+    /// The host's answer to `request`.
+    fn handle(&mut self, request: &Request, now: UnixTime) -> Response;
 }
 
 /// A client that runs in the page (`page_fetch::PageCors`), handed to the
@@ -142,6 +155,7 @@ impl<'o> Network<'o> {
             support: None,
             page: None,
             front: None,
+            hosts: Vec::new(),
         }
     }
 
@@ -158,6 +172,8 @@ impl<'o> Network<'o> {
         // redirect instead of the client (RFC 8252 section 8.1).
         if self.attacker.answers(url) {
             Party::Attacker
+        } else if let Some(party) = self.hosts.iter().find_map(|host| host.serves(url)) {
+            party
         } else if url.origin == AUTHORIZATION_SERVER {
             Party::AuthorizationServer
         } else if url.origin == API {
@@ -231,7 +247,16 @@ impl<'o> Network<'o> {
     /// (the API's introspection), server to server.
     pub(in crate::sim) fn route(&mut self, request: &Request, page: Option<&dyn Page>) -> Response {
         let to = self.party_at(&request.url);
+        if to == Party::AuthorizationServer {
+            self.fetch_client_document(request);
+        }
+        let host = self
+            .hosts
+            .iter()
+            .position(|host| host.serves(&request.url).is_some())
+            .filter(|_| to != Party::Attacker);
         let mut handle = || match to {
+            _ if let Some(host) = host => self.hosts[host].handle(request, self.clock.now()),
             Party::AuthorizationServer => match &mut self.front {
                 Some(front) => {
                     front.handle(&mut self.server, request, self.clock.now(), &mut *self.rng)
@@ -268,6 +293,28 @@ impl<'o> Network<'o> {
             Some(page) => page.layer(to, request, &mut handle),
             None => handle(),
         }
+    }
+
+    /// Before the authorization server answers `request`: the metadata
+    /// document of a client it knows only by URL, which it asks for, is
+    /// fetched, server to server, and handed to it
+    /// (`AuthorizationServer::document_to_fetch`).
+    fn fetch_client_document(&mut self, request: &Request) {
+        let Some(url) = self.server.document_to_fetch(request) else {
+            return;
+        };
+        let fetch = Request::get(url.clone()).with_header("Accept", "application/json");
+        let answer = self.send(
+            Party::AuthorizationServer,
+            Channel::Back,
+            false,
+            fetch,
+            "The client_id is a URL: the authorization server fetches the client's metadata \
+             document from it (OAuth Client ID Metadata Document, an Internet-Draft), and \
+             registers the client it describes if the document passes its checks.",
+            &[],
+        );
+        self.server.receive_document(&url, &answer);
     }
 
     /// Keeps `exchange` on the trace, after showing it to the observer.

@@ -1,0 +1,64 @@
+//! What a server can be offered beyond its core and its extensions: token
+//! exchange (`exchange.rs`), a client registration endpoint
+//! (`registration.rs`), client identifiers that are metadata documents'
+//! URLs (`client_documents.rs`). Each is a trait object handed to the
+//! server (`AuthorizationServer::offer`), as the extensions are, so that a
+//! build that never offers one, like the app today, leaves its code out.
+
+use std::fmt;
+
+use serde_json::Value;
+
+use super::{AuthorizationServer, ClientRegistration, Params};
+use crate::clock::UnixTime;
+use crate::error::OAuthError;
+use crate::http::{Request, Response, Url};
+use crate::rng::Rng;
+
+/// The hooks an offer may fill; each does nothing unless it does.
+pub trait Offer: Sync + fmt::Debug {
+    /// Adds the offer's members to the server's metadata (RFC 8414
+    /// section 2).
+    fn metadata(&self, _server: &AuthorizationServer, _metadata: &mut Value) {}
+
+    /// The offer's own endpoint's answer to `request`, at `path` below the
+    /// issuer; `None` for a path that is not its.
+    fn endpoint(
+        &self,
+        _server: &mut AuthorizationServer,
+        _path: &str,
+        _request: &Request,
+        _now: UnixTime,
+        _rng: &mut dyn Rng,
+    ) -> Option<Response> {
+        None
+    }
+
+    /// The token response for a request whose `grant_type` is the
+    /// offer's, from the authenticated `client`; `None` for another grant
+    /// type.
+    fn grant(
+        &self,
+        _server: &mut AuthorizationServer,
+        _grant_type: &str,
+        _client: &ClientRegistration,
+        _params: &Params,
+        _now: UnixTime,
+        _rng: &mut dyn Rng,
+    ) -> Option<Result<Value, OAuthError>> {
+        None
+    }
+
+    /// A document the server must fetch before it can answer `request`:
+    /// the metadata of a client it does not know yet, named by URL.
+    fn document_to_fetch(
+        &self,
+        _server: &mut AuthorizationServer,
+        _request: &Request,
+    ) -> Option<Url> {
+        None
+    }
+
+    /// What fetching `url` (one `document_to_fetch` named) answered.
+    fn receive_document(&self, _server: &mut AuthorizationServer, _url: &Url, _answer: &Response) {}
+}

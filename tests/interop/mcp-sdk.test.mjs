@@ -3,10 +3,9 @@
 // 17): where both look for metadata, what the SDK reads from the engine's
 // documents and challenges, the resource it would send, and a registration
 // the SDK makes, read and answered by the engine; and the SDK's own MCP
-// client calling the simulated tool server. The whole chain (the tool
-// server on the simulated network, the authorization server honouring
-// `resource`) comes later; these are its parts, each agreed on by a
-// client nobody here wrote.
+// client calling the simulated tool server. These are the chain's parts,
+// each agreed on by a client nobody here wrote; the whole chain, run by the
+// SDK's own `auth()`, is in mcp-agent.test.mjs.
 // Run alone: bash scripts/interop.sh mcp-sdk
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";

@@ -160,11 +160,39 @@ pub fn client_id_url_refusal(client_id: &str) -> Option<String> {
         .map(|error| error.to_string())
 }
 
+/// The calendar tool server at `resource`, trusting the tokens that
+/// `issuer` signs with the keys of `jwks`: `list_events` (scope
+/// `calendar.read`, also the scope every request needs) and `create_event`
+/// (`calendar.write`).
+pub(crate) fn calendar_tools(
+    resource: &str,
+    issuer: &str,
+    jwks: &Value,
+) -> Result<ToolServer, String> {
+    let keys = KeySet::from_jwks(jwks).map_err(|error| error.to_string())?;
+    let tool = |name: &str, scope: &str, text: &str| Tool {
+        name: name.into(),
+        scope: scope.into(),
+        text: text.into(),
+    };
+    let tools = vec![
+        tool("list_events", "calendar.read", "Standup at 9:30"),
+        tool("create_event", "calendar.write", "Created: lunch at 12:00"),
+    ];
+    let resource = ResourceIndicator::parse(resource).map_err(|error| error.to_string())?;
+    Ok(ToolServer::new(
+        resource,
+        issuer,
+        keys,
+        "calendar.read",
+        tools,
+    ))
+}
+
 /// The simulated MCP tool server (`oauth_engine::tool_server`) at
 /// `resource`, protected by the simulated authorization server at
-/// `issuer` and trusting its demo key, with two tools: `list_events`
-/// (scope `calendar.read`, also the scope every request needs) and
-/// `create_event` (`calendar.write`).
+/// `issuer` and trusting its demo key, with the tools of
+/// [`calendar_tools`], off the network: for tests that mint its tokens.
 #[wasm_bindgen]
 pub struct SimulatedToolServer {
     server: ToolServer,
@@ -178,19 +206,8 @@ impl SimulatedToolServer {
     pub fn new(resource: &str, issuer: &str, now: u32) -> Result<SimulatedToolServer, String> {
         let key = demo_signing_key().map_err(|error| error.to_string())?;
         let jwks = json!({ "keys": [key.verifying_key().public_jwk()] });
-        let keys = KeySet::from_jwks(&jwks).map_err(|error| error.to_string())?;
-        let tool = |name: &str, scope: &str, text: &str| Tool {
-            name: name.into(),
-            scope: scope.into(),
-            text: text.into(),
-        };
-        let tools = vec![
-            tool("list_events", "calendar.read", "Standup at 9:30"),
-            tool("create_event", "calendar.write", "Created: lunch at 12:00"),
-        ];
-        let resource = ResourceIndicator::parse(resource).map_err(|error| error.to_string())?;
         Ok(Self {
-            server: ToolServer::new(resource, issuer, keys, "calendar.read", tools),
+            server: calendar_tools(resource, issuer, &jwks)?,
             key,
             now: UnixTime(now.into()),
         })

@@ -20,11 +20,15 @@ use oauth_engine::http::{Headers, Method, Request, Response, Url};
 use oauth_engine::jwa::ES256;
 use oauth_engine::keys::demo_signing_key;
 use oauth_engine::rng::SeededRng;
-use oauth_engine::server::{ClientAuthMethod, ClientRegistration, TokenExchange};
+use oauth_engine::server::{
+    ClientAuthMethod, ClientIdMetadataDocuments, ClientRegistration, DynamicRegistration,
+    TokenExchange,
+};
 use oauth_engine::sim::attacker::Forward;
 use oauth_engine::sim::browser::Browser;
 use oauth_engine::sim::client::Client;
 use oauth_engine::sim::deployed::support;
+use oauth_engine::sim::hosts::PublishedDocument;
 use oauth_engine::sim::network::{Network, attacker_browses, navigate};
 use oauth_engine::sim::scenario::Scenario;
 use oauth_engine::sim::trace::Party;
@@ -140,6 +144,48 @@ impl SimulatedServers {
         // The server keeps a 'static grant, as it keeps its extensions;
         // one small leak per test's servers.
         server.offer(Box::leak(Box::new(exchange)));
+    }
+
+    /// The calendar tool server (`groundwork::calendar_tools`) on the
+    /// network at `resource`'s origin, protected by this authorization
+    /// server, which issues tokens for it (RFC 8707).
+    pub fn add_mcp_tool_server(&mut self, resource: &str) -> Result<(), String> {
+        let server = &mut self.network.server;
+        let tools = groundwork::calendar_tools(resource, &server.issuer_id(), &server.jwks())?;
+        server.protect_resource(resource);
+        self.network.hosts.push(Box::new(tools));
+        Ok(())
+    }
+
+    /// The authorization server takes registrations at `/register` (RFC
+    /// 7591), for at most `scope`.
+    pub fn offer_registration(&mut self, scope: &str) -> Result<(), String> {
+        let registration = DynamicRegistration {
+            scope: Scope::parse(scope).map_err(|token| format!("bad scope token {token}"))?,
+        };
+        self.network.server.offer(Box::leak(Box::new(registration)));
+        Ok(())
+    }
+
+    /// The authorization server takes client IDs that are metadata
+    /// documents' URLs, for at most `scope`, and fetches them over the
+    /// network.
+    pub fn offer_client_id_metadata_documents(&mut self, scope: &str) -> Result<(), String> {
+        let documents = ClientIdMetadataDocuments {
+            scope: Scope::parse(scope).map_err(|token| format!("bad scope token {token}"))?,
+            allow_redirects_elsewhere: false,
+        };
+        self.network.server.offer(Box::leak(Box::new(documents)));
+        Ok(())
+    }
+
+    /// `body` served as JSON at `url` by the client's side: a client's
+    /// metadata document.
+    pub fn publish(&mut self, url: &str, body: &str) -> Result<(), String> {
+        let url = Url::parse(url).map_err(|error| format!("{url} {error}"))?;
+        let document = PublishedDocument::json(url, Party::Client, body);
+        self.network.hosts.push(Box::new(document));
+        Ok(())
     }
 
     /// The attacker's `/authorize` sends the browser on to `url` with the

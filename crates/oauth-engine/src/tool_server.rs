@@ -4,9 +4,10 @@
 //! token with a 401 that points at that metadata (section 5.1), accepts
 //! only access tokens issued for itself ("Token Audience Binding and
 //! Validation"), and answers a tool call whose scope the token lacks with
-//! the step-up 403 ("Runtime Insufficient Scope Errors"). Not yet on the
-//! simulated network: groundwork for the MCP profile (issue 17), checked
-//! by the MCP TypeScript SDK (`tests/interop/mcp-sdk.test.mjs`).
+//! the step-up 403 ("Runtime Insufficient Scope Errors"). A run puts it on
+//! the simulated network as a `sim::network::Host` (`sim::hosts`). The MCP
+//! TypeScript SDK checks it (`tests/interop/mcp-sdk.test.mjs`,
+//! `tests/interop/mcp-agent.test.mjs`).
 //!
 //! MCP messages are JSON-RPC 2.0 (MCP base protocol) over the Streamable
 //! HTTP transport; this server knows `initialize`, `tools/list` and

@@ -6,15 +6,35 @@
 // Client Registration, RFC 7591, or a Client ID Metadata Document) and
 // code + PKCE with `resource` (RFC 8707); the user signs in on the
 // server's own pages; the SDK's client then lists and calls tools with a
-// token whose audience is the tool server.
+// token whose audience is the tool server. Last, the engine's own agent:
+// its messages, and the tool server's answers, read with the SDK's schemas.
 // Run alone: bash scripts/interop.sh mcp-agent
-import { test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
 import { UnauthorizedError, auth } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import {
+  OAuthClientInformationFullSchema,
+  OAuthClientMetadataSchema,
+  OAuthMetadataSchema,
+  OAuthProtectedResourceMetadataSchema,
+  OAuthTokensSchema,
+} from "@modelcontextprotocol/sdk/shared/auth.js";
+import {
+  CallToolRequestSchema,
+  CallToolResultSchema,
+  InitializeRequestSchema,
+  InitializeResultSchema,
+  JSONRPCRequestSchema,
+  JSONRPCResultResponseSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 
 import { ALICE, ISSUER, SPA_CALLBACK, interop } from "./harness.mjs";
+
+const require = createRequire(import.meta.url);
+const engine = require("../../target/engine-node/engine_node.js");
 
 const TOOLS = "https://tools.example/mcp";
 const SCOPES = "calendar.read calendar.write";
@@ -235,4 +255,58 @@ interop("step-up after Dynamic Client Registration: the SDK registered for the f
   assert.equal(callback.searchParams.get("error"), "invalid_scope");
   assert.match(callback.searchParams.get("error_description"), /calendar\.write/);
   await client.close();
+});
+
+describe("the engine's own agent, read by the MCP SDK", () => {
+  const run = (scenario = {}) => JSON.parse(engine.run_agent(JSON.stringify(scenario)));
+  const at = (exchanges, url) => exchanges.filter((exchange) => exchange.url.split("?")[0] === url);
+
+  test("its MCP requests, the tool server's answers and the documents of discovery parse with the SDK's schemas", () => {
+    const { exchanges, stopped, tool_results } = run();
+    assert.equal(stopped, null);
+    assert.deepEqual(tool_results, ["Standup at 9:30", "Created: lunch at 12:00"]);
+    const mcp = at(exchanges, TOOLS);
+    assert.ok(mcp.length >= 4);
+    for (const { body, response } of mcp) {
+      const request = JSONRPCRequestSchema.parse(JSON.parse(body));
+      if (request.method === "initialize") InitializeRequestSchema.parse(request);
+      else CallToolRequestSchema.parse(request);
+      if (response.status === 200) {
+        const answer = JSONRPCResultResponseSchema.parse(JSON.parse(response.body));
+        if (request.method === "initialize") InitializeResultSchema.parse(answer.result);
+        else CallToolResultSchema.parse(answer.result);
+      }
+    }
+    const [resource] = at(exchanges, "https://tools.example/.well-known/oauth-protected-resource/mcp");
+    OAuthProtectedResourceMetadataSchema.parse(JSON.parse(resource.response.body));
+    const [server] = at(exchanges, `${ISSUER}/.well-known/oauth-authorization-server`);
+    const metadata = OAuthMetadataSchema.parse(JSON.parse(server.response.body));
+    assert.equal(metadata.client_id_metadata_document_supported, true);
+    // The agent's metadata document, as the authorization server fetched it.
+    const [document] = at(exchanges, "https://agent.example/oauth/client.json");
+    assert.equal(document.from, "authorization_server");
+    const published = OAuthClientMetadataSchema.parse(JSON.parse(document.response.body));
+    assert.equal(published.token_endpoint_auth_method, "none");
+    for (const token of at(exchanges, `${ISSUER}/token`)) OAuthTokensSchema.parse(JSON.parse(token.response.body));
+  });
+
+  test("its Dynamic Client Registration request and the server's answer parse with the SDK's schemas", () => {
+    const { exchanges, stopped } = run({ server_takes_metadata_documents: false });
+    assert.equal(stopped, null);
+    const [registration] = at(exchanges, `${ISSUER}/register`);
+    OAuthClientMetadataSchema.parse(JSON.parse(registration.body));
+    const registered = OAuthClientInformationFullSchema.parse(JSON.parse(registration.response.body));
+    assert.equal(registered.client_secret, undefined);
+  });
+
+  test("the tool server's exchanged token (RFC 8693) is a token response the SDK reads, and its act names the tool server", () => {
+    const { exchanges } = run({ downstream: "exchange" });
+    const exchanged = at(exchanges, `${ISSUER}/token`).filter(({ from }) => from === "tool_server");
+    assert.ok(exchanged.length > 0);
+    for (const { body, response } of exchanged) {
+      assert.equal(new URLSearchParams(body).get("grant_type"), "urn:ietf:params:oauth:grant-type:token-exchange");
+      const tokens = OAuthTokensSchema.parse(JSON.parse(response.body));
+      assert.deepEqual(claimsOf(tokens.access_token).act, { sub: "calendar-tools" });
+    }
+  });
 });

@@ -24,6 +24,7 @@ use oauth_engine::server::{
     ClientAuthMethod, ClientIdMetadataDocuments, ClientRegistration, DynamicRegistration,
     TokenExchange,
 };
+use oauth_engine::sim::agent::AgentScenario;
 use oauth_engine::sim::attacker::Forward;
 use oauth_engine::sim::browser::Browser;
 use oauth_engine::sim::client::Client;
@@ -31,7 +32,7 @@ use oauth_engine::sim::deployed::support;
 use oauth_engine::sim::hosts::PublishedDocument;
 use oauth_engine::sim::network::{Network, attacker_browses, navigate};
 use oauth_engine::sim::scenario::Scenario;
-use oauth_engine::sim::trace::Party;
+use oauth_engine::sim::trace::{Exchange, Party};
 use oauth_engine::types::{ClientId, ClientSecret, Scope};
 use serde_json::{Value, json};
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -141,9 +142,7 @@ impl SimulatedServers {
         let exchange = TokenExchange {
             exchangers: vec![(client_id.to_owned(), resource.to_owned())],
         };
-        // The server keeps a 'static grant, as it keeps its extensions;
-        // one small leak per test's servers.
-        server.offer(Box::leak(Box::new(exchange)));
+        server.offer(Box::new(exchange));
     }
 
     /// The calendar tool server (`groundwork::calendar_tools`) on the
@@ -163,7 +162,7 @@ impl SimulatedServers {
         let registration = DynamicRegistration {
             scope: Scope::parse(scope).map_err(|token| format!("bad scope token {token}"))?,
         };
-        self.network.server.offer(Box::leak(Box::new(registration)));
+        self.network.server.offer(Box::new(registration));
         Ok(())
     }
 
@@ -175,7 +174,7 @@ impl SimulatedServers {
             scope: Scope::parse(scope).map_err(|token| format!("bad scope token {token}"))?,
             allow_redirects_elsewhere: false,
         };
-        self.network.server.offer(Box::leak(Box::new(documents)));
+        self.network.server.offer(Box::new(documents));
         Ok(())
     }
 
@@ -289,30 +288,62 @@ pub fn run_scenario(scenario_json: &str) -> Result<String, String> {
     let key = demo_signing_key().map_err(|error| error.to_string())?;
     let mut rng = SeededRng::new(scenario.seed);
     let run = scenario.run_supported(key, &mut rng, Some(support(ES256)), &mut |_| {});
-    let mut exchanges: Vec<Value> = run
+    let mut exchanges: Vec<Value> = run.trace.iter().map(exchange_json).collect();
+    exchanges.push(json!({ "stopped": run.stopped }));
+    Ok(Value::Array(exchanges).to_string())
+}
+
+/// Runs the engine's own MCP agent (`oauth_engine::sim::agent`) for
+/// `scenario_json` (an `AgentScenario`, every field optional) and returns
+/// its run: `{"exchanges": [...], "stopped", "tool_results"}`, each
+/// exchange as [`run_scenario`] gives it, with the answer's `response`
+/// (`{"status", "headers", "body"}`) too. For tests that check the
+/// agent's and the tool server's messages with the MCP SDK.
+#[wasm_bindgen]
+pub fn run_agent(scenario_json: &str) -> Result<String, String> {
+    let scenario: AgentScenario = serde_json::from_str(scenario_json)
+        .map_err(|error| format!("the agent's scenario is not valid: {error}"))?;
+    let key = demo_signing_key().map_err(|error| error.to_string())?;
+    let mut rng = SeededRng::new(scenario.seed);
+    let run = scenario.run(key, &mut rng, &mut |_| {});
+    let exchanges: Vec<Value> = run
         .trace
         .iter()
         .map(|exchange| {
-            let headers: Vec<[&str; 2]> = exchange
-                .request
-                .headers
-                .iter()
-                .map(|(n, v)| [n, v])
-                .collect();
-            json!({
-                "from": exchange.from,
-                "to": exchange.to,
-                "method": exchange.request.method.as_str(),
-                "url": exchange.request.url.to_string(),
-                "headers": headers,
-                "body": exchange.request.body,
-                "status": exchange.response.status,
-                "at": exchange.at.0,
-            })
+            let mut json = exchange_json(exchange);
+            json["response"] =
+                serde_json::from_str(&response_json(&exchange.response)).unwrap_or_default();
+            json
         })
         .collect();
-    exchanges.push(json!({ "stopped": run.stopped }));
-    Ok(Value::Array(exchanges).to_string())
+    Ok(json!({
+        "exchanges": exchanges,
+        "stopped": run.stopped,
+        "tool_results": run.tool_results,
+    })
+    .to_string())
+}
+
+/// One exchange's request, and its status, as JSON: `{"from", "to",
+/// "method", "url", "headers": [[name, value], ...], "body", "status",
+/// "at"}` (`at` in simulated Unix seconds).
+fn exchange_json(exchange: &Exchange) -> Value {
+    let headers: Vec<[&str; 2]> = exchange
+        .request
+        .headers
+        .iter()
+        .map(|(n, v)| [n, v])
+        .collect();
+    json!({
+        "from": exchange.from,
+        "to": exchange.to,
+        "method": exchange.request.method.as_str(),
+        "url": exchange.request.url.to_string(),
+        "headers": headers,
+        "body": exchange.request.body,
+        "status": exchange.response.status,
+        "at": exchange.at.0,
+    })
 }
 
 /// The public JWK the simulated client's assertions verify with: the one

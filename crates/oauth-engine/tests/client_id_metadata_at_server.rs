@@ -43,7 +43,7 @@ fn document() -> Value {
 fn network_with(published: Response, offer: ClientIdMetadataDocuments) -> Network<'static> {
     let scenario = Scenario::default();
     let mut network = scenario.network(signing_key(), Box::new(SeededRng::new(3)));
-    network.server.offer(Box::leak(Box::new(offer)));
+    network.server.offer(Box::new(offer));
     network.hosts.push(Box::new(PublishedDocument {
         url: Url::parse(CLIENT_ID).unwrap(),
         party: Party::Client,

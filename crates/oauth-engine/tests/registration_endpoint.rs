@@ -25,7 +25,7 @@ fn sim() -> Sim {
     let registration = DynamicRegistration {
         scope: Scope::parse("read calendar.read").unwrap(),
     };
-    server.offer(Box::leak(Box::new(registration)));
+    server.offer(Box::new(registration));
     Sim::new(server)
 }
 

@@ -27,7 +27,7 @@ fn sim() -> Sim {
     let exchange = TokenExchange {
         exchangers: vec![("webapp".into(), TOOLS.into())],
     };
-    server.offer(Box::leak(Box::new(exchange)));
+    server.offer(Box::new(exchange));
     Sim::new(server)
 }
 

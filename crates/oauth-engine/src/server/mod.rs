@@ -315,7 +315,7 @@ pub struct AuthorizationServer {
     /// DPoP, PAR, revocation and introspection, once given (`support`).
     supported: Option<Supported>,
     /// What the server was offered beyond its core (`offer`).
-    offers: Vec<&'static dyn Offer>,
+    offers: Vec<Box<dyn Offer>>,
     /// Why a client named by its metadata document's URL is not taken,
     /// by `client_id`: what the server says instead of "unknown client".
     refused_clients: Table<String, String>,
@@ -413,8 +413,20 @@ impl AuthorizationServer {
     /// registration endpoint, or the rest of `offer.rs`. Given like the
     /// extensions, so that a build that never offers one leaves its code
     /// out.
-    pub fn offer(&mut self, offer: &'static dyn Offer) {
+    pub fn offer(&mut self, offer: Box<dyn Offer>) {
         self.offers.push(offer);
+    }
+
+    /// `ask` of each offer in turn, until one answers: the offers are out
+    /// of the server while they are asked, so that each can change it.
+    fn ask_offers<T>(
+        &mut self,
+        mut ask: impl FnMut(&dyn Offer, &mut Self) -> Option<T>,
+    ) -> Option<T> {
+        let offers = std::mem::take(&mut self.offers);
+        let answer = offers.iter().find_map(|offer| ask(offer.as_ref(), self));
+        self.offers = offers;
+        answer
     }
 
     /// Issues tokens for another resource server from now on (see
@@ -603,10 +615,7 @@ impl AuthorizationServer {
                 None => None,
             }
             .or_else(|| {
-                let offers = self.offers.clone();
-                offers
-                    .into_iter()
-                    .find_map(|offer| offer.endpoint(self, path, request, now, rng))
+                self.ask_offers(|offer, server| offer.endpoint(server, path, request, now, rng))
             })
             .unwrap_or_else(|| Response::new(404).with_body("Not Found")),
         }
@@ -618,17 +627,15 @@ impl AuthorizationServer {
     /// fetches it, on the trace, and hands the answer to
     /// [`Self::receive_document`]: the server itself never does I/O.
     pub fn document_to_fetch(&mut self, request: &Request) -> Option<Url> {
-        let offers = self.offers.clone();
-        offers
-            .into_iter()
-            .find_map(|offer| offer.document_to_fetch(self, request))
+        self.ask_offers(|offer, server| offer.document_to_fetch(server, request))
     }
 
     /// What fetching `url` answered, for the offer that asked for it.
     pub fn receive_document(&mut self, url: &Url, answer: &Response) {
-        for offer in self.offers.clone() {
-            offer.receive_document(self, url, answer);
-        }
+        self.ask_offers(|offer, server| {
+            offer.receive_document(server, url, answer);
+            None::<()>
+        });
     }
 
     fn client(&self, client_id: &str) -> Option<&ClientRegistration> {

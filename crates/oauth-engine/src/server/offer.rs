@@ -16,7 +16,7 @@ use crate::http::{Request, Response, Url};
 use crate::rng::Rng;
 
 /// The hooks an offer may fill; each does nothing unless it does.
-pub trait Offer: Sync + fmt::Debug {
+pub trait Offer: fmt::Debug {
     /// Adds the offer's members to the server's metadata (RFC 8414
     /// section 2).
     fn metadata(&self, _server: &AuthorizationServer, _metadata: &mut Value) {}

@@ -62,10 +62,7 @@ impl AuthorizationServer {
                 self.device_code_grant(&client, &params, jkt, now, rng)
             }
             Some(other) => self
-                .offers
-                .clone()
-                .into_iter()
-                .find_map(|offer| offer.grant(self, other, &client, &params, now, rng))
+                .ask_offers(|offer, server| offer.grant(server, other, &client, &params, now, rng))
                 .unwrap_or_else(|| {
                     Err(OAuthError::new(
                         ErrorCode::UnsupportedGrantType,

@@ -616,7 +616,6 @@ fn get(pairs: &[(String, String)], name: &str) -> Option<String> {
         .map(|(_, v)| v.clone())
 }
 
-/// 16 random bytes, base64url: a state or nonce.
 /// 16 random bytes, base64url: a state, a nonce, a session id.
 pub(crate) fn random_value(rng: &mut dyn Rng) -> Result<String, ClientError> {
     let mut bytes = [0u8; 16];

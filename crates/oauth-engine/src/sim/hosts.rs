@@ -2,9 +2,8 @@
 //! (`network::Host`): an MCP tool server, and a document a party publishes
 //! at a URL, such as a client's metadata document.
 
-use super::network::Host;
+use super::network::{Host, Network};
 use super::trace::Party;
-use crate::clock::UnixTime;
 use crate::http::{Method, Request, Response, Url};
 use crate::tool_server::ToolServer;
 
@@ -32,7 +31,7 @@ impl Host for PublishedDocument {
         (url.origin == self.url.origin && url.path == self.url.path).then_some(self.party)
     }
 
-    fn handle(&mut self, request: &Request, _now: UnixTime) -> Response {
+    fn handle(&mut self, _network: &mut Network<'_>, request: &Request) -> Response {
         match request.method {
             Method::Get => self.answer.clone(),
             _ => Response::new(405).with_body("Method Not Allowed"),
@@ -40,14 +39,14 @@ impl Host for PublishedDocument {
     }
 }
 
-/// The tool server answers everything at its origin, as a resource server.
+/// The tool server answers everything at its origin.
 impl Host for ToolServer {
     fn serves(&self, url: &Url) -> Option<Party> {
-        let own = Url::parse(self.metadata.resource.as_str()).ok()?;
-        (url.origin == own.origin).then_some(Party::ResourceServer)
+        let own = self.metadata.resource.url();
+        (url.origin == own.origin).then_some(Party::ToolServer)
     }
 
-    fn handle(&mut self, request: &Request, now: UnixTime) -> Response {
-        ToolServer::handle(self, request, now)
+    fn handle(&mut self, network: &mut Network<'_>, request: &Request) -> Response {
+        ToolServer::handle(self, request, network.clock.now())
     }
 }

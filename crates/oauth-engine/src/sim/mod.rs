@@ -18,10 +18,13 @@
 //! 8. `compare`: implicit against code, with the attacker's `moves`;
 //!    `token_storage`: where a browser app keeps its tokens, four
 //!    architectures against one injected script, with the same `moves`
-//! 9. `deployed`: the client's, the server's and the API's parts of DPoP,
-//!    PAR, `private_key_jwt`, introspection and revocation, which `run`
-//!    is handed as a function pointer (`run::Support`), never imports
+//! 9. `agent`: an AI agent (an MCP client) and a tool server, run apart
+//!    from the scenarios, with the flows' shared `steps`
+//! 10. `deployed`: the client's, the server's and the API's parts of DPoP,
+//!     PAR, `private_key_jwt`, introspection and revocation, which `run`
+//!     is handed as a function pointer (`run::Support`), never imports
 
+pub mod agent;
 pub mod attacker;
 pub mod attacks;
 pub mod browser;

@@ -9,7 +9,7 @@ use super::client::Client;
 use super::stop::Stop;
 use super::trace::{Exchange, Party, RfcRef};
 use crate::channel::Channel;
-use crate::clock::{SimulatedClock, UnixTime};
+use crate::clock::SimulatedClock;
 use crate::es256::Es256;
 use crate::http::{Request, Response, Url};
 use crate::resource::ResourceServer;
@@ -102,8 +102,11 @@ pub trait Host {
     /// The party `url` reaches, on the trace, if `url` is this host's.
     fn serves(&self, url: &Url) -> Option<Party>;
 
-    /// The host's answer to `request`.
-    fn handle(&mut self, request: &Request, now: UnixTime) -> Response;
+    /// The host's answer to `request`. It is out of the `network` while it
+    /// answers, and may send requests of its own on it first (a tool
+    /// server calling the API for the user), which the trace then shows
+    /// before the exchange they serve.
+    fn handle(&mut self, network: &mut Network<'_>, request: &Request) -> Response;
 }
 
 /// A client that runs in the page (`page_fetch::PageCors`), handed to the
@@ -256,7 +259,12 @@ impl<'o> Network<'o> {
             .position(|host| host.serves(&request.url).is_some())
             .filter(|_| to != Party::Attacker);
         let mut handle = || match to {
-            _ if let Some(host) = host => self.hosts[host].handle(request, self.clock.now()),
+            _ if let Some(index) = host => {
+                let mut host = self.hosts.remove(index);
+                let answer = host.handle(self, request);
+                self.hosts.insert(index, host);
+                answer
+            }
             Party::AuthorizationServer => match &mut self.front {
                 Some(front) => {
                     front.handle(&mut self.server, request, self.clock.now(), &mut *self.rng)
@@ -287,7 +295,7 @@ impl<'o> Network<'o> {
                 .with_body(
                     "new Image().src = '/collect?page=' + encodeURIComponent(location.href);",
                 ),
-            Party::Browser | Party::ThirdParty => Response::new(204),
+            Party::Browser | Party::ThirdParty | Party::ToolServer => Response::new(204),
         };
         match page {
             Some(page) => page.layer(to, request, &mut handle),

@@ -25,6 +25,9 @@ pub enum Party {
     /// The attacker of the attack lab: its site, its app on the victim's
     /// device, its own authorization server, and the requests it sends.
     Attacker,
+    /// An MCP server acting as a resource server for an AI agent, which is
+    /// then the client (MCP authorization, revision 2026-07-28).
+    ToolServer,
 }
 
 impl Party {
@@ -36,6 +39,7 @@ impl Party {
             Self::ResourceServer => "Resource server",
             Self::ThirdParty => "Third party",
             Self::Attacker => "Attacker",
+            Self::ToolServer => "Tool server",
         }
     }
 
@@ -51,6 +55,7 @@ impl Party {
             Self::ResourceServer => "Resource server",
             Self::ThirdParty => "Third-party site",
             Self::Attacker => "Attacker",
+            Self::ToolServer => "Tool server (MCP)",
         }
     }
 
@@ -64,16 +69,18 @@ impl Party {
             Self::ResourceServer => "RS",
             Self::ThirdParty => "TP",
             Self::Attacker => "ATK",
+            Self::ToolServer => "TS",
         }
     }
 }
 
 /// Every party, in the order of the diagram's lanes: the user on the left,
 /// the client between them and the servers, outsiders on the right.
-const LANE_ORDER: [Party; 6] = [
+const LANE_ORDER: [Party; 7] = [
     Party::Browser,
     Party::Client,
     Party::AuthorizationServer,
+    Party::ToolServer,
     Party::ResourceServer,
     Party::ThirdParty,
     Party::Attacker,

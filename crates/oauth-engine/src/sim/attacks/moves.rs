@@ -271,7 +271,7 @@ pub(super) fn victim_signs_in(
         return Err(stopped_here(network));
     }
     sign_in_and_consent(
-        scenario,
+        &scenario.user,
         network,
         browser,
         &page,

@@ -77,7 +77,7 @@ pub(in crate::sim) fn authorization_code(
     // 2. The user signs in; 3. approves or denies, and the server
     // redirects to the client.
     let redirect = sign_in_and_consent(
-        scenario,
+        &scenario.user,
         network,
         browser,
         &page,

@@ -51,7 +51,7 @@ pub(in crate::sim) fn implicit(
     );
     let redirect = match page.status {
         200 => sign_in_and_consent(
-            scenario,
+            &scenario.user,
             network,
             browser,
             &page,

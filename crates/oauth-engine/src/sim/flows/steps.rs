@@ -26,10 +26,10 @@ pub(in crate::sim) fn api_url() -> Url {
 }
 
 /// The user signs in on the login `page`, then approves or denies on the
-/// consent page; returns the server's redirect back to the client.
-/// `approved` explains the redirect when the user approves.
+/// consent page as `user` chooses; returns the server's redirect back to
+/// the client. `approved` explains the redirect when the user approves.
 pub(in crate::sim) fn sign_in_and_consent(
-    scenario: &Scenario,
+    user: &UserChoices,
     network: &mut Network<'_>,
     browser: &mut Browser,
     page: &Response,
@@ -37,7 +37,6 @@ pub(in crate::sim) fn sign_in_and_consent(
     rfc_refs: &[RfcRef],
 ) -> Result<Response, Stop> {
     let transaction = hidden_field(&page.body, "transaction");
-    let user = &scenario.user;
     let consent_page = navigate(
         network,
         browser,

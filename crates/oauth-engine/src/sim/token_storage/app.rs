@@ -99,7 +99,7 @@ impl App {
             return Err(Stop::ErrorPage(page_text(&page)));
         }
         let redirect = sign_in_and_consent(
-            scenario,
+            &scenario.user,
             network,
             &mut self.browser,
             &page,

@@ -29,7 +29,7 @@ use oauth_engine::sim::attacker::Forward;
 use oauth_engine::sim::browser::Browser;
 use oauth_engine::sim::client::Client;
 use oauth_engine::sim::deployed::support;
-use oauth_engine::sim::hosts::PublishedDocument;
+use oauth_engine::sim::hosts::{PublishedDocument, fetch_client_document};
 use oauth_engine::sim::network::{Network, attacker_browses, navigate};
 use oauth_engine::sim::scenario::Scenario;
 use oauth_engine::sim::trace::{Exchange, Party};
@@ -152,7 +152,7 @@ impl SimulatedServers {
         let server = &mut self.network.server;
         let tools = groundwork::calendar_tools(resource, &server.issuer_id(), &server.jwks())?;
         server.protect_resource(resource);
-        self.network.hosts.push(Box::new(tools));
+        self.network.add_host(Box::new(tools));
         Ok(())
     }
 
@@ -173,8 +173,10 @@ impl SimulatedServers {
         let documents = ClientIdMetadataDocuments {
             scope: Scope::parse(scope).map_err(|token| format!("bad scope token {token}"))?,
             allow_redirects_elsewhere: false,
+            fetch_special_use_hosts: false,
         };
         self.network.server.offer(Box::new(documents));
+        self.network.before_server = Some(fetch_client_document);
         Ok(())
     }
 
@@ -183,7 +185,7 @@ impl SimulatedServers {
     pub fn publish(&mut self, url: &str, body: &str) -> Result<(), String> {
         let url = Url::parse(url).map_err(|error| format!("{url} {error}"))?;
         let document = PublishedDocument::json(url, Party::Client, body);
-        self.network.hosts.push(Box::new(document));
+        self.network.add_host(Box::new(document));
         Ok(())
     }
 

@@ -97,6 +97,12 @@ impl ToolServer {
         }
     }
 
+    /// Makes it a deliberately flawed tool server, for the agent's attacks:
+    /// it takes any token its issuer signed, whatever the token's `aud`.
+    pub fn skip_audience_check(&mut self) {
+        self.tokens.skips_audience_check = true;
+    }
+
     /// Where its metadata is (RFC 9728 section 3.1).
     pub fn metadata_url(&self) -> Url {
         well_known_url(&self.metadata.resource)

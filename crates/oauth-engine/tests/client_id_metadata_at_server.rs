@@ -13,7 +13,7 @@ use oauth_engine::http::{Request, Response, Url, unescape_html};
 use oauth_engine::rng::SeededRng;
 use oauth_engine::server::ClientIdMetadataDocuments;
 use oauth_engine::sim::browser::Browser;
-use oauth_engine::sim::hosts::PublishedDocument;
+use oauth_engine::sim::hosts::{PublishedDocument, fetch_client_document};
 use oauth_engine::sim::network::{Network, from_browser, navigate};
 use oauth_engine::sim::scenario::Scenario;
 use oauth_engine::sim::trace::Party;
@@ -44,7 +44,8 @@ fn network_with(published: Response, offer: ClientIdMetadataDocuments) -> Networ
     let scenario = Scenario::default();
     let mut network = scenario.network(signing_key(), Box::new(SeededRng::new(3)));
     network.server.offer(Box::new(offer));
-    network.hosts.push(Box::new(PublishedDocument {
+    network.before_server = Some(fetch_client_document);
+    network.add_host(Box::new(PublishedDocument {
         url: Url::parse(CLIENT_ID).unwrap(),
         party: Party::Client,
         answer: published,
@@ -56,6 +57,7 @@ fn offer() -> ClientIdMetadataDocuments {
     ClientIdMetadataDocuments {
         scope: Scope::parse("read").unwrap(),
         allow_redirects_elsewhere: false,
+        fetch_special_use_hosts: false,
     }
 }
 
@@ -291,13 +293,12 @@ fn cimd_a_refused_document_is_fetched_again_the_next_time_and_can_pass() {
     bad["client_secret"] = json!("s3cret");
     let mut network = serving(&bad);
     error_page(&authorize(&mut network));
-    if let Some(host) = network.hosts.first_mut() {
-        *host = Box::new(PublishedDocument::json(
-            Url::parse(CLIENT_ID).unwrap(),
-            Party::Client,
-            document().to_string(),
-        ));
-    }
+    // The agent fixes its document.
+    network.hosts = Some(Box::new(PublishedDocument::json(
+        Url::parse(CLIENT_ID).unwrap(),
+        Party::Client,
+        document().to_string(),
+    )));
     assert_eq!(authorize(&mut network).status, 200);
     assert_eq!(fetches(&network), [CLIENT_ID, CLIENT_ID]);
 }

@@ -37,6 +37,7 @@ fn api(sim: &Sim) -> ResourceServer {
         }],
         seen_proofs: Default::default(),
         skips_proof_jti_and_htu: false,
+        skips_audience_check: false,
         dpop: Some((&Dpop, ES256)),
         introspection: None,
         introspected: Vec::new(),
@@ -183,6 +184,7 @@ fn an_api_that_skips_the_jti_and_htu_checks_takes_replayed_and_misdirected_proof
     let token = bound_token(&mut sim, &key);
     let mut api = ResourceServer {
         skips_proof_jti_and_htu: true,
+        skips_audience_check: false,
         ..api(&sim)
     };
     let proof = api_proof(&sim, &key, PROFILE, &token, 2);

@@ -196,6 +196,7 @@ proptest! {
             }],
             seen_proofs: Default::default(),
             skips_proof_jti_and_htu: false,
+            skips_audience_check: false,
             dpop: Some((&oauth_engine::resource::Dpop, ES256)),
             introspection: None,
             introspected: Vec::new(),

@@ -34,6 +34,7 @@ fn api(sim: &Sim) -> ResourceServer {
         ],
         seen_proofs: Default::default(),
         skips_proof_jti_and_htu: false,
+        skips_audience_check: false,
         dpop: None,
         introspection: None,
         introspected: Vec::new(),

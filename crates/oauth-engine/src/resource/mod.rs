@@ -101,6 +101,10 @@ pub struct ResourceServer {
     /// 11.1) and that its `htu` is this request's URL (section 4.3, check
     /// 9). False, the default: it checks both, as it must.
     pub skips_proof_jti_and_htu: bool,
+    /// A deliberately flawed API, for the agent's attacks: it takes any
+    /// token its issuer signed, whatever the token's `aud` (RFC 9068
+    /// section 4 requires the check). False, the default: it checks.
+    pub skips_audience_check: bool,
     /// DPoP-bound tokens (RFC 9449), once given ([`Dpop`]); `None`: the
     /// API takes bearer tokens only. Given like the server's extensions,
     /// so a build that never gives it leaves the proof checks out; with
@@ -245,7 +249,7 @@ impl ResourceServer {
         if claims.get("iss").and_then(Value::as_str) != Some(self.issuer.as_str()) {
             return Err(invalid("the token comes from another issuer".into()));
         }
-        if !has_audience(&claims, &self.audience) {
+        if !self.skips_audience_check && !has_audience(&claims, &self.audience) {
             return Err(invalid("the token is meant for another audience".into()));
         }
         let exp = claims.get("exp").and_then(Value::as_u64).unwrap_or(0);

@@ -32,6 +32,11 @@ pub struct ClientIdMetadataDocuments {
     /// its own URL's (section 8.1). Off, the secure default: they are
     /// refused.
     pub allow_redirects_elsewhere: bool,
+    /// A deliberately flawed server, for the agent's attacks: it fetches a
+    /// client ID URL on a special-use address too, a request forged into
+    /// its own network (section 8.6). Off, the default: it refuses them
+    /// without a fetch.
+    pub fetch_special_use_hosts: bool,
 }
 
 impl Offer for ClientIdMetadataDocuments {
@@ -58,6 +63,9 @@ impl Offer for ClientIdMetadataDocuments {
         }
         match check_client_id_url(&client_id) {
             Ok(url) => Some(url),
+            Err(CimdError::SpecialUseHost(_)) if self.fetch_special_use_hosts => {
+                Url::parse(&client_id).ok()
+            }
             Err(refusal) => {
                 server.refuse_client(&client_id, &refusal);
                 None

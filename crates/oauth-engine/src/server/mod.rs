@@ -314,8 +314,9 @@ pub struct AuthorizationServer {
     dpop_nonce: Option<String>,
     /// DPoP, PAR, revocation and introspection, once given (`support`).
     supported: Option<Supported>,
-    /// What the server was offered beyond its core (`offer`).
-    offers: Vec<Box<dyn Offer>>,
+    /// What the server was offered beyond its core (`offer`): several
+    /// offers chained into one (`offer::Chain`).
+    offered: Option<Box<dyn Offer>>,
     /// Why a client named by its metadata document's URL is not taken,
     /// by `client_id`: what the server says instead of "unknown client".
     refused_clients: Table<String, String>,
@@ -348,7 +349,7 @@ impl AuthorizationServer {
             seen_proofs: Default::default(),
             dpop_nonce: None,
             supported: None,
-            offers: Vec::new(),
+            offered: None,
             refused_clients: Table::default(),
         }
     }
@@ -414,18 +415,18 @@ impl AuthorizationServer {
     /// extensions, so that a build that never offers one leaves its code
     /// out.
     pub fn offer(&mut self, offer: Box<dyn Offer>) {
-        self.offers.push(offer);
+        self.offered = Some(match self.offered.take() {
+            Some(earlier) => Box::new(offer::Chain(earlier, offer)),
+            None => offer,
+        });
     }
 
-    /// `ask` of each offer in turn, until one answers: the offers are out
-    /// of the server while they are asked, so that each can change it.
-    fn ask_offers<T>(
-        &mut self,
-        mut ask: impl FnMut(&dyn Offer, &mut Self) -> Option<T>,
-    ) -> Option<T> {
-        let offers = std::mem::take(&mut self.offers);
-        let answer = offers.iter().find_map(|offer| ask(offer.as_ref(), self));
-        self.offers = offers;
+    /// What `ask` gets from what the server was offered: the offer is out
+    /// of the server while it is asked, so that it can change the server.
+    fn ask_offer<T>(&mut self, ask: impl FnOnce(&dyn Offer, &mut Self) -> Option<T>) -> Option<T> {
+        let offered = self.offered.take()?;
+        let answer = ask(offered.as_ref(), self);
+        self.offered = Some(offered);
         answer
     }
 
@@ -514,8 +515,8 @@ impl AuthorizationServer {
         if let Some(extensions) = self.extensions() {
             extensions.metadata(self, &mut metadata);
         }
-        for offer in &self.offers {
-            offer.metadata(self, &mut metadata);
+        if let Some(offered) = &self.offered {
+            offered.metadata(self, &mut metadata);
         }
         metadata
     }
@@ -615,7 +616,7 @@ impl AuthorizationServer {
                 None => None,
             }
             .or_else(|| {
-                self.ask_offers(|offer, server| offer.endpoint(server, path, request, now, rng))
+                self.ask_offer(|offer, server| offer.endpoint(server, path, request, now, rng))
             })
             .unwrap_or_else(|| Response::new(404).with_body("Not Found")),
         }
@@ -627,12 +628,12 @@ impl AuthorizationServer {
     /// fetches it, on the trace, and hands the answer to
     /// [`Self::receive_document`]: the server itself never does I/O.
     pub fn document_to_fetch(&mut self, request: &Request) -> Option<Url> {
-        self.ask_offers(|offer, server| offer.document_to_fetch(server, request))
+        self.ask_offer(|offer, server| offer.document_to_fetch(server, request))
     }
 
     /// What fetching `url` answered, for the offer that asked for it.
     pub fn receive_document(&mut self, url: &Url, answer: &Response) {
-        self.ask_offers(|offer, server| {
+        self.ask_offer(|offer, server| {
             offer.receive_document(server, url, answer);
             None::<()>
         });

@@ -3,7 +3,8 @@
 //! (`registration.rs`), client identifiers that are metadata documents'
 //! URLs (`client_documents.rs`). Each is a trait object handed to the
 //! server (`AuthorizationServer::offer`), as the extensions are, so that a
-//! build that never offers one, like the app today, leaves its code out.
+//! build that never offers one, like the app today, leaves its code out;
+//! a server offered several holds them chained into one ([`Chain`]).
 
 use std::fmt;
 
@@ -61,4 +62,57 @@ pub trait Offer: fmt::Debug {
 
     /// What fetching `url` (one `document_to_fetch` named) answered.
     fn receive_document(&self, _server: &mut AuthorizationServer, _url: &Url, _answer: &Response) {}
+}
+
+/// Two offers as one: each hook asks the first, then the second.
+#[derive(Debug)]
+pub(super) struct Chain(pub Box<dyn Offer>, pub Box<dyn Offer>);
+
+impl Offer for Chain {
+    fn metadata(&self, server: &AuthorizationServer, metadata: &mut Value) {
+        self.0.metadata(server, metadata);
+        self.1.metadata(server, metadata);
+    }
+
+    fn endpoint(
+        &self,
+        server: &mut AuthorizationServer,
+        path: &str,
+        request: &Request,
+        now: UnixTime,
+        rng: &mut dyn Rng,
+    ) -> Option<Response> {
+        self.0
+            .endpoint(server, path, request, now, rng)
+            .or_else(|| self.1.endpoint(server, path, request, now, rng))
+    }
+
+    fn grant(
+        &self,
+        server: &mut AuthorizationServer,
+        grant_type: &str,
+        client: &ClientRegistration,
+        params: &Params,
+        now: UnixTime,
+        rng: &mut dyn Rng,
+    ) -> Option<Result<Value, OAuthError>> {
+        self.0
+            .grant(server, grant_type, client, params, now, rng)
+            .or_else(|| self.1.grant(server, grant_type, client, params, now, rng))
+    }
+
+    fn document_to_fetch(
+        &self,
+        server: &mut AuthorizationServer,
+        request: &Request,
+    ) -> Option<Url> {
+        self.0
+            .document_to_fetch(server, request)
+            .or_else(|| self.1.document_to_fetch(server, request))
+    }
+
+    fn receive_document(&self, server: &mut AuthorizationServer, url: &Url, answer: &Response) {
+        self.0.receive_document(server, url, answer);
+        self.1.receive_document(server, url, answer);
+    }
 }

@@ -92,8 +92,15 @@ pub struct Network<'o> {
     /// single sign-on that answers `prompt=none` (`server::SingleSignOn`).
     pub front: Option<Box<dyn Front>>,
     /// Parties beyond the four, each at its own URLs (`sim::hosts`): an
-    /// MCP tool server, a document a client publishes.
-    pub hosts: Vec<Box<dyn Host + 'o>>,
+    /// MCP tool server, a document a client publishes. Several are chained
+    /// into one (`add_host`).
+    pub hosts: Option<Box<dyn Host + 'o>>,
+    /// What the network does before the authorization server answers a
+    /// request, when the server was offered something that needs it:
+    /// fetch a client's metadata document
+    /// (`hosts::fetch_client_document`). A function pointer, so that the
+    /// runs that never set it leave its code out.
+    pub before_server: Option<fn(&mut Network<'_>, &Request)>,
 }
 
 /// A party beyond the four on the network, as a trait object, so that the
@@ -158,8 +165,18 @@ impl<'o> Network<'o> {
             support: None,
             page: None,
             front: None,
-            hosts: Vec::new(),
+            hosts: None,
+            before_server: None,
         }
+    }
+
+    /// Puts `host` on the network, beside the hosts it has: a request goes
+    /// to the first that serves its URL.
+    pub fn add_host(&mut self, host: Box<dyn Host + 'o>) {
+        self.hosts = Some(match self.hosts.take() {
+            Some(earlier) => Box::new(super::hosts::Chain(earlier, host)),
+            None => host,
+        });
     }
 
     /// Gives the run `support` and lets it set up the parties for it: the
@@ -175,7 +192,7 @@ impl<'o> Network<'o> {
         // redirect instead of the client (RFC 8252 section 8.1).
         if self.attacker.answers(url) {
             Party::Attacker
-        } else if let Some(party) = self.hosts.iter().find_map(|host| host.serves(url)) {
+        } else if let Some(party) = self.hosts.as_ref().and_then(|hosts| hosts.serves(url)) {
             party
         } else if url.origin == AUTHORIZATION_SERVER {
             Party::AuthorizationServer
@@ -250,19 +267,21 @@ impl<'o> Network<'o> {
     /// (the API's introspection), server to server.
     pub(in crate::sim) fn route(&mut self, request: &Request, page: Option<&dyn Page>) -> Response {
         let to = self.party_at(&request.url);
-        if to == Party::AuthorizationServer {
-            self.fetch_client_document(request);
+        if to == Party::AuthorizationServer
+            && let Some(before) = self.before_server
+        {
+            before(self, request);
         }
-        let host = self
-            .hosts
-            .iter()
-            .position(|host| host.serves(&request.url).is_some())
-            .filter(|_| to != Party::Attacker);
+        let hosted = !self.attacker.answers(&request.url)
+            && (self.hosts.as_ref()).is_some_and(|hosts| hosts.serves(&request.url).is_some());
         let mut handle = || match to {
-            _ if let Some(index) = host => {
-                let mut host = self.hosts.remove(index);
-                let answer = host.handle(self, request);
-                self.hosts.insert(index, host);
+            // The hosts are out of the network while one answers: its own
+            // requests reach the four parties, not another host.
+            _ if hosted => {
+                let mut hosts = self.hosts.take();
+                let answer = (hosts.as_mut())
+                    .map_or_else(|| Response::new(404), |hosts| hosts.handle(self, request));
+                self.hosts = hosts;
                 answer
             }
             Party::AuthorizationServer => match &mut self.front {
@@ -301,28 +320,6 @@ impl<'o> Network<'o> {
             Some(page) => page.layer(to, request, &mut handle),
             None => handle(),
         }
-    }
-
-    /// Before the authorization server answers `request`: the metadata
-    /// document of a client it knows only by URL, which it asks for, is
-    /// fetched, server to server, and handed to it
-    /// (`AuthorizationServer::document_to_fetch`).
-    fn fetch_client_document(&mut self, request: &Request) {
-        let Some(url) = self.server.document_to_fetch(request) else {
-            return;
-        };
-        let fetch = Request::get(url.clone()).with_header("Accept", "application/json");
-        let answer = self.send(
-            Party::AuthorizationServer,
-            Channel::Back,
-            false,
-            fetch,
-            "The client_id is a URL: the authorization server fetches the client's metadata \
-             document from it (OAuth Client ID Metadata Document, an Internet-Draft), and \
-             registers the client it describes if the document passes its checks.",
-            &[],
-        );
-        self.server.receive_document(&url, &answer);
     }
 
     /// Keeps `exchange` on the trace, after showing it to the observer.

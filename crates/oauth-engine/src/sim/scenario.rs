@@ -282,6 +282,7 @@ impl Scenario {
             }],
             seen_proofs: Default::default(),
             skips_proof_jti_and_htu: false,
+            skips_audience_check: false,
             dpop: None,
             introspection: None,
             introspected: Vec::new(),

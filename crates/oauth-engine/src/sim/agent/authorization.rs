@@ -51,18 +51,25 @@ pub(super) fn authorize(
         CodeVerifier::generate(DEFAULT_LEN, rng).map_err(|e| random_error(e.to_string()))?;
     let state = random_value(rng).map_err(|e| random_error(e.to_string()))?;
     let challenge = verifier.challenge(PkceMethod::S256);
+    // RFC 8707: the tool server, on both requests, unless the agent
+    // leaves it out.
     let resource = agent.resource.to_string();
+    let resource = agent
+        .safeguards
+        .send_resource
+        .then_some(("resource", resource.as_str()));
     let scope_text = scope.to_string();
-    let authorize = authorization_endpoint.with_query(&[
+    let mut query = vec![
         ("response_type", "code"),
-        ("client_id", &agent.client_id),
+        ("client_id", agent.client_id.as_str()),
         ("redirect_uri", AGENT_CALLBACK),
         ("scope", &scope_text),
         ("state", &state),
         ("code_challenge", challenge.as_str()),
         ("code_challenge_method", "S256"),
-        ("resource", &resource),
-    ]);
+    ];
+    query.extend(resource);
+    let authorize = authorization_endpoint.with_query(&query);
 
     // 5. The browser goes to the authorization server; the user signs in
     // (unless the server's session remembers them) and consents.
@@ -125,17 +132,15 @@ pub(super) fn authorize(
     let code = query("code").ok_or_else(|| AgentStop("the callback has no code".into()))?;
 
     // The code, the verifier and the resource again, on the back channel.
-    let token_request = Request::post_form(
-        token_endpoint,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", AGENT_CALLBACK),
-            ("client_id", &agent.client_id),
-            ("code_verifier", verifier.as_str()),
-            ("resource", &resource),
-        ],
-    );
+    let mut form = vec![
+        ("grant_type", "authorization_code"),
+        ("code", &code),
+        ("redirect_uri", AGENT_CALLBACK),
+        ("client_id", &agent.client_id),
+        ("code_verifier", verifier.as_str()),
+    ];
+    form.extend(resource);
+    let token_request = Request::post_form(token_endpoint, &form);
     let response = network.send(
         Party::Client,
         Channel::Back,

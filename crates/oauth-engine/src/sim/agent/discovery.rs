@@ -82,9 +82,18 @@ pub(super) fn discover(
             document.status
         )));
     }
-    // RFC 9728 section 3.3: the resource must be the one called.
-    let resource = ProtectedResourceMetadata::parse(&document.body, canonical.as_str())
+    // RFC 9728 section 3.3: the resource must be the one called. An agent
+    // that skips the check takes the document's word for it, and asks for
+    // tokens for whatever resource the document names.
+    let expected = if agent.safeguards.check_resource_metadata {
+        canonical.to_string()
+    } else {
+        let claimed = document.json_body().unwrap_or_default();
+        claimed["resource"].as_str().unwrap_or_default().to_owned()
+    };
+    let resource = ProtectedResourceMetadata::parse(&document.body, &expected)
         .map_err(|error| AgentStop(format!("the tool server's metadata is refused: {error}")))?;
+    agent.resource = resource.resource.clone();
 
     // 3. The authorization server's metadata, at each URL MCP lists in
     // turn until one answers (RFC 8414 section 3.1, then OpenID discovery).

@@ -24,6 +24,7 @@
 //! Run apart from the scenarios of `run` ([`AgentScenario::run`]), so that
 //! a build that never runs an agent leaves all of this out.
 
+pub mod attacks;
 mod authorization;
 mod discovery;
 mod registration;
@@ -36,7 +37,7 @@ pub use registration::{Registration, agent_metadata, metadata_document};
 pub use tool_host::{CALENDAR_PATH, Downstream, TOOL_SERVER_CLIENT, ToolHost};
 
 use super::browser::Browser;
-use super::hosts::PublishedDocument;
+use super::hosts::{PublishedDocument, fetch_client_document};
 use super::network::Network;
 use super::scenario::{Scenario, UserChoices};
 use super::stop::Stop;
@@ -93,6 +94,40 @@ pub struct AgentScenario {
     pub second_tool_scope: String,
     pub downstream: Downstream,
     pub user: UserChoices,
+    pub safeguards: AgentSafeguards,
+}
+
+/// What the agent, the servers and the API check: each can be switched
+/// off to watch what it was there for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AgentSafeguards {
+    /// The agent names the tool server as `resource` on the authorization
+    /// and token requests (RFC 8707), so the token's `aud` is the tool
+    /// server.
+    pub send_resource: bool,
+    /// The agent refuses protected resource metadata whose `resource` is
+    /// not the URL it called (RFC 9728 section 3.3).
+    pub check_resource_metadata: bool,
+    /// The tool server and the API refuse a token whose `aud` is not
+    /// theirs (RFC 9068 section 4; MCP "Token Audience Binding").
+    pub check_audience: bool,
+    /// The authorization server refuses a client ID URL on a special-use
+    /// address without fetching it, and a metadata document naming
+    /// redirection URIs on another host (client ID metadata document
+    /// draft, sections 8.6 and 8.1).
+    pub check_client_documents: bool,
+}
+
+impl Default for AgentSafeguards {
+    fn default() -> Self {
+        Self {
+            send_resource: true,
+            check_resource_metadata: true,
+            check_audience: true,
+            check_client_documents: true,
+        }
+    }
 }
 
 impl Default for AgentScenario {
@@ -107,6 +142,7 @@ impl Default for AgentScenario {
             second_tool_scope: "calendar.write".into(),
             downstream: Downstream::None,
             user: UserChoices::default(),
+            safeguards: AgentSafeguards::default(),
         }
     }
 }
@@ -122,6 +158,14 @@ pub struct AgentRun {
     /// Why the run stopped early, or `None` if it ran to the end.
     pub stopped: Option<String>,
     pub end_time: UnixTime,
+}
+
+/// What the agent's chain left: how it ended, how it registered, what the
+/// tools answered.
+struct Session {
+    result: Result<(), AgentStop>,
+    registration: Option<Registration>,
+    tool_results: Vec<String>,
 }
 
 /// Why the agent stopped, in a sentence.
@@ -148,13 +192,15 @@ struct Agent {
     scope: Scope,
     /// The JSON-RPC id of the next request.
     id: u64,
+    safeguards: AgentSafeguards,
     tool_results: Vec<String>,
 }
 
 impl Agent {
     /// An agent about to call the tool server at `resource`.
-    fn new(resource: ResourceIndicator) -> Self {
+    fn new(resource: ResourceIndicator, safeguards: AgentSafeguards) -> Self {
         Self {
+            safeguards,
             resource,
             client_id: String::new(),
             issuer: String::new(),
@@ -183,23 +229,46 @@ impl AgentScenario {
         let mut network = self.network(key, Box::new(rng));
         network.observer = Some(Box::new(observer));
         let mut browser = Browser::new(Default::default());
-        let mut registration = None;
-        let mut tool_results = Vec::new();
-        // The tool server's resource identifier, in MCP's canonical form.
-        let result = ResourceIndicator::parse(TOOLS)
-            .map_err(|error| AgentStop(error.to_string()))
-            .and_then(|resource| {
-                let mut agent = Agent::new(resource.canonical());
-                let played = self.play(&mut network, &mut browser, &mut agent, &mut registration);
-                tool_results = agent.tool_results;
-                played
-            });
+        let tools = [
+            ("list_events", self.first_tool_scope.as_str()),
+            ("create_event", self.second_tool_scope.as_str()),
+        ];
+        let session = self.connect(&mut network, &mut browser, TOOLS, &tools);
         AgentRun {
             end_time: network.clock.now(),
             trace: network.trace,
+            registration: session.registration,
+            tool_results: session.tool_results,
+            stopped: session.result.err().map(|AgentStop(why)| why),
+        }
+    }
+
+    /// The agent's whole chain against the tool server at `target`, then
+    /// a call of each of `tools` (name, and the scope it needs).
+    fn connect(
+        &self,
+        network: &mut Network<'_>,
+        browser: &mut Browser,
+        target: &str,
+        tools: &[(&str, &str)],
+    ) -> Session {
+        let mut registration = None;
+        // The tool server's resource identifier, in MCP's canonical form.
+        let mut agent = match ResourceIndicator::parse(target) {
+            Ok(resource) => Agent::new(resource.canonical(), self.safeguards),
+            Err(error) => {
+                return Session {
+                    result: Err(AgentStop(error.to_string())),
+                    registration,
+                    tool_results: Vec::new(),
+                };
+            }
+        };
+        let result = self.play(network, browser, &mut agent, &mut registration, tools);
+        Session {
+            result,
             registration,
-            tool_results,
-            stopped: result.err().map(|AgentStop(why)| why),
+            tool_results: agent.tool_results,
         }
     }
 
@@ -222,9 +291,12 @@ impl AgentScenario {
         let server = &mut network.server;
         server.protect_resource(TOOLS);
         if self.server_takes_metadata_documents {
+            network.before_server = Some(fetch_client_document);
+            let lax = !self.safeguards.check_client_documents;
             server.offer(Box::new(ClientIdMetadataDocuments {
                 scope: tool_scopes.clone(),
-                allow_redirects_elsewhere: false,
+                allow_redirects_elsewhere: lax,
+                fetch_special_use_hosts: lax,
             }));
         }
         if self.server_offers_registration {
@@ -261,6 +333,7 @@ impl AgentScenario {
         let issuer = server.issuer_id();
         let keys = KeySet::from_jwks(&server.jwks()).unwrap_or_default();
         // The calendar the tools read, behind the API, for the user.
+        network.api.skips_audience_check = !self.safeguards.check_audience;
         network.api.resources.push(Resource {
             method: Method::Get,
             path: CALENDAR_PATH.into(),
@@ -282,13 +355,18 @@ impl AgentScenario {
             ),
         ];
         if let Ok(resource) = ResourceIndicator::parse(TOOLS) {
-            network.hosts.push(Box::new(ToolHost {
-                server: ToolServer::new(resource, &issuer, keys, &self.first_tool_scope, tools),
+            let mut server =
+                ToolServer::new(resource, &issuer, keys, &self.first_tool_scope, tools);
+            if !self.safeguards.check_audience {
+                server.skip_audience_check();
+            }
+            network.add_host(Box::new(ToolHost {
+                server,
                 downstream: self.downstream,
             }));
         }
         if let Ok(document_url) = Url::parse(CLIENT_ID_URL) {
-            network.hosts.push(Box::new(PublishedDocument::json(
+            network.add_host(Box::new(PublishedDocument::json(
                 document_url,
                 Party::Client,
                 metadata_document().to_string(),
@@ -303,6 +381,7 @@ impl AgentScenario {
         browser: &mut Browser,
         agent: &mut Agent,
         registration: &mut Option<Registration>,
+        tool_calls: &[(&str, &str)],
     ) -> Result<(), AgentStop> {
         let tools = agent.resource.url().clone();
         // 1 to 3.
@@ -333,18 +412,14 @@ impl AgentScenario {
              scope the tool server asked for, and resource naming the tool server (RFC 8707), \
              so that the token will be good there and nowhere else.",
         )?;
-        // 6. The session, the first tool, then the second.
+        // 6. The session, then each tool.
         let opened = self.call(network, agent, &tools, None)?;
         if opened.is_some() {
             return Err(AgentStop(
                 "the tool server refused the session with the agent's token".into(),
             ));
         }
-        let tool_calls = [
-            ("list_events", &self.first_tool_scope),
-            ("create_event", &self.second_tool_scope),
-        ];
-        for tool in tool_calls {
+        for &tool in tool_calls {
             if let Some(needed) = self.call(network, agent, &tools, Some(tool))? {
                 // Step-up: what the agent holds, and what the tool needs
                 // (SEP-2350: the server names only the latter).
@@ -380,7 +455,7 @@ impl AgentScenario {
         network: &mut Network<'_>,
         agent: &mut Agent,
         tools: &Url,
-        tool: Option<(&str, &String)>,
+        tool: Option<(&str, &str)>,
     ) -> Result<Option<String>, AgentStop> {
         let id = agent.next_id();
         let token = agent.access_token.clone().unwrap_or_default();

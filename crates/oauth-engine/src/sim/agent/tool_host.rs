@@ -1,8 +1,8 @@
 //! The tool server on the agent's network: `tool_server::ToolServer`
 //! (sans-IO) as a party, which, when a tool needs the calendar API, calls
 //! that API for the user before it answers: with the user's own token
-//! (passthrough, which MCP forbids and the API refuses), or with one it got
-//! for the API by token exchange (RFC 8693).
+//! (passthrough, which MCP forbids and an API checking `aud` refuses), or
+//! with one it got for the API by token exchange (RFC 8693).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -100,7 +100,7 @@ impl ToolHost {
                 token.to_owned(),
                 "To run the tool, the tool server calls the calendar API with the very token the \
                  agent sent it: token passthrough, which MCP forbids. The token's aud is the \
-                 tool server, so the API, checking its audience, refuses it.",
+                 tool server: an API that checks the audience refuses it.",
                 &PASSTHROUGH,
             ),
             Downstream::Exchange => (

@@ -12,7 +12,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { UnauthorizedError, auth } from "@modelcontextprotocol/sdk/client/auth.js";
+import { UnauthorizedError, auth, selectResourceURL } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
@@ -307,6 +307,46 @@ describe("the engine's own agent, read by the MCP SDK", () => {
       assert.equal(new URLSearchParams(body).get("grant_type"), "urn:ietf:params:oauth:grant-type:token-exchange");
       const tokens = OAuthTokensSchema.parse(JSON.parse(response.body));
       assert.deepEqual(claimsOf(tokens.access_token).act, { sub: "calendar-tools" });
+    }
+  });
+});
+
+describe("the attacks on the agent profile, beside the MCP SDK's own checks", () => {
+  const attack = (slug, defended) => JSON.parse(engine.run_agent_attack(slug, defended, 1));
+  const NOTES = "https://notes.attacker.example/mcp";
+
+  test("forged resource metadata: the document that fools an agent without the RFC 9728 check is refused by the SDK, as by the engine's agent with it", async () => {
+    const off = attack("forged-resource-metadata", false);
+    assert.equal(off.outcome.succeeded, true, JSON.stringify(off.outcome));
+    const forged = off.exchanges.find(({ url }) => url === "https://notes.attacker.example/.well-known/oauth-protected-resource/mcp");
+    const document = OAuthProtectedResourceMetadataSchema.parse(JSON.parse(forged.response.body));
+    assert.equal(document.resource, TOOLS);
+    // RFC 9728 section 3.3, as the SDK applies it when it picks the resource.
+    await assert.rejects(selectResourceURL(new URL(NOTES), {}, document), /does not match/);
+    const on = attack("forged-resource-metadata", true);
+    assert.equal(on.outcome.succeeded, false);
+    assert.equal(on.exchanges[on.outcome.step].url, forged.url);
+  });
+
+  test("a token replayed at another tool server: with the defence on, the engine's agent names the resource the SDK would, and the calendar refuses the replay", async () => {
+    const on = attack("tool-token-replay", true);
+    assert.equal(on.outcome.succeeded, false);
+    assert.match(on.outcome.error, /^invalid_token/);
+    const authorize = on.exchanges.find(({ url }) => url.startsWith(`${ISSUER}/authorize`));
+    const metadata = on.exchanges.find(({ url }) => url === "https://notes.attacker.example/.well-known/oauth-protected-resource/mcp");
+    const chosen = await selectResourceURL(new URL(NOTES), {}, JSON.parse(metadata.response.body));
+    assert.equal(new URL(authorize.url).searchParams.get("resource"), chosen.href);
+    const replay = on.exchanges[on.outcome.step];
+    assert.equal(replay.from, "attacker");
+    assert.equal(claimsOf(new Headers(replay.headers).get("authorization").slice("Bearer ".length)).aud, NOTES);
+    const off = attack("tool-token-replay", false);
+    assert.equal(off.outcome.succeeded, true);
+  });
+
+  test("every attack on the agent profile succeeds with its defence off and is stopped with it on", () => {
+    for (const slug of ["token-passthrough", "tool-token-replay", "forged-resource-metadata", "client-document-redirect", "client-document-ssrf"]) {
+      assert.equal(attack(slug, false).outcome.succeeded, true, `${slug} off`);
+      assert.equal(attack(slug, true).outcome.succeeded, false, `${slug} on`);
     }
   });
 });

@@ -25,7 +25,9 @@ use oauth_engine::server::{
     TokenExchange,
 };
 use oauth_engine::sim::agent::AgentScenario;
+use oauth_engine::sim::agent::attacks::{self as agent_attacks, AgentAttack};
 use oauth_engine::sim::attacker::Forward;
+use oauth_engine::sim::attacks::Outcome;
 use oauth_engine::sim::browser::Browser;
 use oauth_engine::sim::client::Client;
 use oauth_engine::sim::deployed::support;
@@ -308,8 +310,38 @@ pub fn run_agent(scenario_json: &str) -> Result<String, String> {
     let key = demo_signing_key().map_err(|error| error.to_string())?;
     let mut rng = SeededRng::new(scenario.seed);
     let run = scenario.run(key, &mut rng, &mut |_| {});
-    let exchanges: Vec<Value> = run
-        .trace
+    Ok(json!({
+        "exchanges": with_responses(&run.trace),
+        "stopped": run.stopped,
+        "tool_results": run.tool_results,
+    })
+    .to_string())
+}
+
+/// Runs the attack on the agent profile named `slug` (`AgentAttack::slug`)
+/// with its defence on or off, and returns the run: `{"exchanges": [...]}`
+/// as [`run_agent`] gives them, and `"outcome"`: `{"succeeded", "step",
+/// "gained"}` or `{"succeeded": false, "step", "error"}`.
+#[wasm_bindgen]
+pub fn run_agent_attack(slug: &str, defended: bool, seed: u32) -> Result<String, String> {
+    let attack = AgentAttack::from_slug(slug).ok_or_else(|| format!("no attack {slug}"))?;
+    let key = demo_signing_key().map_err(|error| error.to_string())?;
+    let run = agent_attacks::run_agent_attack(attack, defended, seed.into(), key);
+    let outcome = match &run.outcome {
+        Outcome::Succeeded { step, gained } => {
+            json!({ "succeeded": true, "step": step, "gained": gained })
+        }
+        Outcome::Stopped { step, error } => {
+            json!({ "succeeded": false, "step": step, "error": error })
+        }
+    };
+    Ok(json!({ "exchanges": with_responses(&run.trace), "outcome": outcome }).to_string())
+}
+
+/// Each exchange as [`exchange_json`] gives it, with the answer's
+/// `response` (`{"status", "headers", "body"}`) too.
+fn with_responses(trace: &[Exchange]) -> Vec<Value> {
+    trace
         .iter()
         .map(|exchange| {
             let mut json = exchange_json(exchange);
@@ -317,13 +349,7 @@ pub fn run_agent(scenario_json: &str) -> Result<String, String> {
                 serde_json::from_str(&response_json(&exchange.response)).unwrap_or_default();
             json
         })
-        .collect();
-    Ok(json!({
-        "exchanges": exchanges,
-        "stopped": run.stopped,
-        "tool_results": run.tool_results,
-    })
-    .to_string())
+        .collect()
 }
 
 /// One exchange's request, and its status, as JSON: `{"from", "to",

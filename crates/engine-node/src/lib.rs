@@ -20,10 +20,7 @@ use oauth_engine::http::{Headers, Method, Request, Response, Url};
 use oauth_engine::jwa::ES256;
 use oauth_engine::keys::demo_signing_key;
 use oauth_engine::rng::SeededRng;
-use oauth_engine::server::{
-    ClientAuthMethod, ClientIdMetadataDocuments, ClientRegistration, DynamicRegistration,
-    TokenExchange,
-};
+use oauth_engine::server::{ClientIdMetadataDocuments, DynamicRegistration};
 use oauth_engine::sim::agent::AgentScenario;
 use oauth_engine::sim::agent::attacks::{self as agent_attacks, AgentAttack};
 use oauth_engine::sim::attacker::Forward;
@@ -35,7 +32,7 @@ use oauth_engine::sim::hosts::{PublishedDocument, fetch_client_document};
 use oauth_engine::sim::network::{Network, attacker_browses, navigate};
 use oauth_engine::sim::scenario::Scenario;
 use oauth_engine::sim::trace::{Exchange, Party};
-use oauth_engine::types::{ClientId, ClientSecret, Scope};
+use oauth_engine::types::Scope;
 use serde_json::{Value, json};
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -132,19 +129,7 @@ impl SimulatedServers {
     pub fn add_tool_server(&mut self, resource: &str, client_id: &str, secret: &str) {
         let server = &mut self.network.server;
         server.protect_resource(resource);
-        server.register(ClientRegistration {
-            client_id: ClientId::new(client_id),
-            secret: Some(ClientSecret::new(secret)),
-            auth_method: ClientAuthMethod::ClientSecretBasic,
-            redirect_uris: Vec::new(),
-            grant_types: Vec::new(),
-            allowed_scope: Scope::default(),
-            public_jwk: None,
-        });
-        let exchange = TokenExchange {
-            exchangers: vec![(client_id.to_owned(), resource.to_owned())],
-        };
-        server.offer(Box::new(exchange));
+        server.offer_exchange_to(resource, client_id, secret);
     }
 
     /// The calendar tool server (`groundwork::calendar_tools`) on the

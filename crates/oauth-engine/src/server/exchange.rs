@@ -9,12 +9,12 @@
 
 use serde_json::Value;
 
-use super::{AuthorizationServer, ClientRegistration, Offer, Params};
+use super::{AuthorizationServer, ClientAuthMethod, ClientRegistration, Offer, Params};
 use crate::clock::UnixTime;
 use crate::error::{ErrorCode, OAuthError};
 use crate::rng::Rng;
 use crate::token_exchange::{ExchangeRequest, Exchanger, GRANT_TYPE, TokenType, response};
-use crate::types::{ClientId, Subject};
+use crate::types::{ClientId, ClientSecret, Scope, Subject};
 
 /// Token exchange for the clients that are resource servers themselves.
 #[derive(Debug, Clone, Default)]
@@ -35,6 +35,27 @@ impl Offer for TokenExchange {
         rng: &mut dyn Rng,
     ) -> Option<Result<Value, OAuthError>> {
         (grant_type == GRANT_TYPE).then(|| self.exchange(server, client, params, now, rng))
+    }
+}
+
+impl AuthorizationServer {
+    /// Lets the resource server at `resource` exchange the tokens meant
+    /// for it (RFC 8693): registers its confidential client `client_id`
+    /// (`client_secret_basic` with `secret`, and no grant of its own) and
+    /// offers the grant for it.
+    pub fn offer_exchange_to(&mut self, resource: &str, client_id: &str, secret: &str) {
+        self.register(ClientRegistration {
+            client_id: ClientId::new(client_id),
+            secret: Some(ClientSecret::new(secret)),
+            auth_method: ClientAuthMethod::ClientSecretBasic,
+            redirect_uris: Vec::new(),
+            grant_types: Vec::new(),
+            allowed_scope: Scope::default(),
+            public_jwk: None,
+        });
+        self.offer(Box::new(TokenExchange {
+            exchangers: vec![(client_id.to_owned(), resource.to_owned())],
+        }));
     }
 }
 

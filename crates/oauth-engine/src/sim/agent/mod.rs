@@ -51,11 +51,10 @@ use crate::resource_indicator::ResourceIndicator;
 use crate::resource_metadata::ResourceChallenge;
 use crate::rng::Rng;
 use crate::server::{
-    ClientAuthMethod, ClientIdMetadataDocuments, ClientRegistration, DynamicRegistration,
-    GrantType, TokenExchange,
+    ClientAuthMethod, ClientIdMetadataDocuments, ClientRegistration, DynamicRegistration, GrantType,
 };
 use crate::tool_server::{Tool, ToolServer};
-use crate::types::{ClientId, ClientSecret, RedirectUri, Scope};
+use crate::types::{ClientId, RedirectUri, Scope};
 
 /// The tool server's MCP endpoint: its resource identifier.
 pub const TOOLS: &str = "https://tools.example/mcp";
@@ -317,18 +316,7 @@ impl AgentScenario {
         }
         if self.downstream == Downstream::Exchange {
             let (client_id, secret) = TOOL_SERVER_CLIENT;
-            server.register(ClientRegistration {
-                client_id: ClientId::new(client_id),
-                secret: Some(ClientSecret::new(secret)),
-                auth_method: ClientAuthMethod::ClientSecretBasic,
-                redirect_uris: Vec::new(),
-                grant_types: Vec::new(),
-                allowed_scope: Scope::default(),
-                public_jwk: None,
-            });
-            server.offer(Box::new(TokenExchange {
-                exchangers: vec![(client_id.into(), TOOLS.into())],
-            }));
+            server.offer_exchange_to(TOOLS, client_id, secret);
         }
         let issuer = server.issuer_id();
         let keys = KeySet::from_jwks(&server.jwks()).unwrap_or_default();

@@ -16,11 +16,12 @@ mod replay;
 
 use super::{AgentSafeguards, AgentScenario, Downstream, TOOLS};
 use crate::channel::Channel;
-use crate::http::{Method, Request, Response};
+use crate::http::{Method, Request};
 use crate::jose::SigningKey;
 use crate::resource_indicator::ResourceIndicator;
 use crate::rng::SeededRng;
 use crate::sim::attacks::Outcome;
+use crate::sim::attacks::moves::refusal;
 use crate::sim::network::Network;
 use crate::sim::trace::{Exchange, Party, RfcRef};
 use attacker_tools::AttackerToolServer;
@@ -242,6 +243,30 @@ fn add_attacker_tools(network: &mut Network<'_>, claims: &str, scope: &str) {
     }));
 }
 
+/// The agent connects to the attacker's tool server, which claims
+/// `claims` as its resource; the attacker then replays at the calendar
+/// tool server the token it received, as `explanation` tells.
+fn agent_meets_attacker_tools(
+    scenario: &AgentScenario,
+    network: &mut Network<'_>,
+    claims: &str,
+    explanation: &str,
+    rfc_refs: &[RfcRef],
+) -> Outcome {
+    add_attacker_tools(network, claims, &scenario.first_tool_scope);
+    let mut browser = crate::sim::browser::Browser::new(Default::default());
+    let tool = [("take_notes", scenario.first_tool_scope.as_str())];
+    let session = scenario.connect(network, &mut browser, ATTACKER_TOOLS, &tool);
+    // An agent that refuses the attacker's metadata stops there.
+    if let Err(super::AgentStop(why)) = session.result {
+        return stopped_at_last(network, &why);
+    }
+    let Some(token) = token_sent_to_attacker(network) else {
+        return stopped_at_last(network, "the agent sent the attacker no token");
+    };
+    attacker_creates_event(network, &token, explanation, rfc_refs)
+}
+
 /// The token the agent sent the attacker's tool server, read from what
 /// that server received.
 fn token_sent_to_attacker(network: &Network<'_>) -> Option<String> {
@@ -307,31 +332,6 @@ fn attacker_creates_event(
             }
         }
     }
-}
-
-/// The error a refusal states: the `error` and `error_description` of its
-/// JSON body or of its `WWW-Authenticate` challenge; `None` for a 2xx.
-fn refusal(response: &Response) -> Option<String> {
-    if (200..300).contains(&response.status) {
-        return None;
-    }
-    let body = response.json_body().unwrap_or_default();
-    let from_body = body["error"].as_str().map(|error| {
-        let description = body["error_description"].as_str().unwrap_or_default();
-        format!("{error}: {description}")
-    });
-    let from_challenge = || {
-        let challenges = response.challenges().ok()?;
-        let challenge = challenges.first()?;
-        let error = challenge.param("error")?;
-        let description = challenge.param("error_description").unwrap_or_default();
-        Some(format!("{error}: {description}"))
-    };
-    Some(
-        from_body
-            .or_else(from_challenge)
-            .unwrap_or_else(|| format!("refused with {}", response.status)),
-    )
 }
 
 /// The attack stopped at the last exchange, for `why`.

@@ -4,13 +4,9 @@
 //! server, and a tool server that checks `aud` refuses it (MCP "Token
 //! Audience Binding and Validation").
 
-use super::{
-    ATTACKER_TOOLS, add_attacker_tools, attacker_creates_event, stopped_at_last,
-    token_sent_to_attacker,
-};
-use crate::sim::agent::{AgentScenario, AgentStop};
+use super::{ATTACKER_TOOLS, agent_meets_attacker_tools};
+use crate::sim::agent::AgentScenario;
 use crate::sim::attacks::Outcome;
-use crate::sim::browser::Browser;
 use crate::sim::network::Network;
 use crate::sim::trace::RfcRef;
 
@@ -26,16 +22,6 @@ pub(super) fn replay_at_another_tool_server(
     scenario: &AgentScenario,
     network: &mut Network<'_>,
 ) -> Outcome {
-    add_attacker_tools(network, ATTACKER_TOOLS, &scenario.first_tool_scope);
-    let mut browser = Browser::new(Default::default());
-    let tool = [("take_notes", scenario.first_tool_scope.as_str())];
-    let session = scenario.connect(network, &mut browser, ATTACKER_TOOLS, &tool);
-    if let Err(AgentStop(why)) = session.result {
-        return stopped_at_last(network, &why);
-    }
-    let Some(token) = token_sent_to_attacker(network) else {
-        return stopped_at_last(network, "the agent sent the attacker no token");
-    };
     let explanation = if scenario.safeguards.send_resource {
         "The note-taking tool server, run by the attacker, replays the token Alice's agent sent \
          it at the calendar tool server. Its aud is the notes server, named as resource when the \
@@ -45,5 +31,5 @@ pub(super) fn replay_at_another_tool_server(
          it at the calendar tool server. The agent named no resource, so nothing in the token \
          says which server it is for."
     };
-    attacker_creates_event(network, &token, explanation, &REPLAY)
+    agent_meets_attacker_tools(scenario, network, ATTACKER_TOOLS, explanation, &REPLAY)
 }

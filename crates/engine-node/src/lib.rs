@@ -161,6 +161,7 @@ impl SimulatedServers {
             scope: Scope::parse(scope).map_err(|token| format!("bad scope token {token}"))?,
             allow_redirects_elsewhere: false,
             fetch_special_use_hosts: false,
+            refused: Default::default(),
         };
         self.network.server.offer(Box::new(documents));
         self.network.before_server = Some(fetch_client_document);

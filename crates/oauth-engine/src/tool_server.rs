@@ -57,6 +57,8 @@ const PROTOCOL_VERSIONS: [&str; 2] = ["2026-07-28", "2025-11-25"];
 const METHOD_NOT_FOUND: i64 = -32601;
 /// JSON-RPC 2.0 section 5.1, which MCP's tools use for an unknown tool.
 const INVALID_PARAMS: i64 = -32602;
+/// JSON-RPC 2.0 section 5.1: the body is not JSON.
+const PARSE_ERROR: i64 = -32700;
 /// JSON-RPC 2.0 section 5.1: not a valid request object.
 const INVALID_REQUEST: i64 = -32600;
 
@@ -131,7 +133,8 @@ impl ToolServer {
     /// MUST be included in every HTTP request from client to server"),
     /// then the JSON-RPC call.
     fn mcp(&self, request: &Request, now: UnixTime) -> Response {
-        let call = serde_json::from_str::<Value>(&request.body).unwrap_or_default();
+        let parsed = serde_json::from_str::<Value>(&request.body);
+        let call = parsed.as_ref().cloned().unwrap_or_default();
         let id = call.get("id").cloned().unwrap_or(Value::Null);
         let needed = self.scope_needed(&call);
         let token = match bearer_token(request) {
@@ -161,6 +164,14 @@ impl ToolServer {
                 format!("this request needs the scope {needed}"),
             );
             return self.challenge(403, needed, Some(&error));
+        }
+        // JSON-RPC 2.0 section 5.1: a body that is not JSON is a parse
+        // error, answered with a null id; MCP Streamable HTTP: with an
+        // HTTP error status, 400.
+        if let Err(error) = parsed {
+            let message = format!("Parse error: {error}");
+            let body = json!({ "jsonrpc": "2.0", "id": null, "error": { "code": PARSE_ERROR, "message": message } });
+            return Response::json(400, &body);
         }
         // JSON-RPC 2.0 section 4.1: a notification has no id and gets no
         // answer; MCP Streamable HTTP: 202 Accepted with no body.

@@ -58,6 +58,7 @@ fn offer() -> ClientIdMetadataDocuments {
         scope: Scope::parse("read").unwrap(),
         allow_redirects_elsewhere: false,
         fetch_special_use_hosts: false,
+        refused: Default::default(),
     }
 }
 

@@ -198,3 +198,26 @@ fn rfc9126_5_a_server_that_requires_par_refuses_a_plain_request() {
         "https://as.example/par"
     );
 }
+
+#[test]
+fn rfc8707_2_a_pushed_request_names_the_resource_its_token_is_for() {
+    const TOOLS: &str = "https://tools.example/mcp";
+    let mut server = server();
+    server.protect_resource(TOOLS);
+    let mut sim = Sim::new(server);
+    let reference = request_uri(&push(&mut sim, &with(&spa_query(), "resource", TOOLS)));
+    let back = sim.approve(&[("client_id", "spa"), ("request_uri", &reference)]);
+    let code = query_value(&back, "code").expect("a code");
+    let response = sim.spa_token_request_for(&code, None);
+    assert_eq!(response.status, 200, "{}", response.body);
+    let token = json(&response)["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(claims(&sim, &token)["aud"], TOOLS);
+    // Section 2: a resource the server does not protect is refused when
+    // pushed, before any browser sees it.
+    let unknown = push(
+        &mut sim,
+        &with(&spa_query(), "resource", "https://elsewhere.example"),
+    );
+    assert_eq!(unknown.status, 400);
+    assert_eq!(json(&unknown)["error"], "invalid_target");
+}

@@ -270,3 +270,23 @@ fn mcp_streamable_http_a_notification_gets_202_and_get_gets_405() {
     let get = server().handle(&Request::get(Url::parse(TOOLS).unwrap()), NOW);
     assert_eq!(get.status, 405);
 }
+
+#[test]
+fn jsonrpc_5_1_a_body_that_is_not_json_is_a_parse_error_with_a_null_id() {
+    let mut request = Request {
+        body: "{\"jsonrpc\": \"2.0\", \"id\": 1,".into(),
+        ..Request::get(Url::parse(TOOLS).unwrap())
+    };
+    request.method = oauth_engine::http::Method::Post;
+    request
+        .headers
+        .push("Authorization", format!("Bearer {}", token(json!({}))));
+    let response = server().handle(&request, NOW);
+    assert_eq!(response.status, 400);
+    let body = response.json_body().unwrap();
+    assert_eq!(body["error"]["code"], -32700);
+    assert_eq!(body["id"], Value::Null);
+    // A valid object that is not a request stays -32600.
+    let answer = post(json!({ "id": 2 }), Some(&token(json!({}))));
+    assert_eq!(answer.json_body().unwrap()["error"]["code"], -32600);
+}

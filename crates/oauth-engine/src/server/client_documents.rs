@@ -12,6 +12,8 @@
 //! a special-use address, the request forgery the draft warns of) is
 //! refused without a fetch.
 
+use std::cell::RefCell;
+
 use serde_json::Value;
 
 use super::registration::registration_of;
@@ -20,6 +22,7 @@ use crate::client_id_metadata::{
     CimdError, ClientIdMetadataDocument, METADATA_MEMBER, check_client_id_url,
 };
 use crate::http::{Request, Response, Url};
+use crate::table::Table;
 use crate::types::Scope;
 
 /// Client ID Metadata Documents, as the server takes them.
@@ -37,6 +40,9 @@ pub struct ClientIdMetadataDocuments {
     /// its own network (section 8.6). Off, the default: it refuses them
     /// without a fetch.
     pub fetch_special_use_hosts: bool,
+    /// Why each refused client ID was refused, until it is asked for
+    /// again: kept here, as the hooks get the offer shared.
+    pub refused: RefCell<Table<String, String>>,
 }
 
 impl Offer for ClientIdMetadataDocuments {
@@ -67,7 +73,7 @@ impl Offer for ClientIdMetadataDocuments {
                 Url::parse(&client_id).ok()
             }
             Err(refusal) => {
-                server.refuse_client(&client_id, &refusal);
+                self.refuse(&client_id, &refusal);
                 None
             }
         }
@@ -77,12 +83,22 @@ impl Offer for ClientIdMetadataDocuments {
         let client_id = url.to_string();
         match self.client_of(server, &client_id, answer) {
             Ok(client) => server.register(client),
-            Err(refusal) => server.refuse_client(&client_id, &refusal),
+            Err(refusal) => self.refuse(&client_id, &refusal),
         }
+    }
+
+    fn refusal(&self, client_id: &str) -> Option<String> {
+        self.refused.borrow().get(client_id).cloned()
     }
 }
 
 impl ClientIdMetadataDocuments {
+    fn refuse(&self, client_id: &str, why: &CimdError) {
+        self.refused
+            .borrow_mut()
+            .insert(client_id.to_owned(), why.to_string());
+    }
+
     /// The client the fetched document describes, or why there is none.
     fn client_of(
         &self,

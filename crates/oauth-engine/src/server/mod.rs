@@ -317,9 +317,6 @@ pub struct AuthorizationServer {
     /// What the server was offered beyond its core (`offer`): several
     /// offers chained into one (`offer::Chain`).
     offered: Option<Box<dyn Offer>>,
-    /// Why a client named by its metadata document's URL is not taken,
-    /// by `client_id`: what the server says instead of "unknown client".
-    refused_clients: Table<String, String>,
 }
 
 /// What a server is given to support the extensions: their code, and the
@@ -350,7 +347,6 @@ impl AuthorizationServer {
             dpop_nonce: None,
             supported: None,
             offered: None,
-            refused_clients: Table::default(),
         }
     }
 
@@ -646,16 +642,14 @@ impl AuthorizationServer {
             .find(|client| client.client_id.as_str() == client_id)
     }
 
-    /// Remembers why the client `client_id` is not taken (its metadata
-    /// document's refusal), until it is asked for again.
-    fn refuse_client(&mut self, client_id: &str, why: &dyn std::fmt::Display) {
-        self.refused_clients
-            .insert(client_id.to_owned(), why.to_string());
-    }
-
-    /// What the server says of a client it does not know.
+    /// What the server says of a client it does not know: why an offer
+    /// refused it (a metadata document's fault), if one did.
     fn unknown_client(&self, client_id: &str) -> String {
-        match self.refused_clients.get(client_id) {
+        match self
+            .offered
+            .as_ref()
+            .and_then(|offer| offer.refusal(client_id))
+        {
             Some(why) => format!("The client \"{client_id}\" is not accepted: {why}."),
             None => format!("No client is registered as \"{client_id}\"."),
         }

@@ -62,6 +62,12 @@ pub trait Offer: fmt::Debug {
 
     /// What fetching `url` (one `document_to_fetch` named) answered.
     fn receive_document(&self, _server: &mut AuthorizationServer, _url: &Url, _answer: &Response) {}
+
+    /// Why the offer refused the client `client_id`, if it did: what the
+    /// server says instead of "unknown client".
+    fn refusal(&self, _client_id: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Two offers as one: each hook asks the first, then the second.
@@ -114,5 +120,11 @@ impl Offer for Chain {
     fn receive_document(&self, server: &mut AuthorizationServer, url: &Url, answer: &Response) {
         self.0.receive_document(server, url, answer);
         self.1.receive_document(server, url, answer);
+    }
+
+    fn refusal(&self, client_id: &str) -> Option<String> {
+        self.0
+            .refusal(client_id)
+            .or_else(|| self.1.refusal(client_id))
     }
 }

@@ -296,6 +296,7 @@ impl AgentScenario {
                 scope: tool_scopes.clone(),
                 allow_redirects_elsewhere: lax,
                 fetch_special_use_hosts: lax,
+                refused: Default::default(),
             }));
         }
         if self.server_offers_registration {

@@ -2,6 +2,7 @@
 //! login and consent pages between the request and the redirect back.
 
 use super::pages;
+use super::token::AccessTokenFor;
 use super::{
     AuthorizationServer, CodeGrant, GrantType, Params, PkcePolicy, RedirectMatching, param,
     random_token, requested_scope, single_params,
@@ -526,16 +527,14 @@ impl AuthorizationServer {
         now: UnixTime,
         rng: &mut dyn Rng,
     ) -> Response {
-        let resource = request.resource.as_deref();
-        let issued = self.issue_access_token(
-            &request.client_id,
-            &subject,
-            &scope,
-            None,
-            resource,
-            now,
-            rng,
-        );
+        let issued_for = AccessTokenFor {
+            client_id: &request.client_id,
+            subject: &subject,
+            scope: &scope,
+            jkt: None,
+            resource: request.resource.as_deref(),
+        };
+        let issued = self.issue_access_token(issued_for, now, rng);
         let (token, _jti) = match issued {
             Ok(issued) => issued,
             Err(error) => {

@@ -331,8 +331,14 @@ impl AuthorizationServer {
             refresh_expires_at,
             resource,
         } = issue;
-        let (access_token, jti) =
-            self.issue_access_token(&client.client_id, subject, scope, jkt, resource, now, rng)?;
+        let issued_for = AccessTokenFor {
+            client_id: &client.client_id,
+            subject,
+            scope,
+            jkt,
+            resource,
+        };
+        let (access_token, jti) = self.issue_access_token(issued_for, now, rng)?;
         let mut body = json!({
             "access_token": access_token,
             // RFC 9449 section 5: a bound token is of type DPoP.
@@ -385,17 +391,19 @@ impl AuthorizationServer {
     /// so the one token serves both. The API is `resource` when the request
     /// named one (RFC 8707 section 2), else the server's audience. Returns
     /// the token and its jti.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn issue_access_token(
         &mut self,
-        client_id: &ClientId,
-        subject: &Subject,
-        scope: &Scope,
-        jkt: Option<&str>,
-        resource: Option<&str>,
+        issued_for: AccessTokenFor<'_>,
         now: UnixTime,
         rng: &mut dyn Rng,
     ) -> Result<(String, String), OAuthError> {
+        let AccessTokenFor {
+            client_id,
+            subject,
+            scope,
+            jkt,
+            resource,
+        } = issued_for;
         let jti = random_token(rng, 16)?;
         let api = resource.unwrap_or(&self.config.audience);
         let audience = if scope.contains("openid") {
@@ -478,7 +486,20 @@ impl AuthorizationServer {
     }
 }
 
-/// What one token response is issued for.
+/// Whom an access token is issued to, for what, and where it may be used
+/// (RFC 9068 section 2.2).
+pub(super) struct AccessTokenFor<'a> {
+    pub client_id: &'a ClientId,
+    pub subject: &'a Subject,
+    pub scope: &'a Scope,
+    /// The thumbprint of the DPoP key the token is bound to (`cnf.jkt`).
+    pub jkt: Option<&'a str>,
+    /// The resource the token is for (RFC 8707); `None`: the server's
+    /// audience.
+    pub resource: Option<&'a str>,
+}
+
+/// What a token response is issued for, and how (`token_response`).
 pub(super) struct Issue<'a> {
     pub client: &'a ClientRegistration,
     pub subject: &'a Subject,

@@ -51,11 +51,7 @@ impl Offer for ClientIdMetadataDocuments {
         metadata[METADATA_MEMBER] = true.into();
     }
 
-    fn document_to_fetch(
-        &self,
-        server: &mut AuthorizationServer,
-        request: &Request,
-    ) -> Option<Url> {
+    fn document_to_fetch(&self, server: &AuthorizationServer, request: &Request) -> Option<Url> {
         let client_id = request
             .params()
             .ok()?

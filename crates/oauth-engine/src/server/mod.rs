@@ -406,10 +406,11 @@ impl AuthorizationServer {
         &self.config
     }
 
-    /// Serves `offer` from now on: token exchange ([`TokenExchange`]), a
-    /// registration endpoint, or the rest of `offer.rs`. Given like the
-    /// extensions, so that a build that never offers one leaves its code
-    /// out.
+    /// Serves `offer` from now on, beside what it was offered before:
+    /// token exchange ([`TokenExchange`]), a registration endpoint
+    /// ([`DynamicRegistration`]), client ID metadata documents
+    /// ([`ClientIdMetadataDocuments`]). Given like the extensions, so that
+    /// a build that never offers one leaves its code out.
     pub fn offer(&mut self, offer: Box<dyn Offer>) {
         self.offered = Some(match self.offered.take() {
             Some(earlier) => Box::new(offer::Chain(earlier, offer)),
@@ -623,11 +624,12 @@ impl AuthorizationServer {
     /// offer (`ClientIdMetadataDocuments`) knows to ask for. The network
     /// fetches it, on the trace, and hands the answer to
     /// [`Self::receive_document`]: the server itself never does I/O.
-    pub fn document_to_fetch(&mut self, request: &Request) -> Option<Url> {
-        self.ask_offer(|offer, server| offer.document_to_fetch(server, request))
+    pub fn document_to_fetch(&self, request: &Request) -> Option<Url> {
+        self.offered.as_ref()?.document_to_fetch(self, request)
     }
 
-    /// What fetching `url` answered, for the offer that asked for it.
+    /// What fetching `url` answered, handed to the offers: the one that
+    /// asked for it acts on it.
     pub fn receive_document(&mut self, url: &Url, answer: &Response) {
         self.ask_offer(|offer, server| {
             offer.receive_document(server, url, answer);

@@ -52,11 +52,7 @@ pub trait Offer: fmt::Debug {
 
     /// A document the server must fetch before it can answer `request`:
     /// the metadata of a client it does not know yet, named by URL.
-    fn document_to_fetch(
-        &self,
-        _server: &mut AuthorizationServer,
-        _request: &Request,
-    ) -> Option<Url> {
+    fn document_to_fetch(&self, _server: &AuthorizationServer, _request: &Request) -> Option<Url> {
         None
     }
 
@@ -107,11 +103,7 @@ impl Offer for Chain {
             .or_else(|| self.1.grant(server, grant_type, client, params, now, rng))
     }
 
-    fn document_to_fetch(
-        &self,
-        server: &mut AuthorizationServer,
-        request: &Request,
-    ) -> Option<Url> {
+    fn document_to_fetch(&self, server: &AuthorizationServer, request: &Request) -> Option<Url> {
         self.0
             .document_to_fetch(server, request)
             .or_else(|| self.1.document_to_fetch(server, request))

@@ -109,10 +109,10 @@ pub trait Host {
     /// The party `url` reaches, on the trace, if `url` is this host's.
     fn serves(&self, url: &Url) -> Option<Party>;
 
-    /// The host's answer to `request`. It is out of the `network` while it
-    /// answers, and may send requests of its own on it first (a tool
-    /// server calling the API for the user), which the trace then shows
-    /// before the exchange they serve.
+    /// The host's answer to `request`. The hosts are out of the `network`
+    /// while it answers: it may send requests of its own to the four
+    /// parties first (a tool server calling the API for the user), which
+    /// the trace then shows before the exchange they serve.
     fn handle(&mut self, network: &mut Network<'_>, request: &Request) -> Response;
 }
 

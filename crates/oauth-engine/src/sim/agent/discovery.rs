@@ -6,7 +6,8 @@
 
 use serde_json::Value;
 
-use super::{Agent, AgentStop, mcp_request};
+use super::tools::mcp_request;
+use super::{Agent, AgentStop};
 use crate::channel::Channel;
 use crate::discovery::{check_issuer, issuer_url, metadata_urls};
 use crate::http::{Request, Url};

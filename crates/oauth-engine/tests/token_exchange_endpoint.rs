@@ -145,3 +145,36 @@ fn rfc6749_5_2_without_the_grant_offered_token_exchange_is_unsupported_grant_typ
     let response = exchange(&mut sim, TOOL_SERVER, "anything", &[]);
     assert_eq!(error_of(&response), "unsupported_grant_type");
 }
+
+#[test]
+fn rfc9449_5_a_dpop_proof_with_the_exchange_binds_the_exchanged_token_to_its_key() {
+    use oauth_engine::dpop::{DpopKey, ProofClaims};
+    use oauth_engine::http::Method;
+    use oauth_engine::jwa::ES256;
+    use oauth_engine::rng::SeededRng;
+    let mut sim = sim();
+    let token = user_token(&mut sim, TOOLS);
+    let key = DpopKey::from_scalar(&[9; 32], ES256).unwrap();
+    let url = Url::parse("https://as.example/token").unwrap();
+    let proof = key.proof(
+        &ProofClaims::for_request(Method::Post, &url, sim.now, &mut SeededRng::new(3)).unwrap(),
+    );
+    let request = Request::post_form(
+        url,
+        &[
+            ("grant_type", GRANT_TYPE),
+            ("subject_token", &token),
+            ("subject_token_type", ACCESS_TOKEN),
+            ("resource", API),
+        ],
+    )
+    .with_header("Authorization", basic_credentials(TOOL_SERVER.0, TOOL_SERVER.1))
+    .with_header("DPoP", proof);
+    let response = sim.send(request);
+    assert_eq!(response.status, 200, "{}", response.body);
+    let body = json(&response);
+    assert_eq!(body["token_type"], "DPoP");
+    let issued = claims(&sim, body["access_token"].as_str().unwrap());
+    assert_eq!(issued["cnf"]["jkt"], key.thumbprint());
+    assert_eq!(issued["act"], json!({ "sub": "webapp" }));
+}

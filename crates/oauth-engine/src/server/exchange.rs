@@ -31,10 +31,11 @@ impl Offer for TokenExchange {
         grant_type: &str,
         client: &ClientRegistration,
         params: &Params,
+        jkt: Option<&str>,
         now: UnixTime,
         rng: &mut dyn Rng,
     ) -> Option<Result<Value, OAuthError>> {
-        (grant_type == GRANT_TYPE).then(|| self.exchange(server, client, params, now, rng))
+        (grant_type == GRANT_TYPE).then(|| self.exchange(server, client, params, jkt, now, rng))
     }
 }
 
@@ -65,6 +66,7 @@ impl TokenExchange {
         server: &mut AuthorizationServer,
         client: &ClientRegistration,
         params: &Params,
+        jkt: Option<&str>,
         now: UnixTime,
         rng: &mut dyn Rng,
     ) -> Result<Value, OAuthError> {
@@ -127,14 +129,19 @@ impl TokenExchange {
         );
         // Section 4.1: who acts for the subject now, and who did before.
         claims["act"] = exchanged.act;
+        // RFC 9449 section 5: a DPoP proof at the token endpoint binds the
+        // token it issues, the exchanged one too (section 6.1, `cnf.jkt`).
+        let bound = jkt.zip(server.extensions());
+        if let Some((jkt, extensions)) = bound {
+            extensions.confirm_key(&mut claims, jkt);
+        }
         let token = server.sign_access_token(claims, rng)?;
         let lifetime = server.config().policy.access_token_lifetime;
         let scope = exchanged.scope.to_string();
-        Ok(response(
-            &token,
-            TokenType::AccessToken,
-            lifetime,
-            Some(&scope),
-        ))
+        let mut body = response(&token, TokenType::AccessToken, lifetime, Some(&scope));
+        if bound.is_some() {
+            body["token_type"] = crate::dpop::TOKEN_TYPE.into();
+        }
+        Ok(body)
     }
 }

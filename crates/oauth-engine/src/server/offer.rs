@@ -36,14 +36,16 @@ pub trait Offer: fmt::Debug {
     }
 
     /// The token response for a request whose `grant_type` is the
-    /// offer's, from the authenticated `client`; `None` for another grant
-    /// type.
+    /// offer's, from the authenticated `client`, whose DPoP proof showed
+    /// the key `jkt` if it sent one; `None` for another grant type.
+    #[allow(clippy::too_many_arguments)]
     fn grant(
         &self,
         _server: &mut AuthorizationServer,
         _grant_type: &str,
         _client: &ClientRegistration,
         _params: &Params,
+        _jkt: Option<&str>,
         _now: UnixTime,
         _rng: &mut dyn Rng,
     ) -> Option<Result<Value, OAuthError>> {
@@ -95,12 +97,16 @@ impl Offer for Chain {
         grant_type: &str,
         client: &ClientRegistration,
         params: &Params,
+        jkt: Option<&str>,
         now: UnixTime,
         rng: &mut dyn Rng,
     ) -> Option<Result<Value, OAuthError>> {
         self.0
-            .grant(server, grant_type, client, params, now, rng)
-            .or_else(|| self.1.grant(server, grant_type, client, params, now, rng))
+            .grant(server, grant_type, client, params, jkt, now, rng)
+            .or_else(|| {
+                self.1
+                    .grant(server, grant_type, client, params, jkt, now, rng)
+            })
     }
 
     fn document_to_fetch(&self, server: &AuthorizationServer, request: &Request) -> Option<Url> {

@@ -62,7 +62,9 @@ impl AuthorizationServer {
                 self.device_code_grant(&client, &params, jkt, now, rng)
             }
             Some(other) => self
-                .ask_offer(|offer, server| offer.grant(server, other, &client, &params, now, rng))
+                .ask_offer(|offer, server| {
+                    offer.grant(server, other, &client, &params, jkt, now, rng)
+                })
                 .unwrap_or_else(|| {
                     Err(OAuthError::new(
                         ErrorCode::UnsupportedGrantType,

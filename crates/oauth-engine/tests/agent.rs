@@ -330,3 +330,57 @@ fn the_same_scenario_and_seed_give_the_same_trace() {
     let scenario = AgentScenario::default();
     assert_eq!(run(&scenario).trace, run(&scenario).trace);
 }
+
+#[test]
+fn every_name_in_the_agents_runs_and_attacks_has_a_glossary_entry_with_its_section() {
+    use oauth_engine::sim::agent::attacks::{AgentAttack, run_agent_attack};
+    use oauth_engine::sim::agent::glossary::{AGENT_GLOSSARY, Defined, meaning};
+    let scenarios = [
+        AgentScenario::default(),
+        AgentScenario {
+            server_takes_metadata_documents: false,
+            ..AgentScenario::default()
+        },
+        AgentScenario {
+            downstream: Downstream::Exchange,
+            ..AgentScenario::default()
+        },
+        AgentScenario {
+            downstream: Downstream::Passthrough,
+            ..AgentScenario::default()
+        },
+    ];
+    let mut traces: Vec<Vec<Exchange>> = scenarios.iter().map(|s| run(s).trace).collect();
+    for attack in AgentAttack::ALL {
+        for defended in [false, true] {
+            traces.push(run_agent_attack(attack, defended, 1, signing_key()).trace);
+        }
+    }
+    for exchange in traces.iter().flatten() {
+        for name in names_in(exchange) {
+            let entry = meaning(&name).unwrap_or_else(|| panic!("no glossary entry for {name}"));
+            assert!(entry.defined.url().starts_with("https://"), "{name}");
+        }
+    }
+    // The agent's entries are its own: none repeats the app's, or another.
+    for (index, entry) in AGENT_GLOSSARY.iter().enumerate() {
+        assert!(
+            oauth_engine::params::param_info(entry.name).is_none(),
+            "{} is in params.rs too",
+            entry.name
+        );
+        assert!(
+            AGENT_GLOSSARY[..index]
+                .iter()
+                .all(|other| other.name != entry.name)
+        );
+        assert!(
+            !entry.meaning.is_empty() && entry.meaning.len() <= 140,
+            "{}",
+            entry.name
+        );
+        if let Defined::Rfc(rfc, section) = entry.defined {
+            assert!(rfc > 0 && !section.is_empty(), "{}", entry.name);
+        }
+    }
+}

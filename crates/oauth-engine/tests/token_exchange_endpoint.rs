@@ -168,7 +168,10 @@ fn rfc9449_5_a_dpop_proof_with_the_exchange_binds_the_exchanged_token_to_its_key
             ("resource", API),
         ],
     )
-    .with_header("Authorization", basic_credentials(TOOL_SERVER.0, TOOL_SERVER.1))
+    .with_header(
+        "Authorization",
+        basic_credentials(TOOL_SERVER.0, TOOL_SERVER.1),
+    )
     .with_header("DPoP", proof);
     let response = sim.send(request);
     assert_eq!(response.status, 200, "{}", response.body);

@@ -447,15 +447,30 @@ pub fn spa_tokens_bound_to(sim: &mut Sim, key: &oauth_engine::dpop::DpopKey) -> 
 /// Every name in an exchange, for the glossary tests: in its query, form
 /// body, redirect's query, a JSON response's top level and the headers.
 pub fn names_in(exchange: &Exchange) -> Vec<String> {
-    let mut names: Vec<String> = exchange
-        .request
+    let request = &exchange.request;
+    let json_body = request
+        .headers
+        .get("Content-Type")
+        .is_some_and(|value| value.starts_with("application/json"));
+    let form = if json_body {
+        Vec::new()
+    } else {
+        request.params().unwrap_or_default()
+    };
+    let mut names: Vec<String> = request
         .url
         .query_pairs()
         .unwrap_or_default()
         .into_iter()
-        .chain(exchange.request.params().unwrap_or_default())
+        .chain(form)
         .map(|(name, _)| name)
         .collect();
+    // A JSON request (a registration, an MCP message): its top level.
+    if let Ok(Value::Object(body)) = serde_json::from_str::<Value>(&request.body)
+        && json_body
+    {
+        names.extend(body.keys().cloned());
+    }
     if let Some(location) = exchange
         .response
         .headers

@@ -27,6 +27,7 @@
 pub mod attacks;
 mod authorization;
 mod discovery;
+pub mod glossary;
 mod registration;
 mod scenario;
 mod tool_host;

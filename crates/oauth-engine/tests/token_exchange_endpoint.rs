@@ -39,21 +39,25 @@ fn user_token(sim: &mut Sim, resource: &'static str) -> String {
 }
 
 /// The tool server's exchange request, authenticated as `client`.
-fn exchange(
-    sim: &mut Sim,
-    client: (&str, &str),
-    subject_token: &str,
-    extra: &[(&str, &str)],
-) -> Response {
+fn exchange_request(client: (&str, &str), subject_token: &str, extra: &[(&str, &str)]) -> Request {
     let mut form = vec![
         ("grant_type", GRANT_TYPE),
         ("subject_token", subject_token),
         ("subject_token_type", ACCESS_TOKEN),
     ];
     form.extend_from_slice(extra);
-    let request = Request::post_form(Url::parse("https://as.example/token").unwrap(), &form)
-        .with_header("Authorization", basic_credentials(client.0, client.1));
-    sim.send(request)
+    Request::post_form(Url::parse("https://as.example/token").unwrap(), &form)
+        .with_header("Authorization", basic_credentials(client.0, client.1))
+}
+
+/// The tool server's exchange request, sent.
+fn exchange(
+    sim: &mut Sim,
+    client: (&str, &str),
+    subject_token: &str,
+    extra: &[(&str, &str)],
+) -> Response {
+    sim.send(exchange_request(client, subject_token, extra))
 }
 
 const TOOL_SERVER: (&str, &str) = ("webapp", "webapp-secret");
@@ -159,20 +163,8 @@ fn rfc9449_5_a_dpop_proof_with_the_exchange_binds_the_exchanged_token_to_its_key
     let proof = key.proof(
         &ProofClaims::for_request(Method::Post, &url, sim.now, &mut SeededRng::new(3)).unwrap(),
     );
-    let request = Request::post_form(
-        url,
-        &[
-            ("grant_type", GRANT_TYPE),
-            ("subject_token", &token),
-            ("subject_token_type", ACCESS_TOKEN),
-            ("resource", API),
-        ],
-    )
-    .with_header(
-        "Authorization",
-        basic_credentials(TOOL_SERVER.0, TOOL_SERVER.1),
-    )
-    .with_header("DPoP", proof);
+    let request =
+        exchange_request(TOOL_SERVER, &token, &[("resource", API)]).with_header("DPoP", proof);
     let response = sim.send(request);
     assert_eq!(response.status, 200, "{}", response.body);
     let body = json(&response);

@@ -631,10 +631,10 @@ impl AuthorizationServer {
     /// What fetching `url` answered, handed to the offers: the one that
     /// asked for it acts on it.
     pub fn receive_document(&mut self, url: &Url, answer: &Response) {
-        self.ask_offer(|offer, server| {
-            offer.receive_document(server, url, answer);
-            None::<()>
-        });
+        if let Some(offered) = self.offered.take() {
+            offered.receive_document(self, url, answer);
+            self.offered = Some(offered);
+        }
     }
 
     fn client(&self, client_id: &str) -> Option<&ClientRegistration> {

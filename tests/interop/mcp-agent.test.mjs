@@ -242,6 +242,26 @@ interop("step-up: the 403 sends the SDK back for the tool's scope; holding only 
   await retried.client.close();
 });
 
+interop("step-up with a refresh token: SDK 1.32.2 refreshes instead of asking the user, gets the same scope back, and gives up on the 403", {}, async (sim) => {
+  sim.servers.add_mcp_tool_server(TOOLS);
+  sim.servers.offer_client_id_metadata_documents(SCOPES);
+  const agent = provider({ grantTypes: ["authorization_code", "refresh_token"], clientMetadataUrl: CLIENT_ID_URL });
+  sim.servers.publish(CLIENT_ID_URL, JSON.stringify({ client_id: CLIENT_ID_URL, ...agent.clientMetadata }));
+  await authorizeThroughTheSdk(sim, agent);
+  assert.ok(agent.kept.tokens.refresh_token);
+  const { client } = await connect(sim, agent);
+  await assert.rejects(client.callTool({ name: "create_event", arguments: {} }), /403 after trying upscoping/);
+  // RFC 6749 section 6: a refresh can only keep or narrow the scope, so
+  // the refreshed token still lacks calendar.write; the user was never
+  // asked for it.
+  const tokenRequests = sim.exchanges().filter(({ url }) => url === `${ISSUER}/token`);
+  // The code's redemption, then the refresh.
+  assert.deepEqual(tokenRequests.map(({ status }) => status), [200, 200]);
+  assert.equal(claimsOf(agent.kept.tokens.access_token).scope, "calendar.read");
+  assert.equal(agent.kept.redirects.length, 1);
+  await client.close();
+});
+
 interop("step-up after Dynamic Client Registration: the SDK registered for the first 401's scope, and the server holds it to that (RFC 7591 section 2)", {}, async (sim) => {
   sim.servers.add_mcp_tool_server(TOOLS);
   sim.servers.offer_registration(SCOPES);

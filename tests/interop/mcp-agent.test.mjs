@@ -3,7 +3,8 @@
 // runs on a 401) against the simulated tool server and authorization
 // server on the engine's network. One call without a token takes the SDK
 // through discovery (RFC 9728, then RFC 8414), registration (Dynamic
-// Client Registration, RFC 7591, or a Client ID Metadata Document) and
+// Client Registration, RFC 7591, or a Client ID Metadata Document; none
+// with a client ID it was given) and
 // code + PKCE with `resource` (RFC 8707); the user signs in on the
 // server's own pages; the SDK's client then lists and calls tools with a
 // token whose audience is the tool server. Last, the engine's own agent:
@@ -187,6 +188,29 @@ interop("Client ID Metadata Document refused: a document naming a redirect on an
   assert.equal(page.status, 400);
   assert.match(page.body, /another host than the client_id URL&#39;s|another host than the client_id URL's/);
   assert.equal(agent.kept.tokens, undefined);
+});
+
+interop("pre-registered: with a client ID it was given, the SDK neither registers nor names a document, though the server offers both", {
+  registration: { redirect_uris: [SPA_CALLBACK], allowed_scope: SCOPES },
+}, async (sim) => {
+  sim.servers.add_mcp_tool_server(TOOLS);
+  sim.servers.offer_registration(SCOPES);
+  sim.servers.offer_client_id_metadata_documents(SCOPES);
+  const agent = provider({ clientMetadataUrl: CLIENT_ID_URL });
+  // MCP's first choice: client information the agent host was given for
+  // this server, kept as given (no saveClientInformation to replace it).
+  agent.kept.client = { client_id: "spa" };
+  delete agent.saveClientInformation;
+  const authorizationUrl = await authorizeThroughTheSdk(sim, agent);
+  assert.equal(authorizationUrl.searchParams.get("client_id"), "spa");
+  const urls = sim.exchanges().map(({ url }) => url);
+  assert.ok(!urls.includes(`${ISSUER}/register`));
+  assert.ok(!urls.includes(CLIENT_ID_URL));
+  assert.equal(claimsOf(agent.kept.tokens.access_token).aud, TOOLS);
+  const { client } = await connect(sim, agent);
+  const result = await client.callTool({ name: "list_events", arguments: {} });
+  assert.deepEqual(result.content, [{ type: "text", text: "Standup at 9:30" }]);
+  await client.close();
 });
 
 interop("neither registration offered: the SDK stops before any authorization request and says why", {}, async (sim) => {

@@ -4,10 +4,10 @@
 // server on the engine's network. One call without a token takes the SDK
 // through discovery (RFC 9728, then RFC 8414), registration (Dynamic
 // Client Registration, RFC 7591, or a Client ID Metadata Document; none
-// with a client ID it was given) and
-// code + PKCE with `resource` (RFC 8707); the user signs in on the
-// server's own pages; the SDK's client then lists and calls tools with a
-// token whose audience is the tool server. Last, the engine's own agent:
+// with a client ID it was given) and code + PKCE with `resource` (RFC
+// 8707); the user signs in on the server's own pages; the SDK's client
+// then lists and calls tools with a token whose audience is the tool
+// server. Last, the engine's own agent:
 // its messages, and the tool server's answers, read with the SDK's schemas.
 // Run alone: bash scripts/interop.sh mcp-agent
 import { describe, test } from "node:test";

@@ -14,9 +14,9 @@ mod forged_metadata;
 mod passthrough;
 mod replay;
 
+use super::tools::mcp_request;
 use super::{AgentSafeguards, AgentScenario, Downstream, TOOLS};
 use crate::channel::Channel;
-use crate::http::{Method, Request};
 use crate::jose::SigningKey;
 use crate::resource_indicator::ResourceIndicator;
 use crate::rng::SeededRng;
@@ -292,20 +292,9 @@ fn attacker_creates_event(
     let Ok(url) = tools else {
         return stopped_at_last(network, "no tool server");
     };
-    let body = serde_json::json!({
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "tools/call",
-        "params": { "name": "create_event", "arguments": { "title": "Wire 5,000 EUR" } },
-    });
-    let request = Request {
-        method: Method::Post,
-        body: body.to_string(),
-        ..Request::get(url)
-    }
-    .with_header("Content-Type", "application/json")
-    .with_header("Accept", "application/json, text/event-stream")
-    .with_header("Authorization", format!("Bearer {token}"));
+    // The same MCP request the agent would send, with Alice's token.
+    let request = mcp_request(&url, 1, "tools/call", Some("create_event"))
+        .with_header("Authorization", format!("Bearer {token}"));
     let response = network.send(
         Party::Attacker,
         Channel::Back,

@@ -801,7 +801,7 @@ impl FlowForm {
                 scenario.timeline.device_user_delay = seconds(T::DeviceUserDelay, 0);
                 scenario.timeline.device_poll_every = seconds(T::DevicePollEvery, 0);
             }
-            Flow::ClientCredentials | Flow::Implicit => {}
+            Flow::ClientCredentials | Flow::Implicit | Flow::Agent => {}
         }
 
         if errors.is_empty() {

@@ -326,6 +326,45 @@ fn rfc8693_the_tool_server_exchanges_the_token_and_the_api_answers_the_user() {
 }
 
 #[test]
+fn the_agents_lanes_are_the_browser_the_agent_the_authorization_server_and_the_tool_server() {
+    use Party::*;
+    use oauth_engine::sim::flow::Flow;
+    use oauth_engine::sim::trace::lanes;
+    let lanes = lanes(&run(&AgentScenario::default()).trace);
+    assert_eq!(lanes, [Browser, Client, AuthorizationServer, ToolServer]);
+    let labels: Vec<_> = lanes
+        .iter()
+        .map(|lane| lane.lane_label(Flow::Agent))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "User and browser",
+            "AI agent (MCP client)",
+            "Authorization server",
+            "Tool server (MCP)"
+        ]
+    );
+}
+
+#[test]
+fn a_scenario_of_the_agents_flow_stops_at_once_its_run_is_the_agents_own() {
+    use oauth_engine::sim::flow::Flow;
+    use oauth_engine::sim::scenario::Scenario;
+    use oauth_engine::sim::stop::Stop;
+    let scenario = Scenario {
+        flow: Flow::Agent,
+        ..Scenario::default()
+    };
+    let run = scenario.run(signing_key());
+    assert!(run.trace.is_empty());
+    assert_eq!(
+        run.stopped.as_deref(),
+        Some(Stop::AgentRunsApart.to_string().as_str())
+    );
+}
+
+#[test]
 fn the_same_scenario_and_seed_give_the_same_trace() {
     let scenario = AgentScenario::default();
     assert_eq!(run(&scenario).trace, run(&scenario).trace);

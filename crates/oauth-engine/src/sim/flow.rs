@@ -22,4 +22,11 @@ pub enum Flow {
     /// refresh token (section 4.2.2). RFC 9700 section 2.1.2 says not to
     /// use it; the server accepts it only with `policy.allow_implicit`.
     Implicit,
+    /// An AI agent (an MCP client) connecting to a tool server it has never
+    /// met: discovery, registration, code + PKCE with `resource`, step-up
+    /// (MCP authorization, revision 2026-07-28). Its own settings and run
+    /// are `agent::AgentScenario`'s; a `Scenario` with this flow stops at
+    /// once (`Stop::AgentRunsApart`), so that a build that never runs an
+    /// agent carries none of its code.
+    Agent,
 }

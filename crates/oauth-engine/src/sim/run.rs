@@ -137,5 +137,6 @@ pub(crate) fn play(
         }
         Flow::Device => device::device_flow(scenario, network, browser, client),
         Flow::Implicit => implicit::implicit(scenario, network, browser, client),
+        Flow::Agent => Err(Stop::AgentRunsApart),
     }
 }

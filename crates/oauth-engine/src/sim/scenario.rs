@@ -198,7 +198,9 @@ impl Scenario {
     pub fn authorization_server(&self, key: SigningKey) -> AuthorizationServer {
         let client = &self.client;
         let grant_types = match self.flow {
-            Flow::AuthorizationCode => vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
+            Flow::AuthorizationCode | Flow::Agent => {
+                vec![GrantType::AuthorizationCode, GrantType::RefreshToken]
+            }
             Flow::ClientCredentials => vec![GrantType::ClientCredentials],
             Flow::Device => vec![GrantType::DeviceCode, GrantType::RefreshToken],
             // The authorization endpoint issues the token itself: no token

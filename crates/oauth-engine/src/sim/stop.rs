@@ -19,6 +19,9 @@ pub enum Stop {
     /// The browser kept a server's answer from the app in the page (CORS):
     /// the app's `fetch` rejected, and the console said this.
     BlockedByCors(String),
+    /// The scenario names the agent's flow, which `agent::AgentScenario`
+    /// runs with settings of its own.
+    AgentRunsApart,
 }
 
 impl std::fmt::Display for Stop {
@@ -38,6 +41,10 @@ impl std::fmt::Display for Stop {
             Self::PageNotLoaded => f.write_str(
                 "this run's app runs in the browser, and the code for its cross-origin \
                  requests (CORS) was not loaded",
+            ),
+            Self::AgentRunsApart => f.write_str(
+                "an AI agent's flow runs from its own settings (AgentScenario), not from a \
+                 client's scenario",
             ),
             // The console's message first: it ends with a full stop of its
             // own, and whoever shows this may add one.

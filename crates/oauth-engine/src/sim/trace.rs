@@ -50,6 +50,7 @@ impl Party {
         match self {
             Self::Browser => "User and browser",
             Self::Client if flow == Flow::Device => "Device (client)",
+            Self::Client if flow == Flow::Agent => "AI agent (MCP client)",
             Self::Client => "Client",
             Self::AuthorizationServer => "Authorization server",
             Self::ResourceServer => "Resource server",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Trunk post_build hook (Trunk.toml): ships the lazy-loaded wasm chunks that
 # scripts/split/wasm-bindgen cut out of the app. Each chunk is optimized with
-# the wasm features index.html gives Trunk for the main wasm, and
+# the wasm features and options index.html gives Trunk for the main wasm, and
 # the loader (split-<hash>.js) is pointed at the main JS under its hashed
 # name. Everything is resolved relative to the JS files' own URLs, so a
 # --public-url sub-path needs nothing more here.
@@ -13,7 +13,7 @@ split_dir="$target_dir/wasm-bindgen/$TRUNK_PROFILE/wasm_split"
 [ -d "$split_dir" ] || exit 0
 
 # Keep in step with data-wasm-opt / data-wasm-opt-params in index.html.
-features="--enable-bulk-memory --enable-bulk-memory-opt --enable-multivalue --enable-mutable-globals --enable-nontrapping-float-to-int --enable-reference-types --enable-sign-ext --low-memory-unused"
+opt_params="--enable-bulk-memory --enable-bulk-memory-opt --enable-multivalue --enable-mutable-globals --enable-nontrapping-float-to-int --enable-reference-types --enable-sign-ext --low-memory-unused"
 
 for loader in "$split_dir"/split-*.js; do
   [ -e "$loader" ] || exit 0
@@ -28,9 +28,9 @@ for loader in "$split_dir"/split-*.js; do
       # smallest raw code is not always the smallest download (-Os took
       # 0.3 KB off the engine's chunk, -Oz is smaller for the Flow screen's).
       # shellcheck disable=SC2086
-      wasm-opt -Oz $features "$split_dir/$chunk" -o "$stage/$chunk"
+      wasm-opt -Oz $opt_params "$split_dir/$chunk" -o "$stage/$chunk"
       # shellcheck disable=SC2086
-      wasm-opt -Os $features "$split_dir/$chunk" -o "$stage/$chunk.s"
+      wasm-opt -Os $opt_params "$split_dir/$chunk" -o "$stage/$chunk.s"
       if [ "$(gzip -9c "$stage/$chunk.s" | wc -c)" -lt "$(gzip -9c "$stage/$chunk" | wc -c)" ]; then
         mv "$stage/$chunk.s" "$stage/$chunk"
       else

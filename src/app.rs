@@ -84,7 +84,7 @@ impl LazyRoute for FlowRoute {
     }
 
     fn view(_this: Self) -> AnyView {
-        screen(crate::flow::FlowScreen)
+        crate::flow::screen()
     }
 }
 

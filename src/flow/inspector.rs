@@ -352,8 +352,22 @@ fn ParamTable(
     #[prop(into)] caption: String,
     testid: &'static str,
 ) -> impl IntoView {
+    // The names only the agent's messages carry (MCP, JSON-RPC, metadata
+    // members) are in the agent's glossary, loaded with its flow.
+    let agent_meaning = use_context::<super::FlowState>()
+        .and_then(|state| state.agent.get_untracked())
+        .map(|agent| agent.meaning);
     let rows = rows
         .into_iter()
+        .map(|mut row| {
+            if let (None, Some(meaning)) = (row.meaning, agent_meaning)
+                && let Some(entry) = meaning(&row.name)
+            {
+                row.meaning = Some(entry.meaning);
+                row.rfc_url = Some(entry.defined.url());
+            }
+            row
+        })
         .map(|row| MeaningRow {
             notes: (row.name == "Authorization")
                 .then(|| basic_credentials(&row.value))

@@ -1,6 +1,7 @@
 //! The Flow screen: pick a flow, tweak it, and watch every message of the
 //! run on a sequence diagram, step by step.
 
+mod agent;
 mod audience;
 mod browser_window;
 pub mod controls;
@@ -20,7 +21,7 @@ mod zoom;
 
 use std::sync::Arc;
 
-use crate::components::effect;
+use crate::components::{bool_memo, effect};
 use leptos::prelude::*;
 use oauth_engine::clock::UnixTime;
 use oauth_engine::es256::Es256;
@@ -163,6 +164,8 @@ pub struct FlowState {
     pub speed: RwSignal<Speed>,
     /// The P-256 functions, once a flow has needed them.
     pub es256: ReadSignal<Option<Es256>>,
+    /// The agent's run and settings, once the agent's flow was picked.
+    pub agent: ReadSignal<Option<agent::AgentFlow>>,
     /// The tab's seed and simulated start time: every run uses them.
     pub seed: u64,
     pub start_time: u64,
@@ -210,6 +213,7 @@ impl FlowState {
             preset.get().scenario().needs_support()
                 || checked.with(|checked| checked.as_ref().is_ok_and(Scenario::needs_support))
         });
+        let agent = agent_when(move || preset.get() == Preset::Agent);
         let (seed, start_time) = session_seed_and_start();
         let key = demo_signing_key().map_err(|error| error.to_string());
         let played = Memo::new(move |previous: Option<&Result<Played, String>>| {
@@ -228,6 +232,16 @@ impl FlowState {
                 scenario.start_time = start_time;
                 Ok(play(scenario, key, support))
             };
+            if preset.get() == Preset::Agent {
+                return match agent.get() {
+                    None => Err(LOADING_AGENT.to_owned()),
+                    Some(agent) => match (agent.play)(agent.settings, seed, start_time, key) {
+                        Ok(played) => Ok(played),
+                        // A field to fix: the diagram keeps the last run.
+                        Err(problem) => previous.cloned().unwrap_or(Err(problem)),
+                    },
+                };
+            }
             // Made anew rather than copied from `checked`: a run only reads
             // it, and a copy is the only clone of a Scenario on the screen.
             match form.with(|form| form.scenario(preset.get())) {
@@ -249,6 +263,7 @@ impl FlowState {
             playing: RwSignal::new(false),
             speed: RwSignal::new(Speed::Normal),
             es256,
+            agent,
             seed,
             start_time,
         }
@@ -345,6 +360,29 @@ pub fn use_flow_state() -> FlowState {
     expect_context()
 }
 
+/// What the screen says while the agent's code loads.
+const LOADING_AGENT: &str = "Loading the agent's code…";
+
+/// The agent's chunk, loaded once `needed` first says so.
+fn agent_when(
+    needed: impl Fn() -> bool + Send + Sync + 'static,
+) -> ReadSignal<Option<agent::AgentFlow>> {
+    let (loaded, set_loaded) = signal(None);
+    effect(Box::new(move || {
+        if needed() && loaded.get_untracked().is_none() {
+            leptos::task::spawn_local(async move {
+                set_loaded.set(Some(agent::load().await));
+            });
+        }
+    }));
+    loaded
+}
+
+/// The Flow screen as its route draws it (`app`): drawn once, not copied.
+pub fn screen() -> AnyView {
+    crate::components::drawn(FlowScreen)
+}
+
 /// The tab's seed and start time: fixed for the tab, so that editing a
 /// field changes only what the field affects, not every random value.
 fn session_seed_and_start() -> (u64, u64) {
@@ -416,6 +454,7 @@ pub fn FlowScreen() -> impl IntoView {
         save_setting(Store::Session, LAST_PRESET_KEY, Some(preset.slug()));
         write_flow_and_step_to_url(preset, state.current());
     }));
+    let is_agent = bool_memo(Box::new(move || state.preset.get() == Preset::Agent));
     let presenting = presenter::Presenting::new();
     let talk = audience::join(state);
     view! {
@@ -453,6 +492,14 @@ pub fn FlowScreen() -> impl IntoView {
             <inspector::Inspector />
             <div class="flow__lower">
                 <settings::Settings />
+                // The agent's own settings, from its chunk, in their place.
+                {move || {
+                    state
+                        .agent
+                        .get()
+                        .filter(|_| is_agent.get())
+                        .map(|agent| (agent.panel)(agent.settings))
+                }}
                 <export::Exports />
             </div>
             <handout::Handout />

@@ -25,10 +25,11 @@ pub enum Preset {
     Fapi,
     Introspection,
     SignOut,
+    Agent,
 }
 
 impl Preset {
-    pub const ALL: [Preset; 9] = [
+    pub const ALL: [Preset; 10] = [
         Self::WebApp,
         Self::Spa,
         Self::ClientCredentials,
@@ -38,6 +39,7 @@ impl Preset {
         Self::Fapi,
         Self::Introspection,
         Self::SignOut,
+        Self::Agent,
     ];
 
     /// The value in the page's URL (`?flow=spa`).
@@ -52,6 +54,7 @@ impl Preset {
             Self::Fapi => "fapi",
             Self::Introspection => "introspection",
             Self::SignOut => "sign-out",
+            Self::Agent => "agent",
         }
     }
 
@@ -70,6 +73,7 @@ impl Preset {
             Self::Fapi => "FAPI 2.0: PAR + PKCE + DPoP + private_key_jwt",
             Self::Introspection => "Opaque tokens and introspection",
             Self::SignOut => "Sign out: revoke the tokens",
+            Self::Agent => "AI agent connecting to a tool server (MCP)",
         }
     }
 
@@ -113,6 +117,11 @@ impl Preset {
             Self::SignOut => {
                 "Signing out properly: the client tells the server to revoke its refresh \
                  token (RFC 7009), which ends the access tokens issued with it too."
+            }
+            Self::Agent => {
+                "An AI agent (an MCP client in an IDE or a chat app) meets a tool server it has \
+                 never seen: it discovers who protects it, registers with no prior relationship, \
+                 and gets a token only that tool server accepts."
             }
         }
     }
@@ -171,6 +180,8 @@ impl Preset {
             }
             Self::Introspection => scenario.policy.opaque_access_tokens = true,
             Self::SignOut => scenario.sign_out = true,
+            // The agent's settings are its own (`super::agent`).
+            Self::Agent => scenario.flow = Flow::Agent,
         }
         scenario
     }
@@ -179,6 +190,7 @@ impl Preset {
         match self {
             Self::ClientCredentials => Flow::ClientCredentials,
             Self::Device => Flow::Device,
+            Self::Agent => Flow::Agent,
             Self::WebApp
             | Self::Spa
             | Self::Refresh

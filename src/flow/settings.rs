@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::{Shown, drawn, text_memo};
+use crate::components::{CheckBox, ChoiceBox, SettingsHead, Shown, TextBox, TextShape, text_memo};
 use oauth_engine::sim::flow::Flow;
 
 use super::model::{Breakage, CheckField, ChoiceField, Preset, TextField, preset_is_confidential};
@@ -51,9 +51,7 @@ pub fn FlowPicker() -> impl IntoView {
 #[component]
 fn TextSetting(field: TextField, #[prop(optional)] multiline: bool) -> impl IntoView {
     let state = use_flow_state();
-    let id = field.id();
-    let message_id = format!("{id}-message");
-    let error = text_memo(Box::new(move || {
+    let problem = text_memo(Box::new(move || {
         state.checked.with(|checked| {
             checked
                 .as_ref()
@@ -62,121 +60,61 @@ fn TextSetting(field: TextField, #[prop(optional)] multiline: bool) -> impl Into
                 .map(str::to_owned)
         })
     }));
-    let value = move || state.form.with(|form| form.text(field).to_owned());
-    let set = move |event: leptos::ev::Event| {
-        let text = event_target_value(&event);
-        state.edit(|form| {
-            form.texts.insert(field, text);
-        });
-    };
-    let described = message_id.clone();
-    let input = if multiline {
-        drawn(move || {
-            view! {
-                <textarea
-                    id=id
-                    data-testid=id
-                    class="mono"
-                    rows="2"
-                    spellcheck="false"
-                    prop:value=value
-                    on:input=set
-                    aria-invalid=move || error.with(Option::is_some).to_string()
-                    aria-describedby=described
-                ></textarea>
-            }
-        })
+    let shape = if multiline {
+        TextShape::Lines
+    } else if field.is_seconds() {
+        TextShape::Seconds
     } else {
-        drawn(move || {
-            view! {
-                <input
-                    id=id
-                    data-testid=id
-                    class:mono=!field.is_seconds()
-                    type="text"
-                    inputmode=field.is_seconds().then_some("numeric")
-                    spellcheck="false"
-                    autocomplete="off"
-                    prop:value=value
-                    on:input=set
-                    aria-invalid=move || error.with(Option::is_some).to_string()
-                    aria-describedby=described
-                />
-            }
-        })
+        TextShape::Code
     };
     view! {
-        <div class="field">
-            <label for=id>{field.label()}</label>
-            {input}
-            <p
-                id=message_id.clone()
-                data-testid=message_id
-                class="field-message field-message--error"
-                hidden=move || error.with(Option::is_none)
-            >
-                {move || error.get()}
-            </p>
-        </div>
+        <TextBox
+            id=field.id()
+            label=field.label()
+            shape
+            value=Box::new(move || state.form.with(|form| form.text(field).to_owned()))
+            on_input=Box::new(move |text| {
+                state.edit(|form| {
+                    form.texts.insert(field, text);
+                })
+            })
+            problem
+        />
     }
 }
 
 #[component]
 fn CheckSetting(field: CheckField) -> impl IntoView {
     let state = use_flow_state();
-    let id = field.id();
     view! {
-        <div class="check">
-            <input
-                type="checkbox"
-                id=id
-                data-testid=id
-                prop:checked=move || state.form.with(|form| form.check(field))
-                on:change=move |event| {
-                    let checked = event_target_checked(&event);
-                    state.edit(|form| {
-                        form.checks.insert(field, checked);
-                    });
-                }
-            />
-            <label for=id>{field.label()}</label>
-        </div>
+        <CheckBox
+            id=field.id()
+            label=field.label()
+            checked=Box::new(move || state.form.with(|form| form.check(field)))
+            on_change=Box::new(move |checked| {
+                state.edit(|form| {
+                    form.checks.insert(field, checked);
+                })
+            })
+        />
     }
 }
 
 #[component]
 fn ChoiceSetting(field: ChoiceField) -> impl IntoView {
     let state = use_flow_state();
-    let id = field.id();
     view! {
-        <div class="field">
-            <label for=id>{field.label()}</label>
-            <select
-                id=id
-                data-testid=id
-                on:change=move |event| {
-                    let value = event_target_value(&event);
-                    state.edit(|form| {
-                        form.choices.insert(field, value);
-                    });
-                }
-            >
-                {field
-                    .options()
-                    .iter()
-                    .map(|(value, label)| {
-                        view! {
-                            <option
-                                value=*value
-                                selected=move || state.form.with(|form| form.choice(field) == *value)
-                            >
-                                {*label}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-        </div>
+        <ChoiceBox
+            id=field.id()
+            label=field.label()
+            options=field.options()
+            chosen=Box::new(move || state.form.with(|form| form.choice(field).to_owned()))
+            on_change=Box::new(move |value| {
+                state.edit(|form| {
+                    form.choices.insert(field, value);
+                })
+            })
+        />
     }
 }
 
@@ -209,26 +147,19 @@ pub fn Settings() -> impl IntoView {
             .with(|checked| checked.as_ref().err().map_or(0, |errors| errors.len()))
     };
     view! {
-        <section class="settings panel" aria-labelledby="settings-heading">
-            <div class="settings__head">
-                <h2 id="settings-heading">"Change the scenario"</h2>
-                <button
-                    type="button"
-                    class="button button--small"
-                    data-testid="flow-reset"
-                    disabled=move || !state.is_tweaked()
-                    on:click=move |_| state.reset()
-                >
-                    "Reset this flow"
-                </button>
-            </div>
-            <p class="settings__status" data-testid="flow-settings-status" role="status">
-                {move || match error_count() {
-                    0 => "Every change re-runs the flow at once.".to_owned(),
-                    1 => "One field needs fixing; the diagram shows the last valid run.".to_owned(),
-                    n => format!("{n} fields need fixing; the diagram shows the last valid run."),
-                }}
-            </p>
+        // The agent's flow has settings of its own (`super::agent`).
+        <section
+            class="settings panel"
+            aria-labelledby="settings-heading"
+            hidden=move || flow.get() == Flow::Agent
+        >
+            <SettingsHead
+                heading_id="settings-heading"
+                name="flow"
+                tweaked=Box::new(move || state.is_tweaked())
+                reset=Box::new(move |()| state.reset())
+                errors=Box::new(error_count)
+            />
             <BreakIt />
             <div class="settings__groups">
                 <fieldset class="settings__group">

@@ -915,3 +915,96 @@ describe("Flow screen, OAuth as deployed now", () => {
     page.assertClean();
   });
 });
+
+describe("Flow screen, an AI agent connecting to a tool server (MCP)", () => {
+  const app = useApp({ before, after });
+
+  /** The agent's flow, once its code has loaded and the run is drawn. */
+  async function openAgent() {
+    const page = await openFlow(app, "agent");
+    await byTestId(page, "agent-first-scope").waitFor();
+    return page;
+  }
+
+  test("discovery, a metadata document, code + PKCE with resource, the tools and the step-up, to the end", async () => {
+    const page = await openAgent();
+    const lines = await requestLines(page);
+    const signIn = ["GET /authorize", "POST /login", "POST /consent", "GET /callback", "POST /token"];
+    assert.deepEqual(lines, [
+      "POST /mcp",
+      "GET /.well-known/oauth-protected-resource/mcp",
+      "GET /.well-known/oauth-authorization-server",
+      "GET /oauth/client.json",
+      ...signIn,
+      "POST /mcp",
+      "POST /mcp",
+      "POST /mcp",
+      ...signIn,
+      "POST /mcp",
+    ]);
+    const lanes = await page.locator(".diagram").textContent();
+    for (const lane of ["AI agent (MCP client)", "Tool server (MCP)", "Authorization server"]) {
+      assert.ok(lanes.includes(lane), lane);
+    }
+    // The first call: 401 and where the tool server's metadata is.
+    await byTestId(page, "flow-restart").click();
+    assert.match(await byTestId(page, "flow-response").textContent(), /resource_metadata="https:\/\/tools\.example/);
+    // The protected resource metadata, each member explained and linked.
+    await byTestId(page, "flow-forward").click();
+    const inspector = page.locator("section.inspector");
+    assert.match(await inspector.textContent(), /authorization_servers/);
+    assert.ok(await inspector.locator('a[href*="rfc9728"]').count() > 0, "a member links to RFC 9728");
+    // The step-up: 403 insufficient_scope, then the wider authorization.
+    await goToRequest(page, "POST /mcp");
+    assert.match(await allResponses(page), /insufficient_scope/);
+    page.assertClean();
+  });
+
+  test("each way to a client ID, and none: registration, a pre-registered ID, and a stop that says why", async () => {
+    const page = await openAgent();
+    await byTestId(page, "agent-metadata-documents").uncheck();
+    assert.ok((await requestLines(page)).includes("POST /register"), "dynamic registration");
+    await byTestId(page, "agent-pre-registered").check();
+    const lines = await requestLines(page);
+    assert.ok(!lines.includes("POST /register") && !lines.includes("GET /oauth/client.json"), "pre-registered");
+    await byTestId(page, "agent-pre-registered").uncheck();
+    await byTestId(page, "agent-dynamic-registration").uncheck();
+    assert.match(await byTestId(page, "flow-outcome").textContent(), /client ID/);
+    page.assertClean();
+  });
+
+  test("the tool server passes the token through (refused) or exchanges it (RFC 8693)", async () => {
+    const page = await openAgent();
+    await byTestId(page, "agent-downstream").selectOption("passthrough");
+    assert.match(await allResponses(page), /invalid_token/);
+    await byTestId(page, "agent-downstream").selectOption("exchange");
+    assert.match(await allResponses(page), /urn:ietf:params:oauth:token-type:access_token/);
+    page.assertClean();
+  });
+
+  test("an invalid scope gets its message, keeps what was typed and survives a reload; reset undoes it", async () => {
+    const page = await openAgent();
+    const count = await stepCount(page);
+    await byTestId(page, "agent-second-scope").fill("calendar\"write");
+    assert.equal(await byTestId(page, "agent-second-scope").getAttribute("aria-invalid"), "true");
+    assert.ok((await byTestId(page, "agent-second-scope-message").textContent()).length > 0);
+    assert.equal(await stepCount(page), count, "the last valid run stays on screen");
+    await page.reload();
+    await byTestId(page, "agent-second-scope").waitFor();
+    assert.equal(await byTestId(page, "agent-second-scope").inputValue(), "calendar\"write");
+    await byTestId(page, "agent-reset").click();
+    assert.equal(await byTestId(page, "agent-second-scope").inputValue(), "calendar.write");
+    page.assertClean();
+  });
+
+  test("axe-core finds nothing on the agent's flow, in both themes", async () => {
+    for (const colorScheme of ["light", "dark"]) {
+      const page = await openPage(app, null, { colorScheme });
+      await page.goto(app.url("/flow?flow=agent&step=2"));
+      await byTestId(page, "agent-first-scope").waitFor();
+      await assertNoAxeViolations(page, `agent flow (${colorScheme})`);
+      page.assertClean();
+      await page.context().close();
+    }
+  });
+});

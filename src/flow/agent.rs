@@ -1,14 +1,19 @@
 //! The flow "AI agent connecting to a tool server (MCP)": the engine's agent run
 //! (`sim::agent`), its settings and its glossary, in a chunk of their own
-//! that loads the first time the flow is picked. The rest of the screen
-//! (diagram, narration, inspector, exports) is the Flow screen's own.
+//! that loads the first time the flow is picked, an attack on the agent in
+//! the attack lab, or the agent's lesson. The rest of the screen (diagram, narration,
+//! inspector, exports) is the Flow screen's own.
 
 use leptos::prelude::*;
 use oauth_engine::jose::SigningKey;
+use oauth_engine::keys::demo_key;
 use oauth_engine::rng::SeededRng;
+use oauth_engine::sim::agent::attacks::{AgentAttack, run_agent_attack};
 use oauth_engine::sim::agent::glossary::{self, Meaning};
 use oauth_engine::sim::agent::{AgentScenario, Downstream};
+use oauth_engine::sim::attacks::Outcome;
 use oauth_engine::sim::flow::Flow;
+use oauth_engine::sim::trace::Exchange;
 use oauth_engine::types::Scope;
 
 use super::Played;
@@ -27,6 +32,12 @@ pub struct AgentFlow {
     pub panel: fn(RwSignal<AgentScenario>) -> AnyView,
     /// The meaning of a name the agent's messages carry, and its section.
     pub meaning: fn(&str) -> Option<Meaning>,
+    /// Runs an attack on the agent profile (for the attack lab), with its
+    /// defence on or off and the lab's seed: the trace and the outcome.
+    pub run_attack: fn(AgentAttack, bool, u64) -> (Vec<Exchange>, Outcome),
+    /// The flow with its default settings and a given seed (for lessons,
+    /// whose runs every learner sees the same): its trace.
+    pub run_default: fn(u64) -> Vec<Exchange>,
 }
 
 /// Fetches the agent's chunk the first time; afterwards it is at hand. A
@@ -44,11 +55,31 @@ pub async fn load() -> AgentFlow {
     // everything else it uses is what /flow has already loaded.
     let screen: fn() -> AnyView = super::screen;
     core::hint::black_box(screen);
+    contents(stored())
+}
+
+/// What the chunk gives, with the learner's `settings`. Only `load` calls
+/// this outside tests: any other caller would carry the agent's code in
+/// its own chunk.
+pub(crate) fn contents(settings: AgentScenario) -> AgentFlow {
     AgentFlow {
-        settings: RwSignal::new(stored()),
+        settings: RwSignal::new(settings),
         play,
         panel: |settings| drawn(move || agent_settings(settings)),
         meaning: glossary::meaning,
+        run_attack: |attack, defended, seed| {
+            let run = run_agent_attack(attack, defended, seed, demo_key());
+            (run.trace, run.outcome)
+        },
+        run_default: |seed| {
+            let scenario = AgentScenario {
+                seed,
+                ..AgentScenario::default()
+            };
+            scenario
+                .run(demo_key(), &mut SeededRng::new(seed), &mut |_| {})
+                .trace
+        },
     }
 }
 

@@ -1,7 +1,7 @@
 //! The Flow screen: pick a flow, tweak it, and watch every message of the
 //! run on a sequence diagram, step by step.
 
-mod agent;
+pub mod agent;
 mod audience;
 mod browser_window;
 pub mod controls;
@@ -232,7 +232,7 @@ impl FlowState {
                 scenario.start_time = start_time;
                 Ok(play(scenario, key, support))
             };
-            if preset.get() == Preset::Agent {
+            if !preset.get().uses_form() {
                 return match agent.get() {
                     None => Err(LOADING_AGENT.to_owned()),
                     Some(agent) => match (agent.play)(agent.settings, seed, start_time, key) {
@@ -361,10 +361,10 @@ pub fn use_flow_state() -> FlowState {
 }
 
 /// What the screen says while the agent's code loads.
-const LOADING_AGENT: &str = "Loading the agent's code…";
+pub const LOADING_AGENT: &str = "Loading the agent's code…";
 
 /// The agent's chunk, loaded once `needed` first says so.
-fn agent_when(
+pub fn agent_when(
     needed: impl Fn() -> bool + Send + Sync + 'static,
 ) -> ReadSignal<Option<agent::AgentFlow>> {
     let (loaded, set_loaded) = signal(None);

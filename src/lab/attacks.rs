@@ -1,7 +1,9 @@
-//! The attack lab: thirteen attacks on OAuth, each run through the engine's
-//! servers with an attacker lane on the diagram. Four are defended with DPoP
+//! The attack lab: thirteen attacks on OAuth and five on an AI agent's
+//! authorization to its tool servers (MCP), each run through the engine's
+//! servers with the attacker on the diagram. Four are defended with DPoP
 //! or PAR, whose code the lab loads when one of them is picked
-//! (`crate::deployed`). A toggle turns the defence
+//! (`crate::deployed`); the agent's come with the agent's code
+//! (`crate::flow::agent`), loaded the same way. A toggle turns the defence
 //! off (the attacker gets what the attack is for) or on (the attack fails,
 //! at the step and with the error that stops it).
 
@@ -10,17 +12,20 @@ use leptos::prelude::*;
 
 use crate::components::drawn;
 use oauth_engine::form::decode_form;
-use oauth_engine::sim::attacks::{Attack, AttackRun, Outcome, run_attack};
+use oauth_engine::sim::attacks::{Outcome, run_attack};
 use oauth_engine::sim::deployed;
-use oauth_engine::sim::flow::Flow;
+use oauth_engine::sim::trace::Exchange;
 
+use super::choice::LabAttack;
 use super::stepper::{StepControls, Stepper};
 use super::{LAB_SEED, STEP_MILLIS};
 use crate::browser::{Store, current_query, load_setting, replace_query, save_setting, set_title};
 use crate::deployed::{LOADING_ES256, es256_when};
+use crate::flow::agent::AgentFlow;
 use crate::flow::diagram::SequenceDiagram;
 use crate::flow::layout::Layout;
 use crate::flow::narration::{Explanation, RfcLinks, exchange_summary};
+use crate::flow::{LOADING_AGENT, agent_when};
 
 const ATTACK_KEY: &str = "attacks.attack";
 const DEFENCE_KEY: &str = "attacks.defence";
@@ -30,7 +35,7 @@ const DEFENCE_KEY: &str = "attacks.defence";
 /// guessed.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct LabLink {
-    pub attack: Option<Attack>,
+    pub attack: Option<LabAttack>,
     pub defended: Option<bool>,
     /// Zero-based; the link counts from 1.
     pub step: Option<usize>,
@@ -47,7 +52,7 @@ impl LabLink {
                 .and_then(|pairs| pairs.into_iter().next());
             let understood = match &pair {
                 Some((name, value)) => match name.as_str() {
-                    "attack" => Attack::from_slug(value).map(|a| link.attack = Some(a)),
+                    "attack" => LabAttack::from_slug(value).map(|a| link.attack = Some(a)),
                     "defence" => defence_from_param(value).map(|d| link.defended = Some(d)),
                     "step" => value
                         .parse::<usize>()
@@ -65,7 +70,7 @@ impl LabLink {
         link
     }
 
-    pub fn to_query(attack: Attack, defended: bool, step: usize) -> String {
+    pub fn to_query(attack: LabAttack, defended: bool, step: usize) -> String {
         format!(
             "?attack={}&defence={}&step={}",
             attack.slug(),
@@ -87,9 +92,40 @@ fn defence_from_param(value: &str) -> Option<bool> {
     }
 }
 
+/// A run as the lab shows it: every message, and how the attack ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabRun {
+    pub trace: Vec<Exchange>,
+    pub outcome: Outcome,
+}
+
+/// Runs `attack`: `None` while the code it needs is loading (DPoP's and
+/// PAR's for some of OAuth's, the agent's for the agent's).
+fn run_lab_attack(
+    attack: LabAttack,
+    defended: bool,
+    support: Option<oauth_engine::sim::network::Support>,
+    agent: Option<AgentFlow>,
+) -> Option<LabRun> {
+    match attack {
+        LabAttack::OAuth(attack) => {
+            run_attack(attack, defended, LAB_SEED, support)
+                .ok()
+                .map(|run| LabRun {
+                    trace: run.trace,
+                    outcome: run.outcome,
+                })
+        }
+        LabAttack::Agent(attack) => agent.map(|agent| {
+            let (trace, outcome) = (agent.run_attack)(attack, defended, LAB_SEED);
+            LabRun { trace, outcome }
+        }),
+    }
+}
+
 /// The outcome as the screen words it: a heading and the detail.
-pub fn outcome_text(run: &AttackRun) -> (bool, String, String) {
-    match &run.outcome {
+pub fn outcome_text(outcome: &Outcome) -> (bool, String, String) {
+    match outcome {
         Outcome::Succeeded { step, gained } => (
             false,
             format!("The attack worked (step {})", step + 1),
@@ -110,9 +146,9 @@ pub fn AttackLab() -> impl IntoView {
     let attack = RwSignal::new(
         link.attack
             .or_else(|| {
-                load_setting(Store::Session, ATTACK_KEY).and_then(|s| Attack::from_slug(&s))
+                load_setting(Store::Session, ATTACK_KEY).and_then(|s| LabAttack::from_slug(&s))
             })
-            .unwrap_or(Attack::ALL[0]),
+            .unwrap_or(LabAttack::all().next().expect("the lab has attacks")),
     );
     let defended = RwSignal::new(
         link.defended
@@ -122,10 +158,11 @@ pub fn AttackLab() -> impl IntoView {
             .unwrap_or(false),
     );
     let es256 = es256_when(move || attack.get().needs_support());
+    let agent = agent_when(move || attack.get().is_on_agent());
     // `None` while the code an attack needs is loading.
     let run = Memo::new(move |_| {
         let support = es256.get().map(deployed::support);
-        run_attack(attack.get(), defended.get(), LAB_SEED, support).ok()
+        run_lab_attack(attack.get(), defended.get(), support, agent.get())
     });
     let len = Signal::derive(move || run.with(|run| run.as_ref().map_or(0, |run| run.trace.len())));
     let stepper = Stepper::new(link.step.unwrap_or(0), len);
@@ -152,10 +189,11 @@ pub fn AttackLab() -> impl IntoView {
             <header class="screen-header">
                 <h1 id="attacks-title">"Attack lab"</h1>
                 <p class="screen-header__lead">
-                    "Thirteen attacks on OAuth, each run for real against the simulated servers, \
-                     with the attacker in a lane of their own. Switch the defence off to see \
-                     what the attacker gains; switch it on to see the step and the error that \
-                     stop it."
+                    "Eighteen attacks, each run for real against the simulated servers: thirteen \
+                     on OAuth, with the attacker in a lane of their own, and five on an AI agent \
+                     connecting to its tool servers (MCP). Switch the defence off to see what \
+                     the attacker gains; switch it on to see the step and the error that stop \
+                     it."
                 </p>
                 {move || {
                     not_understood
@@ -185,27 +223,11 @@ pub fn AttackLab() -> impl IntoView {
             <div class="attacks__layout">
                 <fieldset class="attacks__picker panel">
                     <legend>"Attack"</legend>
-                    {Attack::ALL
-                        .into_iter()
-                        .map(|choice| {
-                            view! {
-                                <label class="attacks__choice">
-                                    <input
-                                        type="radio"
-                                        name="attack"
-                                        value=choice.slug()
-                                        data-testid=format!("attack-{}", choice.slug())
-                                        prop:checked=move || attack.get() == choice
-                                        on:change=move |_| {
-                                            attack.set(choice);
-                                            stepper.go_to(0);
-                                        }
-                                    />
-                                    {choice.title()}
-                                </label>
-                            }
-                        })
-                        .collect_view()}
+                    {attack_choices(attack, stepper, false)}
+                    <fieldset class="attacks__group">
+                        <legend>"On an AI agent and its tool servers (MCP)"</legend>
+                        {attack_choices(attack, stepper, true)}
+                    </fieldset>
                 </fieldset>
                 <div class="attacks__main">
                     <AttackInfo attack defended />
@@ -216,7 +238,7 @@ pub fn AttackLab() -> impl IntoView {
                         <SequenceDiagram
                             layout=Signal::derive(move || {
                                 run.with(|run| {
-                                    run.as_ref().map(|run| Layout::new(&run.trace, Flow::AuthorizationCode))
+                                    run.as_ref().map(|run| Layout::new(&run.trace, attack.get().flow()))
                                 })
                             })
                             current=Signal::derive(move || stepper.current())
@@ -229,17 +251,43 @@ pub fn AttackLab() -> impl IntoView {
                             "Keys: ← → step, Home and End jump to the first and last step."
                         </p>
                     </section>
-                    <OutcomeView run stepper />
-                    <StepDetail run stepper />
+                    <OutcomeView attack run stepper />
+                    <StepDetail attack run stepper />
                 </div>
             </div>
         </article>
     }
 }
 
+/// A radio button for each attack on OAuth, or on the agent, in the lab's
+/// one radio group.
+fn attack_choices(attack: RwSignal<LabAttack>, stepper: Stepper, on_agent: bool) -> impl IntoView {
+    LabAttack::all()
+        .filter(move |choice| choice.is_on_agent() == on_agent)
+        .map(|choice| {
+            view! {
+                <label class="attacks__choice">
+                    <input
+                        type="radio"
+                        name="attack"
+                        value=choice.slug()
+                        data-testid=format!("attack-{}", choice.slug())
+                        prop:checked=move || attack.get() == choice
+                        on:change=move |_| {
+                            attack.set(choice);
+                            stepper.go_to(0);
+                        }
+                    />
+                    {choice.title()}
+                </label>
+            }
+        })
+        .collect_view()
+}
+
 /// The attack's explanation, its RFC 9700 section, and the defence toggle.
 #[component]
-fn AttackInfo(attack: RwSignal<Attack>, defended: RwSignal<bool>) -> impl IntoView {
+fn AttackInfo(attack: RwSignal<LabAttack>, defended: RwSignal<bool>) -> impl IntoView {
     view! {
         <section class="panel attacks__info" aria-labelledby="attack-heading">
             <h2 id="attack-heading" data-testid="attack-title">
@@ -266,7 +314,11 @@ fn AttackInfo(attack: RwSignal<Attack>, defended: RwSignal<bool>) -> impl IntoVi
 
 /// How the run ended, revealed once the steps reach the deciding one.
 #[component]
-fn OutcomeView(run: Memo<Option<AttackRun>>, stepper: Stepper) -> impl IntoView {
+fn OutcomeView(
+    attack: RwSignal<LabAttack>,
+    run: Memo<Option<LabRun>>,
+    stepper: Stepper,
+) -> impl IntoView {
     let decided = move || run.with(|run| run.as_ref().map_or(0, |run| run.outcome.step()));
     // Whether the deciding step is shown: the outcome below is drawn anew
     // only when this changes, not on every step, so the live region does
@@ -276,8 +328,12 @@ fn OutcomeView(run: Memo<Option<AttackRun>>, stepper: Stepper) -> impl IntoView 
         <section class="panel attacks__outcome" aria-labelledby="outcome-heading" aria-live="polite">
             <h2 id="outcome-heading">"Outcome"</h2>
             {move || {
-                let Some(outcome) = run.with(|run| run.as_ref().map(outcome_text)) else {
-                    return drawn(move || view! { <p role="status" data-testid="attack-loading">{LOADING_ES256}</p> });
+                let Some(outcome) = run.with(|run| run.as_ref().map(|run| outcome_text(&run.outcome))) else {
+                    let loading = match attack.get() {
+                        LabAttack::Agent(_) => LOADING_AGENT,
+                        LabAttack::OAuth(_) => LOADING_ES256,
+                    };
+                    return drawn(move || view! { <p role="status" data-testid="attack-loading">{loading}</p> });
                 };
                 if reached.get() {
                     let (stopped, heading, detail) = outcome;
@@ -319,14 +375,17 @@ fn OutcomeView(run: Memo<Option<AttackRun>>, stepper: Stepper) -> impl IntoView 
 
 /// The current step: who sends what, why, and the message as it travels.
 #[component]
-fn StepDetail(run: Memo<Option<AttackRun>>, stepper: Stepper) -> impl IntoView {
+fn StepDetail(
+    attack: RwSignal<LabAttack>,
+    run: Memo<Option<LabRun>>,
+    stepper: Stepper,
+) -> impl IntoView {
     move || {
         let step = stepper.current();
         run.with(|run| {
             let run = run.as_ref()?;
             let exchange = run.trace.get(step)?.clone();
-            let summary =
-                exchange_summary(&exchange, step, run.trace.len(), Flow::AuthorizationCode);
+            let summary = exchange_summary(&exchange, step, run.trace.len(), attack.get().flow());
             let http = exchange.to_http_text();
             Some(view! {
                 <section class="panel narration" aria-labelledby="attack-step-heading">
@@ -352,10 +411,11 @@ fn StepDetail(run: Memo<Option<AttackRun>>, stepper: Stepper) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use oauth_engine::sim::attacks::Attack;
 
     #[test]
     fn a_lab_link_round_trips_attack_defence_and_step() {
-        for attack in Attack::ALL {
+        for attack in LabAttack::all() {
             for defended in [false, true] {
                 let link = LabLink::parse(&LabLink::to_query(attack, defended, 3));
                 assert_eq!(
@@ -374,7 +434,7 @@ mod tests {
     #[test]
     fn a_lab_link_names_what_it_cannot_use_and_keeps_the_rest() {
         let link = LabLink::parse("?attack=nope&defence=maybe&step=0&x=1&attack=mix-up");
-        assert_eq!(link.attack, Some(Attack::MixUp));
+        assert_eq!(link.attack, Some(LabAttack::OAuth(Attack::MixUp)));
         assert_eq!(link.defended, None);
         assert_eq!(link.step, None);
         assert_eq!(
@@ -393,7 +453,7 @@ mod tests {
                     run.outcome.step() < run.trace.len(),
                     "{attack:?} {defended}"
                 );
-                let (stopped, _, detail) = outcome_text(&run);
+                let (stopped, _, detail) = outcome_text(&run.outcome);
                 assert_eq!(stopped, defended, "{attack:?}: {detail}");
                 assert!(!detail.is_empty());
             }

@@ -2,6 +2,7 @@
 //! Both draw engine runs with the Flow screen's diagram.
 
 pub mod attacks;
+mod choice;
 pub mod compare;
 mod stepper;
 

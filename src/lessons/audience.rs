@@ -146,7 +146,7 @@ mod tests {
 
     fn lesson_and_run() -> (Lesson, LessonRun) {
         let lesson = parse_lesson("pkce.json", GOOD).unwrap();
-        let run = lesson.run.run(None).unwrap();
+        let run = lesson.run.run(None, None).unwrap();
         (lesson, run)
     }
 

@@ -57,7 +57,7 @@ mod tests {
     use oauth_engine::sim::deployed;
 
     fn spa() -> LessonRun {
-        RunSpec::Flow(Preset::Spa).run(None).unwrap()
+        RunSpec::Flow(Preset::Spa).run(None, None).unwrap()
     }
 
     #[test]
@@ -121,7 +121,13 @@ mod tests {
         let example = section.split("```json").nth(1).unwrap();
         let example = example.split("```").next().unwrap();
         let lesson = parse_lesson("my-lesson.json", example).unwrap();
-        let run = lesson.run.run(Some(deployed::support(ES256))).unwrap();
+        let run = lesson
+            .run
+            .run(
+                Some(deployed::support(ES256)),
+                Some(crate::flow::agent::contents(Default::default())),
+            )
+            .unwrap();
         check_against_run(&lesson, &run.trace).unwrap();
     }
 
@@ -149,7 +155,13 @@ mod tests {
         for file in &listed {
             let text = std::fs::read_to_string(dir.join(file)).unwrap();
             let lesson = parse_lesson(file, &text).unwrap_or_else(|p| panic!("{p:#?}"));
-            let run = lesson.run.run(Some(deployed::support(ES256))).unwrap();
+            let run = lesson
+                .run
+                .run(
+                    Some(deployed::support(ES256)),
+                    Some(crate::flow::agent::contents(Default::default())),
+                )
+                .unwrap();
             check_against_run(&lesson, &run.trace).unwrap_or_else(|p| panic!("{p:#?}"));
             assert!(
                 lesson.question_count() >= 2,

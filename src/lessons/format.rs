@@ -410,7 +410,7 @@ pub(super) mod tests {
             [
                 "lessons/x.json: run.flow must be one of \"web-app\", \"spa\", \
                  \"client-credentials\", \"device\", \"refresh\", \"oidc\", \"fapi\", \
-                 \"introspection\" or \"sign-out\", not \"pkce\""
+                 \"introspection\", \"sign-out\" or \"agent\", not \"pkce\""
             ]
         );
         assert_eq!(

@@ -37,15 +37,24 @@ struct Ready {
     run: Arc<LessonRun>,
 }
 
-/// Runs the lesson, loading the code for DPoP, PAR and the rest first if
-/// its run needs it, and checks the run against the lesson.
+/// Runs the lesson, loading first the code for DPoP, PAR and the rest, or
+/// the AI agent's, if its run needs it, and checks the run against the
+/// lesson.
 async fn prepare(lesson: Lesson) -> Result<Ready, Vec<String>> {
     let support = if lesson.run.needs_support() {
         Some(load_support().await)
     } else {
         None
     };
-    let run = lesson.run.run(support).map_err(|problem| vec![problem])?;
+    let agent = if lesson.run.needs_agent() {
+        Some(crate::flow::agent::load().await)
+    } else {
+        None
+    };
+    let run = lesson
+        .run
+        .run(support, agent)
+        .map_err(|problem| vec![problem])?;
     check_against_run(&lesson, &run.trace)?;
     Ok(Ready {
         lesson: Arc::new(lesson),

@@ -233,7 +233,7 @@ mod tests {
     }
 
     fn spa() -> LessonRun {
-        RunSpec::Flow(Preset::Spa).run(None).unwrap()
+        RunSpec::Flow(Preset::Spa).run(None, None).unwrap()
     }
 
     #[test]
@@ -271,7 +271,7 @@ mod tests {
 
     #[test]
     fn will_succeed_is_read_from_the_response_with_its_error() {
-        let device = RunSpec::Flow(Preset::Device).run(None).unwrap();
+        let device = RunSpec::Flow(Preset::Device).run(None, None).unwrap();
         // Step 1 asks for a device code; step 2 polls before the user acts.
         let poll = question(Ask::WillSucceed, &device, 1).unwrap();
         assert_eq!(poll.answer, "no");

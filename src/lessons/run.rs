@@ -10,6 +10,7 @@ use oauth_engine::sim::flow::Flow;
 use oauth_engine::sim::network::Support;
 use oauth_engine::sim::trace::Exchange;
 
+use crate::flow::agent::AgentFlow;
 use crate::flow::model::Preset;
 use crate::flow::narration::exchange_summary;
 use crate::flow::play_given;
@@ -60,10 +61,27 @@ impl RunSpec {
         }
     }
 
-    /// Runs it, with `support` if it needs it. Seeded (the lab's seed), so
-    /// every learner sees the same codes and tokens.
-    pub fn run(self, support: Option<Support>) -> Result<LessonRun, String> {
+    /// Whether the run is the AI agent's, whose code it is then given
+    /// (`crate::flow::agent`).
+    pub fn needs_agent(self) -> bool {
+        self == Self::Flow(Preset::Agent)
+    }
+
+    /// Runs it, with `support` and `agent` if it needs them. Seeded (the
+    /// lab's seed), so every learner sees the same codes and tokens.
+    pub fn run(
+        self,
+        support: Option<Support>,
+        agent: Option<AgentFlow>,
+    ) -> Result<LessonRun, String> {
         Ok(match self {
+            // The agent's run is its own (`AgentScenario::run`), with its
+            // default settings.
+            Self::Flow(Preset::Agent) => LessonRun {
+                trace: (agent.ok_or("The agent's code did not load.")?.run_default)(LAB_SEED)
+                    .into(),
+                flow: Flow::Agent,
+            },
             Self::Flow(preset) => {
                 let key = demo_signing_key()
                     .map_err(|error| format!("The simulated server's key did not load: {error}"))?;
@@ -153,7 +171,7 @@ mod tests {
 
     #[test]
     fn a_lesson_runs_the_single_page_app_without_its_cors_steps_and_links_to_that_run() {
-        let run = RunSpec::Flow(Preset::Spa).run(None).unwrap();
+        let run = RunSpec::Flow(Preset::Spa).run(None, None).unwrap();
         assert!(
             run.trace
                 .iter()

@@ -114,7 +114,49 @@ const ATTACKS = [
     stoppedAt: "Attacker to Authorization server, POST /token, 400 Bad Request",
     error: "invalid_dpop_proof",
   },
+  // The five on an AI agent and its tool servers (MCP): the lab loads the
+  // agent's code when one is picked. In the first, the one who takes what
+  // is not theirs is the tool server itself; in the last, the deciding
+  // step is the first.
+  {
+    slug: "token-passthrough",
+    gained: "Standup at 9:30",
+    stoppedAt: "Tool server (MCP) to Resource server, GET /calendar/events, 401 Unauthorized",
+    error: "invalid_token: the token is meant for another audience",
+    attackerLane: "Tool server (MCP)",
+  },
+  {
+    slug: "tool-token-replay",
+    gained: "Created: lunch at 12:00",
+    stoppedAt: "Attacker to Tool server (MCP), POST /mcp, 401 Unauthorized",
+    error: "invalid_token: the token is meant for another audience",
+  },
+  {
+    slug: "forged-resource-metadata",
+    gained: "Created: lunch at 12:00",
+    stoppedAt: "AI agent (MCP client) to Attacker, GET /.well-known/oauth-protected-resource/mcp, 200 OK",
+    error: 'the resource metadata is for "https://tools.example/mcp", not "https://notes.attacker.example/mcp"',
+  },
+  {
+    slug: "client-document-redirect",
+    gained: "Created: lunch at 12:00",
+    stoppedAt: "User and browser to Authorization server, GET /authorize, 400 Bad Request",
+    error: "redirect_uris https://attacker.example/callback are on another host",
+  },
+  {
+    slug: "client-document-ssrf",
+    gained: "with the instance's credentials",
+    stoppedAt: "Attacker to Authorization server, GET /authorize, 400 Bad Request",
+    error: "is a special-use address, which the server does not fetch",
+    decidedAtFirstStep: true,
+  },
 ];
+
+/** Shows the outcome: by its button, unless the step shown decides it. */
+async function jumpToOutcome(page) {
+  await page.locator('[data-testid="attack-jump"], [data-testid="attack-outcome"]').first().waitFor();
+  if ((await byTestId(page, "attack-jump").count()) > 0) await byTestId(page, "attack-jump").click();
+}
 
 describe("Implicit vs Code", () => {
   const app = useApp({ before, after });
@@ -244,24 +286,28 @@ describe("Attack lab", () => {
       const defence = byTestId(page, "attack-defence");
 
       await defence.uncheck();
-      await byTestId(page, "attack-jump").click();
+      await jumpToOutcome(page);
       const outcome = byTestId(page, "attack-outcome");
       assert.equal(await outcome.getAttribute("data-outcome"), "succeeded");
       assert.ok((await byTestId(page, "attack-outcome-detail").textContent()).includes(attack.gained));
       // The attacker has a lane of its own, and the trace uses it.
       const lanes = await byTestId(page, "diagram-lane").allTextContents();
-      assert.ok(lanes.includes("Attacker"), `lanes: ${lanes}`);
+      assert.ok(lanes.includes(attack.attackerLane ?? "Attacker"), `lanes: ${lanes}`);
 
       await defence.check();
       await byTestId(page, "attack-steps-restart").click();
-      assert.equal(await byTestId(page, "attack-outcome").count(), 0, "the outcome waits for its step");
-      // Stepping before the deciding step leaves the outcome's live region
-      // as it is (the same node), so a screen reader does not hear it again.
-      const waiting = await byTestId(page, "attack-jump").elementHandle();
-      await byTestId(page, "attack-steps-forward").click();
-      if ((await byTestId(page, "attack-outcome").count()) === 0) {
-        assert.equal(await waiting.evaluate((button) => button.isConnected), true, "not drawn anew on a step");
-        await byTestId(page, "attack-jump").click();
+      if (attack.decidedAtFirstStep) {
+        await outcome.waitFor();
+      } else {
+        assert.equal(await byTestId(page, "attack-outcome").count(), 0, "the outcome waits for its step");
+        // Stepping before the deciding step leaves the outcome's live region
+        // as it is (the same node), so a screen reader does not hear it again.
+        const waiting = await byTestId(page, "attack-jump").elementHandle();
+        await byTestId(page, "attack-steps-forward").click();
+        if ((await byTestId(page, "attack-outcome").count()) === 0) {
+          assert.equal(await waiting.evaluate((button) => button.isConnected), true, "not drawn anew on a step");
+          await byTestId(page, "attack-jump").click();
+        }
       }
       assert.equal(await outcome.getAttribute("data-outcome"), "stopped");
       assert.ok(
@@ -332,6 +378,27 @@ describe("Attack lab", () => {
     page.assertClean();
   });
 
+  test("a link to an attack on an AI agent opens it once the agent's code has loaded, with its texts and lanes", async () => {
+    const page = await openPage(app, "/attacks?attack=tool-token-replay&defence=off&step=3");
+    await byTestId(page, "attack-step-summary").waitFor();
+    assert.equal(await byTestId(page, "attack-title").textContent(), "Token replayed at another tool server");
+    // The picker groups the agent's five under a heading of their own.
+    const group = page.locator("fieldset.attacks__group");
+    assert.match(await group.locator("legend").textContent(), /AI agent/);
+    assert.equal(await group.locator('input[type="radio"]').count(), 5);
+    assert.equal(await byTestId(page, "attack-tool-token-replay").isChecked(), true);
+    // The explanation, the defence and the sections come with the agent's code.
+    assert.match(await byTestId(page, "attack-explanation").textContent(), /resource indicators/);
+    assert.match(await page.locator(".attacks__defence").textContent(), /Defence: Agent sends resource, tool server checks the audience/);
+    const sections = await page.locator('.attacks__info .narration__refs a').allTextContents();
+    assert.ok(sections.some((section) => section.includes("8707")), `sections: ${sections}`);
+    assert.match(await byTestId(page, "attack-steps-counter").textContent(), /^Step 3 of 12/);
+    const lanes = await byTestId(page, "diagram-lane").allTextContents();
+    assert.ok(lanes.includes("AI agent (MCP client)") && lanes.includes("Tool server (MCP)"), `lanes: ${lanes}`);
+    assert.equal(await byTestId(page, "attack-loading").count(), 0);
+    page.assertClean();
+  });
+
   test("axe-core finds nothing with an outcome on screen, in both themes", async () => {
     for (const colorScheme of ["light", "dark"]) {
       const page = await openPage(app, null, { colorScheme });
@@ -343,6 +410,9 @@ describe("Attack lab", () => {
       await byTestId(page, "attack-stolen-token").check();
       await byTestId(page, "attack-jump").click();
       await assertNoAxeViolations(page, `attack lab, a DPoP attack stopped (${colorScheme})`);
+      await byTestId(page, "attack-forged-resource-metadata").check();
+      await byTestId(page, "attack-jump").click();
+      await assertNoAxeViolations(page, `attack lab, an attack on the agent stopped (${colorScheme})`);
       page.assertClean();
       await page.context().close();
     }

@@ -250,6 +250,22 @@ describe("guided lessons", () => {
     page.assertClean();
   });
 
+  test("the AI agent's lesson, whose run needs the agent's code, asks who sends next and judges it from its run", async () => {
+    const page = await openPage(app, "/lessons?file=agent.json&stop=3");
+    await byTestId(page, "lesson-stop").waitFor();
+    assert.equal(await byTestId(page, "lesson-stop-heading").textContent(), "Stop 3 of 11: What the authorization server offers");
+    // The choices are the run's lanes, named for the agent's flow.
+    const choices = await byTestId(page, "lesson-question").locator("label").allTextContents();
+    assert.ok(choices.includes("AI agent (MCP client)") && choices.includes("Tool server (MCP)"), `choices: ${choices}`);
+    // Not the agent: the authorization server fetches the client's document.
+    await byTestId(page, "lesson-choice-client").check();
+    await byTestId(page, "lesson-check").click();
+    await byTestId(page, "lesson-revealed").waitFor();
+    assert.match(await byTestId(page, "lesson-feedback").textContent(), /^Not quite: you chose "AI agent \(MCP client\)"\..*Authorization server/);
+    await assertDiagramAt(page, 4);
+    page.assertClean();
+  });
+
   test("at a lesson's end the diagram has scrolled, and every lane's name is still in view", async () => {
     const page = await openPage(app, "/lessons?file=device.json&stop=end", { viewport: { width: 1280, height: 720 } });
     await byTestId(page, "lesson-score").waitFor();

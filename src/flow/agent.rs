@@ -17,8 +17,12 @@ use oauth_engine::sim::trace::Exchange;
 use oauth_engine::types::Scope;
 
 use super::Played;
+use super::share::Opened;
 use crate::browser::{Store, load_setting, save_setting};
 use crate::components::{CheckBox, ChoiceBox, SettingsHead, TextBox, drawn, text_memo};
+
+/// A share link's parameter: its name and its value.
+pub type LinkPair = (String, String);
 
 /// What the agent's chunk gives the screen once loaded.
 #[derive(Clone, Copy)]
@@ -35,6 +39,14 @@ pub struct AgentFlow {
     /// Runs an attack on the agent profile (for the attack lab), with its
     /// defence on or off and the lab's seed: the trace and the outcome.
     pub run_attack: fn(AgentAttack, bool, u64) -> (Vec<Exchange>, Outcome),
+    /// The settings that differ from the flow's own, as a share link names
+    /// them (`flow::share`). Read here, not by the screen, so that the
+    /// code reading them is the agent's chunk's alone.
+    pub link_pairs: fn(RwSignal<AgentScenario>) -> Vec<LinkPair>,
+    /// Sets the settings up from a share link's `agent_` parameters, on the
+    /// flow's own, and keeps them for the tab; then the link's note, with
+    /// the parameters it could not use.
+    pub open_link: fn(RwSignal<AgentScenario>, Opened) -> Option<String>,
     /// The flow with its default settings and a given seed (for lessons,
     /// whose runs every learner sees the same): its trace.
     pub run_default: fn(u64) -> Vec<Exchange>,
@@ -70,6 +82,13 @@ pub(crate) fn contents(settings: AgentScenario) -> AgentFlow {
         run_attack: |attack, defended, seed| {
             let run = run_agent_attack(attack, defended, seed, demo_key());
             (run.trace, run.outcome)
+        },
+        link_pairs: |settings| settings.with(link_pairs),
+        open_link: |settings, mut opened| {
+            let (linked, not_understood) = from_link(&opened.agent);
+            edit(settings, |settings| *settings = linked);
+            opened.not_understood.extend(not_understood);
+            opened.note()
         },
         run_default: |seed| {
             let scenario = AgentScenario {
@@ -277,6 +296,72 @@ fn downstream_from(value: &str) -> Option<Downstream> {
     Some(DOWNSTREAM[at])
 }
 
+/// A setting's name in a share link: its element id in snake case
+/// (`agent-first-scope` is `agent_first_scope`), so the two cannot drift
+/// apart.
+fn param(id: &str) -> String {
+    id.replace('-', "_")
+}
+
+/// Every yes/no setting.
+fn all_checks() -> impl Iterator<Item = &'static Check> {
+    REGISTRATION.iter().chain(&SAFEGUARDS).chain(&USER)
+}
+
+const DOWNSTREAM_ID: &str = "agent-downstream";
+
+fn link_pairs(settings: &AgentScenario) -> Vec<(String, String)> {
+    let defaults = AgentScenario::default();
+    let mut pairs = Vec::new();
+    for check in all_checks() {
+        let on = (check.get)(settings);
+        if on != (check.get)(&defaults) {
+            pairs.push((param(check.id), if on { "yes" } else { "no" }.to_owned()));
+        }
+    }
+    for field in ScopeField::ALL {
+        if field.text(settings) != field.text(&defaults) {
+            pairs.push((param(field.id()), field.text(settings).to_owned()));
+        }
+    }
+    if settings.downstream != defaults.downstream {
+        let value = downstream_value(settings.downstream);
+        pairs.push((param(DOWNSTREAM_ID), value.to_owned()));
+    }
+    pairs
+}
+
+/// The settings a link's pairs set up, on the flow's own; and each pair
+/// that names no setting, or a value it cannot take. Scopes are taken as
+/// typed: the panel says what is wrong beside the field.
+fn from_link(pairs: &[(String, String)]) -> (AgentScenario, Vec<String>) {
+    let mut settings = AgentScenario::default();
+    let mut not_understood = Vec::new();
+    for (name, value) in pairs {
+        let understood = if let Some(check) = all_checks().find(|c| param(c.id) == *name) {
+            match value.as_str() {
+                "yes" => (check.set)(&mut settings, true),
+                "no" => (check.set)(&mut settings, false),
+                _ => {}
+            }
+            matches!(value.as_str(), "yes" | "no")
+        } else if let Some(field) = ScopeField::ALL.into_iter().find(|f| param(f.id()) == *name) {
+            *field.text_mut(&mut settings) = value.clone();
+            true
+        } else if *name == param(DOWNSTREAM_ID) {
+            downstream_from(value)
+                .map(|way| settings.downstream = way)
+                .is_some()
+        } else {
+            false
+        };
+        if !understood {
+            not_understood.push(format!("{name}={value}"));
+        }
+    }
+    (settings, not_understood)
+}
+
 /// The settings panel, in the Flow screen's shape.
 fn agent_settings(settings: RwSignal<AgentScenario>) -> impl IntoView {
     let checks = |checks: &'static [Check]| {
@@ -326,7 +411,7 @@ fn agent_settings(settings: RwSignal<AgentScenario>) -> impl IntoView {
                     {scope(ScopeField::First)}
                     {scope(ScopeField::Second)}
                     <ChoiceBox
-                        id="agent-downstream"
+                        id=DOWNSTREAM_ID
                         label="When a tool runs, the tool server"
                         options=&DOWNSTREAM_OPTIONS
                         chosen=Box::new(move || settings.with(|s| downstream_value(s.downstream).to_owned()))
@@ -379,8 +464,48 @@ mod tests {
     }
 
     #[test]
+    fn a_share_link_carries_every_changed_setting_and_only_those() {
+        assert_eq!(link_pairs(&AgentScenario::default()), []);
+        let mut settings = AgentScenario::default();
+        for check in all_checks() {
+            let on = (check.get)(&settings);
+            (check.set)(&mut settings, !on);
+        }
+        settings.first_tool_scope = "calendar.read profile".into();
+        settings.second_tool_scope = "calendar write".into();
+        settings.downstream = Downstream::Exchange;
+        let pairs = link_pairs(&settings);
+        assert_eq!(pairs.len(), all_checks().count() + 3);
+        assert!(pairs.contains(&("agent_downstream".into(), "exchange".into())));
+        assert!(pairs.contains(&("agent_pre_registered".into(), "yes".into())));
+        assert_eq!(from_link(&pairs), (settings, Vec::new()));
+    }
+
+    #[test]
+    fn a_share_link_names_what_it_cannot_use_and_keeps_the_rest() {
+        let pairs = [
+            ("agent_approve".to_owned(), "maybe".to_owned()),
+            ("agent_downstream".to_owned(), "forward".to_owned()),
+            ("agent_colour".to_owned(), "red".to_owned()),
+            ("agent_check_audience".to_owned(), "no".to_owned()),
+        ];
+        let (settings, not_understood) = from_link(&pairs);
+        assert_eq!(
+            not_understood,
+            [
+                "agent_approve=maybe",
+                "agent_downstream=forward",
+                "agent_colour=red"
+            ]
+        );
+        assert!(!settings.safeguards.check_audience);
+        assert!(settings.user.approve);
+        assert_eq!(settings.downstream, Downstream::None);
+    }
+
+    #[test]
     fn each_check_reads_what_it_writes() {
-        for check in REGISTRATION.iter().chain(&SAFEGUARDS).chain(&USER) {
+        for check in all_checks() {
             let mut settings = AgentScenario::default();
             for on in [false, true] {
                 (check.set)(&mut settings, on);

@@ -271,12 +271,18 @@ impl FlowState {
 
     /// The scenario on screen, as a share link carries it.
     pub fn shared(&self) -> Shared {
+        let preset = self.preset.get();
+        let agent = match self.agent.get() {
+            Some(agent) if !preset.uses_form() => (agent.link_pairs)(agent.settings),
+            _ => Vec::new(),
+        };
         Shared {
-            preset: self.preset.get(),
+            preset,
             form: self.form.get(),
             step: self.current(),
             seed: self.seed,
             start_time: self.start_time,
+            agent,
         }
     }
 
@@ -413,6 +419,20 @@ fn opened_from_url() -> Opened {
     Opened::parse(&current_query())
 }
 
+/// A share link's AI agent settings (on the agent's own, as a link's form
+/// settings are on the flow's own), applied once the agent's code is in;
+/// the parameters it cannot use join the link's note.
+fn open_agent_link(state: FlowState, opened: Opened, note: RwSignal<Option<String>>) {
+    let pending = std::cell::Cell::new(Some(opened));
+    effect(Box::new(move || {
+        if let Some(agent) = state.agent.get()
+            && let Some(opened) = pending.take()
+        {
+            note.set((agent.open_link)(agent.settings, opened));
+        }
+    }));
+}
+
 /// Keeps `?flow=…&step=…` in the address bar in step with the screen, so a
 /// copied link opens the same flow at the same step. `replaceState`, not a
 /// navigation: stepping must not fill the history. A share link's other
@@ -449,6 +469,9 @@ pub fn FlowScreen() -> impl IntoView {
     }
     provide_context(state);
     let link_note = RwSignal::new(opened.note());
+    if !preset.uses_form() && opened.is_scenario() {
+        open_agent_link(state, opened, link_note);
+    }
     effect(Box::new(move || {
         let preset = state.preset.get();
         save_setting(Store::Session, LAST_PRESET_KEY, Some(preset.slug()));

@@ -28,6 +28,15 @@
 //!   - `withheld_scopes`: the scopes the user unticks at consent,
 //!     separated by spaces.
 //!
+//! - For the AI agent's flow, its settings that differ from its own
+//!   (`flow::agent`, whose code reads and writes them): `yes` or `no` for
+//!   `agent_pre_registered`, `agent_metadata_documents`,
+//!   `agent_dynamic_registration`, `agent_send_resource`,
+//!   `agent_check_resource_metadata`, `agent_check_audience`,
+//!   `agent_check_client_documents` and `agent_approve`; as typed,
+//!   `agent_first_scope` and `agent_second_scope`; `agent_downstream`,
+//!   `none`, `passthrough` or `exchange`.
+//!
 //! `client_secret`, `registered_secret` and `password` are secrets: a link
 //! carries them only when the user asks. A link with nothing but `flow` and
 //! `step` (what the address bar shows) moves to that step and keeps the
@@ -57,6 +66,8 @@ pub struct Shared {
     pub step: usize,
     pub seed: u64,
     pub start_time: u64,
+    /// The AI agent's changed settings, as the agent's code names them.
+    pub agent: Vec<(String, String)>,
 }
 
 impl Shared {
@@ -71,6 +82,7 @@ impl Shared {
             ("start".into(), self.start_time.to_string()),
         ];
         changed_settings(self.preset, &self.form, include_secrets, &mut pairs);
+        pairs.extend(self.agent.iter().cloned());
         query(&pairs)
     }
 
@@ -240,6 +252,8 @@ pub struct Opened {
     /// The form settings, in the link's order (a repeated one: the last
     /// wins).
     settings: Vec<Setting>,
+    /// The `agent_` parameters, as written: the agent's code reads them.
+    pub agent: Vec<(String, String)>,
     /// Each parameter that was left out, as the link wrote it.
     pub not_understood: Vec<String>,
 }
@@ -283,6 +297,10 @@ impl Opened {
                 keep(&mut self.step, step)
             }
             "seed" => keep(&mut self.seed, value.parse().ok()),
+            _ if name.starts_with("agent_") => {
+                self.agent.push((name.to_owned(), value.to_owned()));
+                true
+            }
             "start" => {
                 let start = value.parse().ok().filter(|&t| t <= MAX_START_TIME);
                 keep(&mut self.start_time, start)
@@ -300,7 +318,10 @@ impl Opened {
     /// Whether the link sets a scenario up (a seed, a start time or a
     /// setting), rather than only pointing at a flow and a step.
     pub fn is_scenario(&self) -> bool {
-        self.seed.is_some() || self.start_time.is_some() || !self.settings.is_empty()
+        self.seed.is_some()
+            || self.start_time.is_some()
+            || !self.settings.is_empty()
+            || !self.agent.is_empty()
     }
 
     /// The form a scenario link sets up for `preset`: the flow's own
@@ -356,6 +377,7 @@ mod tests {
             step: 4,
             seed: 4242,
             start_time: 1_767_225_600,
+            agent: Vec::new(),
         }
     }
 
@@ -374,6 +396,7 @@ mod tests {
             step: opened.step.unwrap(),
             seed: opened.seed.unwrap(),
             start_time: opened.start_time.unwrap(),
+            agent: opened.agent.clone(),
         };
         (opened, back)
     }
@@ -509,6 +532,21 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn a_link_keeps_the_agents_parameters_for_the_agents_code() {
+        let sent = Shared {
+            agent: vec![("agent_downstream".into(), "exchange".into())],
+            ..shared(Preset::Agent, defaults(Preset::Agent))
+        };
+        let query = sent.to_query(false);
+        assert!(query.ends_with("&agent_downstream=exchange"), "{query}");
+        let (opened, back) = open(&query);
+        assert_eq!(back, sent);
+        assert!(opened.not_understood.is_empty());
+        let only_agent = Opened::parse("flow=agent&agent_approve=no");
+        assert!(only_agent.is_scenario());
     }
 
     #[test]

@@ -87,6 +87,45 @@ describe("Share links", () => {
     stranger.assertClean();
   });
 
+  test("the AI agent's settings travel in the link, and what the link gets wrong is named", async () => {
+    const sender = await openFlow(app, "/flow?flow=agent");
+    await byTestId(sender, "agent-first-scope").waitFor();
+    await byTestId(sender, "agent-downstream").selectOption("exchange");
+    await byTestId(sender, "agent-metadata-documents").uncheck();
+    await byTestId(sender, "agent-second-scope").fill("calendar.write calendar.share");
+    await goToRequest(sender, "POST /register");
+    const step = await counter(sender);
+    const sent = await response(sender);
+    const link = await byTestId(sender, "flow-share-link").inputValue();
+    assert.match(
+      link,
+      /\/flow\?flow=agent&step=\d+&seed=\d+&start=\d+&agent_metadata_documents=no&agent_second_scope=calendar\.write\+calendar\.share&agent_downstream=exchange$/,
+    );
+
+    const receiver = await openLink(app, link);
+    await byTestId(receiver, "agent-first-scope").waitFor();
+    assert.equal(await byTestId(receiver, "agent-downstream").inputValue(), "exchange");
+    assert.equal(await byTestId(receiver, "agent-metadata-documents").isChecked(), false);
+    assert.equal(await byTestId(receiver, "agent-second-scope").inputValue(), "calendar.write calendar.share");
+    assert.equal(await counter(receiver), step);
+    assert.equal(await response(receiver), sent, "the same registration, byte for byte");
+    assert.equal(await byTestId(receiver, "flow-link-note").isVisible(), false);
+    // Applied once, and kept for the tab.
+    await receiver.reload();
+    await byTestId(receiver, "agent-first-scope").waitFor();
+    assert.equal(await byTestId(receiver, "agent-downstream").inputValue(), "exchange");
+
+    const wrong = await openLink(app, app.url("/flow?flow=agent&seed=7&agent_downstream=forward&agent_check_audience=no"));
+    await byTestId(wrong, "agent-first-scope").waitFor();
+    await byTestId(wrong, "flow-link-note").waitFor();
+    assert.match(await byTestId(wrong, "flow-link-note").textContent(), /'agent_downstream=forward' was not understood/);
+    assert.equal(await byTestId(wrong, "agent-check-audience").isChecked(), false);
+    assert.equal(await byTestId(wrong, "agent-downstream").inputValue(), "none");
+    sender.assertClean();
+    receiver.assertClean();
+    wrong.assertClean();
+  });
+
   test("the secrets the user typed stay out of the link unless asked for, under a warning", async () => {
     const sender = await openFlow(app, "/flow?flow=web-app&step=5");
     await byTestId(sender, "flow-client-secret").fill("typed-secret-1");

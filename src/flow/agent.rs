@@ -86,7 +86,11 @@ pub(crate) fn contents(settings: AgentScenario) -> AgentFlow {
         link_pairs: |settings| settings.with(link_pairs),
         open_link: |settings, mut opened| {
             let (linked, not_understood) = from_link(&opened.agent);
-            edit(settings, |settings| *settings = linked);
+            // Unchanged settings are left alone: a talk's windows post
+            // them on every step (`flow::audience`).
+            if settings.with_untracked(|settings| *settings != linked) {
+                edit(settings, |settings| *settings = linked);
+            }
             opened.not_understood.extend(not_understood);
             opened.note()
         },

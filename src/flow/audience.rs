@@ -54,6 +54,12 @@ fn apply(state: FlowState, audience: bool, query: &str) {
             forms.insert(preset, Some(form));
         });
     }
+    // The agent's settings are its own, read by its code once loaded.
+    if !preset.uses_form()
+        && let Some(agent) = state.agent.get_untracked()
+    {
+        (agent.open_link)(agent.settings, opened.clone());
+    }
     // Not `go_to`: while the run loads there are no steps to clamp to.
     state.step.set(opened.step.unwrap_or(0));
 }

@@ -100,6 +100,27 @@ describe("Two windows, one talk", () => {
     await instructor.context().close();
   });
 
+  test("the AI agent's settings changed in the instructor's window are the audience's too", async () => {
+    const instructor = await openPage(app, "/flow?flow=agent&step=3");
+    await byTestId(instructor, "agent-first-scope").waitFor();
+    await atStep(instructor, 3);
+    const audience = await openAudience(instructor);
+    await byTestId(audience, "diagram").waitFor();
+    await atStep(audience, 3);
+    const lines = (page) =>
+      page.locator('[data-testid="diagram"] .arrow-label').allTextContents();
+    // No Client ID Metadata Documents: the agent registers (RFC 7591).
+    await byTestId(instructor, "agent-metadata-documents").uncheck();
+    await audience.waitForFunction(
+      () => document.querySelector('[data-testid="diagram"]').textContent.includes("/register"),
+      null,
+      { timeout: 5000 },
+    );
+    assert.deepEqual(await lines(audience), await lines(instructor));
+    instructor.assertClean();
+    await instructor.context().close();
+  });
+
   test("closing the instructor's window leaves the audience's working; the notes' button ends the talk", async () => {
     const instructor = await openPage(app, "/flow?flow=oidc&step=1");
     await byTestId(instructor, "diagram").waitFor();

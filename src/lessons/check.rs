@@ -113,6 +113,14 @@ mod tests {
         );
     }
 
+    /// `lesson`'s run, given every piece of code a run may need (in the
+    /// app, loaded first: DPoP's and PAR's, the AI agent's).
+    fn run_with_all_code(lesson: &Lesson) -> LessonRun {
+        let support = deployed::support(ES256);
+        let agent = crate::flow::agent::contents(Default::default());
+        lesson.run.run(Some(support), Some(agent)).unwrap()
+    }
+
     /// The example in the README's "Writing a lesson" is a working lesson.
     #[test]
     fn the_readme_example_is_a_valid_lesson() {
@@ -121,13 +129,7 @@ mod tests {
         let example = section.split("```json").nth(1).unwrap();
         let example = example.split("```").next().unwrap();
         let lesson = parse_lesson("my-lesson.json", example).unwrap();
-        let run = lesson
-            .run
-            .run(
-                Some(deployed::support(ES256)),
-                Some(crate::flow::agent::contents(Default::default())),
-            )
-            .unwrap();
+        let run = run_with_all_code(&lesson);
         check_against_run(&lesson, &run.trace).unwrap();
     }
 
@@ -155,13 +157,7 @@ mod tests {
         for file in &listed {
             let text = std::fs::read_to_string(dir.join(file)).unwrap();
             let lesson = parse_lesson(file, &text).unwrap_or_else(|p| panic!("{p:#?}"));
-            let run = lesson
-                .run
-                .run(
-                    Some(deployed::support(ES256)),
-                    Some(crate::flow::agent::contents(Default::default())),
-                )
-                .unwrap();
+            let run = run_with_all_code(&lesson);
             check_against_run(&lesson, &run.trace).unwrap_or_else(|p| panic!("{p:#?}"));
             assert!(
                 lesson.question_count() >= 2,

@@ -11,7 +11,7 @@ import { DIST, SUBPATH, SUBPATH_DIST, byTestId, gotoApp, openPage, useApp } from
  * Each screen's wasm chunks, by split point ("flow", "pkce", "jwt", "lab"),
  * as the build wrote them into index.html's preload map
  * (scripts/split/preload.mjs). The Flow screen's code is all in chunks it
- * shares with the AI agent's (src/flow/agent.rs), so it has no file of its
+ * shares with the AI agent's (src/flow/agent/), so it has no file of its
  * own: its chunks are the set, not one name.
  */
 function screenChunks(dist) {

@@ -1,8 +1,13 @@
-//! The flow "AI agent connecting to a tool server (MCP)": the engine's agent run
-//! (`sim::agent`), its settings and its glossary, in a chunk of their own
-//! that loads the first time the flow is picked, an attack on the agent in
-//! the attack lab, or the agent's lesson. The rest of the screen (diagram, narration,
+//! The flow "AI agent connecting to a tool server (MCP)": the engine's
+//! agent run (`sim::agent`), its settings (`fields`, `panel`, `link`),
+//! its glossary and its attacks, in a chunk of their own that loads the
+//! first time the flow is picked, an attack on the agent in the attack
+//! lab, or the agent's lesson. The rest of the screen (diagram, narration,
 //! inspector, exports) is the Flow screen's own.
+
+mod fields;
+mod link;
+mod panel;
 
 use leptos::prelude::*;
 use oauth_engine::jose::SigningKey;
@@ -14,10 +19,6 @@ use oauth_engine::sim::agent::glossary::{self, Meaning};
 use oauth_engine::sim::attacks::Outcome;
 use oauth_engine::sim::flow::Flow;
 use oauth_engine::sim::trace::Exchange;
-
-mod fields;
-mod link;
-mod panel;
 
 use super::Played;
 use super::share::Opened;

@@ -1,8 +1,9 @@
-//! The two controls a settings form is made of, labelled and tied to their
-//! messages: a yes/no box, and a text with the reason it cannot be used.
-//! The Flow screen's settings (`flow::settings`) and the agent's
-//! (`flow::agent`) both draw theirs with these; each screen keeps its own
-//! state and says how to read and change it.
+//! What a settings panel is made of: a yes/no box, a text box with the
+//! reason its text cannot be used, a drop-down, and the panel's head (its
+//! reset button and status line). The Flow screen's settings
+//! (`flow::settings`) and the agent's (`flow::agent`) both draw theirs
+//! with these; each screen keeps its own state and says how to read and
+//! change it.
 
 use leptos::prelude::*;
 

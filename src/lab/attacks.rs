@@ -12,7 +12,7 @@ use leptos::prelude::*;
 
 use crate::components::drawn;
 use oauth_engine::form::decode_form;
-use oauth_engine::sim::attacks::{Outcome, run_attack};
+use oauth_engine::sim::attacks::{Attack, Outcome, run_attack};
 use oauth_engine::sim::deployed;
 use oauth_engine::sim::trace::Exchange;
 
@@ -148,7 +148,7 @@ pub fn AttackLab() -> impl IntoView {
             .or_else(|| {
                 load_setting(Store::Session, ATTACK_KEY).and_then(|s| LabAttack::from_slug(&s))
             })
-            .unwrap_or(LabAttack::all().next().expect("the lab has attacks")),
+            .unwrap_or(LabAttack::OAuth(Attack::ALL[0])),
     );
     let defended = RwSignal::new(
         link.defended
@@ -411,7 +411,6 @@ fn StepDetail(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use oauth_engine::sim::attacks::Attack;
 
     #[test]
     fn a_lab_link_round_trips_attack_defence_and_step() {

@@ -3,6 +3,7 @@
 //! later, in `check`.
 
 use oauth_engine::sim::attacks::Attack;
+use oauth_engine::sim::token_storage::Architecture;
 use serde_json::Value;
 
 use super::lesson::{Ask, Card, Lesson, Stop};
@@ -105,7 +106,7 @@ impl Problems<'_> {
             "run",
             "must be an object such as {\"flow\": \"spa\"}",
         )?;
-        let kinds: Vec<&str> = ["flow", "attack", "compare"]
+        let kinds: Vec<&str> = ["flow", "attack", "compare", "storage", "cors"]
             .into_iter()
             .filter(|kind| object.contains_key(*kind))
             .collect();
@@ -114,10 +115,15 @@ impl Problems<'_> {
             [] => {
                 self.add(
                     "run",
-                    "must name one of flow, attack or compare, such as {\"flow\": \"spa\"}",
+                    "must name one of flow, attack, compare, storage or cors, such as \
+                     {\"flow\": \"spa\"}",
                 );
                 // Still name the fields it has, typos included.
-                self.unknown_fields(object, "run", &["flow", "attack", "defence", "compare"]);
+                self.unknown_fields(
+                    object,
+                    "run",
+                    &["flow", "attack", "defence", "compare", "storage", "cors"],
+                );
                 return None;
             }
             several => {
@@ -139,36 +145,38 @@ impl Problems<'_> {
         match kind {
             "flow" => {
                 let slugs: Vec<&str> = Preset::ALL.iter().map(|p| p.slug()).collect();
-                self.one_of(&path, value, &slugs, Preset::from_slug)
-                    .map(RunSpec::Flow)
+                self.one_of(&path, value, &slugs)
+                    .map(|at| RunSpec::Flow(Preset::ALL[at]))
             }
             "attack" => {
                 let slugs: Vec<&str> = Attack::ALL.iter().map(|a| a.slug()).collect();
-                let attack = self.one_of(&path, value, &slugs, Attack::from_slug);
+                let attack = self.one_of(&path, value, &slugs).map(|at| Attack::ALL[at]);
                 let defended = match object.get("defence") {
                     None => {
                         self.add("run.defence", "is missing: give \"on\" or \"off\"");
                         None
                     }
-                    Some(value) => self.one_of("run.defence", value, &["on", "off"], |s| match s {
-                        "on" => Some(true),
-                        "off" => Some(false),
-                        _ => None,
-                    }),
+                    Some(value) => self
+                        .one_of("run.defence", value, &["on", "off"])
+                        .map(|at| at == 0),
                 };
                 Some(RunSpec::Attack {
                     attack: attack?,
                     defended: defended?,
                 })
             }
+            "storage" => {
+                let slugs: Vec<&str> = Architecture::ALL.iter().map(|a| a.slug()).collect();
+                self.one_of(&path, value, &slugs)
+                    .map(|at| RunSpec::Storage(Architecture::ALL[at]))
+            }
+            "cors" => self
+                .one_of(&path, value, &["allowed", "refused"])
+                .map(|at| RunSpec::Cors { allowed: at == 0 }),
             _ => {
                 let slugs: Vec<&str> = CompareSide::ALL.iter().map(|s| s.slug()).collect();
-                self.one_of(&path, value, &slugs, |slug| {
-                    CompareSide::ALL
-                        .into_iter()
-                        .find(|side| side.slug() == slug)
-                })
-                .map(RunSpec::Compare)
+                self.one_of(&path, value, &slugs)
+                    .map(|at| RunSpec::Compare(CompareSide::ALL[at]))
             }
         }
     }
@@ -232,13 +240,8 @@ impl Problems<'_> {
                         &format!("{path}.ask"),
                         value,
                         &["next_sender", "will_succeed"],
-                        |s| match s {
-                            "next_sender" => Some(Ask::NextSender),
-                            "will_succeed" => Some(Ask::WillSucceed),
-                            _ => None,
-                        },
                     )
-                    .map(Some),
+                    .map(|at| Some([Ask::NextSender, Ask::WillSucceed][at])),
             };
             if let (Some(at), Some(text), Some(ask)) = (at, text, ask) {
                 stops.push(Stop {
@@ -397,9 +400,20 @@ pub(super) mod tests {
         assert_eq!(
             one_run("{}"),
             [
-                "lessons/x.json: run must name one of flow, attack or compare, such as \
-                 {\"flow\": \"spa\"}"
+                "lessons/x.json: run must name one of flow, attack, compare, storage or cors, \
+                 such as {\"flow\": \"spa\"}"
             ]
+        );
+        assert_eq!(
+            one_run(r#"{"storage": "cookie"}"#),
+            [
+                "lessons/x.json: run.storage must be one of \"local-storage\", \"memory\", \
+                 \"token-mediating-backend\" or \"bff\", not \"cookie\""
+            ]
+        );
+        assert_eq!(
+            one_run(r#"{"cors": "maybe"}"#),
+            ["lessons/x.json: run.cors must be \"allowed\" or \"refused\", not \"maybe\""]
         );
         assert_eq!(
             one_run(r#"{"flow": "spa", "compare": "code"}"#),

@@ -132,15 +132,13 @@ impl<'f> Problems<'f> {
         }
     }
 
-    /// A string that must be one of `allowed`.
-    pub(super) fn one_of<T>(
-        &mut self,
-        path: &str,
-        value: &Value,
-        allowed: &[&str],
-        read: impl Fn(&str) -> Option<T>,
-    ) -> Option<T> {
-        let found = value.as_str().and_then(read);
+    /// A string that must be one of `allowed`: its place in the list. Not
+    /// generic over what the caller makes of it, so that every field's
+    /// check shares one copy of this code.
+    pub(super) fn one_of(&mut self, path: &str, value: &Value, allowed: &[&str]) -> Option<usize> {
+        let found = value
+            .as_str()
+            .and_then(|given| allowed.iter().position(|name| *name == given));
         if found.is_none() {
             let quoted: Vec<String> = allowed.iter().map(|s| format!("\"{s}\"")).collect();
             let quoted: Vec<&str> = quoted.iter().map(String::as_str).collect();

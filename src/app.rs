@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/compare") view={Lazy::<LabRoute>::new()} />
                     <Route path=path!("/attacks") view={Lazy::<LabRoute>::new()} />
                     <Route path=path!("/lessons") view={Lazy::<LabRoute>::new()} />
+                    <Route path=path!("/token-storage") view={Lazy::<LabRoute>::new()} />
                 </FlatRoutes>
             </main>
             <footer class="site-footer">
@@ -120,11 +121,13 @@ impl LazyRoute for JwtRoute {
     }
 }
 
-/// Implicit vs Code, the attack lab and the lessons: one code-split chunk
-/// for the three, which share most of their code (the engine's lab runs,
-/// the diagram and stepper). Three chunks of their own would each repeat
-/// the glue between them and weigh more in all. Their stylesheets are each
-/// screen's own: only the lessons load the lessons' rules.
+/// Implicit vs Code, the attack lab, the lessons and where tokens live:
+/// one code-split chunk for the four, which share most of their code (the
+/// engine's lab runs, the diagram and stepper). Chunks of their own would
+/// each repeat the glue between them and weigh more in all. Their
+/// stylesheets are each screen's own: only the lessons load the lessons'
+/// rules. (Where tokens live keeps its own code in a chunk behind this
+/// one: `lab::storage`.)
 struct LabRoute;
 
 #[lazy_route]
@@ -135,16 +138,7 @@ impl LazyRoute for LabRoute {
     }
 
     fn view(_this: Self) -> AnyView {
-        let path = leptos_router::hooks::use_location()
-            .pathname
-            .get_untracked();
-        if path.ends_with("/compare") {
-            screen(crate::lab::compare::CompareScreen)
-        } else if path.ends_with("/attacks") {
-            screen(crate::lab::attacks::AttackLab)
-        } else {
-            screen(crate::lessons::LessonsScreen)
-        }
+        crate::lab::screen()
     }
 }
 

@@ -38,6 +38,14 @@ pub const SCREENS: &[Screen] = &[
                   and read the verdict.",
     },
     Screen {
+        path: "/token-storage",
+        nav_label: "Token storage",
+        title: "Where tokens live",
+        summary: "The same app four ways (tokens in localStorage, in memory, a token-mediating \
+                  backend, a BFF), attacked by the same injected script: what it takes, and \
+                  what still works once the tab is closed.",
+    },
+    Screen {
         path: "/attacks",
         nav_label: "Attacks",
         title: "Attack lab",

@@ -13,7 +13,7 @@ split_dir="$target_dir/wasm-bindgen/$TRUNK_PROFILE/wasm_split"
 [ -d "$split_dir" ] || exit 0
 
 # Keep in step with data-wasm-opt / data-wasm-opt-params in index.html.
-opt_params="--enable-bulk-memory --enable-bulk-memory-opt --enable-multivalue --enable-mutable-globals --enable-nontrapping-float-to-int --enable-reference-types --enable-sign-ext --low-memory-unused --strip-producers --strip-target-features"
+opt_params="--enable-bulk-memory --enable-bulk-memory-opt --enable-multivalue --enable-mutable-globals --enable-nontrapping-float-to-int --enable-reference-types --enable-sign-ext --low-memory-unused --strip-producers --strip-target-features --converge"
 
 for loader in "$split_dir"/split-*.js; do
   [ -e "$loader" ] || exit 0

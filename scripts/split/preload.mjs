@@ -26,8 +26,26 @@ import { join } from "node:path";
 const stage = process.env.TRUNK_STAGING_DIR;
 if (process.env.TRUNK_PROFILE !== "release") process.exit(0);
 
-// Each screen's path and the split point that draws it (src/app.rs).
-const ROUTES = { flow: "flow", jwt: "jwt", pkce: "pkce", compare: "lab", attacks: "lab", lessons: "lab" };
+// Each screen's path and the chunks it needs first, by name (src/app.rs).
+const ROUTES = {
+  flow: "flow",
+  jwt: "jwt",
+  pkce: "pkce",
+  compare: "runs",
+  attacks: "lab",
+  lessons: "lab",
+  "token-storage": "runs",
+};
+// Each name's split points: a route's, and for the lab's two screens of
+// runs side by side, the chunk of theirs that they load at once
+// (src/lab/side_by_side.rs), preloaded with the lab's.
+const POINTS = {
+  flow: ["__flow_route_view_"],
+  jwt: ["__jwt_route_view_"],
+  pkce: ["__pkce_route_view_"],
+  lab: ["__lab_route_view_"],
+  runs: ["__lab_route_view_", "load_side_by_side_"],
+};
 // The stylesheets (style/*.css) each screen uses, in cascade order, by its
 // path: the lab's three screens share a split point, not their styles.
 // Every other stylesheet is for every screen.
@@ -38,6 +56,7 @@ const STYLES = {
   compare: ["diagram", "lab"],
   attacks: ["diagram", "lab"],
   lessons: ["diagram", "lab", "lessons"],
+  "token-storage": ["diagram", "lab"],
 };
 
 const loaderName = (await readdir(stage)).find((file) => /^split-[\w-]+\.js$/.test(file));
@@ -50,13 +69,13 @@ const chunks = [];
 for (const [, users, file] of loader.matchAll(/\/\* ([^*]+) \*\/\s*const __chunk_\d+ = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"/g)) {
   chunks.push({ file, users: users.split(",").map((user) => user.trim()) });
 }
-for (const [, file, point] of loader.matchAll(/new URL\("\.\/(split_(__\w+_route_view_\d+)-\w+\.wasm)"/g)) {
+for (const [, file, point] of loader.matchAll(/new URL\("\.\/(split_(\w+_\d+)-\w+\.wasm)"/g)) {
   chunks.push({ file, users: [point] });
 }
-const filesFor = (splitPoint) =>
-  chunks.filter((chunk) => chunk.users.some((user) => user.startsWith(`__${splitPoint}_route_view_`))).map((chunk) => chunk.file);
-// Each split point's files once; the three lab screens share theirs.
-const points = Object.fromEntries([...new Set(Object.values(ROUTES))].map((point) => [point, filesFor(point)]));
+const filesFor = (prefixes) =>
+  chunks.filter((chunk) => chunk.users.some((user) => prefixes.some((prefix) => user.startsWith(prefix)))).map((chunk) => chunk.file);
+// Each name's files once; the lab's screens share theirs.
+const points = Object.fromEntries(Object.entries(POINTS).map(([name, prefixes]) => [name, filesFor(prefixes)]));
 for (const [point, files] of Object.entries(points)) {
   if (files.length === 0) throw new Error(`preload: no chunk found for the ${point} split point in ${loaderName}`);
 }

@@ -13,14 +13,13 @@ use oauth_engine::sim::trace::browser_at;
 use super::attacks::LabLink;
 use super::stepper::{StepControls, Stepper};
 use super::{LAB_SEED, STEP_MILLIS};
-use crate::browser::{current_query, replace_query, set_title};
+use crate::browser::{current_query, replace_query};
 use crate::flow::diagram::SequenceDiagram;
 use crate::flow::layout::{COMPACT_LANE_GAP, Layout};
 use crate::flow::narration::{Explanation, exchange_summary};
 
 #[component]
 pub fn CompareScreen() -> impl IntoView {
-    set_title("Implicit vs Code");
     let comparison = Arc::new(compare(LAB_SEED));
     let longest = comparison
         .implicit
@@ -206,7 +205,7 @@ fn Verdicts(comparison: Arc<Comparison>) -> impl IntoView {
     }
 }
 
-fn cell_view(cell: &Cell, side: &'static str) -> impl IntoView + use<> {
+pub(super) fn cell_view(cell: &Cell, side: &'static str) -> impl IntoView + use<> {
     let (mark, meaning) = if cell.good {
         ("✓", "Safe: ")
     } else {

@@ -146,7 +146,10 @@ mod tests {
 
     fn lesson_and_run() -> (Lesson, LessonRun) {
         let lesson = parse_lesson("pkce.json", GOOD).unwrap();
-        let run = lesson.run.run(None, None).unwrap();
+        let run = lesson
+            .run
+            .run(crate::lessons::run::Loaded::default())
+            .unwrap();
         (lesson, run)
     }
 

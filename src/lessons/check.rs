@@ -57,7 +57,9 @@ mod tests {
     use oauth_engine::sim::deployed;
 
     fn spa() -> LessonRun {
-        RunSpec::Flow(Preset::Spa).run(None, None).unwrap()
+        RunSpec::Flow(Preset::Spa)
+            .run(crate::lessons::run::Loaded::default())
+            .unwrap()
     }
 
     #[test]
@@ -116,9 +118,12 @@ mod tests {
     /// `lesson`'s run, given every piece of code a run may need (in the
     /// app, loaded first: DPoP's and PAR's, the AI agent's).
     fn run_with_all_code(lesson: &Lesson) -> LessonRun {
-        let support = deployed::support(ES256);
-        let agent = crate::flow::agent::contents(Default::default());
-        lesson.run.run(Some(support), Some(agent)).unwrap()
+        let loaded = crate::lessons::run::Loaded {
+            support: Some(deployed::support(ES256)),
+            agent: Some(crate::flow::agent::contents(Default::default())),
+            side_by_side: Some(crate::lab::side_by_side::contents()),
+        };
+        lesson.run.run(loaded).unwrap()
     }
 
     /// The example in the README's "Writing a lesson" is a working lesson.

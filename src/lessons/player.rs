@@ -19,7 +19,7 @@ use super::files::{check_file_name, lesson_path};
 use super::lesson::{Ask, Lesson};
 use super::links::Place;
 use super::questions::{Question, SUCCESS_RULE, feedback, question, score};
-use super::run::{LessonRun, RunSpec, step_line};
+use super::run::{LessonRun, Loaded, RunSpec, step_line};
 use super::{lessons_href, write_place_to_url};
 use crate::browser::{Store, load_setting, save_setting, set_title};
 use crate::components::{AppBase, app_href};
@@ -37,24 +37,29 @@ struct Ready {
     run: Arc<LessonRun>,
 }
 
-/// Runs the lesson, loading first the code for DPoP, PAR and the rest, or
-/// the AI agent's, if its run needs it, and checks the run against the
-/// lesson.
+/// Runs the lesson, loading first the code for DPoP, PAR and the rest,
+/// the AI agent's or Where tokens live's, if its run needs it, and checks
+/// the run against the lesson.
 async fn prepare(lesson: Lesson) -> Result<Ready, Vec<String>> {
-    let support = if lesson.run.needs_support() {
-        Some(load_support().await)
-    } else {
-        None
+    let spec = lesson.run;
+    let loaded = Loaded {
+        support: if spec.needs_support() {
+            Some(load_support().await)
+        } else {
+            None
+        },
+        agent: if spec.needs_agent() {
+            Some(crate::flow::agent::load().await)
+        } else {
+            None
+        },
+        side_by_side: if spec.needs_side_by_side() {
+            Some(crate::lab::side_by_side::load_side_by_side().await)
+        } else {
+            None
+        },
     };
-    let agent = if lesson.run.needs_agent() {
-        Some(crate::flow::agent::load().await)
-    } else {
-        None
-    };
-    let run = lesson
-        .run
-        .run(support, agent)
-        .map_err(|problem| vec![problem])?;
+    let run = spec.run(loaded).map_err(|problem| vec![problem])?;
     check_against_run(&lesson, &run.trace)?;
     Ok(Ready {
         lesson: Arc::new(lesson),
@@ -532,6 +537,8 @@ fn Summary(
         RunSpec::Flow(_) => (lesson.run.screen_link(last), "the Flow simulator"),
         RunSpec::Attack { .. } => (lesson.run.screen_link(last), "the attack lab"),
         RunSpec::Compare(_) => (lesson.run.screen_link(last), "Implicit vs Code"),
+        RunSpec::Storage(_) => (lesson.run.screen_link(last), "Where tokens live"),
+        RunSpec::Cors { .. } => (lesson.run.screen_link(last), "the Flow simulator"),
     };
     view! {
         <section class="panel lesson__end" aria-labelledby="lesson-end-heading" data-testid="lesson-end">

@@ -233,7 +233,9 @@ mod tests {
     }
 
     fn spa() -> LessonRun {
-        RunSpec::Flow(Preset::Spa).run(None, None).unwrap()
+        RunSpec::Flow(Preset::Spa)
+            .run(crate::lessons::run::Loaded::default())
+            .unwrap()
     }
 
     #[test]
@@ -271,7 +273,9 @@ mod tests {
 
     #[test]
     fn will_succeed_is_read_from_the_response_with_its_error() {
-        let device = RunSpec::Flow(Preset::Device).run(None, None).unwrap();
+        let device = RunSpec::Flow(Preset::Device)
+            .run(crate::lessons::run::Loaded::default())
+            .unwrap();
         // Step 1 asks for a device code; step 2 polls before the user acts.
         let poll = question(Ask::WillSucceed, &device, 1).unwrap();
         assert_eq!(poll.answer, "no");

@@ -5,24 +5,42 @@ use std::sync::Arc;
 
 use oauth_engine::keys::demo_signing_key;
 use oauth_engine::sim::attacks::{Attack, run_attack};
-use oauth_engine::sim::compare::compare;
 use oauth_engine::sim::flow::Flow;
 use oauth_engine::sim::network::Support;
 use oauth_engine::sim::trace::Exchange;
+
+use oauth_engine::sim::token_storage::Architecture;
 
 use crate::flow::agent::AgentFlow;
 use crate::flow::model::Preset;
 use crate::flow::narration::exchange_summary;
 use crate::flow::play_given;
 use crate::lab::LAB_SEED;
+use crate::lab::side_by_side::SideBySide;
 
 /// What a lesson runs: a flow of the Flow screen, an attack of the attack
-/// lab with its defence on or off, or one side of Implicit vs Code.
+/// lab with its defence on or off, one side of Implicit vs Code, one
+/// architecture of Where tokens live, or the single-page app under the
+/// browser's CORS, its origin allowed by the authorization server or not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunSpec {
     Flow(Preset),
     Attack { attack: Attack, defended: bool },
     Compare(CompareSide),
+    Storage(Architecture),
+    Cors { allowed: bool },
+}
+
+/// The code-split code a run may need, loaded by the player first.
+#[derive(Default)]
+pub struct Loaded {
+    /// DPoP's, PAR's and the rest (`crate::deployed`).
+    pub support: Option<Support>,
+    /// The AI agent's (`crate::flow::agent`).
+    pub agent: Option<AgentFlow>,
+    /// Implicit vs Code's and Where tokens live's, with the browser's
+    /// CORS (`crate::lab::side_by_side`).
+    pub side_by_side: Option<SideBySide>,
 }
 
 /// One side of Implicit vs Code.
@@ -57,8 +75,18 @@ impl RunSpec {
         match self {
             Self::Flow(preset) => preset.scenario().needs_support(),
             Self::Attack { attack, .. } => attack.needs_support(),
-            Self::Compare(_) => false,
+            Self::Compare(_) | Self::Storage(_) | Self::Cors { .. } => false,
         }
+    }
+
+    /// Whether the run is one of Implicit vs Code's or Where tokens
+    /// live's, or under CORS, whose code it is then given
+    /// (`crate::lab::side_by_side`).
+    pub fn needs_side_by_side(self) -> bool {
+        matches!(
+            self,
+            Self::Compare(_) | Self::Storage(_) | Self::Cors { .. }
+        )
     }
 
     /// Whether the run is the AI agent's, whose code it is then given
@@ -67,24 +95,31 @@ impl RunSpec {
         self == Self::Flow(Preset::Agent)
     }
 
-    /// Runs it, with `support` and `agent` if it needs them. Seeded (the
-    /// lab's seed), so every learner sees the same codes and tokens.
-    pub fn run(
-        self,
-        support: Option<Support>,
-        agent: Option<AgentFlow>,
-    ) -> Result<LessonRun, String> {
+    /// Runs it, with the code it needs from `loaded`. Seeded (the lab's
+    /// seed), so every learner sees the same codes and tokens.
+    pub fn run(self, loaded: Loaded) -> Result<LessonRun, String> {
+        let side_by_side = || {
+            loaded
+                .side_by_side
+                .ok_or("The code of the screens side by side did not load.")
+        };
+        let key = || {
+            demo_signing_key()
+                .map_err(|error| format!("The simulated server's key did not load: {error}"))
+        };
         Ok(match self {
             // The agent's run is its own (`AgentScenario::run`), with its
             // default settings.
             Self::Flow(Preset::Agent) => LessonRun {
-                trace: (agent.ok_or("The agent's code did not load.")?.run_default)(LAB_SEED)
-                    .into(),
+                trace: (loaded
+                    .agent
+                    .ok_or("The agent's code did not load.")?
+                    .run_default)(LAB_SEED)
+                .into(),
                 flow: Flow::Agent,
             },
             Self::Flow(preset) => {
-                let key = demo_signing_key()
-                    .map_err(|error| format!("The simulated server's key did not load: {error}"))?;
+                let key = key()?;
                 let mut scenario = preset.scenario();
                 scenario.seed = LAB_SEED;
                 // Lessons run a flow as its servers see it, without the
@@ -92,30 +127,51 @@ impl RunSpec {
                 // they teach is OAuth's own steps, and the lab's chunk
                 // stays without the CORS code (`flow::play_given`).
                 scenario.browser_app = None;
-                let played = play_given(scenario, &key, support, None);
+                let played = play_given(scenario, &key, loaded.support, None);
                 LessonRun {
                     trace: played.trace,
                     flow: preset.flow(),
                 }
             }
+            // The single-page app as the Flow screen runs it, under CORS,
+            // with the browser's CORS from the side-by-side chunk.
+            Self::Cors { allowed } => {
+                let key = key()?;
+                let mut scenario = Preset::Spa.scenario();
+                scenario.seed = LAB_SEED;
+                if let Some(app) = scenario.browser_app.as_mut().filter(|_| !allowed) {
+                    app.server_allows.clear();
+                }
+                let played = play_given(scenario, &key, None, Some(side_by_side()?.page));
+                LessonRun {
+                    trace: played.trace,
+                    flow: Flow::AuthorizationCode,
+                }
+            }
+            Self::Storage(architecture) => LessonRun {
+                trace: (side_by_side()?.storage_run)(architecture, LAB_SEED).into(),
+                flow: Flow::AuthorizationCode,
+            },
             Self::Attack { attack, defended } => LessonRun {
-                trace: run_attack(attack, defended, LAB_SEED, support)
+                trace: run_attack(attack, defended, LAB_SEED, loaded.support)
                     .map_err(|stop| format!("The attack did not run: {stop}"))?
                     .trace
                     .into(),
                 flow: Flow::AuthorizationCode,
             },
-            Self::Compare(side) => {
-                let comparison = compare(LAB_SEED);
-                let side = match side {
-                    CompareSide::Implicit => comparison.implicit,
-                    CompareSide::Code => comparison.code,
-                };
-                LessonRun {
-                    trace: side.run.trace.into(),
-                    flow: Flow::AuthorizationCode,
-                }
-            }
+            Self::Compare(side) => LessonRun {
+                trace: {
+                    let comparison = (side_by_side()?.compare)();
+                    match side {
+                        CompareSide::Implicit => comparison.implicit,
+                        CompareSide::Code => comparison.code,
+                    }
+                    .run
+                    .trace
+                    .into()
+                },
+                flow: Flow::AuthorizationCode,
+            },
         })
     }
 
@@ -130,6 +186,11 @@ impl RunSpec {
             ),
             Self::Compare(CompareSide::Implicit) => "The implicit grant".to_owned(),
             Self::Compare(CompareSide::Code) => "Authorization code with PKCE".to_owned(),
+            Self::Storage(architecture) => architecture.title().to_owned(),
+            Self::Cors { allowed: true } => "A single-page app under CORS".to_owned(),
+            Self::Cors { allowed: false } => {
+                "A single-page app whose origin the server does not allow".to_owned()
+            }
         }
     }
 
@@ -154,6 +215,18 @@ impl RunSpec {
                 step + 1
             ),
             Self::Compare(_) => "/compare".to_owned(),
+            Self::Storage(_) => format!("/token-storage?step={}", step + 1),
+            // The Flow screen's single-page app, with the server's allowed
+            // origins emptied when the lesson's were.
+            Self::Cors { allowed } => format!(
+                "/flow?flow=spa&step={}{}",
+                step + 1,
+                if allowed {
+                    ""
+                } else {
+                    "&server_allowed_origins="
+                }
+            ),
         }
     }
 }
@@ -171,7 +244,7 @@ mod tests {
 
     #[test]
     fn a_lesson_runs_the_single_page_app_without_its_cors_steps_and_links_to_that_run() {
-        let run = RunSpec::Flow(Preset::Spa).run(None, None).unwrap();
+        let run = RunSpec::Flow(Preset::Spa).run(Loaded::default()).unwrap();
         assert!(
             run.trace
                 .iter()

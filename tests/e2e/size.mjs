@@ -71,10 +71,19 @@ export const JWT_WITH_KEY_BUDGET_KB = 397.5;
 // engine's simulated servers it shares with /flow, and the lessons' index,
 // into which a release build writes each shipped lesson's card (issue 18:
 // the list had fetched every lesson file, 12 KB). Goal: 350.
-export const LESSONS_VISIT_BUDGET_KB = 396;
+export const LESSONS_VISIT_BUDGET_KB = 372.6;
 // A first visit straight to /attacks: the same chunks without the lessons.
 // Goal: 350.
-export const ATTACKS_VISIT_BUDGET_KB = 392.8;
+export const ATTACKS_VISIT_BUDGET_KB = 369.3;
+// A first visit straight to /compare or /token-storage: the lab's chunks,
+// the chunk of its two screens of runs side by side
+// (src/lab/side_by_side.rs), and the Flow screen's chunks, which that
+// chunk's split point reaches so as not to cut them (see there). Issue 18
+// moved Implicit vs Code out of the lab's chunk into that one to pay for
+// Where tokens live: the lab's two other visits lost 23 KB (both budgets
+// lowered), this one gained 149 KB. Goal: 400.
+export const COMPARE_VISIT_BUDGET_KB = 541.5;
+export const STORAGE_VISIT_BUDGET_KB = 541.5;
 
 const server = await serve(DIST, "/");
 const browser = await launch();
@@ -93,7 +102,8 @@ async function visit(path, ready, act = async () => {}) {
   await page.close();
   const rows = [];
   for (const path of paths) {
-    const file = ["/", "/flow", "/jwt", "/pkce", "/lessons", "/attacks"].includes(path) ? "index.html" : decodeURIComponent(path.slice(1));
+    const screens = ["/", "/flow", "/jwt", "/pkce", "/lessons", "/attacks", "/compare", "/token-storage"];
+    const file = screens.includes(path) ? "index.html" : decodeURIComponent(path.slice(1));
     const bytes = await readFile(join(DIST, file));
     rows.push({ file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length });
   }
@@ -154,6 +164,16 @@ try {
     "First visit download, straight to /attacks",
     await visit("attacks", '[data-testid="attack-steps-counter"]'),
     ATTACKS_VISIT_BUDGET_KB,
+  );
+  report(
+    "First visit download, straight to /compare",
+    await visit("compare", '[data-testid="compare-verdicts"]'),
+    COMPARE_VISIT_BUDGET_KB,
+  );
+  report(
+    "First visit download, straight to /token-storage",
+    await visit("token-storage", '[data-testid="storage-outcome"]'),
+    STORAGE_VISIT_BUDGET_KB,
   );
   const typeKey = async (page) => {
     await page.fill('[data-testid="jwt-token"]', "eyJhbGciOiJIUzI1NiJ9.e30.ZRrHA1JJJW8opsbCGfG_HACGpVUMN_a9IV7pAx_Zmeo");

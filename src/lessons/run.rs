@@ -7,9 +7,8 @@ use oauth_engine::keys::demo_signing_key;
 use oauth_engine::sim::attacks::{Attack, run_attack};
 use oauth_engine::sim::flow::Flow;
 use oauth_engine::sim::network::Support;
-use oauth_engine::sim::trace::Exchange;
-
 use oauth_engine::sim::token_storage::Architecture;
+use oauth_engine::sim::trace::Exchange;
 
 use crate::flow::agent::AgentFlow;
 use crate::flow::model::Preset;
@@ -145,7 +144,7 @@ impl RunSpec {
                 let played = play_given(scenario, &key, None, Some(side_by_side()?.page));
                 LessonRun {
                     trace: played.trace,
-                    flow: Flow::AuthorizationCode,
+                    flow: Preset::Spa.flow(),
                 }
             }
             Self::Storage(architecture) => LessonRun {
@@ -259,6 +258,40 @@ mod tests {
             .unwrap()
             .scenario(Preset::Spa)
             .unwrap();
+        let played = crate::flow::play(scenario, &demo_signing_key().unwrap(), None);
+        let lines =
+            |trace: &[Exchange]| trace.iter().map(Exchange::request_line).collect::<Vec<_>>();
+        assert_eq!(lines(&played.trace), lines(&run.trace));
+    }
+
+    /// A lesson under CORS whose origin the server refuses links to the
+    /// Flow screen with the server's allowed origins emptied, and the
+    /// screen, opening the link, runs the same steps, the blocked token
+    /// request last.
+    #[test]
+    fn a_lesson_whose_origin_is_refused_links_to_the_same_run_on_the_flow_screen() {
+        let loaded = Loaded {
+            side_by_side: Some(crate::lab::side_by_side::contents()),
+            ..Loaded::default()
+        };
+        let spec = RunSpec::Cors { allowed: false };
+        let run = spec.run(loaded).unwrap();
+        assert_eq!(run.trace.last().unwrap().request_line(), "POST /token");
+        let link = spec.screen_link(run.trace.len() - 1);
+        assert_eq!(link, "/flow?flow=spa&step=5&server_allowed_origins=");
+        let query = link.split_once('?').unwrap().1;
+        let scenario = Opened::parse(query)
+            .form(Preset::Spa)
+            .unwrap()
+            .scenario(Preset::Spa)
+            .unwrap();
+        assert_eq!(
+            scenario
+                .browser_app
+                .as_ref()
+                .map(|app| app.server_allows.len()),
+            Some(0)
+        );
         let played = crate::flow::play(scenario, &demo_signing_key().unwrap(), None);
         let lines =
             |trace: &[Exchange]| trace.iter().map(Exchange::request_line).collect::<Vec<_>>();

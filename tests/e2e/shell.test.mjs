@@ -19,7 +19,7 @@ describe("app shell", () => {
     assert.equal(await page.title(), "Home · OAuth Playground");
     const nav = await page.locator("nav.site-nav a").allTextContents();
     const cards = await page.locator(".home__cards .card__title a").count();
-    assert.deepEqual(nav, ["Flows", "JWT", "Implicit vs Code", "Attacks", "Lessons", "PKCE"]);
+    assert.deepEqual(nav, ["Flows", "JWT", "Implicit vs Code", "Token storage", "Attacks", "Lessons", "PKCE"]);
     assert.equal(cards, nav.length);
     assert.doesNotMatch(await page.textContent("body"), /coming soon/i);
     page.assertClean();

@@ -20,19 +20,19 @@ pub struct Question {
 pub const QUESTIONS: [Question; 5] = [
     Question {
         label: "Access token taken",
-        answer: |outcome| taken(outcome.access_token),
+        answer: |outcome| at_step(outcome.access_token, "Yes"),
     },
     Question {
         label: "Refresh token taken",
-        answer: |outcome| taken(outcome.refresh_token),
+        answer: |outcome| at_step(outcome.refresh_token, "Yes"),
     },
     Question {
         label: "The user's API called, tab open",
-        answer: |outcome| called(outcome.while_open, "through the user's browser"),
+        answer: |outcome| at_step(outcome.while_open, "Yes, through the user's browser"),
     },
     Question {
         label: "The user's API called, tab closed",
-        answer: |outcome| called(outcome.after_close, "from the attacker's machine"),
+        answer: |outcome| at_step(outcome.after_close, "Yes, from the attacker's machine"),
     },
     Question {
         label: "For how long, once the tab is closed",
@@ -40,24 +40,13 @@ pub const QUESTIONS: [Question; 5] = [
     },
 ];
 
-fn taken(step: Option<usize>) -> Cell {
+/// "No", or `yes` with the step it happened at: something the attacker
+/// should not have got.
+fn at_step(step: Option<usize>, yes: &str) -> Cell {
     match step {
         Some(step) => Cell {
             good: false,
-            text: format!("Yes, at step {}", step + 1),
-        },
-        None => Cell {
-            good: true,
-            text: "No".into(),
-        },
-    }
-}
-
-fn called(step: Option<usize>, how: &str) -> Cell {
-    match step {
-        Some(step) => Cell {
-            good: false,
-            text: format!("Yes, {how}, at step {}", step + 1),
+            text: format!("{yes}, at step {}", step + 1),
         },
         None => Cell {
             good: true,
@@ -193,7 +182,7 @@ mod tests {
                 .text
                 .starts_with("30 days")
         );
-        assert_eq!(taken(Some(0)).text, "Yes, at step 1");
-        assert_eq!(called(None, "anyhow").text, "No");
+        assert_eq!(at_step(Some(0), "Yes").text, "Yes, at step 1");
+        assert_eq!(at_step(None, "Yes, anyhow").text, "No");
     }
 }

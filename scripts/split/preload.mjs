@@ -101,15 +101,28 @@ const styles = Object.fromEntries(
   ]),
 );
 
+// The shared chunks go in as their numbers (chunk_<n>-<suffix>.wasm), which
+// the script spells out again: a shorter page for every visit.
+const suffix = /^split(-[\w-]+)\.js$/.exec(loaderName)[1];
+const numbered = Object.fromEntries(
+  Object.entries(points).map(([name, files]) => [
+    name,
+    files.map((file) => {
+      const number = new RegExp(`^chunk_(\\d+)${suffix}\\.wasm$`).exec(file)?.[1];
+      return number ? Number(number) : file;
+    }),
+  ]),
+);
+
 const script =
   `<link rel=modulepreload crossorigin href=${loaderName}>` +
-  `<script>(function(){var g=${JSON.stringify(ROUTES)},r=${JSON.stringify(points)},s=${JSON.stringify(styles)},` +
+  `<script>(function(){var g=${JSON.stringify(ROUTES)},r=${JSON.stringify(numbered)},s=${JSON.stringify(styles)},` +
   `b=new URL(document.baseURI).pathname,p=location.pathname,k=p.indexOf(b)===0&&p.slice(b.length).split("/")[0];` +
   `function a(t,h,e){var l=document.createElement("link");l.rel=t;l.href=h;` +
   `if(e){l.as=e;if(e=="fetch"){l.crossOrigin="anonymous";l.type="application/wasm"}}document.head.appendChild(l)}` +
   `window.screenStyles=function(p){(s[p.replace(/\\/$/,"").split("/").pop()]||[]).forEach(function(h){` +
   `document.querySelector('link[rel=stylesheet][href="'+h+'"]')||a("stylesheet",h)})};` +
-  `if(r[g[k]]){r[g[k]].forEach(function(h){a("preload",h,"fetch")});s[k].forEach(function(h){a("preload",h,"style")})}})()</script>`;
+  `if(r[g[k]]){r[g[k]].forEach(function(h){a("preload",h>0?"chunk_"+h+"${suffix}.wasm":h,"fetch")});s[k].forEach(function(h){a("preload",h,"style")})}})()</script>`;
 
 const at = html.indexOf("<link");
 if (at < 0) throw new Error("preload: index.html has no <link> to put the preloads before");

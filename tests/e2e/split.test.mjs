@@ -18,7 +18,12 @@ function screenChunks(dist) {
   const html = readFileSync(join(dist, "index.html"), "utf8");
   const map = /\br=(\{"flow":\[.*?\]\}),s=/.exec(html);
   assert.ok(map, "index.html has the screens' preload map");
-  return JSON.parse(map[1]);
+  // The map gives a shared chunk as its number: chunk_<n><suffix>.wasm,
+  // with the loader's suffix.
+  const suffix = /\bhref=split(-[\w-]+)\.js\b/.exec(html)?.[1];
+  assert.ok(suffix, "index.html preloads the split loader");
+  const file = (entry) => (typeof entry === "number" ? `chunk_${entry}${suffix}.wasm` : entry);
+  return Object.fromEntries(Object.entries(JSON.parse(map[1])).map(([name, entries]) => [name, entries.map(file)]));
 }
 
 /** The wasm chunks `page` requested, by file name, once each time. */

@@ -20,8 +20,9 @@ use leptos::prelude::*;
 
 use super::bool_memo;
 use leptos::tachys::hydration::Cursor;
+use leptos::tachys::renderer::types::{Element, Node};
 use leptos::tachys::view::add_attr::AddAnyAttr;
-use leptos::tachys::view::{Position, PositionState};
+use leptos::tachys::view::{Mountable, Position, PositionState};
 
 /// `draw`'s view as the type a branch or a route takes.
 pub fn drawn<F, V>(draw: F) -> AnyView
@@ -56,18 +57,42 @@ where
 /// A view drawn when it is built, untracked, and drawn anew on a rebuild.
 struct Drawn<F>(F);
 
+/// A drawn view's state, behind one type for every drawn view: what
+/// `into_any` compiles for each view's state type (mounting, unmounting,
+/// moving, dropping it) is then compiled once, not once per view.
+pub struct DrawnState(Box<dyn Mountable>);
+
+impl Mountable for DrawnState {
+    fn unmount(&mut self) {
+        self.0.unmount();
+    }
+
+    fn mount(&mut self, parent: &Element, marker: Option<&Node>) {
+        self.0.mount(parent, marker);
+    }
+
+    fn insert_before_this(&self, child: &mut dyn Mountable) -> bool {
+        self.0.insert_before_this(child)
+    }
+
+    fn elements(&self) -> Vec<Element> {
+        self.0.elements()
+    }
+}
+
 impl<F, V> Render for Drawn<F>
 where
     F: FnOnce() -> V,
     V: Render,
+    V::State: 'static,
 {
-    type State = V::State;
+    type State = DrawnState;
 
     fn build(self) -> Self::State {
         // Untracked: whatever is reactive in the view has its own effects;
         // the enclosing one must not rerun on what the view reads as it is
         // drawn.
-        untrack(self.0).build()
+        DrawnState(Box::new(untrack(self.0).build()))
     }
 
     fn rebuild(self, state: &mut Self::State) {
@@ -124,7 +149,9 @@ where
         cursor: &Cursor,
         position: &PositionState,
     ) -> Self::State {
-        untrack(self.0).hydrate::<FROM_SERVER>(cursor, position)
+        DrawnState(Box::new(
+            untrack(self.0).hydrate::<FROM_SERVER>(cursor, position),
+        ))
     }
 
     fn into_owned(self) -> Self::Owned {

@@ -39,16 +39,12 @@ pub struct SideBySide {
 pub async fn load_side_by_side() -> SideBySide {
     // As in `flow::agent::load`: the chunk cutter gives a function a chunk
     // of its own for each set of split points that reach it. Reaching the
-    // lab's and the Flow screen's whole routes from here keeps every chunk
-    // they share whole, and this chunk holds only what its two screens
-    // alone need. Measured against reaching the lab's alone: the Flow
-    // screen's chunks cut for the runs' CORS, diagram and narration, /flow
-    // 1 KB more. The price: opening either screen first also downloads
-    // the Flow screen's chunks (tests/e2e/size.mjs).
+    // lab's whole route from here keeps every chunk the lab shares with
+    // this one whole, and this chunk holds only what its two screens alone
+    // need. The lab's chunks load first anyway (these two screens are on
+    // the lab's route).
     let lab: fn() -> AnyView = super::screen;
     core::hint::black_box(lab);
-    let flow: fn() -> AnyView = crate::flow::screen;
-    core::hint::black_box(flow);
     contents()
 }
 
@@ -79,11 +75,11 @@ pub fn side_by_side_screen(title: &'static str, pick: Pick) -> impl IntoView {
         loaded.set_value(Some(load_side_by_side().await));
         ready.set(true);
     });
-    view! {
-        <p role="status" data-testid="side-by-side-loading">
-            {move || (!ready.get()).then_some("Loading the runs…")}
-        </p>
-        // Untracked: the screen's own signals must not redraw this.
-        {move || ready.get().then(|| loaded.get_value()).flatten().map(|chunk| untrack(pick(chunk)))}
+    // Untracked: the screen's own signals must not redraw this.
+    move || match ready.get().then(|| loaded.get_value()).flatten() {
+        Some(chunk) => untrack(pick(chunk)),
+        None => drawn(
+            || view! { <p role="status" data-testid="side-by-side-loading">"Loading the runs…"</p> },
+        ),
     }
 }

@@ -49,9 +49,9 @@ pub const SCREENS: &[Screen] = &[
         path: "/attacks",
         nav_label: "Attacks",
         title: "Attack lab",
-        summary: "Thirteen attacks on OAuth, from login CSRF and code interception to a \
-                  secret shipped in the bundle and tokens read from storage: switch each \
-                  defence off and on and see what stops the attacker.",
+        summary: "Eighteen attacks, from login CSRF and code interception to tokens read \
+                  from storage and an AI agent's token passed through: switch each defence \
+                  off and on and see what stops the attacker.",
     },
     Screen {
         path: "/lessons",

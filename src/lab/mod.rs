@@ -8,30 +8,58 @@ pub mod attacks;
 mod choice;
 pub mod compare;
 pub mod side_by_side;
+mod stepped;
 mod stepper;
 mod storage;
 
 use leptos::prelude::*;
 
+use crate::browser::load_screen_styles;
 use crate::components::drawn;
 use side_by_side::{Pick, side_by_side_screen};
 
-/// The lab route's screen, by the path it was opened at.
+/// The lab's screens, one route (`app::LAB_SCREENS`).
+#[derive(Clone, Copy, PartialEq)]
+enum LabScreen {
+    Compare,
+    Attacks,
+    Lessons,
+    TokenStorage,
+}
+
+impl LabScreen {
+    /// The screen at `path`, by its last segment; none for another path.
+    fn at(path: &str) -> Option<Self> {
+        match path.trim_end_matches('/').rsplit('/').next()? {
+            "compare" => Some(Self::Compare),
+            "attacks" => Some(Self::Attacks),
+            "lessons" => Some(Self::Lessons),
+            "token-storage" => Some(Self::TokenStorage),
+            _ => None,
+        }
+    }
+}
+
+/// The lab route's screen, by the path. The router keeps a route's view
+/// when a link leads to another of its paths and only changes the path it
+/// matched, so the screen follows that path, with its stylesheets.
 pub fn screen() -> AnyView {
-    let path = leptos_router::hooks::use_location()
-        .pathname
-        .get_untracked();
+    let matched = leptos_router::hooks::use_matched();
     // One closure for both: one copy of the drawing code.
     let side_by_side = |title, pick: Pick| drawn(move || side_by_side_screen(title, pick));
-    if path.ends_with("/compare") {
-        side_by_side("Implicit vs Code", |chunk| chunk.compare_screen)
-    } else if path.ends_with("/attacks") {
-        drawn(attacks::AttackLab)
-    } else if path.ends_with("/token-storage") {
-        side_by_side("Where tokens live", |chunk| chunk.storage_screen)
-    } else {
-        drawn(crate::lessons::LessonsScreen)
-    }
+    (move || {
+        let screen = matched.with(|path| LabScreen::at(path));
+        load_screen_styles();
+        match screen.unwrap_or(LabScreen::Lessons) {
+            LabScreen::Compare => side_by_side("Implicit vs Code", |chunk| chunk.compare_screen),
+            LabScreen::Attacks => drawn(attacks::AttackLab),
+            LabScreen::TokenStorage => {
+                side_by_side("Where tokens live", |chunk| chunk.storage_screen)
+            }
+            LabScreen::Lessons => drawn(crate::lessons::LessonsScreen),
+        }
+    })
+    .into_any()
 }
 
 /// The lab's runs are seeded: the same page shows the same codes and
@@ -41,3 +69,19 @@ pub const LAB_SEED: u64 = 1;
 /// How long the packet takes over one exchange when a step is shown (the
 /// lessons step at the same pace).
 pub const STEP_MILLIS: u64 = 700;
+
+#[cfg(test)]
+mod tests {
+    use super::LabScreen;
+
+    #[test]
+    fn the_lab_screen_is_the_paths_last_segment_at_the_root_or_under_a_sub_path() {
+        assert!(LabScreen::at("/compare") == Some(LabScreen::Compare));
+        assert!(LabScreen::at("/attacks/") == Some(LabScreen::Attacks));
+        assert!(LabScreen::at("/tools/oauth-playground/lessons") == Some(LabScreen::Lessons));
+        assert!(LabScreen::at("/token-storage") == Some(LabScreen::TokenStorage));
+        for other in ["/", "", "/flow", "/compare-x"] {
+            assert!(LabScreen::at(other).is_none(), "{other}");
+        }
+    }
+}

@@ -4,19 +4,31 @@
 
 use std::sync::Arc;
 
-use crate::components::effect;
 use leptos::prelude::*;
 use oauth_engine::sim::compare::{Cell, Comparison, Side, compare};
 use oauth_engine::sim::flow::Flow;
 use oauth_engine::sim::trace::browser_at;
 
-use super::attacks::LabLink;
-use super::stepper::{StepControls, Stepper};
+use super::stepped::{SteppedScreen, linked_stepper, stepped_screen};
+use super::stepper::Stepper;
 use super::{LAB_SEED, STEP_MILLIS};
-use crate::browser::{current_query, replace_query};
+use crate::components::drawn;
 use crate::flow::diagram::SequenceDiagram;
 use crate::flow::layout::{COMPACT_LANE_GAP, Layout};
 use crate::flow::narration::{Explanation, exchange_summary};
+
+/// What Implicit vs Code says about itself.
+const SCREEN: SteppedScreen = SteppedScreen {
+    heading_id: "compare-title",
+    title: "Implicit vs Authorization Code + PKCE",
+    lead: "The same sign-in, run twice: on the left the implicit grant \
+           (response_type=token), on the right the authorization code grant with PKCE. Step \
+           both together and watch where the access token can be read: the address bar, the \
+           history, a Referer, any script on the page, a server's log.",
+    controls: "compare-steps",
+    label: "Step both runs",
+    keys: "Keys: ← → step both runs, Home and End jump to the first and last step.",
+};
 
 #[component]
 pub fn CompareScreen() -> impl IntoView {
@@ -27,40 +39,17 @@ pub fn CompareScreen() -> impl IntoView {
         .trace
         .len()
         .max(comparison.code.run.trace.len());
-    // `?step=4` opens (and a reload keeps) the fourth step of both runs.
-    let link = LabLink::parse(&current_query());
-    let stepper = Stepper::new(link.step.unwrap_or(0), Signal::stored(longest));
-    effect(Box::new(move || {
-        replace_query(&format!("?step={}", stepper.current() + 1))
-    }));
-    view! {
-        <article
-            class="compare"
-            aria-labelledby="compare-title"
-            on:keydown=move |event| stepper.handle_key(&event)
-        >
-            <header class="screen-header">
-                <h1 id="compare-title">"Implicit vs Authorization Code + PKCE"</h1>
-                <p class="screen-header__lead">
-                    "The same sign-in, run twice: on the left the implicit grant \
-                     (response_type=token), on the right the authorization code grant with PKCE. \
-                     Step both together and watch where the access token can be read: the \
-                     address bar, the history, a Referer, any script on the page, a server's log."
-                </p>
-            </header>
-            <div class="compare__controls panel">
-                <StepControls stepper testid="compare-steps" label="Step both runs" />
-                <p class="player__keys">
-                    "Keys: ← → step both runs, Home and End jump to the first and last step."
-                </p>
-            </div>
+    let stepper = linked_stepper(longest);
+    let runs = drawn(move || {
+        view! {
             <div class="compare__sides">
                 <SideView comparison=Arc::clone(&comparison) pick=|c| &c.implicit id="implicit" stepper />
                 <SideView comparison=Arc::clone(&comparison) pick=|c| &c.code id="code" stepper />
             </div>
-            <Verdicts comparison=Arc::clone(&comparison) />
-        </article>
-    }
+            <Verdicts comparison />
+        }
+    });
+    stepped_screen(&SCREEN, stepper, runs)
 }
 
 /// One run, the one `pick` takes from the comparison (shared, not copied):

@@ -8,15 +8,14 @@ use oauth_engine::sim::flow::Flow;
 use oauth_engine::sim::token_storage::{Architecture, Held, StorageRun, compare_storage};
 
 use super::outcome::OutcomeTable;
-use crate::browser::{current_query, replace_query};
-use crate::components::{drawn, effect};
+use crate::components::drawn;
 use crate::flow::diagram::SequenceDiagram;
 use crate::flow::layout::{COMPACT_LANE_GAP, Layout};
 use crate::flow::narration::{Explanation, exchange_summary};
 use crate::lab::LAB_SEED;
 use crate::lab::STEP_MILLIS;
-use crate::lab::attacks::LabLink;
-use crate::lab::stepper::{StepControls, Stepper};
+use crate::lab::stepped::{SteppedScreen, linked_stepper, stepped_screen};
+use crate::lab::stepper::Stepper;
 
 /// The screen, with its four runs.
 pub fn draw() -> AnyView {
@@ -24,46 +23,35 @@ pub fn draw() -> AnyView {
     drawn(move || screen(runs))
 }
 
+/// What Where tokens live says about itself.
+const SCREEN: SteppedScreen = SteppedScreen {
+    heading_id: "storage-title",
+    title: "Where tokens live",
+    lead: "The same app built four ways, signed in for real, then attacked by the same \
+           injected script (a cross-site scripting payload, or a compromised library the page \
+           loads). The script reads storage, wraps fetch to see the tokens the app uses, asks \
+           for new tokens in a hidden frame and calls the API through the page. Then the user \
+           closes the tab, and the attacker tries what it took from its own machine. Step the \
+           four runs together; the table below them is read from the runs.",
+    controls: "storage-steps",
+    label: "Step all four runs",
+    keys: "Keys: ← → step all four runs, Home and End jump to the first and last step.",
+};
+
 fn screen(runs: Arc<[StorageRun]>) -> impl IntoView {
     let longest = runs.iter().map(|run| run.trace.len()).max().unwrap_or(0);
-    // `?step=4` opens (and a reload keeps) the fourth step of every run.
-    let link = LabLink::parse(&current_query());
-    let stepper = Stepper::new(link.step.unwrap_or(0), Signal::stored(longest));
-    effect(Box::new(move || {
-        replace_query(&format!("?step={}", stepper.current() + 1))
-    }));
-    view! {
-        <article
-            class="compare"
-            aria-labelledby="storage-title"
-            on:keydown=move |event| stepper.handle_key(&event)
-        >
-            <header class="screen-header">
-                <h1 id="storage-title">"Where tokens live"</h1>
-                <p class="screen-header__lead">
-                    "The same app built four ways, signed in for real, then attacked by the same \
-                     injected script (a cross-site scripting payload, or a compromised library the \
-                     page loads). The script reads storage, wraps fetch to see the tokens the app \
-                     uses, asks for new tokens in a hidden frame and calls the API through the \
-                     page. Then the user closes the tab, and the attacker tries what it took from \
-                     its own machine. Step the four runs together; the table below them is read \
-                     from the runs."
-                </p>
-            </header>
-            <div class="compare__controls panel">
-                <StepControls stepper testid="storage-steps" label="Step all four runs" />
-                <p class="player__keys">
-                    "Keys: ← → step all four runs, Home and End jump to the first and last step."
-                </p>
-            </div>
+    let stepper = linked_stepper(longest);
+    let drawn_runs = drawn(move || {
+        view! {
             <div class="compare__sides storage__sides">
                 {(0..runs.len())
                     .map(|index| view! { <RunView runs=Arc::clone(&runs) index stepper /> })
                     .collect_view()}
             </div>
             <OutcomeTable runs />
-        </article>
-    }
+        }
+    });
+    stepped_screen(&SCREEN, stepper, drawn_runs)
 }
 
 /// Where a run is at `step`: signing in, under the script, or closed.

@@ -142,7 +142,7 @@ impl LazyRoute for LabRoute {
 }
 
 /// The lab route's screens (`lab::screen` picks one by the path).
-const LAB_SCREENS: OneOf = OneOf(&["compare", "attacks", "lessons", "token-storage"]);
+const LAB_SCREENS: OneOf = OneOf(&crate::lab::SCREEN_NAMES);
 
 /// A path segment that is one of a few names: one route for the screens
 /// of one code-split chunk rather than a route each, for each of which the

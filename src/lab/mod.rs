@@ -18,7 +18,11 @@ use crate::browser::load_screen_styles;
 use crate::components::drawn;
 use side_by_side::{Pick, side_by_side_screen};
 
-/// The lab's screens, one route (`app::LAB_SCREENS`).
+/// The last segment of each lab screen's path, in `LabScreen::ALL`'s
+/// order: the lab route's paths (`app::LAB_SCREENS`).
+pub const SCREEN_NAMES: [&str; 4] = ["compare", "attacks", "lessons", "token-storage"];
+
+/// The lab's screens, one route.
 #[derive(Clone, Copy, PartialEq)]
 enum LabScreen {
     Compare,
@@ -28,15 +32,18 @@ enum LabScreen {
 }
 
 impl LabScreen {
+    const ALL: [Self; 4] = [
+        Self::Compare,
+        Self::Attacks,
+        Self::Lessons,
+        Self::TokenStorage,
+    ];
+
     /// The screen at `path`, by its last segment; none for another path.
     fn at(path: &str) -> Option<Self> {
-        match path.trim_end_matches('/').rsplit('/').next()? {
-            "compare" => Some(Self::Compare),
-            "attacks" => Some(Self::Attacks),
-            "lessons" => Some(Self::Lessons),
-            "token-storage" => Some(Self::TokenStorage),
-            _ => None,
-        }
+        let last = path.trim_end_matches('/').rsplit('/').next()?;
+        let at = SCREEN_NAMES.iter().position(|name| *name == last)?;
+        Some(Self::ALL[at])
     }
 }
 

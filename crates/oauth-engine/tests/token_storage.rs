@@ -129,6 +129,53 @@ fn section_6_1_4_2_a_backends_code_is_useless_to_the_script_without_its_secret()
     }
 }
 
+/// The token-mediating backend's page calls the API itself, on another
+/// origin and with an Authorization header: the browser's CORS preflight
+/// goes first (Fetch Standard, the CORS protocol), and the API's answer
+/// names the app's origin. Its backend's own requests are not the page's
+/// and carry no Origin.
+#[test]
+fn section_6_2_the_token_mediating_backends_page_calls_the_api_under_cors() {
+    let run = run(Architecture::TokenMediatingBackend);
+    let to_api: Vec<&Exchange> = run
+        .trace
+        .iter()
+        .filter(|exchange| exchange.to == Party::ResourceServer && exchange.from == Party::Browser)
+        .collect();
+    let preflight = to_api.first().expect("the page calls the API");
+    assert_eq!(preflight.request.method, Method::Options);
+    assert_eq!(preflight.response.status, 204);
+    assert_eq!(
+        preflight
+            .request
+            .headers
+            .get("Access-Control-Request-Headers"),
+        Some("authorization")
+    );
+    let call = to_api[1];
+    assert_eq!(call.request.method, Method::Get);
+    assert_eq!(
+        call.request.headers.get("Origin"),
+        Some("https://app.example")
+    );
+    assert_eq!(
+        call.response.headers.get("Access-Control-Allow-Origin"),
+        Some("https://app.example")
+    );
+    for exchange in run
+        .trace
+        .iter()
+        .filter(|exchange| exchange.from == Party::Client)
+    {
+        assert_eq!(
+            exchange.request.headers.get("Origin"),
+            None,
+            "{}",
+            exchange.request_line()
+        );
+    }
+}
+
 #[test]
 fn section_6_2_4_a_token_mediating_backend_gives_away_access_tokens_only() {
     let run = run(Architecture::TokenMediatingBackend);

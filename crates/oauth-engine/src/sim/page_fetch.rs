@@ -84,15 +84,17 @@ pub fn page(app: &BrowserApp) -> Box<dyn Page> {
     Box::new(PageCors::new(app))
 }
 
-impl Page for PageCors {
+impl PageCors {
     /// The page's `fetch` (Fetch Standard, the CORS protocol): the
     /// browser's preflight first when one is needed and not cached,
-    /// recorded as the browser's own request, then the request, unless the
-    /// preflight's answer refused it. The page gets the answer only if the
-    /// CORS check allows it; otherwise a network error (status 0, as the
-    /// standard has it), and the refusal says why.
-    fn fetch(
+    /// recorded as the browser's own request, then the request, recorded as
+    /// `from`'s (the page's code in its lane), unless the preflight's answer
+    /// refused it. The page gets the answer only if the CORS check allows
+    /// it; otherwise a network error (status 0, as the standard has it), and
+    /// the refusal says why.
+    pub fn fetch_from(
         &mut self,
+        from: Party,
         network: &mut Network<'_>,
         channel: Channel,
         request: Request,
@@ -141,11 +143,32 @@ impl Page for PageCors {
             return Response::new(0);
         };
         let explanation = request_explanation(&origin, explanation, refusal);
-        record(Party::Client, sent, explanation, rfc_refs);
+        record(from, sent, explanation, rfc_refs);
         match self.refusal {
             None => sent.1.clone(),
             Some(_) => Response::new(0),
         }
+    }
+}
+
+impl Page for PageCors {
+    /// The client's `fetch`, when the client is the page's code.
+    fn fetch(
+        &mut self,
+        network: &mut Network<'_>,
+        channel: Channel,
+        request: Request,
+        explanation: &str,
+        rfc_refs: &[RfcRef],
+    ) -> Response {
+        self.fetch_from(
+            Party::Client,
+            network,
+            channel,
+            request,
+            explanation,
+            rfc_refs,
+        )
     }
 
     /// The CORS layer in front of the server at `to`, as a gateway or a

@@ -13,9 +13,10 @@ use crate::sim::flows::steps::{
     api_url, keep_pending_in_browser, page_text, refresh, send_as_client, sign_in_and_consent,
 };
 use crate::sim::network::{Network, from_browser, navigate};
+use crate::sim::page_fetch::{BrowserApp, PageCors};
 use crate::sim::scenario::Scenario;
 use crate::sim::stop::Stop;
-use crate::sim::trace::RfcRef;
+use crate::sim::trace::{Party, RfcRef};
 use crate::table::Table;
 
 /// The backend's session cookie. The `__Host-` prefix pins it to the
@@ -52,17 +53,28 @@ pub(super) struct App {
     /// section 8.5). Kept here, not in the simulated browser, as only this
     /// comparison uses it.
     pub local_storage: Table<String, String>,
+    /// The browser's CORS for the page's own calls to the API, on another
+    /// origin, which allows the app's: only the token-mediating backend's
+    /// page makes them (the pages that are OAuth clients go through the
+    /// network's, `page_fetch`).
+    api_cors: PageCors,
 }
 
 impl App {
     pub fn new(architecture: Architecture, scenario: &Scenario) -> Self {
+        let client = Client::new(scenario.client.clone());
+        let api_cors = PageCors::new(&BrowserApp {
+            server_allows: Vec::new(),
+            api_allows: vec![client.settings.origin()],
+        });
         Self {
             architecture,
             browser: Browser::new(scenario.referrer_policy),
-            client: Client::new(scenario.client.clone()),
+            client,
             session: None,
             page_token: None,
             local_storage: Table::default(),
+            api_cors,
         }
     }
 
@@ -199,11 +211,14 @@ impl App {
                 self.page_token = Some(token.clone());
                 let request =
                     Request::get(api_url()).with_header("Authorization", format!("Bearer {token}"));
-                Ok(from_browser(
+                // The page's fetch to another origin, with a header no
+                // simple request has: the browser's CORS check, preflight
+                // first (Fetch Standard, the CORS protocol).
+                Ok(self.api_cors.fetch_from(
+                    Party::Browser,
                     network,
-                    &mut self.browser,
+                    Channel::Front,
                     request,
-                    false,
                     &format!("{by} calls the API with that access token."),
                     &API_CALL,
                 ))

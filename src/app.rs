@@ -176,7 +176,8 @@ impl PossibleRouteMatch for OneOf {
 /// A code-split screen as the router takes it: drawn once (not copied
 /// into an owned view tree, 19 KB of wasm for the JWT debugger), and drawn
 /// anew if the router ever rebuilds it, which it does not: a new route is
-/// a new screen type, a new query the same view.
+/// a new screen type, a new query or another path of the same route the
+/// same view (the lab's route follows its path itself: `lab::screen`).
 fn screen<V: IntoView + 'static>(draw: fn() -> V) -> AnyView {
     drawn(draw)
 }

@@ -21,6 +21,7 @@ const SCREENS = [
   ["/jwt", "the token field", '[data-testid="jwt-token"]'],
   ["/flow", "the diagram at its first step", '[data-testid="diagram"] .diagram__step'],
   ["/compare", "the verdict table", '[data-testid="compare-verdicts"]'],
+  ["/token-storage", "the outcome table", '[data-testid="storage-outcome"]'],
   ["/attacks", "the attack's explanation", '[data-testid="attack-explanation"]'],
   ["/lessons", "the first lesson card", '[data-testid="lesson-card"]'],
 ];
@@ -84,7 +85,7 @@ const lines = [];
 try {
   for (const profile of PROFILES) {
     lines.push(`Load, ${profile.name}: median of ${RUNS} first visits`);
-    lines.push(`  ${"screen".padEnd(10)}${"main content".padStart(14)}${"LCP".padStart(10)}${"transferred".padStart(14)}  (waiting for)`);
+    lines.push(`  ${"screen".padEnd(15)}${"main content".padStart(14)}${"LCP".padStart(10)}${"transferred".padStart(14)}  (waiting for)`);
     for (const [path, what, selector] of SCREENS) {
       const runs = [];
       for (let i = 0; i < RUNS; i++) runs.push(await once(browser, server.url + path.slice(1), selector, profile));
@@ -93,7 +94,7 @@ try {
       const kb = median(runs.map((run) => run.bytes)) / 1000;
       const mark = profile.cpu > 1 ? (ready <= GOAL_MS ? "" : "  over 2.5 s") : "";
       lines.push(
-        `  ${path.padEnd(10)}${seconds(ready).padStart(14)}${seconds(Number.isFinite(lcp) ? lcp : null).padStart(10)}${`${kb.toFixed(0)} KB`.padStart(14)}  (${what})${mark}`,
+        `  ${path.padEnd(15)}${seconds(ready).padStart(14)}${seconds(Number.isFinite(lcp) ? lcp : null).padStart(10)}${`${kb.toFixed(0)} KB`.padStart(14)}  (${what})${mark}`,
       );
     }
     lines.push("");

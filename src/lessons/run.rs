@@ -241,6 +241,20 @@ mod tests {
     use super::*;
     use crate::flow::share::Opened;
 
+    /// The single-page app's scenario, as the Flow screen opens `link`.
+    fn opened_scenario(link: &str) -> oauth_engine::sim::scenario::Scenario {
+        let query = link.split_once('?').unwrap().1;
+        Opened::parse(query)
+            .form(Preset::Spa)
+            .unwrap()
+            .scenario(Preset::Spa)
+            .unwrap()
+    }
+
+    fn request_lines(trace: &[Exchange]) -> Vec<String> {
+        trace.iter().map(Exchange::request_line).collect()
+    }
+
     #[test]
     fn a_lesson_runs_the_single_page_app_without_its_cors_steps_and_links_to_that_run() {
         let run = RunSpec::Flow(Preset::Spa).run(Loaded::default()).unwrap();
@@ -252,16 +266,8 @@ mod tests {
         let link = RunSpec::Flow(Preset::Spa).screen_link(2);
         assert_eq!(link, "/flow?flow=spa&step=3&in_browser=no");
         // The Flow screen, opening the link, runs the same steps.
-        let query = link.split_once('?').unwrap().1;
-        let scenario = Opened::parse(query)
-            .form(Preset::Spa)
-            .unwrap()
-            .scenario(Preset::Spa)
-            .unwrap();
-        let played = crate::flow::play(scenario, &demo_signing_key().unwrap(), None);
-        let lines =
-            |trace: &[Exchange]| trace.iter().map(Exchange::request_line).collect::<Vec<_>>();
-        assert_eq!(lines(&played.trace), lines(&run.trace));
+        let played = crate::flow::play(opened_scenario(&link), &demo_signing_key().unwrap(), None);
+        assert_eq!(request_lines(&played.trace), request_lines(&run.trace));
     }
 
     /// A lesson under CORS whose origin the server refuses links to the
@@ -279,12 +285,7 @@ mod tests {
         assert_eq!(run.trace.last().unwrap().request_line(), "POST /token");
         let link = spec.screen_link(run.trace.len() - 1);
         assert_eq!(link, "/flow?flow=spa&step=5&server_allowed_origins=");
-        let query = link.split_once('?').unwrap().1;
-        let scenario = Opened::parse(query)
-            .form(Preset::Spa)
-            .unwrap()
-            .scenario(Preset::Spa)
-            .unwrap();
+        let scenario = opened_scenario(&link);
         assert_eq!(
             scenario
                 .browser_app
@@ -293,9 +294,7 @@ mod tests {
             Some(0)
         );
         let played = crate::flow::play(scenario, &demo_signing_key().unwrap(), None);
-        let lines =
-            |trace: &[Exchange]| trace.iter().map(Exchange::request_line).collect::<Vec<_>>();
-        assert_eq!(lines(&played.trace), lines(&run.trace));
+        assert_eq!(request_lines(&played.trace), request_lines(&run.trace));
     }
 
     #[test]
